@@ -1,0 +1,80 @@
+"""Command line: `kuma serve`, `kuma --version`, and maintenance commands on a stopped data folder."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kuma import UPTIME_KUMA_VERSION, __version__
+
+COMMANDS: dict[str, "Command"] = {}
+
+
+class Command:
+    """A sub-command: a name, how to add its arguments, and what to run."""
+
+    def __init__(self, name: str, help: str, configure, run) -> None:
+        self.name, self.help, self.configure, self.run = name, help, configure, run
+
+
+def command(name: str, help: str):
+    def decorator(configure):
+        def register(run):
+            COMMANDS[name] = Command(name, help, configure, run)
+            return run
+        return register
+    return decorator
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="data folder holding kuma.db (env DATA_DIR; default ./data)")
+
+
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, help="TCP port (env UPTIME_KUMA_PORT or PORT; default 3001)")
+    parser.add_argument("--host", help="address to listen on (env UPTIME_KUMA_HOST or HOST; default all)")
+    _add_data_dir(parser)
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (env KUMA_LOG_LEVEL; default INFO)")
+
+
+@command("serve", "run the server")(_configure_serve)
+def _serve(args: argparse.Namespace) -> int:
+    from kuma.config import Config
+    from kuma.logs import setup_logging
+    from kuma.server import run_server
+
+    config = Config.from_sources(host=args.host, port=args.port, data_dir=args.data_dir, log_level=args.log_level)
+    setup_logging(config.log_level)
+    run_server(config)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kuma", description="Self-hosted uptime monitor, Uptime Kuma compatible.")
+    parser.add_argument(
+        "--version", action="version", version=f"kuma {__version__} (Uptime Kuma API {UPTIME_KUMA_VERSION})"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _load_extra_commands()
+    for cmd in COMMANDS.values():
+        cmd.configure(sub.add_parser(cmd.name, help=cmd.help, description=cmd.help))
+    return parser
+
+
+def _load_extra_commands() -> None:
+    """Modules that add sub-commands register them on import."""
+    from kuma.app import import_area
+
+    for module in ("kuma.accounts.cli",):
+        import_area(module)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command].run(args) or 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,58 @@
+"""One typed configuration object, built from command-line flags and the environment.
+
+Names follow Uptime Kuma's so kuma can replace it in place (same env variables, same defaults).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+
+def _first_env(env: Mapping[str, str], *names: str) -> str | None:
+    for name in names:
+        value = env.get(name)
+        if value:
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str | None = None  # None: all interfaces (IPv4 and IPv6)
+    port: int = 3001
+    data_dir: Path = field(default_factory=lambda: Path("./data"))
+    log_level: str = "INFO"
+    ws_origin_check: str = "cors-like"  # or "bypass" (UPTIME_KUMA_WS_ORIGIN_CHECK)
+    disable_frame_sameorigin: bool = False
+    backlog: int = 2048
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kuma.db"
+
+    @classmethod
+    def from_sources(
+        cls,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        data_dir: str | os.PathLike | None = None,
+        log_level: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> "Config":
+        """Flags win over environment variables, which win over defaults."""
+        env = os.environ if env is None else env
+        env_port = _first_env(env, "UPTIME_KUMA_PORT", "PORT")
+        resolved_port = port if port is not None else int(env_port) if env_port else 3001
+        if not 0 <= resolved_port <= 65535:
+            raise ValueError(f"port out of range: {resolved_port}")
+        return cls(
+            host=host or _first_env(env, "UPTIME_KUMA_HOST", "HOST"),
+            port=resolved_port,
+            data_dir=Path(data_dir or _first_env(env, "DATA_DIR") or "./data"),
+            log_level=(log_level or env.get("KUMA_LOG_LEVEL") or "INFO").upper(),
+            ws_origin_check=env.get("UPTIME_KUMA_WS_ORIGIN_CHECK", "cors-like"),
+            disable_frame_sameorigin=bool(env.get("UPTIME_KUMA_DISABLE_FRAME_SAMEORIGIN")),
+        )

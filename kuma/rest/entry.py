@@ -1,0 +1,47 @@
+"""`/` and `/api/entry-page`: where a visitor lands (dashboard, a status page, or a custom domain's page)."""
+from __future__ import annotations
+
+from quart import Response, request
+from quart_trio import QuartTrio
+
+from kuma.app import App
+from kuma.store.settings import get_setting
+
+
+def _host_of_request() -> str:
+    return (request.host or "").split(":")[0].lower()
+
+
+def _cname_slug(db, host: str) -> str | None:
+    row = db.conn.execute(
+        "SELECT sp.slug FROM status_page_cname c JOIN status_page sp ON sp.id = c.status_page_id WHERE c.domain = ?",
+        (host,),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def register(web: QuartTrio, app: App) -> None:
+    @web.route("/")
+    async def root():
+        host = _host_of_request()
+        slug = await app.db.read(lambda db: _cname_slug(db, host))
+        if slug is not None and "kuma.web.routes" in app.extensions:
+            return await app.extensions["kuma.web.routes"].render_status_page(slug)
+        entry = await app.db.read(lambda db: get_setting(db, "entryPage", "dashboard")) or "dashboard"
+        target = f"/status/{entry[len('statusPage-'):]}" if entry.startswith("statusPage-") else "/dashboard"
+        response = Response(f"Found. Redirecting to {target}", status=302, content_type="text/plain; charset=utf-8")
+        response.headers["Location"] = target
+        response.headers["Vary"] = "Accept"
+        return response
+
+    @web.route("/api/entry-page")
+    async def entry_page():
+        host = _host_of_request()
+
+        def lookup(db):
+            slug = _cname_slug(db, host)
+            if slug is not None:
+                return {"type": "statusPageMatchedDomain", "statusPageSlug": slug}
+            return {"type": "entryPage", "entryPage": get_setting(db, "entryPage", "dashboard") or "dashboard"}
+
+        return await app.db.read(lookup)

@@ -1,0 +1,99 @@
+"""Process shape: `trio.run` of one root nursery holding the database writer, the services and Hypercorn.
+
+Shutdown order (SIGINT/SIGTERM): run the App's shutdown hooks (close Socket.IO sessions), stop the
+HTTP server, cancel the services, let the writer commit what is queued, close the database.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+
+import trio
+from hypercorn.config import Config as HypercornConfig
+from hypercorn.trio import serve as hypercorn_serve
+
+from kuma.app import App, import_area
+from kuma.config import Config
+from kuma.store import Database
+from kuma.web_app import create_web_app
+
+log = logging.getLogger(__name__)
+
+#: Modules with a `setup(app)` function that adds services/hooks (order = start order).
+SERVICE_MODULES = [
+    "kuma.realtime.hub",
+    "kuma.accounts.service",
+    "kuma.monitoring.service",
+    "kuma.notifications.service",
+    "kuma.maintenance.service",
+]
+
+
+def run_server(config: Config) -> None:
+    trio.run(serve, config)
+
+
+def _hypercorn_config(config: Config) -> HypercornConfig:
+    hc = HypercornConfig()
+    if config.host:
+        host = f"[{config.host}]" if ":" in config.host and not config.host.startswith("[") else config.host
+    else:  # all interfaces: one dual-stack IPv6 socket answers IPv4 too
+        host = "[::]" if socket.has_ipv6 else "0.0.0.0"
+    hc.bind = [f"{host}:{config.port}"]
+    hc.backlog = config.backlog
+    hc.accesslog = None
+    hc.errorlog = logging.getLogger("hypercorn.error")
+    hc.graceful_timeout = 3.0
+    hc.keep_alive_timeout = 5.0
+    hc.websocket_ping_interval = None
+    return hc
+
+
+def setup_app(config: Config, db: Database) -> App:
+    app = App(config, db)
+    for name in SERVICE_MODULES:
+        module = import_area(name)
+        if module is not None:
+            module.setup(app)
+    return app
+
+
+async def serve(config: Config, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database.open(config.db_path)
+    app = setup_app(config, db)
+    web = create_web_app(app)
+    stop = trio.Event()
+    try:
+        async with trio.open_nursery() as root:
+            await root.start(db.run_writer)
+            root.start_soon(_watch_signals, stop)
+            async with trio.open_nursery() as services:
+                app.nursery = services
+                for name, service in app.services:
+                    log.debug("starting service %s", name)
+                    await services.start(service)
+                hc = _hypercorn_config(config)
+                await services.start(_serve_http, web, hc, stop)
+                log.info("kuma listening on %s (data folder %s)", ", ".join(hc.bind), config.data_dir)
+                task_status.started(app)
+                await stop.wait()
+                log.info("shutting down")
+                await app.run_shutdown_hooks()
+                services.cancel_scope.cancel()
+            root.cancel_scope.cancel()  # the writer commits its queue as it stops
+    finally:
+        db.close()
+        log.info("stopped")
+
+
+async def _serve_http(web, hc: HypercornConfig, stop: trio.Event, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+    await hypercorn_serve(web, hc, shutdown_trigger=stop.wait, task_status=task_status)
+
+
+async def _watch_signals(stop: trio.Event) -> None:
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async for _ in signals:
+            stop.set()
+            return

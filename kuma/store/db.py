@@ -1,0 +1,187 @@
+"""Database handle: a pool of reader connections and ONE writer task that batches transactions.
+
+sqlite3 connections are bound to threads and Trio does not pin worker threads, so every connection is
+opened with `check_same_thread=False` and used by one worker thread at a time. Writes are jobs (plain
+functions taking a `sqlite_utils.Database`) sent to the writer; it runs every job that is waiting in one
+transaction (each job inside its own savepoint, so one failing job rolls back only itself), commits,
+then hands each caller its result. A caller that awaits `write()` knows its change is committed.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import sqlite_utils
+import trio
+
+from kuma.store.schema import SchemaStatus, check_schema, create_schema, is_empty
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Job = Callable[[sqlite_utils.Database], T]
+
+#: Lazy writes (monitor beats) wait at most this long for company before they are committed.
+DEFAULT_LINGER = 0.2
+MAX_BATCH = 2000
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A connection with Uptime Kuma's pragmas; autocommit at the driver level (we say BEGIN ourselves)."""
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA cache_size = -12000")
+    return conn
+
+
+@dataclass
+class _WriteJob:
+    fn: Callable[[sqlite_utils.Database], Any]
+    urgent: bool
+    done: trio.Event = field(default_factory=trio.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+
+class Database:
+    """Open with `Database.open(path)`; run `await db.run_writer()` in a nursery; then read and write."""
+
+    def __init__(self, path: Path, writer_conn: sqlite3.Connection, readers: int = 3, status: SchemaStatus | None = None):
+        self.path = path
+        self.status = status
+        self._writer = sqlite_utils.Database(writer_conn)
+        self._readers = [sqlite_utils.Database(connect(path)) for _ in range(readers)]
+        self._reader_slots = trio.Semaphore(readers)
+        self._send, self._receive = trio.open_memory_channel[_WriteJob](math.inf)
+        self._writer_running = False
+        self._closed = False
+        self.commits = 0  # counters for benchmarks and /metrics-style introspection
+        self.jobs_written = 0
+
+    @classmethod
+    def open(cls, path: Path | str, *, readers: int = 3) -> "Database":
+        """Open (creating the schema if the file is new) and check the schema version."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(path)
+        if is_empty(conn):
+            create_schema(conn)
+            status = SchemaStatus(fresh=True, missing_migrations=())
+            log.info("created a new database at %s", path)
+        else:
+            status = check_schema(conn)
+            log.info("opened database %s", path)
+        return cls(path, conn, readers=readers, status=status)
+
+    # -- reads -------------------------------------------------------------------------------
+    async def read(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run a read-only function on a reader connection in a worker thread."""
+        async with self._reader_slots:
+            db = self._readers.pop()
+            try:
+                return await trio.to_thread.run_sync(fn, db)
+            finally:
+                self._readers.append(db)
+
+    def read_now(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run a trivial read (one indexed row) on the calling thread. Keep it tiny."""
+        return fn(self._readers[0]) if self._readers else fn(self._writer)
+
+    # -- writes ------------------------------------------------------------------------------
+    async def write(self, fn: Callable[[sqlite_utils.Database], T], *, urgent: bool = True) -> T:
+        """Queue a job for the writer and wait until it is committed. Returns the job's result.
+
+        `urgent=False` lets the writer hold the job up to DEFAULT_LINGER seconds to batch it with
+        others (monitor beats); urgent jobs (API requests, pushes) are committed with what is queued.
+        """
+        if self._closed:
+            raise RuntimeError("database is closed")
+        job = _WriteJob(fn, urgent)
+        self._send.send_nowait(job)
+        await job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    async def run_writer(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+        """The writer task. Cancelling it commits what is queued, then stops."""
+        self._writer_running = True
+        task_status.started()
+        batch: list[_WriteJob] = []
+        try:
+            while True:
+                batch = [await self._receive.receive()]
+                if not batch[0].urgent:
+                    with trio.move_on_after(DEFAULT_LINGER):
+                        while len(batch) < MAX_BATCH:
+                            job = await self._receive.receive()
+                            batch.append(job)
+                            if job.urgent:
+                                break
+                self._drain_into(batch)
+                await self._commit(batch)
+                batch = []
+        finally:
+            with trio.CancelScope(shield=True):
+                pending = [job for job in batch if not job.done.is_set()]
+                self._drain_into(pending)
+                if pending:
+                    await self._commit(pending)
+            self._writer_running = False
+
+    def _drain_into(self, batch: list[_WriteJob]) -> None:
+        while len(batch) < MAX_BATCH:
+            try:
+                batch.append(self._receive.receive_nowait())
+            except (trio.WouldBlock, trio.EndOfChannel):
+                return
+
+    async def _commit(self, batch: list[_WriteJob]) -> None:
+        try:
+            await trio.to_thread.run_sync(self._run_batch, batch)
+        except BaseException as exc:  # the COMMIT itself failed: every job in the batch failed
+            log.exception("write batch of %d jobs failed", len(batch))
+            for job in batch:
+                if job.error is None:
+                    job.error = exc
+        for job in batch:
+            job.done.set()
+
+    def _run_batch(self, batch: list[_WriteJob]) -> None:
+        db = self._writer
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for job in batch:
+                try:
+                    with db.atomic():  # a savepoint inside our transaction
+                        job.result = job.fn(db)
+                except Exception as exc:
+                    job.error = exc
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        self.commits += 1
+        self.jobs_written += len(batch)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        """Checkpoint the WAL and close every connection. Call after the writer task has ended."""
+        if self._closed:
+            return
+        self._closed = True
+        for db in self._readers:
+            db.conn.close()
+        try:
+            self._writer.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            log.warning("WAL checkpoint at close failed", exc_info=True)
+        self._writer.conn.close()

@@ -1,0 +1,38 @@
+"""The `setting` table: key → JSON text (a few legacy keys such as jwtSecret are stored raw)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+
+def decode_value(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw  # stored raw by Uptime Kuma (e.g. jwtSecret)
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default: Any = None) -> Any:
+    row = db.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return default if row is None else decode_value(row[0])
+
+
+def get_settings_of_type(db: sqlite_utils.Database, type_: str) -> dict[str, Any]:
+    rows = db.conn.execute("SELECT key, value FROM setting WHERE type = ?", (type_,)).fetchall()
+    return {r[0]: decode_value(r[1]) for r in rows}
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: Any, type_: str | None = None, *, raw: bool = False) -> None:
+    """Insert or update one key. Must run inside a writer job."""
+    text = value if raw else json.dumps(value, separators=(",", ":"))
+    row = db.conn.execute("SELECT id FROM setting WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        db.conn.execute("INSERT INTO setting (key, value, type) VALUES (?, ?, ?)", (key, text, type_))
+    elif type_ is None:
+        db.conn.execute("UPDATE setting SET value = ? WHERE id = ?", (text, row[0]))
+    else:
+        db.conn.execute("UPDATE setting SET value = ?, type = ? WHERE id = ?", (text, type_, row[0]))

@@ -1,0 +1,50 @@
+"""The Quart-Trio application: REST routes and the Socket.IO endpoint, wired to the App object."""
+from __future__ import annotations
+
+import logging
+
+from quart import Response, request
+from quart_trio import QuartTrio
+
+from kuma.app import App, import_area
+from kuma.rest.jsonwire import WireJSONProvider
+
+log = logging.getLogger(__name__)
+
+#: Modules with a `register(web, app)` function, in route-registration order.
+#: Order matters: specific routes first, the dashboard's catch-all last.
+ROUTE_MODULES = [
+    "kuma.realtime.endpoint",
+    "kuma.api",
+    "kuma.rest.push",
+    "kuma.rest.badges",
+    "kuma.rest.status_pages",
+    "kuma.rest.metrics",
+    "kuma.rest.entry",
+    "kuma.web.routes",
+]
+
+
+def create_web_app(app: App) -> QuartTrio:
+    web = QuartTrio("kuma", static_folder=None)
+    web.json = WireJSONProvider(web)  # Uptime Kuma's key order and compact bytes are part of the wire
+    web.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # logo uploads arrive as data URLs
+
+    for name in ROUTE_MODULES:
+        module = import_area(name)
+        if module is not None:
+            module.register(web, app)
+
+    @web.after_request
+    async def _common_headers(response: Response) -> Response:
+        if not app.config.disable_frame_sameorigin:
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    @web.errorhandler(404)
+    async def _not_found(error):  # JSON for the API, plain text elsewhere
+        if request.path.startswith("/api/"):
+            return {"ok": False, "msg": "Not Found"}, 404
+        return Response("Not Found", status=404, content_type="text/plain; charset=utf-8")
+
+    return web
