@@ -1,0 +1,90 @@
+"""The interface every monitor type implements, and the registry that finds them by `monitor.type`.
+
+A type module defines a subclass of `MonitorType` and decorates it with `@register("http")`. Its
+`check()` returns a `CheckResult` for UP (or a custom status), or raises `CheckFailed` (or any exception)
+whose message becomes the DOWN beat's `msg`. The beat rules (retries, upside-down, important flags)
+live in `kuma.monitoring.beat`, not here: a check only says what it saw.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, ClassVar
+
+UP, DOWN, PENDING, MAINTENANCE = 1, 0, 2, 3
+
+
+class CheckFailed(Exception):
+    """The target answered wrongly or not at all; the message is shown to the user as the beat's msg."""
+
+
+@dataclass
+class CheckResult:
+    status: int = UP
+    msg: str = ""
+    ping: float | None = None  # milliseconds, rounded as Uptime Kuma does per type
+    #: TLS certificate info as Uptime Kuma's `certInfo` event / monitor_tls_info.info_json wants it.
+    tls_info: dict[str, Any] | None = None
+    #: Extra column updates on the monitor row after the check (e.g. {"dns_last_result": "..."}).
+    monitor_updates: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CheckContext:
+    """What a check may use besides the monitor row. Built by the supervisor; tests build their own."""
+
+    #: Setting reader (sync, trivial): e.g. settings("tlsExpiryNotifyDays") → [7, 14, 21].
+    settings: Callable[[str], Any] = lambda key: None
+    #: For `group`: async fn(monitor_id) → list of (child_row, last_status or None).
+    children_status: Callable[[int], Awaitable[list[tuple[dict, int | None]]]] | None = None
+    #: For `push`: async fn(monitor_id) → seconds since the last heartbeat, or None if none.
+    seconds_since_last_beat: Callable[[int], Awaitable[float | None]] | None = None
+    #: Proxy row (dict from the `proxy` table) for HTTP monitors with proxy_id, else None.
+    proxy: dict[str, Any] | None = None
+    #: Environment for child processes (PyInstaller restores LD_LIBRARY_PATH here).
+    subprocess_env: dict[str, str] | None = None
+
+
+class MonitorType:
+    """Base class. `name` is the `monitor.type` value; `check` does one check of one monitor row."""
+
+    name: ClassVar[str] = ""
+    #: push monitors' first check waits one interval (spec §1); others check at once.
+    first_check_delayed: ClassVar[bool] = False
+
+    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+        raise CheckFailed(f"Monitor type not supported yet: {monitor.get('type')}")
+
+
+_REGISTRY: dict[str, MonitorType] = {}
+
+
+def register(name: str):
+    def decorator(cls: type[MonitorType]) -> type[MonitorType]:
+        cls.name = name
+        _REGISTRY[name] = cls()
+        return cls
+    return decorator
+
+
+def _load_all() -> None:
+    if _REGISTRY.get("__loaded__"):
+        return
+    import kuma.monitors as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name != "base":
+            importlib.import_module(f"kuma.monitors.{info.name}")
+    _REGISTRY["__loaded__"] = MonitorType()
+
+
+def get_monitor_type(name: str) -> MonitorType:
+    """The type for `monitor.type`; unknown types get a base instance that reports 'not supported yet'."""
+    _load_all()
+    return _REGISTRY.get(name) or MonitorType()
+
+
+def known_types() -> list[str]:
+    _load_all()
+    return sorted(k for k in _REGISTRY if k != "__loaded__")
