@@ -1,0 +1,156 @@
+"""Helpers every Socket.IO handler module shares: the login check, error replies, reply builders.
+
+Uptime Kuma's handlers throw on a failed check and a generic catch acks `{ok: false, msg}`. kuma does
+the same: raise `ApiError` (or call `require_login`) anywhere in a handler. Handlers registered with
+`on(hub, name)` get the error's `reply()` as their ack without a logged traceback; with plain `hub.on`
+the hub's generic catch still acks `{ok: false, msg: str(exc)}`, which is the same shape for the plain
+errors (`NotLoggedIn`, `ApiError(msg)`).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+NOT_LOGGED_IN = "You are not logged in."
+
+
+class ApiError(Exception):
+    """A handler failure whose ack is `{ok: false, msg[, msgi18n][, **extra]}`.
+
+    `msgi18n=None` leaves the key out (plain text errors); True/False are sent as given
+    (Uptime Kuma sends an explicit `msgi18n: false` in a few places).
+    """
+
+    def __init__(self, msg: Any, *, msgi18n: bool | None = None, **extra: Any) -> None:
+        super().__init__(msg if isinstance(msg, str) else str(msg))
+        self.msg = msg
+        self.msgi18n = msgi18n
+        self.extra = extra
+
+    def reply(self) -> dict[str, Any]:
+        return fail(self.msg, msgi18n=self.msgi18n, **self.extra)
+
+
+class NotLoggedIn(ApiError):
+    def __init__(self) -> None:
+        super().__init__(NOT_LOGGED_IN)
+
+
+def current_user_id(sock: Any) -> int | None:
+    """The logged-in user's id of a socket, or None (works with the hub's Socket and test doubles)."""
+    user_id = getattr(sock, "user_id", None)
+    if user_id is None:
+        session = getattr(sock, "session", None)
+        if isinstance(session, dict):
+            user_id = session.get("user_id")
+    return user_id
+
+
+def require_login(sock: Any) -> int:
+    """Uptime Kuma's checkLogin: the socket's user id, or raise NotLoggedIn ("You are not logged in.")."""
+    user_id = current_user_id(sock)
+    if user_id is None:
+        raise NotLoggedIn()
+    return int(user_id)
+
+
+def ok(msg: Any = None, *, msgi18n: bool | None = None, **extra: Any) -> dict[str, Any]:
+    """`{ok: true[, msg][, msgi18n][, **extra]}` in that key order (the usual success ack)."""
+    reply: dict[str, Any] = {"ok": True}
+    if msg is not None:
+        reply["msg"] = msg
+        if msgi18n is not None:
+            reply["msgi18n"] = msgi18n
+    reply.update(extra)
+    return reply
+
+
+def ok_i18n(msg: str, **extra: Any) -> dict[str, Any]:
+    """`{ok: true, msg: <i18n key>, msgi18n: true, **extra}` — e.g. ok_i18n("successAdded", monitorID=3)."""
+    return ok(msg, msgi18n=True, **extra)
+
+
+def fail(msg: Any, *, msgi18n: bool | None = None, **extra: Any) -> dict[str, Any]:
+    """`{ok: false, msg[, msgi18n][, **extra]}`."""
+    reply: dict[str, Any] = {"ok": False, "msg": msg}
+    if msgi18n is not None:
+        reply["msgi18n"] = msgi18n
+    reply.update(extra)
+    return reply
+
+
+def to_int(value: Any) -> int | None:
+    """Liberal id parsing: 3, "3", 3.0 → 3; anything else → None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+def guarded(fn: Handler) -> Handler:
+    """Wrap a handler so an ApiError becomes its ack instead of a logged exception."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await fn(*args, **kwargs)
+        except ApiError as exc:
+            return exc.reply()
+
+    return wrapper
+
+
+def on(hub: Any, event: str) -> Callable[[Handler], Handler]:
+    """`@on(hub, "event")`: `hub.on(event)` with ApiError turned into the ack (see module docstring)."""
+
+    def decorator(fn: Handler) -> Handler:
+        wrapped = guarded(fn)
+        hub.on(event)(wrapped)
+        return wrapped
+
+    return decorator
+
+
+def on_login(hub: Any, event: str) -> Callable[[Handler], Handler]:
+    """`@on_login(hub, "event")`: like `on`, and refuses with "You are not logged in." before the handler runs.
+
+    The handler still receives the socket first; read the user id with `require_login(sock)`.
+    """
+
+    def decorator(fn: Handler) -> Handler:
+        @functools.wraps(fn)
+        async def checked(sock: Any, *args: Any) -> Any:
+            require_login(sock)
+            return await fn(sock, *args)
+
+        return on(hub, event)(checked)
+
+    return decorator
+
+
+async def verify_current_password(app: Any, user_id: int, password: Any) -> None:
+    """Raise ApiError("Incorrect current password") unless `password` is the user's password.
+
+    Used by every "currentPassword" check (2FA, setSettings, cloudflared_stop …). Non-string input is
+    "Wrong data type?" as in Uptime Kuma.
+    """
+    from kuma.accounts.passwords import verify_user_password  # lazy: accounts imports this module
+
+    if not isinstance(password, str):
+        raise ApiError("Wrong data type?")
+    if not await verify_user_password(app, user_id, password):
+        raise ApiError("Incorrect current password")
