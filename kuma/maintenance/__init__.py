@@ -1,0 +1,1 @@
+"""Maintenance windows: pure window maths (`windows`), the live service (`service`)."""
