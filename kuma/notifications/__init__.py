@@ -1,0 +1,1 @@
+"""Notification providers and the notifier that calls them when monitors change state."""

@@ -1,0 +1,188 @@
+"""The notifier: turns committed beats into provider sends, off the monitor's path.
+
+The engine's beat listener only drops the event into a queue (never delays a check). One dispatcher
+task takes events in order, reads what the message needs (linked notifications, monitor JSON, last
+DOWN time, server timezone) and starts one delivery task per provider; each delivery has a timeout
+and a bounded number of retries, and a failure is logged without touching the others.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+from typing import Any, Awaitable, Callable
+
+import trio
+
+from kuma.notifications import cert_expiry
+from kuma.notifications.base import NotificationError, send_notification
+from kuma.notifications.payloads import event_message, heartbeat_json, should_notify
+from kuma.store import notifications as store
+from kuma.store.settings import get_setting
+
+log = logging.getLogger(__name__)
+
+Sender = Callable[[dict, str, dict | None, dict | None], Awaitable[str]]
+
+
+class Notifier:
+    def __init__(self, app: Any, *, send: Sender = send_notification, attempts: int = 3,
+                 timeout: float = 30.0, retry_delay: float = 2.0) -> None:
+        self.app = app
+        self.send = send
+        self.attempts = attempts
+        self.timeout = timeout
+        self.retry_delay = retry_delay
+        self._events_in, self._events_out = trio.open_memory_channel[Any](math.inf)
+        self._nursery: trio.Nursery | None = None
+        self._fingerprints: dict[int, str] = {}  # leaf certificate seen last, per monitor
+        self.deliveries = 0  # counters for tests and benchmarks
+        self.failures = 0
+
+    # -- entry points ----------------------------------------------------------------------------
+    async def on_beat(self, event: Any) -> None:
+        """Beat listener: queue and return at once."""
+        self._events_in.send_nowait(event)
+
+    async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+        """The dispatcher service: handles queued beats in order; deliveries run in their own tasks."""
+        async with trio.open_nursery() as nursery:
+            self._nursery = nursery
+            task_status.started()
+            async for event in self._events_out:
+                try:
+                    await self.handle_beat(event)
+                except Exception:
+                    log.exception("notification dispatch failed for a beat")
+
+    async def notify_monitor(self, monitor_id: int, msg: str) -> int:
+        """Send a plain message (expiry warnings) to every notification linked to a monitor."""
+        rows = await self.app.db.read(lambda db: store.notifications_of_monitor(db, monitor_id))
+        for row in rows:
+            self._spawn(store.parse_config(row), msg, None, None, f"notification {row['id']}")
+        return len(rows)
+
+    # -- beats -----------------------------------------------------------------------------------
+    async def handle_beat(self, event: Any) -> None:
+        monitor, beat = event.monitor, event.beat
+        monitor_id = monitor["id"]
+        status = beat.get("status")
+        if should_notify(notify=bool(getattr(event, "notify", False)), is_first=bool(getattr(event, "is_first", False)),
+                         status=status, under_maintenance=self._under_maintenance(monitor_id)):
+            await self._send_beat(monitor, beat)
+        if status == 1 and monitor.get("expiry_notification") and not monitor.get("ignore_tls"):
+            await self.check_certificate(monitor)
+
+    async def _send_beat(self, monitor: dict, beat: dict) -> None:
+        monitor_id = monitor["id"]
+
+        def load(db):
+            rows = store.notifications_of_monitor(db, monitor_id)
+            if not rows:
+                return rows, None, None
+            down = store.last_important_down_time(db, monitor_id, beat.get("time")) if beat.get("status") == 1 else None
+            return rows, down, server_timezone(db)
+
+        rows, last_down, tz_name = await self.app.db.read(load)
+        if not rows:
+            return
+        monitor_json = await public_monitor_json(self.app, monitor)
+        hb = heartbeat_json(beat, monitor.get("type"), tz_name, last_down)
+        msg = event_message(monitor.get("name") or "", beat.get("status"), beat.get("msg") or "")
+        for row in rows:
+            self._spawn(store.parse_config(row), msg, monitor_json, hb, f"notification {row['id']}")
+
+    async def check_certificate(self, monitor: dict) -> None:
+        monitor_id = monitor["id"]
+
+        def load(db):
+            linked = store.notifications_of_monitor(db, monitor_id)
+            return (store.tls_info(db, monitor_id) if linked else None), get_setting(db, "tlsExpiryNotifyDays")
+
+        info, days_setting = await self.app.db.read(load)
+        if not info:
+            return
+        fingerprint = cert_expiry.leaf_fingerprint(info)
+        previous = self._fingerprints.get(monitor_id)
+        if fingerprint:
+            self._fingerprints[monitor_id] = fingerprint
+        if previous and fingerprint and previous != fingerprint:
+            await self.app.db.write(lambda db: store.clear_cert_warnings(db, monitor_id))
+        sent = await self.app.db.read(lambda db: _sent_days(db, monitor_id))
+        due = cert_expiry.due_warnings(monitor.get("name") or "", monitor.get("url") or "", info,
+                                       cert_expiry.thresholds(days_setting),
+                                       lambda days: any(d <= days for d in sent))
+        for days, msg in due:
+            await self.app.db.write(lambda db, d=days: store.record_cert_warning(db, monitor_id, d))
+            await self.notify_monitor(monitor_id, msg)
+
+    # -- delivery --------------------------------------------------------------------------------
+    def _spawn(self, config: dict, msg: str, monitor_json: dict | None, hb: dict | None, label: str) -> None:
+        nursery = self._nursery or self.app.nursery
+        if nursery is None:
+            log.warning("notifier not running: %s dropped", label)
+            return
+        nursery.start_soon(self.deliver, config, msg, monitor_json, hb, label)
+
+    async def deliver(self, config: dict, msg: str, monitor_json: dict | None, hb: dict | None,
+                      label: str = "notification") -> bool:
+        """Send once, retrying a bounded number of times; True when a provider accepted it."""
+        for attempt in range(1, self.attempts + 1):
+            error: str
+            with trio.move_on_after(self.timeout) as scope:
+                try:
+                    await self.send(config, msg, monitor_json, hb)
+                    self.deliveries += 1
+                    return True
+                except NotificationError as exc:
+                    error = str(exc)
+                except Exception as exc:  # a provider bug must not kill the dispatcher
+                    error = f"{type(exc).__name__}: {exc}"
+            if scope.cancelled_caught:
+                error = f"timed out after {self.timeout:g}s"
+            log.warning("%s (%s) failed, attempt %d/%d: %s", label, config.get("type"), attempt, self.attempts,
+                        error)
+            if attempt < self.attempts:
+                await trio.sleep(self.retry_delay * attempt)
+        self.failures += 1
+        return False
+
+    def _under_maintenance(self, monitor_id: int) -> bool:
+        service = self.app.extensions.get("maintenance")
+        check = getattr(service, "is_under_maintenance", None)
+        if check is None:
+            return False
+        try:
+            return bool(check(monitor_id))
+        except Exception:
+            return False
+
+
+def _sent_days(db, monitor_id: int) -> set[int]:
+    rows = db.conn.execute(
+        "SELECT days FROM notification_sent_history WHERE type = 'certificate' AND monitor_id = ?",
+        (monitor_id,)).fetchall()
+    return {r[0] for r in rows}
+
+
+def server_timezone(db) -> str:
+    """Setting `serverTimezone`, else env TZ, else UTC (as Uptime Kuma)."""
+    value = get_setting(db, "serverTimezone")
+    return value if isinstance(value, str) and value else (os.environ.get("TZ") or "UTC")
+
+
+async def public_monitor_json(app: Any, monitor: dict) -> dict | None:
+    """The non-sensitive Monitor JSON from the monitor shapes; a minimal one if that area is missing."""
+    from kuma.app import import_area
+
+    shapes = import_area("kuma.shapes.monitor")
+    fn = getattr(shapes, "monitor_public_json", None) if shapes else None
+    if fn is not None:
+        found = await fn(app, monitor["id"])
+        if found is not None:
+            return found
+    return {
+        "id": monitor.get("id"), "name": monitor.get("name"), "description": monitor.get("description"),
+        "url": monitor.get("url"), "method": monitor.get("method"), "hostname": monitor.get("hostname"),
+        "port": monitor.get("port"), "type": monitor.get("type"), "includeSensitiveData": False,
+    }

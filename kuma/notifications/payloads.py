@@ -1,0 +1,113 @@
+"""What providers receive for a monitor event: the message text and the heartbeat JSON (data-model §5).
+
+Pure functions: the caller looks up the server timezone, the last DOWN time and the monitor JSON.
+"""
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kuma.notifications.base import DOWN, UP
+
+NO_HEARTBEAT_MSG = "No heartbeat in the time window"
+
+
+def event_message(monitor_name: str, status: int, beat_msg: str) -> str:
+    """`[<name>] [✅ Up] <msg>` for UP, `[<name>] [🔴 Down] <msg>` for anything else."""
+    label = "✅ Up" if status == UP else "🔴 Down"
+    return f"[{monitor_name}] [{label}] {beat_msg}"
+
+
+def _js_number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def decode_response(stored: str | None) -> str | None:
+    """heartbeat.response is base64 of brotli-compressed text; providers get the plain text."""
+    if not stored:
+        return None
+    try:
+        raw = base64.b64decode(stored)
+    except ValueError:
+        return None
+    try:
+        import brotli  # optional: only present when saving responses is supported
+
+        return brotli.decompress(raw).decode("utf-8", "replace")
+    except ImportError:
+        return None
+    except Exception:
+        return None
+
+
+def zone(tz_name: str | None) -> ZoneInfo | timezone:
+    try:
+        return ZoneInfo(tz_name) if tz_name else timezone.utc
+    except Exception:
+        return timezone.utc
+
+
+def offset_text(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_utc(text: str) -> datetime | None:
+    for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def heartbeat_json(beat: dict[str, Any], monitor_type: str | None, tz_name: str | None,
+                   last_down_time: str | None = None) -> dict[str, Any]:
+    """The heartbeat JSON a provider gets: the live event's keys, then timezone fields (+ lastDownTime on UP).
+
+    Keys follow the "only keys that were set" rule: `ping` is absent when the check produced none, except
+    for pushes which carry an explicit null; `duration` only for push monitors; `response` (decoded) only
+    when a body was saved.
+    """
+    is_push = monitor_type == "push"
+    out: dict[str, Any] = {
+        "monitorID": beat.get("monitor_id", beat.get("monitorID")),
+        "status": beat.get("status"),
+        "time": beat.get("time"),
+        "msg": beat.get("msg") or "N/A",
+    }
+    ping = beat.get("ping")
+    if ping is not None or (is_push and beat.get("msg") != NO_HEARTBEAT_MSG):
+        out["ping"] = _js_number(ping)
+    out["important"] = bool(beat.get("important"))
+    if is_push:
+        out["duration"] = _js_number(beat.get("duration") or 0)
+    out["retries"] = beat.get("retries") or 0
+    response = decode_response(beat.get("response"))
+    if response is not None:
+        out["response"] = response
+    tz = zone(tz_name)
+    moment = parse_utc(str(beat.get("time") or "")) or datetime.now(timezone.utc)
+    local = moment.astimezone(tz)
+    out["timezone"] = tz_name or "UTC"
+    out["timezoneOffset"] = offset_text(local)
+    out["localDateTime"] = local.strftime("%Y-%m-%d %H:%M:%S")
+    if beat.get("status") == UP and last_down_time:
+        out["lastDownTime"] = last_down_time
+    return out
+
+
+def should_notify(*, notify: bool, is_first: bool, status: int, under_maintenance: bool) -> bool:
+    """The engine decides which beats notify (transitions, resends); a first beat only when DOWN."""
+    if not notify or under_maintenance:
+        return False
+    if is_first and status != DOWN:
+        return False
+    return status in (UP, DOWN)
