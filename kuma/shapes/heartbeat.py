@@ -68,3 +68,7 @@ def important_beat(row: dict[str, Any]) -> dict[str, Any]:
 def status_page_beat(row: dict[str, Any]) -> dict[str, Any]:
     """A beat as public status pages show it: no message."""
     return {"status": row.get("status"), "time": row.get("time"), "msg": "", "ping": js_number(row.get("ping"))}
+
+
+#: Name the login burst looks for.
+important_heartbeat = important_beat

@@ -66,3 +66,10 @@ def test_get_monitor_quirk_path_null_and_empty_path_name():
     assert out["timeout"] == 48 and isinstance(out["timeout"], int)
     assert out["accepted_statuscodes"] == ["200"]
     assert out["responseMaxLength"] == 1024
+
+
+def test_monitor_type_list_equals_capture():
+    from kuma.shapes.monitor_types import monitor_type_list
+
+    expected = next(e for e in _transcript("06-monitor-crud.jsonl") if e["event"] == "monitorTypeList")["args"][0]
+    assert json.dumps(monitor_type_list()) == json.dumps(expected)

@@ -1,0 +1,1 @@
+"""Protocol and rule logic as pure functions (no I/O)."""

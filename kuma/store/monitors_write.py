@@ -1,0 +1,115 @@
+"""Writes to `monitor` and its link tables for the monitor API (plus the few reads those writes need).
+
+Every function takes the `sqlite_utils.Database` first and runs inside a writer job (or a read for the
+`get_*` helpers). Reading rows for the monitoring engine lives in `kuma/store/monitors.py`.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from kuma.rules.validate import Column
+
+STAT_TABLES = ("stat_minutely", "stat_hourly", "stat_daily")
+
+
+def monitor_columns(db: sqlite_utils.Database) -> dict[str, Column]:
+    """The `monitor` table's columns with NOT NULL / default facts (for input conversion)."""
+    rows = db.conn.execute("PRAGMA table_info(monitor)").fetchall()
+    return {r[1]: Column(name=r[1], notnull=bool(r[3]), has_default=r[4] is not None) for r in rows}
+
+
+def get_monitor_row(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:
+    cursor = db.conn.execute("SELECT * FROM monitor WHERE id = ?", (monitor_id,))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row))
+
+
+def owner_of(db: sqlite_utils.Database, monitor_id: int) -> int | None:
+    row = db.conn.execute("SELECT user_id FROM monitor WHERE id = ?", (monitor_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def existing_ids(db: sqlite_utils.Database, table: str, ids: Iterable[int]) -> list[int]:
+    ids = list(ids)
+    if not ids:
+        return []
+    found = {r[0] for r in db.conn.execute(
+        f"SELECT id FROM [{table}] WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    return [i for i in ids if i in found]
+
+
+def insert_monitor(db: sqlite_utils.Database, user_id: int, fields: dict[str, Any], notification_ids: list[int]) -> int:
+    values = dict(fields)
+    values["user_id"] = user_id
+    names = list(values)
+    cursor = db.conn.execute(
+        f"INSERT INTO monitor ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
+        [values[n] for n in names],
+    )
+    monitor_id = int(cursor.lastrowid)
+    replace_notifications(db, monitor_id, notification_ids)
+    return monitor_id
+
+
+def update_monitor(db: sqlite_utils.Database, monitor_id: int, fields: dict[str, Any]) -> None:
+    if not fields:
+        return
+    names = list(fields)
+    db.conn.execute(
+        f"UPDATE monitor SET {', '.join(f'[{n}] = ?' for n in names)} WHERE id = ?",
+        [fields[n] for n in names] + [monitor_id],
+    )
+
+
+def replace_notifications(db: sqlite_utils.Database, monitor_id: int, notification_ids: list[int]) -> None:
+    """Link exactly these notifications (unknown notification ids are skipped)."""
+    db.conn.execute("DELETE FROM monitor_notification WHERE monitor_id = ?", (monitor_id,))
+    for notification_id in existing_ids(db, "notification", notification_ids):
+        db.conn.execute(
+            "INSERT INTO monitor_notification (monitor_id, notification_id) VALUES (?, ?)", (monitor_id, notification_id)
+        )
+
+
+def set_active(db: sqlite_utils.Database, monitor_id: int, active: bool) -> None:
+    db.conn.execute("UPDATE monitor SET active = ? WHERE id = ?", (1 if active else 0, monitor_id))
+
+
+def children_of(db: sqlite_utils.Database, monitor_id: int) -> list[int]:
+    return [r[0] for r in db.conn.execute("SELECT id FROM monitor WHERE parent = ? ORDER BY id", (monitor_id,))]
+
+
+def unlink_children(db: sqlite_utils.Database, monitor_id: int) -> list[int]:
+    """Make the group's direct children top-level monitors; returns their ids."""
+    children = children_of(db, monitor_id)
+    db.conn.execute("UPDATE monitor SET parent = NULL WHERE parent = ?", (monitor_id,))
+    return children
+
+
+def delete_monitor(db: sqlite_utils.Database, monitor_id: int, user_id: int) -> bool:
+    """Delete one of the user's monitors (heartbeats, stats, links cascade). False if nothing was deleted."""
+    cursor = db.conn.execute("DELETE FROM monitor WHERE id = ? AND user_id = ?", (monitor_id, user_id))
+    return cursor.rowcount > 0
+
+
+def clear_events(db: sqlite_utils.Database, monitor_id: int) -> None:
+    db.conn.execute("UPDATE heartbeat SET msg = '', important = 0 WHERE monitor_id = ?", (monitor_id,))
+
+
+def clear_heartbeats(db: sqlite_utils.Database, monitor_id: int) -> None:
+    db.conn.execute("DELETE FROM heartbeat WHERE monitor_id = ?", (monitor_id,))
+    for table in STAT_TABLES:
+        db.conn.execute(f"DELETE FROM {table} WHERE monitor_id = ?", (monitor_id,))
+
+
+def clear_statistics(db: sqlite_utils.Database) -> None:
+    db.conn.execute("DELETE FROM heartbeat")
+    for table in STAT_TABLES:
+        db.conn.execute(f"DELETE FROM {table}")
+
+
+def active_monitor_ids(db: sqlite_utils.Database) -> list[int]:
+    return [r[0] for r in db.conn.execute("SELECT id FROM monitor WHERE active = 1 ORDER BY id")]
