@@ -2,7 +2,8 @@
 
 A type module defines a subclass of `MonitorType` and decorates it with `@register("http")`. Its
 `check()` returns a `CheckResult` for UP (or a custom status), or raises `CheckFailed` (or any exception)
-whose message becomes the DOWN beat's `msg`. The beat rules (retries, upside-down, important flags)
+whose message becomes the DOWN beat's `msg`. Custom-status types (group, manual) return a `CheckResult`
+with `status` DOWN/PENDING instead of raising. The beat rules (retries, upside-down, important flags)
 live in `kuma.monitoring.beat`, not here: a check only says what it saw.
 """
 from __future__ import annotations
@@ -28,6 +29,10 @@ class CheckResult:
     tls_info: dict[str, Any] | None = None
     #: Extra column updates on the monitor row after the check (e.g. {"dns_last_result": "..."}).
     monitor_updates: dict[str, Any] = field(default_factory=dict)
+    #: Push only: the last beat is recent enough, so NO heartbeat is written this time; the engine resets
+    #: retries to 0 and runs the next check after `next_check_in` seconds instead of the interval.
+    skip_beat: bool = False
+    next_check_in: float | None = None
 
 
 @dataclass
@@ -40,6 +45,8 @@ class CheckContext:
     children_status: Callable[[int], Awaitable[list[tuple[dict, int | None]]]] | None = None
     #: For `push`: async fn(monitor_id) → seconds since the last heartbeat, or None if none.
     seconds_since_last_beat: Callable[[int], Awaitable[float | None]] | None = None
+    #: For `push`: async fn(monitor_id) → the latest heartbeat row (dict with `status`, `time`) or None.
+    last_beat: Callable[[int], Awaitable[dict | None]] | None = None
     #: Proxy row (dict from the `proxy` table) for HTTP monitors with proxy_id, else None.
     proxy: dict[str, Any] | None = None
     #: Environment for child processes (PyInstaller restores LD_LIBRARY_PATH here).

@@ -1,0 +1,14 @@
+"""`http`: UP when the request answers with an accepted status code (spec §4.1)."""
+from __future__ import annotations
+
+from typing import Any
+
+from kuma.monitors._http_request import perform
+from kuma.monitors.base import CheckContext, CheckResult, MonitorType, register
+
+
+@register("http")
+class Http(MonitorType):
+    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+        outcome = await perform(monitor, ctx)
+        return CheckResult(msg=outcome.status_msg, ping=outcome.ping, tls_info=outcome.tls_info)
