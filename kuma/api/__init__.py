@@ -13,6 +13,7 @@ API_MODULES = [
     "kuma.api.api_keys",
     "kuma.api.monitors",
     "kuma.api.tags",
+    "kuma.api.monitor_events",
     "kuma.api.notifications",
     "kuma.api.proxies",
     "kuma.api.status_pages",

@@ -25,28 +25,37 @@ def raw_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def live_beat(row: dict[str, Any], monitor_type: str | None = None, *, ping_set: bool | None = None) -> dict[str, Any]:
+def live_beat(row: dict[str, Any], monitor_type: str | None = None, *,
+              set_keys: frozenset[str] | set[str] | None = None) -> dict[str, Any]:
     """The live `heartbeat` event.
 
-    Key order `monitorID, status, time, msg, ping, important, duration, retries`; `ping` only when the
-    check produced one (push beats always carry it, `null` when no ping was pushed, except the loop's own
-    "No heartbeat in the time window" beats); `duration` only for push monitors.
+    Key order `monitorID, status, time, msg, ping, important, duration, retries, response`, carrying only
+    the optional keys that were set on the beat (`set_keys` from the engine's BeatEvent): `ping` when the
+    check produced one (push beats carry it, `null` when no ping was pushed), `duration` for push
+    monitors, `response` when a body was saved. Without `set_keys` the same is inferred from the row.
     """
-    is_push = monitor_type == "push"
-    if ping_set is None:
-        ping_set = row.get("ping") is not None or (is_push and row.get("msg") != PUSH_TIMEOUT_MSG)
+    if set_keys is None:
+        is_push = monitor_type == "push"
+        inferred = set()
+        if row.get("ping") is not None or (is_push and row.get("msg") != PUSH_TIMEOUT_MSG):
+            inferred.add("ping")
+        if is_push:
+            inferred.add("duration")
+        set_keys = inferred
     out: dict[str, Any] = {
         "monitorID": row.get("monitor_id", row.get("monitorID")),
         "status": row.get("status"),
         "time": row.get("time"),
         "msg": row.get("msg"),
     }
-    if ping_set:
+    if "ping" in set_keys:
         out["ping"] = js_number(row.get("ping"))
     out["important"] = bool(row.get("important"))
-    if is_push:
+    if "duration" in set_keys:
         out["duration"] = js_number(row.get("duration") or 0)
     out["retries"] = row.get("retries") or 0
+    if "response" in set_keys:
+        out["response"] = row.get("response")
     return out
 
 

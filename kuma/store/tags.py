@@ -42,5 +42,6 @@ def edit_monitor_tag(db: sqlite_utils.Database, tag_id: int, monitor_id: int, va
 
 def delete_monitor_tag(db: sqlite_utils.Database, tag_id: int, monitor_id: int, value: str) -> None:
     db.conn.execute(
-        "DELETE FROM monitor_tag WHERE tag_id = ? AND monitor_id = ? AND value = ?", (tag_id, monitor_id, value)
+        "DELETE FROM monitor_tag WHERE tag_id = ? AND monitor_id = ? AND (value = ? OR (value IS NULL AND ? = ''))",
+        (tag_id, monitor_id, value, value),
     )

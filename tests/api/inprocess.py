@@ -1,0 +1,111 @@
+"""Run Socket.IO handlers in-process: a real App + Database, a recording hub and sockets.
+
+The hub double implements the part of docs/CONTRACTS.md handlers use (`on`, `emit`, `room_size`), and
+records every emit in order, so tests can assert what a client in the room would receive.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import trio
+
+from kuma.app import App
+from kuma.config import Config
+from kuma.store import Database
+
+
+@dataclass
+class Emitted:
+    event: str
+    args: tuple
+    room: str | None
+
+
+class RecordingHub:
+    def __init__(self) -> None:
+        self.handlers: dict[str, Any] = {}
+        self.emitted: list[Emitted] = []
+        self.rooms: dict[str, int] = {}
+
+    def on(self, event: str):
+        def decorator(fn):
+            self.handlers[event] = fn
+            return fn
+        return decorator
+
+    async def emit(self, event: str, *args: Any, room: str | None = None) -> None:
+        self.emitted.append(Emitted(event, args, room))
+
+    def room_size(self, room: str) -> int:
+        return self.rooms.get(room, 0)
+
+    async def call(self, sock: "FakeSocket", event: str, *args: Any) -> Any:
+        """What the client's ack would receive; emits up to the ack are recorded in `emitted`."""
+        return await self.handlers[event](sock, *args)
+
+    def take(self) -> list[Emitted]:
+        out, self.emitted = self.emitted, []
+        return out
+
+
+@dataclass
+class FakeSocket:
+    session: dict = field(default_factory=dict)
+    sid: str = "test-sid"
+
+    @property
+    def user_id(self) -> int | None:
+        return self.session.get("user_id")
+
+
+class RecordingMonitoring:
+    """Stands in for the MonitoringService: records start/stop/restart calls and beat listeners."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+        self.listeners: list[Any] = []
+
+    async def start_monitor(self, monitor_id: int) -> None:
+        self.calls.append(("start", monitor_id))
+
+    async def stop_monitor(self, monitor_id: int) -> None:
+        self.calls.append(("stop", monitor_id))
+
+    async def restart_monitor(self, monitor_id: int) -> None:
+        self.calls.append(("restart", monitor_id))
+
+    def add_beat_listener(self, fn) -> None:
+        self.listeners.append(fn)
+
+
+@asynccontextmanager
+async def api_app(tmp_path: Path, modules: tuple[str, ...] = ("kuma.api.monitors", "kuma.api.tags"), db_path=None):
+    """App with a running writer, a user (id 1), the recording hub and monitoring, handler modules registered."""
+    import importlib
+
+    config = Config.from_sources(data_dir=tmp_path / "data", env={})
+    db = Database.open(db_path or config.db_path)
+    app = App(config, db)
+    hub = RecordingHub()
+    monitoring = RecordingMonitoring()
+    app.extensions["hub"] = hub
+    app.extensions["monitoring"] = monitoring
+    try:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(db.run_writer)
+            app.nursery = nursery
+            await db.write(lambda d: d.conn.execute(
+                "INSERT OR IGNORE INTO user (id, username, password, active) VALUES (1, 'admin', 'x', 1)"))
+            for name in modules:
+                importlib.import_module(name).register(hub, app)
+            yield app, hub, monitoring
+            nursery.cancel_scope.cancel()
+    finally:
+        db.close()
+
+
+def logged_in(user_id: int = 1) -> FakeSocket:
+    return FakeSocket(session={"user_id": user_id})
