@@ -221,7 +221,7 @@ def _is_ip(host: str) -> bool:
 # ---------------------------------------------------------------- TLS contexts
 
 @functools.lru_cache(maxsize=8)
-def _base_context(verify: bool, cafile: str | None) -> ssl.SSLContext:
+def client_tls_context(verify: bool, cafile: str | None) -> ssl.SSLContext:
     """Contexts are costly to build (CA bundle parsing), so one per (verify, cafile) is reused."""
     if verify:
         import certifi
@@ -239,7 +239,7 @@ def ssl_context(monitor: dict[str, Any]) -> ssl.SSLContext:
     """Verification per `ignore_tls`; mTLS adds the client certificate and the CA from the row."""
     verify = not as_bool(monitor.get("ignore_tls"))
     if (monitor.get("auth_method") or "") != "mtls":
-        return _base_context(verify, None)
+        return client_tls_context(verify, None)
     if verify:
         import certifi
 

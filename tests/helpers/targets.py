@@ -225,6 +225,64 @@ def silent_listener() -> Iterator[int]:
         sock.close()
 
 
+@contextmanager
+def tls_listener(cert: "CertFiles", *, require_client_cert: bool = False, smtp: bool = False) -> Iterator[int]:
+    """A TLS server (optionally behind SMTP STARTTLS) that completes or refuses the handshake, then closes.
+
+    `require_client_cert` makes it an mTLS endpoint: clients without a certificate get an alert
+    (`certificate_required` with TLS 1.3).
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert.chain_path, cert.key_path)
+    if require_client_cert:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(cert.ca_path)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        try:
+            if smtp:
+                conn.sendall(b"220 test ESMTP\r\n")
+                reader = conn.makefile("rb")
+                while True:
+                    line = reader.readline()
+                    if not line:
+                        return
+                    if line.upper().startswith(b"EHLO"):
+                        conn.sendall(b"250-test\r\n250 STARTTLS\r\n")
+                    elif line.upper().startswith(b"STARTTLS"):
+                        conn.sendall(b"220 ready\r\n")
+                        break
+            with context.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(1)
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            conn.close()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        sock.close()
+
+
 def closed_port() -> int:
     """A port on 127.0.0.1 where nothing listens (connect → ECONNREFUSED)."""
     return free_port()
@@ -242,6 +300,7 @@ def dns_server(table: dict[tuple[str, str], list[str]]) -> Iterator[int]:
     import dns.rcode
     import dns.rdataclass
     import dns.rdatatype
+    import dns.renderer
     import dns.rrset
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -257,11 +316,16 @@ def dns_server(table: dict[tuple[str, str], list[str]]) -> Iterator[int]:
         qname = question.name.to_text().lower()
         qtype = dns.rdatatype.to_text(question.rdtype)
         records = table.get((qname, qtype))
-        if records:
-            response.answer.append(dns.rrset.from_text_list(question.name, 60, dns.rdataclass.IN, qtype, records))
-        elif qname not in names:
+        if not records and qname not in names:
             response.set_rcode(dns.rcode.NXDOMAIN)
-        return response.to_wire()
+        # rendered by hand so the records keep the table's order (dnspython shuffles them by default)
+        renderer = dns.renderer.Renderer(id=response.id, flags=response.flags, max_size=65535)
+        renderer.add_question(question.name, question.rdtype, question.rdclass)
+        if records:
+            rrset = dns.rrset.from_text_list(question.name, 60, dns.rdataclass.IN, qtype, records)
+            renderer.add_rrset(dns.renderer.ANSWER, rrset, want_shuffle=False)
+        renderer.write_header()
+        return renderer.get_wire()
 
     def loop() -> None:
         while not stop.is_set():
