@@ -154,3 +154,24 @@ async def verify_current_password(app: Any, user_id: int, password: Any) -> None
         raise ApiError("Wrong data type?")
     if not await verify_user_password(app, user_id, password):
         raise ApiError("Incorrect current password")
+
+
+def after_ack(app: Any, sock: Any, fn: Callable[[], Awaitable[Any]]) -> None:
+    """Run `fn` after this handler's ack has been sent (Uptime Kuma calls the callback, then emits lists).
+
+    Uses the hub's `sock.after_ack(fn)` when it offers one; otherwise the work is spawned in the services
+    nursery, which starts only after the handler returned (its first await is a database read).
+    """
+    hook = getattr(sock, "after_ack", None)
+    if callable(hook):
+        hook(fn)
+        return
+
+    async def run() -> None:
+        try:
+            await fn()
+        except Exception:
+            log.exception("work after ack failed")
+
+    if app.nursery is not None:
+        app.nursery.start_soon(run)

@@ -1,0 +1,104 @@
+"""Maintenance commands on a STOPPED server's data folder: `kuma reset-password`, `kuma remove-2fa`.
+
+They act on the first user (Uptime Kuma has one account) and refuse clearly when there is none.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+from pathlib import Path
+
+from kuma.cli import _add_data_dir, command
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from kuma.config import Config
+
+    return Config.from_sources(data_dir=args.data_dir).db_path
+
+
+def _open_existing(path: Path) -> sqlite3.Connection | None:
+    if not path.exists():
+        print(f"No database at {path}: nothing to change (start kuma once and set up an account).", file=sys.stderr)
+        return None
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def _first_user(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    try:
+        return conn.execute("SELECT id, username FROM user ORDER BY id LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+
+
+def _read_new_password(args: argparse.Namespace) -> str | None:
+    from kuma.accounts.passwords import is_too_weak
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("New password: ")
+        again = getpass.getpass("Repeat new password: ")
+        if password != again:
+            print("The passwords do not match; nothing changed.", file=sys.stderr)
+            return None
+    if is_too_weak(password):
+        print("Password too weak: use at least 8 characters of at least two kinds "
+              "(lower case, upper case, digits, symbols); nothing changed.", file=sys.stderr)
+        return None
+    return password
+
+
+def _configure_reset_password(parser: argparse.ArgumentParser) -> None:
+    _add_data_dir(parser)
+    parser.add_argument("--password-stdin", action="store_true", help="read the new password from one line of stdin")
+
+
+@command("reset-password", "set a new password for the account (server stopped)")(_configure_reset_password)
+def reset_password(args: argparse.Namespace) -> int:
+    from kuma.accounts.passwords import hash_password
+
+    conn = _open_existing(_db_path(args))
+    if conn is None:
+        return 1
+    try:
+        user = _first_user(conn)
+        if user is None:
+            print("No user exists yet: open kuma in a browser to set up the account.", file=sys.stderr)
+            return 1
+        password = _read_new_password(args)
+        if password is None:
+            return 1
+        conn.execute("UPDATE user SET password = ? WHERE id = ?", (hash_password(password), user["id"]))
+        print(f"Password of {user['username']!r} changed. Log in again everywhere (old sessions are invalid).")
+        return 0
+    finally:
+        conn.close()
+
+
+def _configure_remove_2fa(parser: argparse.ArgumentParser) -> None:
+    _add_data_dir(parser)
+
+
+@command("remove-2fa", "turn off two-factor authentication for the account (server stopped)")(_configure_remove_2fa)
+def remove_2fa(args: argparse.Namespace) -> int:
+    conn = _open_existing(_db_path(args))
+    if conn is None:
+        return 1
+    try:
+        user = _first_user(conn)
+        if user is None:
+            print("No user exists yet: there is no two-factor authentication to remove.", file=sys.stderr)
+            return 1
+        conn.execute(
+            "UPDATE user SET twofa_status = 0, twofa_secret = NULL, twofa_last_token = NULL WHERE id = ?", (user["id"],)
+        )
+        print(f"Two-factor authentication removed for {user['username']!r}.")
+        return 0
+    finally:
+        conn.close()

@@ -1,0 +1,103 @@
+"""The `info` event: reduced before login (no version), full after login (socketio-events.md §1, §5.2)."""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kuma import UPTIME_KUMA_VERSION
+
+ARCH_NAMES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm", "i386": "ia32", "i686": "ia32"}
+PLATFORM_NAMES = {"win32": "win32", "darwin": "darwin"}
+
+
+def valid_timezone(name: Any) -> bool:
+    if not isinstance(name, str) or not name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+        return True
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+
+
+def default_timezone() -> str:
+    """Env TZ, else the host's zone when it can be named, else UTC."""
+    env_tz = os.environ.get("TZ", "").lstrip(":")
+    if valid_timezone(env_tz):
+        return env_tz
+    try:
+        link = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in link:
+            guess = link.split("zoneinfo/", 1)[1]
+            if valid_timezone(guess):
+                return "UTC" if guess in ("Etc/UTC", "Etc/Universal", "Universal", "Zulu") else guess
+    except OSError:
+        pass
+    return "UTC"
+
+
+def server_timezone_of(stored: Any) -> str:
+    return stored if valid_timezone(stored) else default_timezone()
+
+
+def utc_offset(tz_name: str, at: datetime | None = None) -> str:
+    """"+02:00" style offset of a zone now."""
+    now = at or datetime.now(ZoneInfo(tz_name))
+    if at is not None:
+        now = at.astimezone(ZoneInfo(tz_name))
+    offset = now.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def runtime_info() -> dict[str, str]:
+    machine = platform.machine().lower()
+    return {"platform": PLATFORM_NAMES.get(sys.platform, "linux" if sys.platform.startswith("linux") else sys.platform),
+            "arch": ARCH_NAMES.get(machine, machine)}
+
+
+def is_container() -> bool:
+    return os.environ.get("UPTIME_KUMA_IS_CONTAINER") == "1"
+
+
+def build_info(settings: dict[str, Any], *, full: bool, latest_version: str | None = None) -> dict[str, Any]:
+    """`settings` holds the stored `primaryBaseURL` and `serverTimezone` values (None when absent)."""
+    tz = server_timezone_of(settings.get("serverTimezone"))
+    info: dict[str, Any] = {
+        "primaryBaseURL": settings.get("primaryBaseURL") or None,
+        "serverTimezone": tz,
+        "serverTimezoneOffset": utc_offset(tz),
+    }
+    if full:
+        info.update({
+            "version": UPTIME_KUMA_VERSION,
+            "latestVersion": latest_version,
+            "isContainer": is_container(),
+            "dbType": "sqlite",
+            "runtime": runtime_info(),
+        })
+    return info
+
+
+def read_info_settings(db) -> dict[str, Any]:
+    from kuma.store.settings import get_setting
+
+    return {"primaryBaseURL": get_setting(db, "primaryBaseURL"), "serverTimezone": get_setting(db, "serverTimezone")}
+
+
+async def info_payload(app: Any, *, full: bool) -> dict[str, Any]:
+    settings = await app.db.read(read_info_settings)
+    return build_info(settings, full=full, latest_version=app.extensions.get("latest_version"))
+
+
+async def server_timezone(app: Any) -> str:
+    """The effective server timezone (setting, else env/host, else UTC) — for any area that needs it."""
+    from kuma.store.settings import get_setting
+
+    return server_timezone_of(await app.db.read(lambda db: get_setting(db, "serverTimezone")))

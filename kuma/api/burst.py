@@ -1,0 +1,208 @@
+"""The afterLogin burst (socketio-events.md §2): everything a dashboard needs, in Uptime Kuma's wire order,
+all sent before the login ack.
+
+Other areas provide the payloads; an area that is not part of this build yet contributes the empty value
+of its event, so a client never waits for an event that never comes:
+
+- `kuma.shapes.monitor.monitor_list(app, user_id) -> dict` (and `monitor_type_list()` if it has one)
+- `kuma.shapes.maintenance.maintenance_list(app, user_id) -> dict`
+- `kuma.shapes.notification.notification_list(app, user_id) -> list`
+- `kuma.shapes.status_page.status_page_list(app) -> dict`
+- `app.extensions["monitoring"]`: avg ping, uptime and heartbeatList rows per monitor
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import Any, Awaitable, Callable
+
+import trio
+
+from kuma.accounts.info import info_payload
+from kuma.api.common import current_user_id
+from kuma.app import import_area
+from kuma.shapes.lists import api_key_list, docker_host_list, proxy_list, remote_browser_list
+
+log = logging.getLogger(__name__)
+
+UPTIME_PERIODS: tuple[int | str, ...] = (24, 720, "1y")
+HEARTBEAT_LIST_LIMIT = 100
+IMPORTANT_LIST_LIMIT = 500
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+async def _area_value(module_name: str, function_name: str, empty: Any, *args: Any) -> Any:
+    """Call `module.function(*args)` if that area exists, else the event's empty value."""
+    module = import_area(module_name)
+    fn = getattr(module, function_name, None) if module is not None else None
+    if fn is None:
+        return empty
+    return await _maybe_await(fn(*args))
+
+
+async def monitor_type_list(app: Any) -> dict:
+    for module_name in ("kuma.shapes.monitor", "kuma.shapes.monitor_types", "kuma.api.monitors"):
+        module = import_area(module_name)
+        fn = getattr(module, "monitor_type_list", None) if module is not None else None
+        if fn is not None:
+            params = inspect.signature(fn).parameters
+            return await _maybe_await(fn(app) if params else fn())
+    return {}
+
+
+async def gather(jobs: dict[str, Callable[[], Awaitable[Any]]]) -> dict[str, Any]:
+    """Run independent reads concurrently; results by name."""
+    results: dict[str, Any] = {}
+
+    async def run(name: str, job: Callable[[], Awaitable[Any]]) -> None:
+        results[name] = await job()
+
+    async with trio.open_nursery() as nursery:
+        for name, job in jobs.items():
+            nursery.start_soon(run, name, job)
+    return results
+
+
+# -- per-monitor data --------------------------------------------------------------------------
+def _recent_beats(db, monitor_id: int, limit: int) -> list[dict[str, Any]]:
+    rows = db.conn.execute(
+        "SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT ?", (monitor_id, limit)
+    ).fetchall()
+    return [dict(r) for r in reversed(rows)]
+
+
+def _important_beats(db, monitor_id: int, limit: int) -> list[dict[str, Any]]:
+    rows = db.conn.execute(
+        "SELECT * FROM heartbeat WHERE monitor_id = ? AND important = 1 ORDER BY time DESC, id DESC LIMIT ?",
+        (monitor_id, limit),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+async def _engine_call(mon: Any, names: tuple[str, ...], *args: Any) -> tuple[bool, Any]:
+    for name in names:
+        fn = getattr(mon, name, None)
+        if fn is not None:
+            return True, await _maybe_await(fn(*args))
+    return False, None
+
+
+async def avg_ping(app: Any, monitor_id: int) -> float | int | None:
+    mon = app.extensions.get("monitoring")
+    if mon is None:
+        return None
+    _, value = await _engine_call(mon, ("avg_ping",), monitor_id)
+    return value
+
+
+async def uptime(app: Any, monitor_id: int, period: int | str) -> float | int:
+    mon = app.extensions.get("monitoring")
+    if mon is None:
+        return 0
+    _, value = await _engine_call(mon, ("uptime",), monitor_id, str(period))
+    return 0 if value is None else value
+
+
+async def heartbeat_rows(app: Any, monitor_id: int) -> list[dict[str, Any]]:
+    """The last 100 raw rows, oldest first (engine's reader when it has one)."""
+    mon = app.extensions.get("monitoring")
+    if mon is not None:
+        found, rows = await _engine_call(mon, ("heartbeat_list", "heartbeat_rows", "recent_beats"), monitor_id)
+        if found:
+            return rows
+    rows = await app.db.read(lambda db: _recent_beats(db, monitor_id, HEARTBEAT_LIST_LIMIT))
+    shapes = import_area("kuma.shapes.heartbeat")
+    raw_row = getattr(shapes, "raw_row", None) if shapes is not None else None
+    return [raw_row(r) for r in rows] if raw_row else rows
+
+
+async def important_heartbeats(app: Any, monitor_id: int) -> list[dict[str, Any]]:
+    """For clients made for Uptime Kuma 1.x: newest first, the Heartbeat object shape."""
+    rows = await app.db.read(lambda db: _important_beats(db, monitor_id, IMPORTANT_LIST_LIMIT))
+    shapes = import_area("kuma.shapes.heartbeat")
+    for name in ("important_beat",):
+        fn = getattr(shapes, name, None) if shapes is not None else None
+        if fn is not None:
+            return [fn(row) for row in rows]
+    return [
+        {"monitorID": r["monitor_id"], "status": r["status"], "time": r["time"], "msg": r["msg"], "ping": r["ping"],
+         "important": r["important"], "duration": r["duration"], "retries": r["retries"], "response": r["response"]}
+        for r in rows
+    ]
+
+
+async def _per_monitor(app: Any, ids: list[int], fn) -> dict[int, Any]:
+    return await gather({str(i): (lambda i=i: fn(app, i)) for i in ids}) if ids else {}
+
+
+# -- the burst ---------------------------------------------------------------------------------
+async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
+    """Join the user's room and send the burst. The caller acks the login afterwards."""
+    hub = app.extensions["hub"]
+    user_id = int(user["id"])
+    room = str(user_id)
+    sock.session["user_id"] = user_id
+    sock.join(room)
+
+    monitors = await _area_value("kuma.shapes.monitor", "monitor_list", {}, app, user_id)
+    await hub.emit("monitorList", monitors, room=room)
+
+    lists = await gather({
+        "monitorTypeList": lambda: monitor_type_list(app),
+        "maintenanceList": lambda: _area_value("kuma.shapes.maintenance", "maintenance_list", {}, app, user_id),
+        "info": lambda: info_payload(app, full=True),
+        "notificationList": lambda: _area_value("kuma.shapes.notification", "notification_list", [], app, user_id),
+        "proxyList": lambda: proxy_list(app, user_id),
+        "dockerHostList": lambda: docker_host_list(app, user_id),
+        "apiKeyList": lambda: api_key_list(app, user_id),
+        "remoteBrowserList": lambda: remote_browser_list(app, user_id),
+        "statusPageList": lambda: _area_value("kuma.shapes.status_page", "status_page_list", {}, app),
+    })
+    await hub.emit("monitorTypeList", lists["monitorTypeList"], room=room)
+    await hub.emit("maintenanceList", lists["maintenanceList"], room=room)
+    await sock.emit("info", lists["info"])
+    for event in ("notificationList", "proxyList", "dockerHostList", "apiKeyList", "remoteBrowserList", "statusPageList"):
+        await hub.emit(event, lists[event], room=room)
+
+    ids = sorted(int(key) for key in monitors)  # JS object keys: ascending numeric order
+    await send_monitor_data(app, sock, ids)
+
+    from kuma.store.settings import get_setting
+
+    if not await app.db.read(lambda db: get_setting(db, "initServerTimezone")):
+        await sock.emit("initServerTimezone")
+
+
+async def send_monitor_data(app: Any, sock: Any, ids: list[int]) -> None:
+    """Stats for every monitor (room), then each monitor's heartbeatList (this socket). Ids as strings."""
+    hub = app.extensions["hub"]
+    room = str(current_user_id(sock))
+    if not ids:
+        return
+    pings, uptimes, periods_720, periods_1y, beats, important = _unpack(await gather({
+        "ping": lambda: _per_monitor(app, ids, avg_ping),
+        "24": lambda: _per_monitor(app, ids, lambda a, i: uptime(a, i, 24)),
+        "720": lambda: _per_monitor(app, ids, lambda a, i: uptime(a, i, 720)),
+        "1y": lambda: _per_monitor(app, ids, lambda a, i: uptime(a, i, "1y")),
+        "beats": lambda: _per_monitor(app, ids, heartbeat_rows),
+        "important": lambda: _per_monitor(app, ids, important_heartbeats),
+    }))
+    if hub.room_size(room) > 0:
+        for i in ids:
+            await hub.emit("avgPing", str(i), pings[str(i)], room=room)
+            await hub.emit("uptime", str(i), 24, uptimes[str(i)], room=room)
+        for i in ids:
+            await hub.emit("uptime", str(i), 720, periods_720[str(i)], room=room)
+        for i in ids:
+            await hub.emit("uptime", str(i), "1y", periods_1y[str(i)], room=room)
+    for i in ids:
+        await sock.emit("heartbeatList", str(i), beats[str(i)], False)
+    for i in ids:
+        await sock.emit("importantHeartbeatList", str(i), important[str(i)], False)
+
+
+def _unpack(results: dict[str, Any]) -> tuple:
+    return tuple(results[k] for k in ("ping", "24", "720", "1y", "beats", "important"))
