@@ -80,8 +80,10 @@ def js_json_error(text: str) -> str | None:
         return None
     except json.JSONDecodeError as exc:
         pos, reason = exc.pos, exc.msg
-        if pos >= len(text.rstrip()) or not text.strip():
+        if not text.strip():
             return "Unexpected end of JSON input"
+        if reason.startswith("Unterminated string"):
+            return f"Unterminated string in JSON at position {len(text)}"
         if reason.startswith("Expecting property name"):
             return f"Expected property name or '}}' in JSON at position {pos}"
         if reason.startswith("Expecting ',' delimiter"):
@@ -92,6 +94,8 @@ def js_json_error(text: str) -> str | None:
             return f"Expected ':' after property name in JSON at position {pos}"
         if reason.startswith("Extra data"):
             return f"Unexpected non-whitespace character after JSON at position {pos}"
+        if pos >= len(text.rstrip()):
+            return "Unexpected end of JSON input"
         snippet = text if len(text) <= 10 else text[:10] + "..."
         return f"Unexpected token '{text[pos]}', \"{snippet}\" is not valid JSON"
 

@@ -92,3 +92,99 @@ async def test_error_replies_match_capture(tmp_path, args, expected, event):
             count = await app.db.read(lambda db: db.conn.execute("SELECT COUNT(*) FROM monitor").fetchone()[0])
             assert count == 0  # nothing stored
             assert monitoring.calls == []
+
+
+def _http(name: str, **extra) -> dict:
+    return {"type": "http", "name": name, "url": "http://127.0.0.1:9/", "interval": 20, "retryInterval": 20,
+            "accepted_statuscodes": ["200-299"], "notificationIDList": {}, **extra}
+
+
+async def test_group_children_unlink_or_delete(tmp_path):
+    async with api_app(tmp_path) as (app, hub, monitoring):
+        sock = logged_in()
+        group = (await hub.call(sock, "add", {**_http("G"), "type": "group"}))["monitorID"]
+        child = (await hub.call(sock, "add", _http("C", parent=group)))["monitorID"]
+        hub.take()
+        await hub.call(sock, "getMonitorList")
+        (listed,) = [e.args[0] for e in hub.take() if e.event == "monitorList"]
+        assert listed[str(group)]["childrenIDs"] == [child]
+        assert listed[str(child)]["path"] == ["G", "C"] and listed[str(child)]["pathName"] == "G / C"
+
+        # a group cannot become its own descendant's child
+        edit = (await hub.call(sock, "getMonitor", group))["monitor"]
+        assert await hub.call(sock, "editMonitor", {**edit, "parent": child}) == {"ok": False,
+                                                                                  "msg": "Invalid Monitor Group"}
+        # pausing the group shows the child as force-inactive
+        await hub.call(sock, "pauseMonitor", group)
+        hub.take()
+        await hub.call(sock, "getMonitorList")
+        (listed,) = [e.args[0] for e in hub.take() if e.event == "monitorList"]
+        assert listed[str(child)]["active"] is False and listed[str(child)]["forceInactive"] is True
+
+        # delete without children: the child is unlinked and announced, then the group goes
+        assert (await hub.call(sock, "deleteMonitor", group, False))["ok"] is True
+        events = hub.take()
+        assert [e.event for e in events] == ["updateMonitorIntoList", "deleteMonitorFromList"]
+        assert events[0].args[0][str(child)]["parent"] is None and events[1].args == (group,)
+
+        group2 = (await hub.call(sock, "add", {**_http("G2"), "type": "group"}))["monitorID"]
+        child2 = (await hub.call(sock, "add", _http("C2", parent=group2)))["monitorID"]
+        hub.take()
+        await hub.call(sock, "deleteMonitor", group2, True)
+        assert [(e.event, e.args) for e in hub.take()] == [("deleteMonitorFromList", (child2,)),
+                                                           ("deleteMonitorFromList", (group2,))]
+        left = await app.db.read(lambda db: [r[0] for r in db.conn.execute("SELECT id FROM monitor")])
+        assert left == [child]
+
+
+async def test_other_users_monitor_is_untouchable(tmp_path):
+    async with api_app(tmp_path) as (app, hub, monitoring):
+        await app.db.write(lambda db: db.conn.execute(
+            "INSERT INTO user (id, username, password, active) VALUES (2, 'other', 'x', 1)"))
+        mine = (await hub.call(logged_in(1), "add", _http("mine")))["monitorID"]
+        other = logged_in(2)
+        assert await hub.call(other, "pauseMonitor", mine) == {"ok": False, "msg": "You do not own this monitor."}
+        assert await hub.call(other, "getMonitor", mine) == {
+            "ok": False, "msg": "Cannot read properties of null (reading 'id')"}
+        edit = (await hub.call(logged_in(1), "getMonitor", mine))["monitor"]
+        assert await hub.call(other, "editMonitor", {**edit, "name": "x"}) == {"ok": False,
+                                                                              "msg": "Permission denied."}
+        await hub.call(other, "deleteMonitor", mine)
+        assert await app.db.read(lambda db: db.conn.execute("SELECT name FROM monitor").fetchone()[0]) == "mine"
+
+
+async def test_notifications_and_clearing(tmp_path):
+    async with api_app(tmp_path) as (app, hub, monitoring):
+        sock = logged_in()
+
+        def seed(db):
+            db.conn.execute("INSERT INTO notification (id, name, config, user_id, active, is_default) "
+                            "VALUES (1, 'n', '{}', 1, 1, 0)")
+
+        await app.db.write(seed)
+        monitor_id = (await hub.call(sock, "add", _http("n", notificationIDList={"1": True, "99": True})))["monitorID"]
+        monitor = (await hub.call(sock, "getMonitor", monitor_id))["monitor"]
+        assert monitor["notificationIDList"] == {"1": True}  # unknown notification ids are skipped
+
+        def beats(db):
+            for i, important in enumerate([1, 0, 1]):
+                db.conn.execute("INSERT INTO heartbeat (monitor_id, status, msg, time, important, ping) "
+                                "VALUES (?, 1, 'up', ?, ?, 5)", (monitor_id, f"2099-01-01 00:00:0{i}.000", important))
+            db.conn.execute("INSERT INTO stat_minutely (monitor_id, timestamp, ping, up, down) VALUES (?, 60, 5, 1, 0)",
+                            (monitor_id,))
+
+        await app.db.write(beats)
+        assert (await hub.call(sock, "monitorImportantHeartbeatListCount", None))["count"] == 2
+        paged = await hub.call(sock, "monitorImportantHeartbeatListPaged", monitor_id, 0, 1)
+        assert [b["time"] for b in paged["data"]] == ["2099-01-01 00:00:02.000"]
+        assert (await hub.call(sock, "getMonitorBeats", monitor_id, 1))["data"][0]["important"] == 1
+        assert await hub.call(sock, "clearEvents", monitor_id) == {"ok": True}
+        assert (await hub.call(sock, "monitorImportantHeartbeatListCount", monitor_id))["count"] == 0
+        hub.take()
+        assert await hub.call(sock, "clearHeartbeats", monitor_id) == {"ok": True}
+        assert [(e.event, e.args) for e in hub.take()] == [("heartbeatList", (monitor_id, [], True))]
+        counts = await app.db.read(lambda db: [db.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                                               for t in ("heartbeat", "stat_minutely")])
+        assert counts == [0, 0]
+        assert ("restart", monitor_id) in monitoring.calls
+        assert await hub.call(sock, "getMonitorBeats", monitor_id, None) == {"ok": False, "msg": "Invalid period."}
