@@ -1,0 +1,137 @@
+"""Trio side of one Engine.IO session: wakes writers and pollers, runs the heartbeat timer, feeds the hub.
+
+The protocol decisions live in the sans-io `EngineSession` / `SocketIOParser`; this class only waits.
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import trio
+
+from kuma.realtime.engineio import POLLING, EngineSession, Frame, ProtocolError
+from kuma.realtime.socketio import SocketIOParser
+
+if TYPE_CHECKING:
+    from kuma.realtime.hub import Hub, Socket
+
+log = logging.getLogger(__name__)
+
+
+class Signal:
+    """A re-armable event: `notify()` wakes everyone waiting now."""
+
+    __slots__ = ("_event",)
+
+    def __init__(self) -> None:
+        self._event = trio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = trio.Event()
+
+    async def wait(self) -> None:
+        await self._event.wait()
+
+
+class Connection:
+    """One client's Engine.IO session and its Socket.IO sockets (by namespace)."""
+
+    def __init__(self, hub: "Hub", session: EngineSession, headers: dict[str, str], remote_addr: str) -> None:
+        self.hub = hub
+        self.session = session
+        self.parser = SocketIOParser()
+        self.headers = headers
+        self.remote_addr = remote_addr
+        self.sockets: dict[str, "Socket"] = {}
+        self.changed = Signal()  # output queued, transport switched or closed
+        self._timer_changed = Signal()
+        self._finished = False
+
+    @property
+    def sid(self) -> str:
+        return self.session.sid
+
+    @property
+    def closed(self) -> bool:
+        return self.session.closed
+
+    # ---- output ----------------------------------------------------------------------------------
+    def send_frames(self, frames: list[Frame]) -> None:
+        self.session.send_frames(frames)
+        self._after_change()
+
+    def send_frame_alone(self, frame: Frame) -> None:
+        """Deliver `frame` in a polling payload of its own (the CONNECT ack, as Uptime Kuma does)."""
+        self.session.flush_marker()
+        self.session.send_frames([frame])
+        self.session.flush_marker()
+        self._after_change()
+
+    def close(self, reason: str = "server namespace disconnect") -> None:
+        self.session.close(reason)
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.changed.notify()
+        if self.session.closed:
+            self._finish()
+
+    # ---- input -----------------------------------------------------------------------------------
+    def receive_messages(self, messages: list[Frame]) -> None:
+        """Engine.IO MESSAGE payloads → Socket.IO packets → hub."""
+        for message in messages:
+            try:
+                packets = self.parser.feed(message)
+            except ProtocolError as exc:
+                log.debug("socket.io protocol error from %s: %s", self.remote_addr, exc)
+                self.session._close("parse error")
+                break
+            for packet in packets:
+                self.hub._on_packet(self, packet)
+        self._timer_changed.notify()  # a pong moves the ping deadline
+        self._after_change()
+
+    def receive_polling(self, body: bytes, now: float) -> None:
+        try:
+            messages = self.session.receive_polling(body, now)
+        finally:
+            self._after_change()
+        self.receive_messages(messages)
+
+    def receive_websocket(self, frame: Frame, now: float) -> None:
+        try:
+            messages = self.session.receive_websocket(frame, now)
+        finally:
+            self._after_change()
+        self.receive_messages(messages)
+
+    def lost(self, reason: str) -> None:
+        """The transport went away under us."""
+        self.session._close(reason)
+        self._after_change()
+
+    # ---- lifetime --------------------------------------------------------------------------------
+    async def run_timer(self) -> None:
+        """Heartbeat: ping when due, close on a missing pong. Runs in the hub's nursery."""
+        try:
+            while not self.session.closed:
+                with trio.move_on_at(self.session.next_deadline()):
+                    await self._timer_changed.wait()
+                self.session.handle_timers(trio.current_time())
+                self._after_change()
+            if self.session.transport == POLLING and self.session.has_output():
+                # a polling client still has to fetch the last packets (`41`, close): keep the sid known
+                with trio.move_on_after(min(self.session.config.ping_timeout, 5.0)):
+                    while self.session.has_output():
+                        await self.changed.wait()
+        finally:
+            self.hub._forget_connection(self)
+
+    def _finish(self) -> None:
+        """Once: disconnect its sockets (the timer task forgets the session after the last poll)."""
+        if self._finished:
+            return
+        self._finished = True
+        self._timer_changed.notify()
+        self.hub._on_connection_closed(self)

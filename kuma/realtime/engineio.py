@@ -1,0 +1,286 @@
+"""Sans-io Engine.IO v4 server session: bytes/strings in, packets out, no I/O and no clock of its own.
+
+The Trio adapter (`kuma.realtime.connection`) feeds what arrives on the wire together with the current
+time, sends what `take_poll_payload()` / `take_frames()` hand out, and calls `handle_timers(now)` when
+`next_deadline()` is reached. Every malformed input raises `ProtocolError`; the adapter then closes that
+one session.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+from collections import deque
+from dataclasses import dataclass
+from typing import Union
+
+OPEN, CLOSE, PING, PONG, MESSAGE, UPGRADE, NOOP = "0", "1", "2", "3", "4", "5", "6"
+PACKET_TYPES = frozenset("0123456")
+RECORD_SEPARATOR = "\x1e"
+
+POLLING = "polling"
+WEBSOCKET = "websocket"
+
+Frame = Union[str, bytes]  # one encoded Engine.IO packet: text ("4…") or a raw binary message
+
+
+class ProtocolError(Exception):
+    """The peer broke the protocol: the session that received it is closed."""
+
+
+#: `FLUSH` in the outbox ends a polling payload there (Socket.IO's CONNECT ack travels alone).
+FLUSH = object()
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    ping_interval: float = 25.0  # seconds
+    ping_timeout: float = 20.0
+    max_payload: int = 1_000_000  # bytes per polling body / websocket message
+    max_outbox: int = 10_000  # packets waiting for a slow client before it is dropped
+    max_packets_per_payload: int = 10_000  # python-engineio's decoder stops at 16 by default
+
+
+def new_sid() -> str:
+    """20 URL-safe characters, like the Node server's ids."""
+    return base64.urlsafe_b64encode(os.urandom(15)).decode("ascii")
+
+
+def decode_packet(raw: Frame) -> tuple[str, Frame]:
+    """One encoded packet → (type, data). Binary data arrives raw (websocket) or as `b<base64>` (polling)."""
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        return MESSAGE, bytes(raw)
+    if not isinstance(raw, str) or not raw:
+        raise ProtocolError("empty packet")
+    kind = raw[0]
+    if kind == "b":
+        try:
+            return MESSAGE, base64.b64decode(raw[1:], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ProtocolError("invalid base64 packet") from exc
+    if kind not in PACKET_TYPES:
+        raise ProtocolError("unknown packet type")
+    return kind, raw[1:]
+
+
+def decode_payload(body: bytes | str, max_packets: int) -> list[tuple[str, Frame]]:
+    """A polling POST body → packets (separated by U+001E)."""
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            body = bytes(body).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProtocolError("payload is not UTF-8") from exc
+    if not body:
+        raise ProtocolError("empty payload")
+    parts = body.split(RECORD_SEPARATOR)
+    if len(parts) > max_packets:
+        raise ProtocolError("too many packets in payload")
+    return [decode_packet(part) for part in parts]
+
+
+def encode_for_polling(frame: Frame) -> str:
+    if isinstance(frame, str):
+        return frame
+    return "b" + base64.b64encode(frame).decode("ascii")
+
+
+def encode_payload(frames: list[Frame]) -> str:
+    return RECORD_SEPARATOR.join(encode_for_polling(f) for f in frames)
+
+
+def open_packet(sid: str, upgrades: list[str], config: EngineConfig) -> str:
+    body = {
+        "sid": sid,
+        "upgrades": upgrades,
+        "pingInterval": int(config.ping_interval * 1000),
+        "pingTimeout": int(config.ping_timeout * 1000),
+        "maxPayload": config.max_payload,
+    }
+    return OPEN + json.dumps(body, separators=(",", ":"))
+
+
+class EngineSession:
+    """One Engine.IO session: heartbeat deadlines, the outgoing queue, polling and the websocket upgrade.
+
+    `receive_*` methods return the MESSAGE payloads (str or bytes) for the Socket.IO layer.
+    """
+
+    def __init__(self, config: EngineConfig, now: float, transport: str = POLLING, sid: str | None = None) -> None:
+        self.sid = sid or new_sid()
+        self.config = config
+        self.transport = transport
+        self.closed = False
+        self.close_reason: str | None = None
+        self.outbox: deque = deque()
+        self._queued = 0  # packets in outbox (FLUSH markers not counted)
+        self.poll_pending = False  # a polling GET is waiting for packets
+        self.upgrading = False  # got `2probe` on a websocket
+        self.upgrade_requested = False  # got `5`: switch as soon as no GET is pending
+        self._next_ping = now + config.ping_interval
+        self._pong_deadline: float | None = None
+
+    # ---- handshake -------------------------------------------------------------------------------
+    def handshake(self) -> str:
+        upgrades = [WEBSOCKET] if self.transport == POLLING else []
+        return open_packet(self.sid, upgrades, self.config)
+
+    # ---- sending ---------------------------------------------------------------------------------
+    def send_message(self, data: Frame) -> None:
+        """Queue one MESSAGE packet (text gets the `4` prefix; binary is sent raw)."""
+        self.send_frames([MESSAGE + data if isinstance(data, str) else data])
+
+    def send_frames(self, frames: list[Frame]) -> None:
+        """Queue already-encoded packets (shared between the recipients of a broadcast)."""
+        if self.closed:
+            return
+        self.outbox.extend(frames)
+        self._queued += len(frames)
+        if self._queued > self.config.max_outbox:
+            self._close("transport error")  # the client cannot keep up
+
+    def flush_marker(self) -> None:
+        """End the current polling payload here."""
+        if not self.closed:
+            self.outbox.append(FLUSH)
+
+    def has_output(self) -> bool:
+        return bool(self.outbox)
+
+    # ---- polling transport -----------------------------------------------------------------------
+    def begin_poll(self) -> None:
+        """A polling GET arrived. Raises ProtocolError for a GET on an upgraded or already-polled session."""
+        if self.transport != POLLING or self.upgrade_requested:
+            raise ProtocolError("polling on a websocket session")
+        if self.poll_pending:
+            self._close("transport error")
+            raise ProtocolError("overlapping polling requests")
+        self.poll_pending = True
+
+    def take_poll_payload(self) -> str | None:
+        """The body for the waiting GET, or None while there is nothing to send yet."""
+        frames: list[Frame] = []
+        while self.outbox:
+            item = self.outbox.popleft()
+            if item is FLUSH:
+                if frames:
+                    break
+                continue
+            frames.append(item)
+        self._queued -= len(frames)
+        if self.closed and not self.outbox:
+            frames.append(CLOSE)
+        return encode_payload(frames) if frames else None
+
+    def end_poll(self) -> None:
+        self.poll_pending = False
+        if self.upgrade_requested and self.transport == POLLING and not self.closed:
+            self.transport = WEBSOCKET
+
+    def receive_polling(self, body: bytes | str, now: float) -> list[Frame]:
+        if self.closed:
+            return []
+        if len(body) > self.config.max_payload:
+            self._close("transport error")
+            raise ProtocolError("payload too large")
+        try:
+            packets = decode_payload(body, self.config.max_packets_per_payload)
+        except ProtocolError:
+            self._close("parse error")
+            raise
+        return self._receive_packets(packets, now)
+
+    # ---- websocket transport ---------------------------------------------------------------------
+    def take_frames(self) -> list[Frame]:
+        """Everything queued, for the websocket writer (FLUSH markers dropped)."""
+        frames = [f for f in self.outbox if f is not FLUSH]
+        self.outbox.clear()
+        self._queued = 0
+        return frames
+
+    def receive_websocket(self, frame: Frame, now: float) -> list[Frame]:
+        if self.closed:
+            return []
+        if len(frame) > self.config.max_payload:
+            self._close("transport error")
+            raise ProtocolError("message too large")
+        try:
+            packet = decode_packet(frame)
+        except ProtocolError:
+            self._close("parse error")
+            raise
+        return self._receive_packets([packet], now)
+
+    def receive_probe(self, frame: Frame) -> list[Frame]:
+        """A frame on the websocket that wants to take over a polling session → frames to answer on it.
+
+        Raises ProtocolError when the probe is malformed (only the probe websocket is dropped then).
+        """
+        if self.closed or self.transport != POLLING:
+            raise ProtocolError("nothing to upgrade")
+        if frame == PING + "probe":
+            self.upgrading = True
+            if self.poll_pending and not self.outbox:
+                self.outbox.append(NOOP)  # release the waiting GET so the client can pause polling
+                self._queued += 1
+            return [PONG + "probe"]
+        if frame == UPGRADE and self.upgrading:
+            self.upgrade_requested = True
+            if not self.poll_pending:
+                self.transport = WEBSOCKET
+            return []
+        raise ProtocolError("unexpected packet during upgrade")
+
+    # ---- heartbeat -------------------------------------------------------------------------------
+    def next_deadline(self) -> float:
+        if self.closed:
+            return float("-inf")
+        return self._pong_deadline if self._pong_deadline is not None else self._next_ping
+
+    def handle_timers(self, now: float) -> None:
+        if self.closed:
+            return
+        if self._pong_deadline is not None:
+            if now >= self._pong_deadline:
+                self._close("ping timeout")
+            return
+        if now >= self._next_ping:
+            self.send_frames([PING])
+            self._pong_deadline = now + self.config.ping_timeout
+
+    # ---- closing ---------------------------------------------------------------------------------
+    def close(self, reason: str = "forced close") -> None:
+        """Server-side close: what is queued is still delivered, then the close packet / websocket close."""
+        if not self.closed:
+            self.closed = True
+            self.close_reason = reason
+
+    def _close(self, reason: str) -> None:
+        """Close after an error or a lost peer: whatever is queued is dropped."""
+        if not self.closed:
+            self.closed = True
+            self.close_reason = reason
+        self.outbox.clear()
+        self._queued = 0
+
+    # ---- incoming packets ------------------------------------------------------------------------
+    def _receive_packets(self, packets: list[tuple[str, Frame]], now: float) -> list[Frame]:
+        messages: list[Frame] = []
+        for kind, data in packets:
+            if self.closed:
+                break
+            if kind == MESSAGE:
+                messages.append(data)
+            elif kind == PONG:
+                self._pong_deadline = None
+                self._next_ping = now + self.config.ping_interval
+            elif kind == CLOSE:
+                self._close("transport close")
+            elif kind == NOOP:
+                pass
+            elif kind == PING:  # clients do not ping in v4; answer anyway, like a v3 peer expects
+                self.send_frames([PONG + data] if isinstance(data, str) else [PONG])
+            else:  # OPEN or UPGRADE from a client on an established transport
+                self._close("parse error")
+                raise ProtocolError(f"unexpected packet type {kind}")
+        return messages

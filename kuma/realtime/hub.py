@@ -1,0 +1,354 @@
+"""The Socket.IO hub: handlers by event name, sockets, rooms and broadcasts (API in docs/CONTRACTS.md).
+
+Each socket's events are handled in arrival order by a worker task that exists only while the socket has
+work queued; sockets run concurrently with each other. Heartbeats are handled below this layer, so a slow
+handler never delays a pong.
+"""
+from __future__ import annotations
+
+import logging
+from collections import deque
+from typing import Any, Awaitable, Callable, Iterable
+
+import trio
+
+from kuma.realtime.connection import Connection
+from kuma.realtime.engineio import EngineConfig, EngineSession, new_sid
+from kuma.realtime.socketio import (
+    ACK,
+    CONNECT,
+    DISCONNECT,
+    EVENT,
+    SioPacket,
+    encode_ack,
+    encode_connect,
+    encode_connect_error,
+    encode_disconnect,
+    encode_event,
+)
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[Any]]
+SocketHook = Callable[["Socket"], Awaitable[None]]
+
+_CONNECT_JOB = "connect"
+_EVENT_JOB = "event"
+_DISCONNECT_JOB = "disconnect"
+
+
+class Socket:
+    """One client's Socket.IO connection to the main namespace."""
+
+    __slots__ = (
+        "hub", "conn", "sid", "namespace", "session", "auth", "rooms", "connected",
+        "disconnect_reason", "_inbox", "_working", "_acks", "_next_ack_id",
+    )
+
+    def __init__(self, hub: "Hub", conn: Connection, namespace: str, auth: dict | None) -> None:
+        self.hub = hub
+        self.conn = conn
+        self.sid = new_sid()
+        self.namespace = namespace
+        self.session: dict[str, Any] = {}
+        self.auth: dict = auth or {}
+        self.rooms: set[str] = set()
+        self.connected = True
+        self.disconnect_reason: str | None = None
+        self._inbox: deque = deque()
+        self._working = False
+        self._acks: dict[int, list] = {}
+        self._next_ack_id = 0
+
+    def __repr__(self) -> str:
+        return f"<Socket {self.sid} user={self.user_id}>"
+
+    @property
+    def user_id(self) -> int | None:
+        return self.session.get("user_id")
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self.conn.headers
+
+    @property
+    def remote_addr(self) -> str:
+        return self.conn.remote_addr
+
+    @property
+    def transport(self) -> str:
+        return self.conn.session.transport
+
+    async def emit(self, event: str, *args: Any) -> None:
+        """Send `event` with exactly these arguments to this socket."""
+        if self.connected:
+            self.conn.send_frames(encode_event(event, args, self.namespace))
+
+    async def call(self, event: str, *args: Any, timeout: float = 30.0) -> list:
+        """Emit with an ack request and wait for the client's ack arguments."""
+        if not self.connected:
+            raise ConnectionError("socket is disconnected")
+        self._next_ack_id += 1
+        ack_id = self._next_ack_id
+        waiter: list = [trio.Event(), None]
+        self._acks[ack_id] = waiter
+        self.conn.send_frames(encode_event(event, args, self.namespace, ack_id))
+        try:
+            with trio.fail_after(timeout):
+                await waiter[0].wait()
+        finally:
+            self._acks.pop(ack_id, None)
+        if waiter[1] is None:
+            raise ConnectionError("socket disconnected before the ack")
+        return waiter[1]
+
+    def join(self, room: str) -> None:
+        if self.connected and room not in self.rooms:
+            self.rooms.add(room)
+            self.hub._rooms.setdefault(room, set()).add(self)
+
+    def leave(self, room: str) -> None:
+        if room in self.rooms:
+            self.rooms.discard(room)
+            members = self.hub._rooms.get(room)
+            if members is not None:
+                members.discard(self)
+                if not members:
+                    del self.hub._rooms[room]
+
+    async def disconnect(self) -> None:
+        """Tell the client it was disconnected by the server (`41`) and close its connection."""
+        if not self.connected:
+            return
+        self.conn.send_frames([encode_disconnect(self.namespace)])
+        self.hub._remove_socket(self, "server namespace disconnect")
+        self.conn.close("server namespace disconnect")
+
+
+class Hub:
+    """Socket.IO server state. Ping values are configurable so tests can use small ones."""
+
+    def __init__(
+        self,
+        *,
+        ping_interval: float = 25.0,
+        ping_timeout: float = 20.0,
+        max_payload: int = 1_000_000,
+        max_outbox: int = 10_000,
+        origin_check: str = "cors-like",
+        path: str = "/socket.io/",
+    ) -> None:
+        self.engine_config = EngineConfig(
+            ping_interval=ping_interval, ping_timeout=ping_timeout, max_payload=max_payload, max_outbox=max_outbox
+        )
+        self.origin_check = origin_check
+        self.path = path
+        self.nursery: trio.Nursery | None = None
+        self.accepting = True
+        self._handlers: dict[str, Handler] = {}
+        self._connect_hooks: list[SocketHook] = []
+        self._disconnect_hooks: list[SocketHook] = []
+        self._connections: dict[str, Connection] = {}
+        self._sockets: dict[str, Socket] = {}
+        self._rooms: dict[str, set[Socket]] = {}
+        self._transports_open = 0  # websocket writers / polls in flight, for a quick shutdown
+        self._transports_idle = trio.Event()
+        self._transports_idle.set()
+
+    # ---- registration ----------------------------------------------------------------------------
+    def on(self, event: str) -> Callable[[Handler], Handler]:
+        """Register the one handler for `event`: `async fn(sock, *args)`; its return value is the ack."""
+
+        def decorator(fn: Handler) -> Handler:
+            if event in self._handlers:
+                log.warning("handler for %r replaced", event)
+            self._handlers[event] = fn
+            return fn
+
+        return decorator
+
+    def on_connect(self, fn: SocketHook) -> SocketHook:
+        self._connect_hooks.append(fn)
+        return fn
+
+    def on_disconnect(self, fn: SocketHook) -> SocketHook:
+        self._disconnect_hooks.append(fn)
+        return fn
+
+    # ---- sending ---------------------------------------------------------------------------------
+    async def emit(self, event: str, *args: Any, room: str | None = None) -> None:
+        """Send to everyone connected, or to every socket in `room`. Encoded once for all recipients."""
+        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.get(room, ())
+        if not targets:
+            return
+        frames = encode_event(event, args)
+        for sock in list(targets):
+            if sock.connected:
+                sock.conn.send_frames(frames)
+
+    def room_size(self, room: str) -> int:
+        return len(self._rooms.get(room, ()))
+
+    def sockets(self) -> list[Socket]:
+        return list(self._sockets.values())
+
+    def sockets_in_room(self, room: str) -> list[Socket]:
+        return list(self._rooms.get(room, ()))
+
+    def get_socket(self, sid: str) -> Socket | None:
+        return self._sockets.get(sid)
+
+    # ---- service ---------------------------------------------------------------------------------
+    async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+        """The hub's nursery: heartbeat timers and handler workers live here."""
+        async with trio.open_nursery() as nursery:
+            self.nursery = nursery
+            self.accepting = True
+            task_status.started()
+            try:
+                await trio.sleep_forever()
+            finally:
+                self.nursery = None
+
+    async def close_all(self) -> None:
+        """Shutdown: close every session so clients see it at once and no request waits for a timeout."""
+        self.accepting = False
+        for conn in list(self._connections.values()):
+            conn.close("server shutting down")
+        with trio.move_on_after(2):
+            await self._transports_idle.wait()
+
+    # ---- engine side (used by the endpoint) -------------------------------------------------------
+    def open_connection(self, transport: str, headers: dict[str, str], remote_addr: str) -> Connection:
+        if self.nursery is None or not self.accepting:
+            raise RuntimeError("the realtime hub is not running")
+        session = EngineSession(self.engine_config, trio.current_time(), transport)
+        conn = Connection(self, session, headers, remote_addr)
+        self._connections[session.sid] = conn
+        self.nursery.start_soon(conn.run_timer)
+        return conn
+
+    def get_connection(self, sid: str) -> Connection | None:
+        return self._connections.get(sid)
+
+    def transport_opened(self) -> None:
+        self._transports_open += 1
+        if self._transports_idle.is_set():
+            self._transports_idle = trio.Event()
+
+    def transport_closed(self) -> None:
+        self._transports_open -= 1
+        if self._transports_open <= 0:
+            self._transports_open = 0
+            self._transports_idle.set()
+
+    def _forget_connection(self, conn: Connection) -> None:
+        if self._connections.get(conn.sid) is conn:
+            del self._connections[conn.sid]
+
+    def _on_connection_closed(self, conn: Connection) -> None:
+        reason = conn.session.close_reason or "transport close"
+        for sock in list(conn.sockets.values()):
+            self._remove_socket(sock, reason)
+
+    # ---- Socket.IO packets ------------------------------------------------------------------------
+    def _on_packet(self, conn: Connection, packet: SioPacket) -> None:
+        if packet.type == CONNECT:
+            self._on_connect_packet(conn, packet)
+            return
+        sock = conn.sockets.get(packet.namespace)
+        if sock is None:
+            return  # not connected to that namespace: ignored, as Socket.IO does
+        if packet.type == EVENT:
+            self._enqueue(sock, (_EVENT_JOB, packet))
+        elif packet.type == ACK:
+            waiter = sock._acks.pop(packet.id, None)
+            if waiter is not None:
+                waiter[1] = packet.data
+                waiter[0].set()
+        elif packet.type == DISCONNECT:
+            self._remove_socket(sock, "client namespace disconnect")
+
+    def _on_connect_packet(self, conn: Connection, packet: SioPacket) -> None:
+        if packet.namespace != "/":
+            conn.send_frames([encode_connect_error("Invalid namespace", packet.namespace)])
+            return
+        if packet.namespace in conn.sockets:
+            return  # already connected
+        sock = Socket(self, conn, packet.namespace, packet.data)
+        conn.sockets[packet.namespace] = sock
+        self._sockets[sock.sid] = sock
+        conn.send_frame_alone(encode_connect(sock.sid, packet.namespace))
+        self._enqueue(sock, (_CONNECT_JOB, None))
+
+    def _remove_socket(self, sock: Socket, reason: str) -> None:
+        if not sock.connected:
+            return
+        sock.connected = False
+        sock.disconnect_reason = reason
+        for room in list(sock.rooms):
+            sock.leave(room)
+        self._sockets.pop(sock.sid, None)
+        if sock.conn.sockets.get(sock.namespace) is sock:
+            del sock.conn.sockets[sock.namespace]
+        for waiter in sock._acks.values():
+            waiter[0].set()  # result stays None: the caller sees a disconnect
+        self._enqueue(sock, (_DISCONNECT_JOB, reason))
+
+    # ---- per-socket worker -----------------------------------------------------------------------
+    def _enqueue(self, sock: Socket, job: tuple) -> None:
+        sock._inbox.append(job)
+        if not sock._working:
+            if self.nursery is None:
+                return
+            sock._working = True
+            self.nursery.start_soon(self._work, sock)
+
+    async def _work(self, sock: Socket) -> None:
+        try:
+            while sock._inbox:
+                kind, value = sock._inbox.popleft()
+                if kind == _EVENT_JOB:
+                    if sock.connected:
+                        await self._handle_event(sock, value)
+                elif kind == _CONNECT_JOB:
+                    await self._run_hooks(self._connect_hooks, sock, "connect")
+                else:
+                    await self._run_hooks(self._disconnect_hooks, sock, "disconnect")
+        finally:
+            sock._working = False
+
+    async def _run_hooks(self, hooks: list[SocketHook], sock: Socket, what: str) -> None:
+        for hook in hooks:
+            try:
+                await hook(sock)
+            except Exception:
+                log.exception("%s hook %s failed", what, getattr(hook, "__name__", hook))
+
+    async def _handle_event(self, sock: Socket, packet: SioPacket) -> None:
+        handler = self._handlers.get(packet.event)
+        if handler is None:
+            log.debug("no handler for %r", packet.event)
+            return  # Uptime Kuma never acks an unknown event
+        try:
+            result = await handler(sock, *packet.args)
+        except Exception as exc:
+            log.exception("handler for %r failed", packet.event)
+            result = {"ok": False, "msg": str(exc)}
+        if packet.id is None or not sock.connected:
+            return
+        if result is None:
+            args: tuple | list = ()
+        elif isinstance(result, tuple):
+            args = result
+        else:
+            args = (result,)
+        sock.conn.send_frames(encode_ack(packet.id, args, sock.namespace))
+
+
+def setup(app) -> None:
+    """Put the hub at `app.extensions["hub"]`, run it as a service and close its sessions first at shutdown."""
+    hub = Hub(origin_check=app.config.ws_origin_check)
+    app.extensions["hub"] = hub
+    app.add_service("realtime-hub", hub.run)
+    app.on_shutdown(hub.close_all)
