@@ -130,3 +130,24 @@ def is_up(heartbeat: dict | None) -> bool:
 
 def is_down(heartbeat: dict | None) -> bool:
     return bool(heartbeat) and heartbeat.get("status") == DOWN
+
+
+def time_field(heartbeat: dict | None) -> tuple[str, str]:
+    """("Time (<tz>)", localDateTime) for message bodies that show the event time."""
+    heartbeat = heartbeat or {}
+    return f"Time ({heartbeat.get('timezone') or 'UTC'})", text(heartbeat.get("localDateTime"))
+
+
+def monitor_url(monitor: dict | None) -> str | None:
+    """The monitor's http(s) URL when it has one (links in rich messages)."""
+    url = (monitor or {}).get("url")
+    if isinstance(url, str) and url.startswith(("http://", "https://")) and url != "https://":
+        return url
+    return None
+
+
+def split_list(value: Any) -> list[str]:
+    """Comma/space separated form lists ("a, b,c") → ["a", "b", "c"]."""
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in text(value).replace(";", ",").split(",") if part.strip()]

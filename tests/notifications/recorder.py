@@ -87,5 +87,5 @@ def start_recorder() -> Recorder:
     server.daemon_threads = True
     recorder = Recorder(server)
     holder["r"] = recorder
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     return recorder
