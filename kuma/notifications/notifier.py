@@ -69,11 +69,11 @@ class Notifier:
         status = beat.get("status")
         if should_notify(notify=bool(getattr(event, "notify", False)), is_first=bool(getattr(event, "is_first", False)),
                          status=status, under_maintenance=self._under_maintenance(monitor_id)):
-            await self._send_beat(monitor, beat)
+            await self._send_beat(monitor, beat, getattr(event, "set_keys", None) or None)
         if status == 1 and monitor.get("expiry_notification") and not monitor.get("ignore_tls"):
             await self.check_certificate(monitor)
 
-    async def _send_beat(self, monitor: dict, beat: dict) -> None:
+    async def _send_beat(self, monitor: dict, beat: dict, set_keys: frozenset[str] | None = None) -> None:
         monitor_id = monitor["id"]
 
         def load(db):
@@ -87,7 +87,7 @@ class Notifier:
         if not rows:
             return
         monitor_json = await public_monitor_json(self.app, monitor)
-        hb = heartbeat_json(beat, monitor.get("type"), tz_name, last_down)
+        hb = heartbeat_json(beat, monitor.get("type"), tz_name, last_down, set_keys)
         msg = event_message(monitor.get("name") or "", beat.get("status"), beat.get("msg") or "")
         for row in rows:
             self._spawn(store.parse_config(row), msg, monitor_json, hb, f"notification {row['id']}")

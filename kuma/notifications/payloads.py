@@ -11,19 +11,10 @@ from zoneinfo import ZoneInfo
 
 from kuma.notifications.base import DOWN, UP
 
-NO_HEARTBEAT_MSG = "No heartbeat in the time window"
-
-
 def event_message(monitor_name: str, status: int, beat_msg: str) -> str:
     """`[<name>] [✅ Up] <msg>` for UP, `[<name>] [🔴 Down] <msg>` for anything else."""
     label = "✅ Up" if status == UP else "🔴 Down"
     return f"[{monitor_name}] [{label}] {beat_msg}"
-
-
-def _js_number(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
 
 
 def decode_response(stored: str | None) -> str | None:
@@ -69,30 +60,22 @@ def parse_utc(text: str) -> datetime | None:
 
 
 def heartbeat_json(beat: dict[str, Any], monitor_type: str | None, tz_name: str | None,
-                   last_down_time: str | None = None) -> dict[str, Any]:
+                   last_down_time: str | None = None, set_keys: frozenset[str] | set[str] | None = None
+                   ) -> dict[str, Any]:
     """The heartbeat JSON a provider gets: the live event's keys, then timezone fields (+ lastDownTime on UP).
 
-    Keys follow the "only keys that were set" rule: `ping` is absent when the check produced none, except
-    for pushes which carry an explicit null; `duration` only for push monitors; `response` (decoded) only
-    when a body was saved.
+    Keys follow the live `heartbeat` event (only keys set on the beat, `kuma.shapes.heartbeat.live_beat`),
+    with `msg` "N/A" when empty and `response` decoded to text (left out when it cannot be decoded).
     """
-    is_push = monitor_type == "push"
-    out: dict[str, Any] = {
-        "monitorID": beat.get("monitor_id", beat.get("monitorID")),
-        "status": beat.get("status"),
-        "time": beat.get("time"),
-        "msg": beat.get("msg") or "N/A",
-    }
-    ping = beat.get("ping")
-    if ping is not None or (is_push and beat.get("msg") != NO_HEARTBEAT_MSG):
-        out["ping"] = _js_number(ping)
-    out["important"] = bool(beat.get("important"))
-    if is_push:
-        out["duration"] = _js_number(beat.get("duration") or 0)
-    out["retries"] = beat.get("retries") or 0
-    response = decode_response(beat.get("response"))
-    if response is not None:
-        out["response"] = response
+    from kuma.shapes.heartbeat import live_beat
+
+    out = live_beat(beat, monitor_type, set_keys=set_keys)
+    out["msg"] = out.get("msg") or "N/A"
+    if "response" in out or (set_keys is None and beat.get("response")):
+        response = decode_response(beat.get("response"))
+        out.pop("response", None)
+        if response is not None:
+            out["response"] = response
     tz = zone(tz_name)
     moment = parse_utc(str(beat.get("time") or "")) or datetime.now(timezone.utc)
     local = moment.astimezone(tz)
