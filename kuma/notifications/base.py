@@ -29,7 +29,7 @@ class Provider:
     default_api_url: ClassVar[str] = ""
 
     def __init__(self, api_url: str | None = None) -> None:
-        self.api_url = (api_url or self.default_api_url).rstrip("/") if (api_url or self.default_api_url) else ""
+        self.api_url = api_url or self.default_api_url
 
     async def send(self, config: dict[str, Any], msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
         raise NotificationError("Notification type is not supported")
@@ -151,3 +151,48 @@ def split_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
     return [part.strip() for part in text(value).replace(";", ",").split(",") if part.strip()]
+
+
+class Call:
+    """One HTTP request a simple provider wants sent (see SimpleProvider)."""
+
+    __slots__ = ("method", "url", "json_body", "data", "params", "headers")
+
+    def __init__(self, method: str, url: str, *, json_body: Any = None, data: dict | None = None,
+                 params: dict | None = None, headers: dict | None = None) -> None:
+        self.method, self.url, self.json_body, self.data = method, url, json_body, data
+        self.params, self.headers = params, headers
+
+
+class SimpleProvider(Provider):
+    """A provider that is one HTTP request: subclasses only say which (`call`)."""
+
+    def call(self, config: dict[str, Any], msg: str, monitor: dict | None, heartbeat: dict | None) -> Call:
+        raise NotImplementedError
+
+    def vendor(self, path: str = "") -> str:
+        """The fixed vendor URL (or the injected one) plus a path."""
+        return self.api_url + path
+
+    async def send(self, config: dict[str, Any], msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
+        from kuma.notifications.http import request
+
+        call = self.call(config, msg, monitor, heartbeat)
+        await request(call.method, call.url, json_body=call.json_body, data=call.data, params=call.params,
+                      headers=call.headers)
+        return SENT
+
+
+def require(config: dict[str, Any], *fields: str) -> list[str]:
+    """The stripped text of required form fields, or a NotificationError naming the missing ones."""
+    values = [text(config.get(f)).strip() for f in fields]
+    missing = [f for f, v in zip(fields, values) if not v]
+    if missing:
+        raise NotificationError(f"Missing required field(s): {', '.join(missing)}")
+    return values
+
+
+def status_word(heartbeat: dict | None, up: str = "UP", down: str = "DOWN", test: str = "TEST") -> str:
+    if heartbeat is None:
+        return test
+    return up if heartbeat.get("status") == UP else down

@@ -99,6 +99,12 @@ async def request(
     """Send one request as Uptime Kuma would; raise NotificationError on transport or HTTP errors."""
     if not url or not isinstance(url, str):
         raise NotificationError("Invalid URL")
+    if params:  # keep a query the form's URL already has (httpx would replace it)
+        try:
+            url = str(httpx.URL(url).copy_merge_params({k: str(v) for k, v in params.items()}))
+        except (httpx.InvalidURL, TypeError) as exc:
+            raise NotificationError(f"Invalid URL: {exc}") from exc
+        params = None
     send_headers: dict[str, str] = {"Accept": ACCEPT}
     body: bytes | None = None
     if json_body is not None:
