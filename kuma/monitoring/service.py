@@ -1,0 +1,498 @@
+"""MonitoringService: runs the monitors, stores their beats, tells listeners (docs/CONTRACTS.md).
+
+One beat = gather inputs (row, previous beat, maintenance, the check's outcome) → `beat.decide_*`
+(pure) → one write job (heartbeat row + the three stat buckets + column updates) → listeners after
+commit. Beats of one monitor (its loop and HTTP pushes) are serialised by a per-monitor lock, and the
+latest stored beat is kept in memory, so the rules never read a stale "previous" from the database.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+import trio
+
+from kuma.app import App, import_area
+from kuma.monitoring import beat as rules
+from kuma.monitoring import uptime as upt
+from kuma.monitoring.beat import BeatEvent, CheckOutcome, Decision, Previous
+from kuma.monitoring.supervisor import Supervisor
+from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type
+from kuma.store import heartbeats, monitors, stats
+from kuma.store.settings import get_setting
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[BeatEvent], Awaitable[None]]
+
+#: A hung check is cut this long after the monitor's own timeout.
+CUT_MARGIN = 10.0
+#: At boot, first checks are spread over min(interval, monitors × this) seconds.
+BOOT_SPREAD_PER_MONITOR = 0.05
+#: Listeners of one beat together get at most this long when the monitor is being stopped.
+LISTENER_GRACE = 10.0
+SETTINGS_TTL = 60.0
+
+
+@dataclass
+class _Running:
+    """What a running monitor task holds between beats (loaded at its start)."""
+
+    row: dict[str, Any]
+    ancestors: list[int]
+    ctx: CheckContext
+    mtype: MonitorType
+
+
+def error_message(exc: BaseException) -> str:
+    """The text a raised error leaves in the beat's msg."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    text = str(exc)
+    return text if text else type(exc).__name__
+
+
+class MonitoringService:
+    def __init__(self, app: App, *, wall_clock: Callable[[], float] | None = None,
+                 rng: random.Random | None = None) -> None:
+        self.app = app
+        self.wall = wall_clock or time.time  # epoch seconds for beat times; tests derive it from MockClock
+        self.supervisor = Supervisor(self._run_monitor)
+        self._listeners: list[Listener] = []
+        self._running: dict[int, _Running] = {}
+        self._previous: dict[int, dict[str, Any] | None] = {}  # monitor id → latest stored beat
+        self._beat_locks: dict[int, trio.Lock] = {}
+        self._settings_cache: dict[str, tuple[float, Any]] = {}
+        self._rng = rng or random.Random()
+        self.beats_written = 0
+        self.lateness: list[float] = []  # seconds each loop check started after its schedule (bench)
+        self.record_lateness = False
+
+    # -- public API (docs/CONTRACTS.md) ---------------------------------------------------------
+    def add_beat_listener(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+
+    async def start_monitor(self, monitor_id: int) -> bool:
+        """(Re)start the monitor's task with its row as stored now. False if it is missing or paused."""
+        monitor_id = int(monitor_id)
+        row = await self.app.db.read(lambda d: monitors.get(d, monitor_id))
+        if row is None or not row.get("active"):
+            await self.stop_monitor(monitor_id)
+            return False
+        self._previous.pop(monitor_id, None)
+        await self.supervisor.start(monitor_id)
+        return True
+
+    async def stop_monitor(self, monitor_id: int) -> None:
+        monitor_id = int(monitor_id)
+        await self.supervisor.stop(monitor_id)
+        self._previous.pop(monitor_id, None)
+
+    async def restart_monitor(self, monitor_id: int) -> bool:
+        return await self.start_monitor(monitor_id)
+
+    def is_running(self, monitor_id: int) -> bool:
+        return self.supervisor.is_running(int(monitor_id))
+
+    def forget(self, monitor_id: int) -> None:
+        """Drop the cached latest beat (call after deleting a monitor's heartbeats)."""
+        self._previous.pop(int(monitor_id), None)
+
+    async def record_push(self, monitor_row: dict[str, Any], status: int | str, msg: str,
+                          ping: float | None) -> dict[str, Any]:
+        """Store a beat received on /api/push; committed (and listeners told) before it returns."""
+        monitor_id = int(monitor_row["id"])
+        pushed = rules.UP if status in (rules.UP, "up") else rules.DOWN
+        async with self._beat_lock(monitor_id):
+            now = self.wall()
+            previous = await self._latest(monitor_id)
+            maintenance = self._under_maintenance(monitor_id, self._ancestors_of(monitor_id, monitor_row))
+            decision = rules.decide_push_beat(
+                monitor_row, Previous.from_row(previous), pushed, msg, rules.normalize_ping(ping),
+                under_maintenance=maintenance)
+            set_keys = {"ping"}
+            duration = 0
+            if previous is not None:
+                duration = max(0, math.floor(now - heartbeats.parse_time(previous["time"])))
+                set_keys.add("duration")
+            row = self._beat_row(monitor_id, decision, now, duration, None)
+            event = await self._store(monitor_row, row, decision, previous, frozenset(set_keys), "push",
+                                      None, None, urgent=True)
+            return dict(event.beat)
+
+    # -- read helpers (docs/CONTRACTS.md) ---------------------------------------------------------
+    async def uptime(self, monitor_id: int, period: int | str) -> float | int:
+        """Uptime ratio 0..1 of period 24 / 720 / "1y"."""
+        key = upt.period_key(period)
+        unit, count = upt.PERIODS[key]
+        result = await self.window(monitor_id, unit, count)
+        return result[0]
+
+    async def avg_ping(self, monitor_id: int) -> float | int | None:
+        """24 h average ping of UP beats, rounded to 2 decimals (None without UP beats)."""
+        result = await self.window(monitor_id, "minute", 1440)
+        return upt.rounded_ping(result[1])
+
+    async def window(self, monitor_id: int, unit: str, count: int) -> tuple[float | int, float | None]:
+        """(uptime ratio, average ping unrounded) over the last `count` buckets of `unit`
+        ("minute" | "hour" | "day"), the current one included."""
+        since = upt.window_start(self.wall(), unit, count)
+        table = upt.table_for(unit)
+        sums = await self.app.db.read(lambda d: stats.window_sums(d, table, int(monitor_id), since))
+        return upt.uptime_ratio(sums), upt.average_ping(sums)
+
+    async def stats(self, monitor_id: int) -> dict[str, Any]:
+        """Everything the per-beat events need, in one read:
+        {"avgPing": …, "24": ratio, "720": ratio, "1y": ratio}."""
+        now = self.wall()
+        monitor_id = int(monitor_id)
+
+        def read(d):
+            out = {}
+            for key, (unit, count) in upt.PERIODS.items():
+                out[key] = stats.window_sums(d, upt.table_for(unit), monitor_id, upt.window_start(now, unit, count))
+            return out
+
+        sums = await self.app.db.read(read)
+        return {
+            "avgPing": upt.rounded_ping(upt.average_ping(sums["24"])),
+            "24": upt.uptime_ratio(sums["24"]),
+            "720": upt.uptime_ratio(sums["720"]),
+            "1y": upt.uptime_ratio(sums["1y"]),
+        }
+
+    async def heartbeat_list(self, monitor_id: int, limit: int = 100) -> list[dict[str, Any]]:
+        """The last `limit` raw heartbeat rows, oldest first (the `heartbeatList` rows)."""
+        return await self.app.db.read(lambda d: heartbeats.recent(d, int(monitor_id), limit))
+
+    async def chart_data(self, monitor_id: int, period_hours: float) -> list[dict[str, Any]]:
+        """Buckets for getMonitorChartData: ≤24 h per minute, ≤720 h per hour, else per day; newest
+        first; the current bucket is always present."""
+        hours = max(float(period_hours or 0), 0)
+        if hours <= 24:
+            unit, count = "minute", max(1, int(hours * 60))
+        elif hours <= 720:
+            unit, count = "hour", max(1, int(hours))
+        else:
+            unit, count = "day", max(1, int(hours / 24))
+        now = self.wall()
+        since = upt.window_start(now, unit, count)
+        rows = await self.app.db.read(lambda d: stats.buckets(d, upt.table_for(unit), int(monitor_id), since))
+        current = upt.window_start(now, unit, 1)
+        data = []
+        for row in rows:
+            item = {"up": row["up"], "down": row["down"], "avgPing": row["ping"], "minPing": row["ping_min"],
+                    "maxPing": row["ping_max"], "timestamp": row["timestamp"]}
+            maintenance = _maintenance_count(row.get("extras"))
+            if maintenance:
+                item["maintenance"] = maintenance
+            data.append(item)
+        if not data or data[0]["timestamp"] != current:
+            data.insert(0, {"up": 0, "down": 0, "avgPing": 0, "minPing": 0, "maxPing": 0, "timestamp": current})
+        return data
+
+    # -- service life cycle ---------------------------------------------------------------------
+    async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+        """The service task: supervisor, boot start of active monitors (spread), retention jobs."""
+        from kuma.monitoring import retention
+
+        async with trio.open_nursery() as nursery:
+            await nursery.start(self.supervisor.run)
+            plan = await self.app.db.read(_boot_plan)
+            for monitor_id, delay in self._boot_delays(plan):
+                await self.supervisor.start(monitor_id, delay)
+            log.info("monitoring: started %d monitors", len(plan))
+            nursery.start_soon(retention.run_jobs, self)
+            task_status.started()
+
+    def _boot_delays(self, plan: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        spread = len(plan) * BOOT_SPREAD_PER_MONITOR
+        out = []
+        for monitor_id, interval in plan:
+            window = min(interval, spread)
+            out.append((monitor_id, self._rng.uniform(0, window) if window > 0 else 0.0))
+        return out
+
+    # -- the monitor loop -------------------------------------------------------------------------
+    async def _run_monitor(self, monitor_id: int, first_delay: float) -> None:
+        if first_delay > 0:
+            await trio.sleep(first_delay)
+        loaded = await self.app.db.read(lambda d: _load_running(d, monitor_id))
+        if loaded is None:
+            log.info("monitor %s: not found, not started", monitor_id)
+            return
+        row, ancestors, proxy = loaded
+        mtype = get_monitor_type(row.get("type") or "")
+        running = _Running(row, ancestors, self._context(proxy), mtype)
+        self._running[monitor_id] = running
+        try:
+            interval = rules.effective_interval(row)
+            if row.get("type") == "push" or mtype.first_check_delayed:
+                await trio.sleep(interval)
+            scheduled = trio.current_time()
+            while True:
+                started = trio.current_time()
+                if self.record_lateness:
+                    self.lateness.append(started - scheduled)
+                try:
+                    delay = await self._loop_beat(monitor_id, running)
+                except Exception:
+                    log.exception("monitor %s: beat failed", monitor_id)
+                    delay = rules.effective_interval(running.row)
+                scheduled = max(started + delay, trio.current_time() + 0.001)
+                await trio.sleep_until(scheduled)
+        finally:
+            if self._running.get(monitor_id) is running:
+                del self._running[monitor_id]
+
+    async def _loop_beat(self, monitor_id: int, running: _Running) -> float:
+        """One beat of the monitor loop; returns seconds until the next one (from this beat's start)."""
+        row = running.row
+        interval = rules.effective_interval(row)
+        async with self._beat_lock(monitor_id):
+            now = self.wall()
+            previous = await self._latest(monitor_id)
+            maintenance = self._under_maintenance(monitor_id, running.ancestors)
+            set_keys: set[str] = set()
+            duration = 0
+            result: CheckResult | None = None
+            if maintenance:
+                outcome = None
+            elif row.get("type") == "push":
+                age = now - heartbeats.parse_time(previous["time"]) if previous else None
+                if rules.push_window_open(previous["status"] if previous else None, age, interval,
+                                          bool(row.get("upside_down"))):
+                    return max(0.001, interval - age + 1)
+                duration = math.floor(age) if age is not None else int(interval)
+                set_keys.add("duration")
+                outcome = CheckOutcome.failed(rules.PUSH_WINDOW_MSG)
+            else:
+                outcome, result = await self._check(row, running)
+            decision = rules.decide_check_beat(row, Previous.from_row(previous), outcome,
+                                               under_maintenance=maintenance)
+            if decision.ping is not None:
+                set_keys.add("ping")
+            response = _response_of(result, outcome)
+            if response is not None:
+                set_keys.add("response")
+            beat_row = self._beat_row(monitor_id, decision, now, duration, response)
+            updates = dict(result.monitor_updates) if result is not None and result.monitor_updates else {}
+            tls_info = result.tls_info if result is not None else None
+            await self._store(row, beat_row, decision, previous, frozenset(set_keys), "check", updates, tls_info,
+                              urgent=False)
+            if updates:
+                row.update({k: v for k, v in updates.items() if k in row})
+        return rules.next_delay(decision.status, row)
+
+    async def _check(self, row: dict[str, Any], running: _Running) -> tuple[CheckOutcome, CheckResult | None]:
+        """Run the type's check, never letting it raise, hang past its timeout, or return garbage."""
+        timeout = rules.effective_timeout(row)
+        started = trio.current_time()
+        try:
+            with trio.move_on_after(timeout + CUT_MARGIN) as scope:
+                result = await running.mtype.check(row, running.ctx)
+        except Exception as exc:
+            outcome = CheckOutcome.failed(error_message(exc))
+            return outcome, _ErrorCarrier(exc)  # type: ignore[return-value]
+        if scope.cancelled_caught:
+            return CheckOutcome.failed(f"timeout by AbortSignal ({rules.js_number(timeout)}s)"), None
+        if not isinstance(result, CheckResult) or result.status not in rules.STATUSES:
+            return CheckOutcome.failed(f"Invalid check result: {type(result).__name__}"), None
+        ping = rules.normalize_ping(result.ping)
+        if ping is None:  # types that report no ping get the elapsed time (§4.9)
+            ping = round((trio.current_time() - started) * 1000)
+        msg = result.msg if isinstance(result.msg, str) else str(result.msg)
+        return CheckOutcome(status=result.status, msg=msg, ping=ping), result
+
+    # -- storing ----------------------------------------------------------------------------------
+    def _beat_row(self, monitor_id: int, decision: Decision, now: float, duration: int,
+                  response: str | None) -> dict[str, Any]:
+        return {
+            "id": None,
+            "important": 1 if decision.important else 0,
+            "monitor_id": monitor_id,
+            "status": decision.status,
+            "msg": decision.msg,
+            "time": heartbeats.format_time(now),
+            "ping": rules.normalize_ping(decision.ping),
+            "duration": int(duration),
+            "down_count": decision.down_count,
+            "end_time": heartbeats.format_time(max(now, self.wall())),
+            "retries": decision.retries,
+            "response": response,
+        }
+
+    async def _store(self, monitor_row: dict[str, Any], beat_row: dict[str, Any], decision: Decision,
+                     previous: dict[str, Any] | None, set_keys: frozenset[str], source: str,
+                     updates: dict[str, Any] | None, tls_info: dict[str, Any] | None, *, urgent: bool) -> BeatEvent:
+        """Write the beat (+ buckets, column updates, TLS info) and tell the listeners.
+
+        Shielded: a monitor stopped mid-beat still finishes storing the beat it already made."""
+        monitor_id = beat_row["monitor_id"]
+        epoch = heartbeats.parse_time(beat_row["time"])
+        tls_text = json.dumps(tls_info, separators=(",", ":")) if tls_info is not None else None
+
+        def job(d) -> int:
+            beat_id = heartbeats.insert(d, beat_row)
+            stats.record_beat(d, monitor_id, epoch, beat_row["status"], beat_row["ping"])
+            if updates:
+                monitors.update_columns(d, monitor_id, updates)
+            if tls_text is not None:
+                monitors.save_tls_info(d, monitor_id, tls_text)
+            return beat_id
+
+        with trio.CancelScope(shield=True):
+            beat_row["id"] = await self.app.db.write(job, urgent=urgent)
+            self.beats_written += 1
+            self._previous[monitor_id] = beat_row
+            event = BeatEvent(
+                monitor=monitor_row, beat=beat_row, important=decision.important, notify=decision.notify,
+                previous_status=int(previous["status"]) if previous else None, is_first=previous is None,
+                set_keys=set_keys, source=source, tls_info=tls_info,
+            )
+            with trio.move_on_after(LISTENER_GRACE):
+                await self._tell_listeners(event)
+        return event
+
+    async def _tell_listeners(self, event: BeatEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                await listener(event)
+            except Exception:
+                log.exception("beat listener %r failed", getattr(listener, "__qualname__", listener))
+
+    # -- inputs -----------------------------------------------------------------------------------
+    def _beat_lock(self, monitor_id: int) -> trio.Lock:
+        lock = self._beat_locks.get(monitor_id)
+        if lock is None:
+            lock = self._beat_locks[monitor_id] = trio.Lock()
+        return lock
+
+    async def _latest(self, monitor_id: int) -> dict[str, Any] | None:
+        """The latest stored beat: from memory, else the database (call with the beat lock held)."""
+        if monitor_id in self._previous:
+            return self._previous[monitor_id]
+        row = await self.app.db.read(lambda d: heartbeats.latest(d, monitor_id))
+        self._previous[monitor_id] = row
+        return row
+
+    def _ancestors_of(self, monitor_id: int, row: dict[str, Any]) -> list[int]:
+        running = self._running.get(monitor_id)
+        if running is not None:
+            return running.ancestors
+        if row.get("parent") is None:
+            return []
+        return self.app.db.read_now(lambda d: monitors.ancestors(d, monitor_id))
+
+    def _under_maintenance(self, monitor_id: int, ancestors: list[int]) -> bool:
+        maintenance = self.app.extensions.get("maintenance")
+        if maintenance is None:
+            return False
+        try:
+            return any(maintenance.is_under_maintenance(i) for i in [monitor_id, *ancestors])
+        except Exception:
+            log.exception("maintenance lookup failed for monitor %s", monitor_id)
+            return False
+
+    def _context(self, proxy: dict[str, Any] | None) -> CheckContext:
+        return CheckContext(
+            settings=self.setting,
+            children_status=self._children_status,
+            seconds_since_last_beat=self._seconds_since_last_beat,
+            proxy=proxy,
+            subprocess_env=_subprocess_env(),
+        )
+
+    def setting(self, key: str) -> Any:
+        """A setting value (decoded JSON), cached for a minute."""
+        now = trio.current_time()
+        cached = self._settings_cache.get(key)
+        if cached is not None and now - cached[0] < SETTINGS_TTL:
+            return cached[1]
+        value = self.app.db.read_now(lambda d: get_setting(d, key))
+        self._settings_cache[key] = (now, value)
+        return value
+
+    async def _children_status(self, monitor_id: int) -> list[tuple[dict[str, Any], int | None]]:
+        def read(d):
+            kids = monitors.children(d, monitor_id)
+            statuses = heartbeats.latest_status(d, [k["id"] for k in kids])
+            return kids, statuses
+
+        kids, statuses = await self.app.db.read(read)
+        result = []
+        for kid in kids:
+            cached = self._previous.get(kid["id"])
+            status = int(cached["status"]) if cached else statuses.get(kid["id"])
+            result.append((kid, status))
+        return result
+
+    async def _seconds_since_last_beat(self, monitor_id: int) -> float | None:
+        previous = self._previous.get(monitor_id)
+        if previous is None:
+            previous = await self.app.db.read(lambda d: heartbeats.latest(d, monitor_id))
+        if previous is None:
+            return None
+        return max(0.0, self.wall() - heartbeats.parse_time(previous["time"]))
+
+
+class _ErrorCarrier:
+    """Stands in for a CheckResult when the check raised: carries the exception's saved response."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.response = getattr(exc, "response", None)
+        self.monitor_updates = getattr(exc, "monitor_updates", None) or {}
+        self.tls_info = getattr(exc, "tls_info", None)
+
+
+def _response_of(result: Any, outcome: CheckOutcome | None) -> str | None:
+    """A saved response body (already encoded text) the check attached, if any."""
+    if result is None:
+        return None
+    value = getattr(result, "response", None)
+    return value if isinstance(value, str) else None
+
+
+def _maintenance_count(extras: str | None) -> int:
+    if not extras:
+        return 0
+    try:
+        value = json.loads(extras)
+    except ValueError:
+        return 0
+    return int(value.get("maintenance") or 0) if isinstance(value, dict) else 0
+
+
+def _boot_plan(d) -> list[tuple[int, float]]:
+    rows = d.conn.execute("SELECT id, interval FROM monitor WHERE active = 1 ORDER BY id").fetchall()
+    return [(int(r[0]), rules.effective_interval({"interval": r[1]})) for r in rows]
+
+
+def _load_running(d, monitor_id: int):
+    row = monitors.get(d, monitor_id)
+    if row is None:
+        return None
+    return row, monitors.ancestors(d, monitor_id), monitors.proxy_for(d, row)
+
+
+def _subprocess_env() -> dict[str, str] | None:
+    module = import_area("kuma.process_env")
+    if module is None or not hasattr(module, "subprocess_env"):
+        return None
+    try:
+        return module.subprocess_env()
+    except Exception:
+        log.exception("subprocess_env failed")
+        return None
+
+
+def setup(app: App) -> None:
+    """Register the MonitoringService at app.extensions["monitoring"] and its service task."""
+    service = MonitoringService(app)
+    app.extensions["monitoring"] = service
+    app.add_service("monitoring", service.run)

@@ -1,0 +1,97 @@
+"""The `heartbeat` table: one row per beat, written exactly as Uptime Kuma writes it.
+
+Times are UTC text `YYYY-MM-DD HH:MM:SS.mmm`, which sorts like the instant it names, so range queries
+compare strings. Reads use the `monitor_time_index` (monitor_id, time) index.
+"""
+from __future__ import annotations
+
+import calendar
+import time as _time
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import sqlite_utils
+
+#: Column order of the table (and of the raw `heartbeatList` row).
+COLUMNS = (
+    "id", "important", "monitor_id", "status", "msg", "time", "ping",
+    "duration", "down_count", "end_time", "retries", "response",
+)
+_INSERT_COLUMNS = COLUMNS[1:]
+_INSERT_SQL = (
+    f"INSERT INTO heartbeat ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})"
+)
+
+
+def format_time(epoch: float) -> str:
+    """Epoch seconds → `YYYY-MM-DD HH:MM:SS.mmm` (UTC, milliseconds truncated)."""
+    ms_total = int(epoch * 1000)
+    seconds, ms = divmod(ms_total, 1000)
+    return _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(seconds)) + f".{ms:03d}"
+
+
+def parse_time(text: str) -> float:
+    """`YYYY-MM-DD HH:MM:SS[.mmm]` (UTC) → epoch seconds. Also accepts an ISO `T` separator."""
+    text = text.strip().replace("T", " ").rstrip("Z")
+    main, _, frac = text.partition(".")
+    struct = _time.strptime(main, "%Y-%m-%d %H:%M:%S")
+    seconds = calendar.timegm(struct)
+    return seconds + (float("0." + frac) if frac.isdigit() else 0.0)
+
+
+def format_seconds(epoch: float) -> str:
+    """Epoch seconds → `YYYY-MM-DD HH:MM:SS` (UTC), the plain DATETIME format."""
+    return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def insert(db: sqlite_utils.Database, beat: dict[str, Any]) -> int:
+    """Insert one beat (keys of COLUMNS except id); returns the new id. Run inside a writer job."""
+    cursor = db.conn.execute(_INSERT_SQL, tuple(beat.get(c) for c in _INSERT_COLUMNS))
+    return int(cursor.lastrowid)
+
+
+def latest(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:
+    """The monitor's latest beat by time (then id), or None."""
+    row = db.conn.execute(
+        "SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT 1", (monitor_id,)
+    ).fetchone()
+    return dict(row) if row is not None else None
+
+
+def latest_status(db: sqlite_utils.Database, monitor_ids: Iterable[int]) -> dict[int, int]:
+    """monitor id → status of its latest beat (monitors without beats are absent)."""
+    result: dict[int, int] = {}
+    for monitor_id in monitor_ids:
+        row = db.conn.execute(
+            "SELECT status FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT 1", (monitor_id,)
+        ).fetchone()
+        if row is not None:
+            result[monitor_id] = int(row[0])
+    return result
+
+
+def recent(db: sqlite_utils.Database, monitor_id: int, limit: int = 100) -> list[dict[str, Any]]:
+    """The last `limit` beats, oldest first, as raw rows (the `heartbeatList` row shape)."""
+    rows = db.conn.execute(
+        "SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT ?", (monitor_id, limit)
+    ).fetchall()
+    return [dict(r) for r in reversed(rows)]
+
+
+def delete_old(db: sqlite_utils.Database, monitor_id: int, *, non_important_before: str | None,
+               keep_latest: int, all_before: str | None) -> int:
+    """Retention for one monitor (§8): non-important beats older than a cut-off except the latest
+    `keep_latest`, and every beat older than `all_before`. Returns rows deleted."""
+    deleted = 0
+    if non_important_before is not None:
+        deleted += db.conn.execute(
+            "DELETE FROM heartbeat WHERE monitor_id = ? AND important = 0 AND time < ? AND id NOT IN "
+            "(SELECT id FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT ?)",
+            (monitor_id, non_important_before, monitor_id, keep_latest),
+        ).rowcount
+    if all_before is not None:
+        deleted += db.conn.execute(
+            "DELETE FROM heartbeat WHERE monitor_id = ? AND time < ?", (monitor_id, all_before)
+        ).rowcount
+    return deleted

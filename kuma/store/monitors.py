@@ -1,0 +1,99 @@
+"""Reading `monitor` rows and the monitor tree (groups via `parent`). Writes live with their areas.
+
+Rows are plain dicts with the table's snake_case column names, as monitor types expect them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+
+def get(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:
+    row = db.conn.execute("SELECT * FROM monitor WHERE id = ?", (monitor_id,)).fetchone()
+    return dict(row) if row is not None else None
+
+
+def active_ids(db: sqlite_utils.Database) -> list[int]:
+    """Ids of monitors to run at boot: `active = 1` of the row itself (children of a paused group too)."""
+    return [r[0] for r in db.conn.execute("SELECT id FROM monitor WHERE active = 1 ORDER BY id")]
+
+
+def by_push_token(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
+    """The active monitor with this push token (type not checked, as Uptime Kuma does)."""
+    row = db.conn.execute(
+        "SELECT * FROM monitor WHERE push_token = ? AND active = 1 ORDER BY id LIMIT 1", (token,)
+    ).fetchone()
+    return dict(row) if row is not None else None
+
+
+def parent_map(db: sqlite_utils.Database) -> dict[int, int | None]:
+    """monitor id → parent id for every monitor (the whole tree in one query)."""
+    return {r[0]: r[1] for r in db.conn.execute("SELECT id, parent FROM monitor")}
+
+
+def ancestors(db: sqlite_utils.Database, monitor_id: int) -> list[int]:
+    """Ancestor group ids, nearest first. Cycles (corrupt data) are cut."""
+    result: list[int] = []
+    seen = {monitor_id}
+    current = monitor_id
+    while True:
+        row = db.conn.execute("SELECT parent FROM monitor WHERE id = ?", (current,)).fetchone()
+        if row is None or row[0] is None or row[0] in seen:
+            return result
+        current = int(row[0])
+        seen.add(current)
+        result.append(current)
+
+
+def children(db: sqlite_utils.Database, monitor_id: int) -> list[dict[str, Any]]:
+    """Direct children rows of a group, by id."""
+    return [dict(r) for r in db.conn.execute("SELECT * FROM monitor WHERE parent = ? ORDER BY id", (monitor_id,))]
+
+
+def descendant_ids(db: sqlite_utils.Database, monitor_id: int) -> list[int]:
+    """All descendants (recursive), depth-first by id."""
+    parents = parent_map(db)
+    kids: dict[int, list[int]] = {}
+    for child, parent in parents.items():
+        if parent is not None:
+            kids.setdefault(parent, []).append(child)
+    result: list[int] = []
+    stack = sorted(kids.get(monitor_id, []), reverse=True)
+    seen = {monitor_id}
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        result.append(current)
+        stack.extend(sorted(kids.get(current, []), reverse=True))
+    return result
+
+
+def proxy_for(db: sqlite_utils.Database, monitor: dict[str, Any]) -> dict[str, Any] | None:
+    """The monitor's proxy row when it has one and that proxy is active."""
+    proxy_id = monitor.get("proxy_id")
+    if not proxy_id:
+        return None
+    row = db.conn.execute("SELECT * FROM proxy WHERE id = ? AND active = 1", (proxy_id,)).fetchone()
+    return dict(row) if row is not None else None
+
+
+def update_columns(db: sqlite_utils.Database, monitor_id: int, updates: dict[str, Any]) -> None:
+    """Set a few columns after a check (e.g. dns_last_result). Unknown column names are ignored."""
+    if not updates:
+        return
+    columns = {r[1] for r in db.conn.execute("PRAGMA table_info(monitor)")}
+    names = [name for name in updates if name in columns and name != "id"]
+    if not names:
+        return
+    assignments = ", ".join(f'"{name}" = ?' for name in names)
+    db.conn.execute(f"UPDATE monitor SET {assignments} WHERE id = ?", (*[updates[n] for n in names], monitor_id))
+
+
+def save_tls_info(db: sqlite_utils.Database, monitor_id: int, info_json: str) -> None:
+    """Upsert the monitor's `monitor_tls_info` row (one per monitor)."""
+    cursor = db.conn.execute("UPDATE monitor_tls_info SET info_json = ? WHERE monitor_id = ?", (info_json, monitor_id))
+    if cursor.rowcount == 0:
+        db.conn.execute("INSERT INTO monitor_tls_info (monitor_id, info_json) VALUES (?, ?)", (monitor_id, info_json))

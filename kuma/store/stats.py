@@ -1,0 +1,114 @@
+"""The aggregate tables `stat_minutely`, `stat_hourly`, `stat_daily`: one row per monitor and UTC bucket.
+
+Each beat upserts the three buckets it falls in, inside the same write job as its heartbeat row, so the
+aggregates never drift from the beats. Bucket rules (checked against the fixture rows):
+- UP counts in `up`, DOWN and PENDING in `down`, MAINTENANCE only in `extras` `{"maintenance": n}`;
+- `ping` is a running mean over the bucket's UP beats: the first UP beat sets avg/min/max to its ping,
+  later UP beats with a numeric ping fold in as (avg×up + ping)/(up + 1); UP beats without a ping only
+  increase `up`.
+`timestamp` is the bucket start in Unix seconds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+UP, DOWN, PENDING, MAINTENANCE = 1, 0, 2, 3
+
+#: table → bucket length in seconds
+TABLES: dict[str, int] = {"stat_minutely": 60, "stat_hourly": 3600, "stat_daily": 86400}
+UNIT_TABLES: dict[str, str] = {"minute": "stat_minutely", "hour": "stat_hourly", "day": "stat_daily"}
+
+
+def bucket_start(epoch: float, length: int) -> int:
+    return int(epoch // length) * length
+
+
+def _upsert_sql(table: str) -> str:
+    return (
+        f"INSERT INTO {table} (monitor_id, timestamp, ping, ping_min, ping_max, up, down, extras) "
+        "VALUES (:monitor_id, :timestamp, :p0, :p0, :p0, :up, :down, :extras) "
+        "ON CONFLICT (monitor_id, timestamp) DO UPDATE SET "
+        "ping = CASE WHEN :has_ping THEN (CASE WHEN up = 0 THEN :p ELSE (ping * up + :p) / (up + 1) END) ELSE ping END, "
+        "ping_min = CASE WHEN :has_ping THEN (CASE WHEN up = 0 THEN :p ELSE min(ping_min, :p) END) ELSE ping_min END, "
+        "ping_max = CASE WHEN :has_ping THEN (CASE WHEN up = 0 THEN :p ELSE max(ping_max, :p) END) ELSE ping_max END, "
+        "up = up + :up, down = down + :down, "
+        "extras = CASE WHEN :maint THEN json_set(coalesce(extras, '{}'), '$.maintenance', "
+        "coalesce(json_extract(extras, '$.maintenance'), 0) + 1) ELSE extras END"
+    )
+
+
+_UPSERTS = {table: _upsert_sql(table) for table in TABLES}
+
+
+def record_beat(db: sqlite_utils.Database, monitor_id: int, epoch: float, status: int, ping: float | None) -> None:
+    """Fold one beat into its minute, hour and day buckets. Run inside a writer job."""
+    has_ping = status == UP and ping is not None
+    params: dict[str, Any] = {
+        "monitor_id": monitor_id,
+        "p": float(ping) if has_ping else 0.0,
+        "p0": float(ping) if has_ping else 0.0,
+        "has_ping": 1 if has_ping else 0,
+        "up": 1 if status == UP else 0,
+        "down": 1 if status in (DOWN, PENDING) else 0,
+        "maint": 1 if status == MAINTENANCE else 0,
+        "extras": '{"maintenance":1}' if status == MAINTENANCE else None,
+    }
+    for table, length in TABLES.items():
+        params["timestamp"] = bucket_start(epoch, length)
+        db.conn.execute(_UPSERTS[table], params)
+
+
+@dataclass(frozen=True)
+class WindowSums:
+    """Sums over the buckets of one window: what uptime and average ping are computed from."""
+
+    buckets: int = 0
+    up: int = 0
+    down: int = 0
+    ping_weighted: float = 0.0  # Σ(avg ping × up)
+
+
+def window_sums(db: sqlite_utils.Database, table: str, monitor_id: int, since: int) -> WindowSums:
+    """Sums over buckets with timestamp ≥ since; if there are none, over the latest bucket (§7)."""
+    if table not in TABLES:
+        raise ValueError(f"not a stat table: {table}")
+    row = db.conn.execute(
+        f"SELECT count(*), total(up), total(down), total(ping * up) FROM {table} "
+        "WHERE monitor_id = ? AND timestamp >= ?", (monitor_id, since),
+    ).fetchone()
+    if row[0] == 0:
+        row = db.conn.execute(
+            f"SELECT count(*), total(up), total(down), total(ping * up) FROM "
+            f"(SELECT up, down, ping FROM {table} WHERE monitor_id = ? ORDER BY timestamp DESC LIMIT 1)",
+            (monitor_id,),
+        ).fetchone()
+    return WindowSums(int(row[0]), int(row[1]), int(row[2]), float(row[3]))
+
+
+def buckets(db: sqlite_utils.Database, table: str, monitor_id: int, since: int) -> list[dict[str, Any]]:
+    """Raw bucket rows of one monitor with timestamp ≥ since, newest first (charts)."""
+    if table not in TABLES:
+        raise ValueError(f"not a stat table: {table}")
+    rows = db.conn.execute(
+        f"SELECT timestamp, up, down, ping, ping_min, ping_max, extras FROM {table} "
+        "WHERE monitor_id = ? AND timestamp >= ? ORDER BY timestamp DESC", (monitor_id, since),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def delete_before(db: sqlite_utils.Database, table: str, monitor_id: int, before: int) -> int:
+    """Drop one monitor's buckets older than `before` (Unix s). Uses the (monitor_id, timestamp) index."""
+    if table not in TABLES:
+        raise ValueError(f"not a stat table: {table}")
+    return db.conn.execute(
+        f"DELETE FROM {table} WHERE monitor_id = ? AND timestamp < ?", (monitor_id, before)
+    ).rowcount
+
+
+def clear_monitor(db: sqlite_utils.Database, monitor_id: int) -> None:
+    """Delete every aggregate row of a monitor (clearStatistics / clearHeartbeats)."""
+    for table in TABLES:
+        db.conn.execute(f"DELETE FROM {table} WHERE monitor_id = ?", (monitor_id,))
