@@ -1,0 +1,43 @@
+"""A real server started on a copy of Uptime Kuma's database runs its active monitors and stores beats."""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from tests.helpers.server import copy_fixture_db, start_kuma
+
+FIXTURE_LAST_BEAT = 172
+
+
+def _new_beats(db_path):
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            "SELECT monitor_id, status, msg, time, end_time, important FROM heartbeat WHERE id > ? ORDER BY id",
+            (FIXTURE_LAST_BEAT,)).fetchall()
+    finally:
+        conn.close()
+
+
+def test_server_on_fixture_db_runs_active_monitors(tmp_path):
+    db_path = copy_fixture_db(tmp_path / "data")
+    server = start_kuma(tmp_path / "data")
+    try:
+        expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12}  # active, not push (push waits one 60 s interval)
+        deadline = time.monotonic() + 60
+        seen: set[int] = set()
+        while time.monotonic() < deadline and not expected <= seen:
+            seen = {row[0] for row in _new_beats(db_path)}
+            time.sleep(0.2)
+        assert expected <= seen, server.log()
+        assert 11 not in seen  # paused monitor never runs
+        for monitor_id, status, msg, beat_time, end_time, important in _new_beats(db_path):
+            assert status in (0, 1, 2, 3)
+            assert len(beat_time) == 23 and beat_time[19] == "." and end_time >= beat_time
+        stat = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            assert stat.execute("SELECT count(*) FROM stat_minutely WHERE id > 65").fetchone()[0] >= len(expected)
+        finally:
+            stat.close()
+    finally:
+        assert server.stop() == 0
