@@ -263,16 +263,16 @@ class MonitoringService:
             result: CheckResult | None = None
             if maintenance:
                 outcome = None
-            elif row.get("type") == "push":
-                age = now - heartbeats.parse_time(previous["time"]) if previous else None
-                if rules.push_window_open(previous["status"] if previous else None, age, interval,
-                                          bool(row.get("upside_down"))):
-                    return max(0.001, interval - age + 1)
-                duration = math.floor(age) if age is not None else int(interval)
-                set_keys.add("duration")
-                outcome = CheckOutcome.failed(rules.PUSH_WINDOW_MSG)
             else:
                 outcome, result = await self._check(row, running)
+                if isinstance(result, CheckResult) and getattr(result, "skip_beat", False):
+                    # push: the last beat still covers the window — no row this time (§4.5)
+                    wait = getattr(result, "next_check_in", None)
+                    return max(0.001, float(wait)) if wait is not None else interval
+                if row.get("type") == "push":
+                    age = now - heartbeats.parse_time(previous["time"]) if previous else None
+                    duration = max(0, math.floor(age)) if age is not None else int(interval)
+                    set_keys.add("duration")
             decision = rules.decide_check_beat(row, Previous.from_row(previous), outcome,
                                                under_maintenance=maintenance)
             if decision.ping is not None:
@@ -404,6 +404,7 @@ class MonitoringService:
             settings=self.setting,
             children_status=self._children_status,
             seconds_since_last_beat=self._seconds_since_last_beat,
+            last_beat=self._last_beat,
             proxy=proxy,
             subprocess_env=_subprocess_env(),
         )
@@ -432,10 +433,13 @@ class MonitoringService:
             result.append((kid, status))
         return result
 
+    async def _last_beat(self, monitor_id: int) -> dict[str, Any] | None:
+        if monitor_id in self._previous:
+            return self._previous[monitor_id]
+        return await self.app.db.read(lambda d: heartbeats.latest(d, monitor_id))
+
     async def _seconds_since_last_beat(self, monitor_id: int) -> float | None:
-        previous = self._previous.get(monitor_id)
-        if previous is None:
-            previous = await self.app.db.read(lambda d: heartbeats.latest(d, monitor_id))
+        previous = await self._last_beat(monitor_id)
         if previous is None:
             return None
         return max(0.0, self.wall() - heartbeats.parse_time(previous["time"]))
