@@ -4,7 +4,6 @@ Everything is read in ONE reader job per request (a handful of indexed queries, 
 """
 from __future__ import annotations
 
-import inspect
 import logging
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -26,16 +25,13 @@ DOWN, UP, PENDING, MAINTENANCE = 0, 1, 2, 3
 
 
 async def maintenance_list_for_page(app: App, page_id: int) -> list[dict]:
-    """Maintenances linked to the page and in effect now, from the maintenance area when present."""
-    maintenance = app.extensions.get("maintenance")
-    fn = getattr(maintenance, "status_page_maintenance_list", None)
-    if fn is None:
+    """Maintenances linked to the page and in effect now (the maintenance area's shape)."""
+    try:
+        from kuma.shapes.maintenance import status_page_maintenance_list
+    except ImportError:  # maintenance area not in this build
         return []
     try:
-        result = fn(page_id)
-        if inspect.isawaitable(result):
-            result = await result
-        return list(result or [])
+        return await status_page_maintenance_list(app, page_id)
     except Exception:
         log.exception("maintenance list for status page %s failed", page_id)
         return []
