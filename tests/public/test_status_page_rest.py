@@ -1,0 +1,106 @@
+"""Status page REST routes against the golden captures of Uptime Kuma 2.5.3 (body, status, headers)."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import httpx
+import pytest
+
+from tests.public.conftest import fixture_header, fixture_meta, fixture_text
+
+CAPTURED_JSON = [
+    "status-page-main.json",
+    "status-page-heartbeat-main.json",
+    "status-page-main-manifest.json",
+    "status-page-main-incident-history.json",
+    "status-page-missing.json",
+    "status-page-heartbeat-missing.json",
+]
+
+
+@pytest.mark.parametrize("name", CAPTURED_JSON)
+def test_json_routes_match_the_capture_byte_for_byte(capture_server, name):
+    meta = fixture_meta(name)
+    r = httpx.get(capture_server.url + meta["request"]["url"])
+    assert r.status_code == meta["status"]
+    assert r.text == fixture_text(name)
+    assert r.headers["content-type"] == fixture_header(name, "content-type")
+    assert r.headers["etag"] == fixture_header(name, "etag")
+    assert r.headers["cache-control"] == "no-cache"
+    assert r.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_key_order_of_the_page_json(capture_server):
+    body = httpx.get(capture_server.url + "/api/status-page/main").json()
+    expected = json.loads(fixture_text("status-page-main.json"))
+    assert list(body) == ["config", "incidents", "publicGroupList", "maintenanceList"]
+    assert list(body["config"]) == list(expected["config"])
+    for got, want in zip(body["publicGroupList"], expected["publicGroupList"]):
+        assert [list(m) for m in got["monitorList"]] == [list(m) for m in want["monitorList"]]
+
+
+def test_slug_is_case_insensitive_and_etag_gives_304(capture_server):
+    r = httpx.get(capture_server.url + "/api/status-page/MAIN")
+    assert r.status_code == 200 and r.text == fixture_text("status-page-main.json")
+    again = httpx.get(capture_server.url + "/api/status-page/main", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_rss_matches_the_capture_apart_from_host_and_build_date(capture_server):
+    r = httpx.get(capture_server.url + "/status/main/rss")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    expected = fixture_text("status-main-rss.xml").replace("http://127.0.0.1:3021", capture_server.url)
+    normalise = lambda text: re.sub(r"<lastBuildDate>[^<]*</lastBuildDate>", "<lastBuildDate/>", text)
+    assert normalise(r.text) == normalise(expected)
+    assert re.search(r"<lastBuildDate>\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT</lastBuildDate>", r.text)
+
+
+def test_rss_unknown_slug_is_404(capture_server):
+    assert httpx.get(capture_server.url + "/status/nope/rss").status_code == 404
+
+
+def test_rss_lists_down_monitors_and_degraded_status(fresh_capture_server):
+    db = sqlite3.connect(fresh_capture_server.data_dir / "kuma.db")
+    db.execute(
+        "INSERT INTO heartbeat (monitor_id, status, msg, time, important) VALUES (7, 0, 'refused', '2026-11-26 10:11:59.000', 1)"
+    )
+    db.commit()
+    db.close()
+    text = httpx.get(fresh_capture_server.url + "/status/main/rss").text
+    assert "<description>Current status: Partially Degraded Service</description>" in text
+    assert "<title><![CDATA[Child TCP is down]]></title>" in text
+    assert "<guid>7-2026-11-26 10:11:59.000</guid>" in text
+    assert "Child TCP has been down since 2026-11-26 10:11:59.000 UTC" in text
+
+
+def test_incident_history_pages_by_cursor(fresh_capture_server):
+    db = sqlite3.connect(fresh_capture_server.data_dir / "kuma.db")
+    for i in range(12):
+        db.execute(
+            "INSERT INTO incident (title, content, style, created_date, pin, active, status_page_id) VALUES (?, 'c', 'info', ?, 0, 0, 1)",
+            (f"old {i}", f"2026-11-01 00:00:{i:02d}"),
+        )
+    db.commit()
+    db.close()
+    first = httpx.get(fresh_capture_server.url + "/api/status-page/main/incident-history").json()
+    assert first["total"] == 13 and first["hasMore"] is True and len(first["incidents"]) == 10
+    assert first["incidents"][0]["id"] == 1
+    assert first["nextCursor"] == first["incidents"][-1]["createdDate"] == "2026-11-01 00:00:03"
+    second = httpx.get(
+        fresh_capture_server.url + "/api/status-page/main/incident-history", params={"cursor": first["nextCursor"]}
+    ).json()
+    assert [i["title"] for i in second["incidents"]] == ["old 2", "old 1", "old 0"]
+    assert second["hasMore"] is False and second["nextCursor"] is None
+
+
+def test_upload_serves_files_and_refuses_escapes(capture_server):
+    upload = capture_server.data_dir / "upload"
+    upload.mkdir(exist_ok=True)
+    (upload / "logo1.png").write_bytes(b"\x89PNG fake")
+    r = httpx.get(capture_server.url + "/upload/logo1.png")
+    assert r.status_code == 200 and r.content == b"\x89PNG fake"
+    assert httpx.get(capture_server.url + "/upload/nothing.png").status_code == 404
+    assert httpx.get(capture_server.url + "/upload/..%2fkuma.db").status_code == 404
