@@ -152,8 +152,7 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
             parent = fields.get("parent")
             if parent is not None and store.get_monitor_row(db, parent) is None:
                 raise MonitorInputError("Invalid Monitor Group")
-            defaults = {"interval": 20, "retry_interval": 0}
-            validate_monitor({**defaults, **fields})
+            validate_monitor({"interval": 20, "retry_interval": 20, **fields})
             return store.insert_monitor(db, user_id, fields, notifications), start
 
         monitor_id, start = await _write(app, job)
@@ -180,7 +179,7 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
                 if parent == monitor_id or parent in tree.descendants(monitor_id) or parent not in tree.nodes:
                     raise MonitorInputError("Invalid Monitor Group")
             merged = {**row, **fields}
-            validate_monitor(merged)
+            validate_monitor(merged, sent=set(fields))
             store.update_monitor(db, monitor_id, fields)
             if "notificationIDList" in monitor:
                 from kuma.rules.validate import notification_ids

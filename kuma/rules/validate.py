@@ -218,6 +218,8 @@ def add_input(payload: Any, columns: Mapping[str, Column]) -> tuple[dict[str, An
             fields["retry_only_on_status_code_failure"] = int(bool(value))
     for column, default in JSON_COLUMNS.items():  # older clients omit them
         fields.setdefault(column, default)
+    if fields.get("retry_interval") is None and fields.get("interval") is not None:
+        fields["retry_interval"] = fields["interval"]  # what the web UI pre-fills; the column default 0 is invalid
     active = payload.get("active")
     start = active is not False and active != 0
     if not start:
@@ -252,8 +254,12 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def validate_monitor(row: Mapping[str, Any]) -> None:
-    """Uptime Kuma's checks on the row about to be stored (monitoring-semantics §10)."""
+def validate_monitor(row: Mapping[str, Any], *, sent: set[str] | None = None) -> None:
+    """Uptime Kuma's checks on the row about to be stored (monitoring-semantics §10).
+
+    `sent`: the columns the client sent (edit); the retry interval is only checked when it was sent, so
+    an old row holding the column default 0 can still be edited by a client that omits it.
+    """
     interval = _number(row.get("interval"))
     if interval is not None:
         if interval > MAX_INTERVAL_SECONDS:
@@ -263,7 +269,7 @@ def validate_monitor(row: Mapping[str, Any]) -> None:
     elif row.get("interval") is not None:
         raise MonitorInputError(f"Interval cannot be less than {MIN_INTERVAL_SECONDS} seconds")
     retry = _number(row.get("retry_interval"))
-    if retry is not None:
+    if retry is not None and (sent is None or "retry_interval" in sent):
         if retry > MAX_INTERVAL_SECONDS:
             raise MonitorInputError(f"Retry interval cannot be more than {MAX_INTERVAL_SECONDS} seconds")
         if retry < MIN_INTERVAL_SECONDS:

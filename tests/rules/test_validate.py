@@ -97,3 +97,9 @@ def test_validate_errors(row, message):
 def test_valid_rows_pass():
     validate_monitor({"interval": 20, "retry_interval": 20, "headers": '{"a": "b"}', "type": "ping",
                       "ping_count": 3, "timeout": 48, "ping_per_request_timeout": 2, "response_max_length": 1024})
+
+
+def test_missing_retry_interval_follows_interval():
+    fields, _, _ = add_input({"type": "http", "interval": 45, "accepted_statuscodes": ["200"]}, COLUMNS)
+    assert fields["retry_interval"] == 45
+    validate_monitor({"interval": 45, "retry_interval": 0}, sent={"interval"})  # old row, not sent: accepted
