@@ -34,7 +34,14 @@ async def _stats(app, service, monitor_id: int) -> dict[str, Any]:
 
 
 def make_listener(app):
-    """The BeatEvent listener (kept separate from `register` so tests can drive it directly)."""
+    """The BeatEvent listener (kept separate from `register` so tests can drive it directly).
+
+    Everything is read first and then sent under one lock, so the events of two beats that finish at
+    the same moment never interleave on the wire.
+    """
+    import trio
+
+    send_lock = trio.Lock()
 
     async def on_beat(event) -> None:
         hub = app.extensions.get("hub")
@@ -47,23 +54,29 @@ def make_listener(app):
         if hub.room_size(room) <= 0:
             return
         monitor_id = int(monitor["id"])
+        outgoing: list[tuple] = []
         if event.important:
             shapes = import_area("kuma.shapes.maintenance")
             maintenance_list = getattr(shapes, "maintenance_list", None)
             if maintenance_list is not None:
-                await hub.emit("maintenanceList", await maintenance_list(app, user_id), room=room)
+                outgoing.append(("maintenanceList", await maintenance_list(app, user_id)))
         set_keys = getattr(event, "set_keys", None)
-        await hub.emit("heartbeat", live_beat(event.beat, monitor.get("type"), set_keys=set_keys or None), room=room)
+        outgoing.append(("heartbeat", live_beat(event.beat, monitor.get("type"), set_keys=set_keys or None)))
         if service is not None:
             stats = await _stats(app, service, monitor_id)
-            await hub.emit("avgPing", monitor_id, stats["avgPing"], room=room)
-            await hub.emit("uptime", monitor_id, 24, stats["24"], room=room)
-            await hub.emit("uptime", monitor_id, 720, stats["720"], room=room)
-            await hub.emit("uptime", monitor_id, "1y", stats["1y"], room=room)
+            outgoing += [
+                ("avgPing", monitor_id, stats["avgPing"]),
+                ("uptime", monitor_id, 24, stats["24"]),
+                ("uptime", monitor_id, 720, stats["720"]),
+                ("uptime", monitor_id, "1y", stats["1y"]),
+            ]
         if monitor.get("type") in TLS_TYPES:
             info = await app.db.read(lambda db: _stored_tls_info(db, monitor_id))
             if info is not None:
-                await hub.emit("certInfo", monitor_id, info, room=room)
+                outgoing.append(("certInfo", monitor_id, info))
+        async with send_lock:
+            for name, *args in outgoing:
+                await hub.emit(name, *args, room=room)
 
     return on_beat
 

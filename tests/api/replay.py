@@ -53,3 +53,45 @@ def shape(value: Any) -> Any:
 def as_wire(value: Any) -> Any:
     """What a value looks like after a JSON round trip (tuples → lists, key order kept)."""
     return json.loads(json.dumps(value))
+
+
+#: Acks whose lists depend on how many beats ran: lengths may differ, emptiness may not.
+BEAT_DEPENDENT_ACKS = {"getMonitorBeats", "getMonitorChartData", "monitorImportantHeartbeatListCount",
+                       "monitorImportantHeartbeatListPaged"}
+
+
+def socket_replay(url: str, name: str, *, substitute=None, login: dict | None = None,
+                  beats_first: bool = True) -> tuple[list[str], list]:
+    """Replay a transcript's post-login emits over a real Socket.IO connection, one call at a time.
+
+    For each emit: the non-beat events kuma sent before the ack must be the captured ones (names, order,
+    argument counts, key sets and order, types, stable values — tests.helpers.transcripts.compare_values),
+    and so must the ack. Returns (differences, [(event, ack args)…]).
+    """
+    from tests.helpers.transcripts import Message, WireClient, compare_streams
+
+    client = WireClient(url, reactions={})
+    client.connect()
+    diffs: list[str] = []
+    acks: list = []
+    try:
+        assert client.call("login", login or {"username": "admin", "password": "secret123", "token": ""})[0]["ok"]
+        with client._cond:
+            client.messages.clear()
+        for step in steps_after_login(name):
+            args = substitute(step.event, list(step.args)) if substitute else list(step.args)
+            if step.event in BEAT_DEPENDENT_ACKS and beats_first:
+                # the capture waited seconds for checks to run; wait for the first live beat instead
+                assert client.wait_for(lambda: client.events("heartbeat"), 20), "no heartbeat arrived"
+            start = len(client.messages)
+            ack = client.call(step.event, *args)
+            with client._cond:
+                got = [m for m in client.messages[start:] if not (m.kind == "event" and m.event in BEAT_EVENTS)]
+            expected = [Message("event", e["event"], e["args"]) for e in step.events]
+            expected.append(Message("ack", step.event, step.ack or []))
+            strict = step.event not in BEAT_DEPENDENT_ACKS
+            diffs += [f"{step.event}: {d}" for d in compare_streams(expected, got, strict_lengths=strict)]
+            acks.append((step.event, ack))
+    finally:
+        client.disconnect()
+    return diffs, acks
