@@ -62,7 +62,8 @@ def register(hub: Any, app: Any) -> None:
         key_id = to_int(key_id)
         if key_id is not None:
             await app.db.write(lambda db: job(db, key_id, user_id))
-        after_ack(app, sock, lambda: send_list(user_id))
+        keys = await api_key_list(app, user_id)  # read now, sent right after the ack
+        after_ack(app, sock, lambda: hub.emit("apiKeyList", keys, room=str(user_id)))
         return ok_i18n(msg)
 
     @on_login(hub, "deleteAPIKey")

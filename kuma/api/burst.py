@@ -90,20 +90,50 @@ async def _engine_call(mon: Any, names: tuple[str, ...], *args: Any) -> tuple[bo
     return False, None
 
 
+#: Without the engine, stats come from Uptime Kuma's aggregate tables: (table, seconds back).
+STAT_WINDOWS = {"ping": ("stat_minutely", 86400), "24": ("stat_minutely", 86400),
+                "720": ("stat_hourly", 720 * 3600), "1y": ("stat_daily", 365 * 86400)}
+
+
+def stats_from_tables(db, monitor_id: int, window: str) -> tuple[int, int, float | None]:
+    """(up, down, average ping of UP beats) over a window of the stat tables."""
+    import time
+
+    table, seconds = STAT_WINDOWS[window]
+    row = db.conn.execute(
+        f"SELECT SUM(up), SUM(down), SUM(ping * up) FROM {table} WHERE monitor_id = ? AND timestamp >= ?",
+        (monitor_id, int(time.time()) - seconds),
+    ).fetchone()
+    up, down, ping_sum = (row[0] or 0), (row[1] or 0), row[2]
+    return up, down, (ping_sum / up if up and ping_sum is not None else None)
+
+
+def _js_round(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    rounded = round(value, 2)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
 async def avg_ping(app: Any, monitor_id: int) -> float | int | None:
     mon = app.extensions.get("monitoring")
-    if mon is None:
-        return None
-    _, value = await _engine_call(mon, ("avg_ping",), monitor_id)
-    return value
+    if mon is not None:
+        found, value = await _engine_call(mon, ("avg_ping",), monitor_id)
+        if found:
+            return value
+    _, _, ping = await app.db.read(lambda db: stats_from_tables(db, monitor_id, "ping"))
+    return _js_round(ping)
 
 
 async def uptime(app: Any, monitor_id: int, period: int | str) -> float | int:
     mon = app.extensions.get("monitoring")
-    if mon is None:
-        return 0
-    _, value = await _engine_call(mon, ("uptime",), monitor_id, str(period))
-    return 0 if value is None else value
+    if mon is not None:
+        found, value = await _engine_call(mon, ("uptime",), monitor_id, str(period))
+        if found:
+            return 0 if value is None else value
+    up, down, _ = await app.db.read(lambda db: stats_from_tables(db, monitor_id, str(period)))
+    ratio = up / (up + down) if up + down else 0
+    return int(ratio) if float(ratio).is_integer() else ratio
 
 
 async def heartbeat_rows(app: Any, monitor_id: int) -> list[dict[str, Any]]:

@@ -42,13 +42,12 @@ def save_general_settings(db, data: dict[str, Any]) -> list[str]:
     return saved
 
 
-async def emit_after_settings(app: Any, sock: Any, user_id: int) -> None:
-    """Full `info` to this socket, then `maintenanceList` to the user's room."""
-    hub = app.extensions["hub"]
-    await sock.emit("info", await info_payload(app, full=True))
+async def settings_followups(app: Any, user_id: int) -> tuple[dict, dict]:
+    """Full `info` (this socket) and `maintenanceList` (the user's room), read before the ack is sent so
+    that they can be emitted right after it, before the socket's next event is answered."""
     maintenance = import_area("kuma.shapes.maintenance")
     fn = getattr(maintenance, "maintenance_list", None) if maintenance is not None else None
-    await hub.emit("maintenanceList", await fn(app, user_id) if fn else {}, room=str(user_id))
+    return await info_payload(app, full=True), (await fn(app, user_id) if fn else {})
 
 
 def register(hub: Any, app: Any) -> None:
@@ -72,5 +71,11 @@ def register(hub: Any, app: Any) -> None:
         await app.db.write(lambda db: save_general_settings(db, data))
         if auth_disabled and not data.get("disableAuth"):
             await disconnect_other_sockets(app, sock, user_id)
-        after_ack(app, sock, lambda: emit_after_settings(app, sock, user_id))
+        info, maintenance = await settings_followups(app, user_id)
+
+        async def followups() -> None:
+            await sock.emit("info", info)
+            await hub.emit("maintenanceList", maintenance, room=str(user_id))
+
+        after_ack(app, sock, followups)
         return ok_i18n("Saved.")

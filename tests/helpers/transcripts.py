@@ -331,6 +331,8 @@ def compare_values(expected: Any, actual: Any, path: str = "", key: str | None =
     diffs: list[str] = []
     ce, ca = _category(expected), _category(actual)
     if ce != ca:
+        if not strict_lengths and "[" in path and "null" in (ce, ca):
+            return []  # lenient mode: inside data lists a value may be null in one capture and set in another
         return [f"{path}: expected {ce} {json.dumps(expected)[:80]}, got {ca} {json.dumps(actual)[:80]}"]
     if ce == "object":
         if _is_id_map(expected) or _is_id_map(actual):
@@ -365,7 +367,7 @@ def compare_values(expected: Any, actual: Any, path: str = "", key: str | None =
         return diffs
     if ce == "bool" and expected != actual:
         return [f"{path}: expected {expected}, got {actual}"]
-    if key in VALUE_KEYS and expected != actual:
+    if key in VALUE_KEYS and "[" not in path and expected != actual:  # values inside lists are data
         return [f"{path}: expected {expected!r}, got {actual!r}"]
     return diffs
 
