@@ -69,6 +69,7 @@ class MonitoringService:
         self._beat_locks: dict[int, trio.Lock] = {}
         self._settings_cache: dict[str, tuple[float, Any]] = {}
         self._rng = rng or random.Random()
+        self._preloaded: dict[int, tuple[dict[str, Any], list[int], dict[str, Any] | None]] = {}
         self.beats_written = 0
         self.lateness: list[float] = []  # seconds each loop check started after its schedule (bench)
         self.record_lateness = False
@@ -203,7 +204,8 @@ class MonitoringService:
 
         async with trio.open_nursery() as nursery:
             await nursery.start(self.supervisor.run)
-            plan = await self.app.db.read(_boot_plan)
+            plan, preloaded = await self.app.db.read(_boot_plan)
+            self._preloaded = preloaded
             for monitor_id, delay in self._boot_delays(plan):
                 await self.supervisor.start(monitor_id, delay)
             log.info("monitoring: started %d monitors", len(plan))
@@ -220,9 +222,11 @@ class MonitoringService:
 
     # -- the monitor loop -------------------------------------------------------------------------
     async def _run_monitor(self, monitor_id: int, first_delay: float) -> None:
+        loaded = self._preloaded.pop(monitor_id, None)  # boot: every row was read in one go
         if first_delay > 0:
             await trio.sleep(first_delay)
-        loaded = await self.app.db.read(lambda d: _load_running(d, monitor_id))
+        if loaded is None:
+            loaded = await self.app.db.read(lambda d: _load_running(d, monitor_id))
         if loaded is None:
             log.info("monitor %s: not found, not started", monitor_id)
             return
@@ -406,8 +410,14 @@ class MonitoringService:
             seconds_since_last_beat=self._seconds_since_last_beat,
             last_beat=self._last_beat,
             proxy=proxy,
-            subprocess_env=_subprocess_env(),
+            subprocess_env=self._subprocess_env(),
         )
+
+    def _subprocess_env(self) -> dict[str, str] | None:
+        """Computed once: it copies and fixes the whole environment (costly × 1,000 monitors)."""
+        if not hasattr(self, "_env_cache"):
+            self._env_cache = _subprocess_env()
+        return self._env_cache
 
     def setting(self, key: str) -> Any:
         """A setting value (decoded JSON), cached for a minute."""
@@ -472,9 +482,21 @@ def _maintenance_count(extras: str | None) -> int:
     return int(value.get("maintenance") or 0) if isinstance(value, dict) else 0
 
 
-def _boot_plan(d) -> list[tuple[int, float]]:
-    rows = d.conn.execute("SELECT id, interval FROM monitor WHERE active = 1 ORDER BY id").fetchall()
-    return [(int(r[0]), rules.effective_interval({"interval": r[1]})) for r in rows]
+def _boot_plan(d):
+    """Active monitors as (id, interval), and what each task needs (row, ancestors, proxy), in one read."""
+    rows = [dict(r) for r in d.conn.execute("SELECT * FROM monitor WHERE active = 1 ORDER BY id")]
+    parents = monitors.parent_map(d)
+    proxies = {r["id"]: dict(r) for r in d.conn.execute("SELECT * FROM proxy WHERE active = 1")}
+    plan, preloaded = [], {}
+    for row in rows:
+        chain, seen, current = [], {row["id"]}, parents.get(row["id"])
+        while current is not None and current not in seen:
+            chain.append(current)
+            seen.add(current)
+            current = parents.get(current)
+        plan.append((row["id"], rules.effective_interval(row)))
+        preloaded[row["id"]] = (row, chain, proxies.get(row.get("proxy_id")) if row.get("proxy_id") else None)
+    return plan, preloaded
 
 
 def _load_running(d, monitor_id: int):
