@@ -1,0 +1,89 @@
+"""Maintenance end to end: a running kuma, a real HTTP target, the `uptime_kuma_api` client.
+
+A monitor beats UP, turns MAINTENANCE (status 3, "Monitor under maintenance") while a window covers it,
+and beats UP again when the window is paused or ends.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from uptime_kuma_api import MaintenanceStrategy, UptimeKumaApi
+
+from tests.helpers.targets import http_target
+from tests.helpers.transcripts import WireClient
+
+PASSWORD = "secret123"
+
+
+@pytest.fixture
+def api(kuma_server):
+    client = UptimeKumaApi(kuma_server.url, timeout=15, wait_events=0.05)
+    client.setup("admin", PASSWORD)
+    client.login("admin", PASSWORD)
+    yield client
+    client.disconnect()
+
+
+def add_fast_http_monitor(url: str, target_url: str) -> int:
+    """The Python client refuses intervals under 20 s; the server accepts 1 s (as Uptime Kuma does)."""
+    client = WireClient(url)
+    client.connect()
+    try:
+        assert client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]["ok"]
+        reply = client.call("add", {"type": "http", "name": "Web", "url": target_url, "interval": 1,
+                                    "retryInterval": 1, "accepted_statuscodes": ["200-299"],
+                                    "notificationIDList": {}})[0]
+        assert reply["ok"], reply
+        return reply["monitorID"]
+    finally:
+        client.disconnect()
+
+
+def wait_for_beat(api: UptimeKumaApi, monitor_id: int, status: int, after: int, timeout: float = 20) -> dict:
+    """The first beat with `status` whose id is greater than `after`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for beat in api.get_monitor_beats(monitor_id, 1):
+            if beat["id"] > after and int(beat["status"]) == status:
+                return beat
+        time.sleep(0.2)
+    raise AssertionError(f"no beat with status {status} after id {after}: {api.get_monitor_beats(monitor_id, 1)}")
+
+
+def test_manual_window_turns_monitor_to_maintenance_and_back(api, kuma_server):
+    with http_target() as target:
+        monitor_id = add_fast_http_monitor(kuma_server.url, target.url + "/")
+        up = wait_for_beat(api, monitor_id, 1, after=0)
+        maintenance_id = api.add_maintenance(title="Now", description="", strategy=MaintenanceStrategy.MANUAL,
+                                             active=True, intervalDay=1, dateRange=[], weekdays=[],
+                                             daysOfMonth=[])["maintenanceID"]
+        api.add_monitor_maintenance(maintenance_id, [{"id": monitor_id}])
+        beat = wait_for_beat(api, monitor_id, 3, after=up["id"])
+        assert beat["msg"] == "Monitor under maintenance"
+        assert api.get_maintenance(maintenance_id)["status"] == "unknown"  # as Uptime Kuma answers getMaintenance
+        assert api.get_monitor(monitor_id)["maintenance"] is True
+        api.pause_maintenance(maintenance_id)
+        back = wait_for_beat(api, monitor_id, 1, after=beat["id"])
+        assert back["important"] in (True, 1)  # MAINTENANCE → UP is important
+
+
+def test_single_window_starts_and_ends_on_time(api, kuma_server):
+    with http_target() as target:
+        monitor_id = add_fast_http_monitor(kuma_server.url, target.url + "/")
+        first = wait_for_beat(api, monitor_id, 1, after=0)
+        now = datetime.now(timezone.utc)
+        start, end = now + timedelta(seconds=3), now + timedelta(seconds=7)
+        maintenance_id = api.add_maintenance(
+            title="Soon", description="", strategy=MaintenanceStrategy.SINGLE, active=True, intervalDay=1,
+            dateRange=[start.strftime("%Y-%m-%d %H:%M:%S"), end.strftime("%Y-%m-%d %H:%M:%S")],
+            weekdays=[], daysOfMonth=[], timezoneOption="UTC")["maintenanceID"]
+        api.add_monitor_maintenance(maintenance_id, [{"id": monitor_id}])
+        listed = {m["id"]: m for m in api.get_maintenances()}[maintenance_id]
+        assert listed["status"] == "scheduled"
+        inside = wait_for_beat(api, monitor_id, 3, after=first["id"])
+        assert start <= datetime.strptime(inside["time"][:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc) + timedelta(seconds=1)
+        after = wait_for_beat(api, monitor_id, 1, after=inside["id"])
+        assert datetime.strptime(after["time"][:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc) >= end - timedelta(seconds=1)
+        assert {m["id"]: m for m in api.get_maintenances()}[maintenance_id]["status"] == "ended"
