@@ -123,7 +123,7 @@ class MonitoringService:
                 set_keys.add("duration")
             row = self._beat_row(monitor_id, decision, now, duration, None)
             event = await self._store(monitor_row, row, decision, previous, frozenset(set_keys), "push",
-                                      None, None, urgent=True)
+                                      None, None, urgent=True, epoch=now)
             return dict(event.beat)
 
     # -- read helpers (docs/CONTRACTS.md) ---------------------------------------------------------
@@ -204,8 +204,10 @@ class MonitoringService:
 
         async with trio.open_nursery() as nursery:
             await nursery.start(self.supervisor.run)
-            plan, preloaded = await self.app.db.read(_boot_plan)
+            plan, preloaded, latest = await self.app.db.read(_boot_plan)
             self._preloaded = preloaded
+            for monitor_id, beat_row in latest.items():
+                self._previous.setdefault(monitor_id, beat_row)
             for monitor_id, delay in self._boot_delays(plan):
                 await self.supervisor.start(monitor_id, delay)
             log.info("monitoring: started %d monitors", len(plan))
@@ -288,7 +290,7 @@ class MonitoringService:
             updates = dict(result.monitor_updates) if result is not None and result.monitor_updates else {}
             tls_info = result.tls_info if result is not None else None
             await self._store(row, beat_row, decision, previous, frozenset(set_keys), "check", updates, tls_info,
-                              urgent=False)
+                              urgent=False, epoch=now)
             if updates:
                 row.update({k: v for k, v in updates.items() if k in row})
         return rules.next_delay(decision.status, row)
@@ -333,12 +335,12 @@ class MonitoringService:
 
     async def _store(self, monitor_row: dict[str, Any], beat_row: dict[str, Any], decision: Decision,
                      previous: dict[str, Any] | None, set_keys: frozenset[str], source: str,
-                     updates: dict[str, Any] | None, tls_info: dict[str, Any] | None, *, urgent: bool) -> BeatEvent:
+                     updates: dict[str, Any] | None, tls_info: dict[str, Any] | None, *, urgent: bool,
+                     epoch: float) -> BeatEvent:
         """Write the beat (+ buckets, column updates, TLS info) and tell the listeners.
 
         Shielded: a monitor stopped mid-beat still finishes storing the beat it already made."""
         monitor_id = beat_row["monitor_id"]
-        epoch = heartbeats.parse_time(beat_row["time"])
         tls_text = json.dumps(tls_info, separators=(",", ":")) if tls_info is not None else None
 
         def job(d) -> int:
@@ -496,7 +498,8 @@ def _boot_plan(d):
             current = parents.get(current)
         plan.append((row["id"], rules.effective_interval(row)))
         preloaded[row["id"]] = (row, chain, proxies.get(row.get("proxy_id")) if row.get("proxy_id") else None)
-    return plan, preloaded
+    latest = {row["id"]: heartbeats.latest(d, row["id"]) for row in rows}
+    return plan, preloaded, latest
 
 
 def _load_running(d, monitor_id: int):

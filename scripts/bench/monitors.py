@@ -43,6 +43,7 @@ class H(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 ThreadingHTTPServer.daemon_threads = True
+ThreadingHTTPServer.handle_error = lambda self, request, address: None  # resets at shutdown are expected
 ThreadingHTTPServer.request_queue_size = 1024
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 """
@@ -69,8 +70,20 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
     async def report(app) -> None:
         mon = app.extensions["monitoring"]
         mon.record_lateness = True
+        busy = [0.0]
+        original = app.db._run_batch
+
+        def timed_batch(batch):  # time spent by the writer thread inside transactions
+            started = time.perf_counter()
+            try:
+                return original(batch)
+            finally:
+                busy[0] += time.perf_counter() - started
+
+        app.db._run_batch = timed_batch
         while True:
             snapshot = {
+                "writer_busy": busy[0],
                 "commits": app.db.commits,
                 "jobs": app.db.jobs_written,
                 "beats": mon.beats_written,
@@ -92,7 +105,19 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
                 await trio.sleep(0.5)
             nursery.cancel_scope.cancel()
 
-    trio.run(main)
+    profile_path = os.environ.get("KUMA_BENCH_PROFILE")
+    if profile_path:  # developer aid: cProfile of the server's Trio thread
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            trio.run(main)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(profile_path)
+    else:
+        trio.run(main)
 
 
 # -- the parent ------------------------------------------------------------------------------------
@@ -110,11 +135,14 @@ def make_db(path: Path, monitors: list[tuple]) -> None:
     conn.close()
 
 
-def read_stats(path: Path) -> dict:
-    for _ in range(50):
+def read_stats(path: Path, child: subprocess.Popen | None = None, wait: float = 120) -> dict:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
         try:
             return json.loads(path.read_text())
         except (FileNotFoundError, ValueError):
+            if child is not None and child.poll() is not None:
+                raise RuntimeError(f"the server exited with {child.returncode}") from None
             time.sleep(0.1)
     raise RuntimeError("no stats from the server")
 
@@ -133,7 +161,7 @@ def measure(label: str, monitors: list[tuple], warmup: float, duration: float) -
                                  env=env, cwd=REPO)
         try:
             proc = psutil.Process(child.pid)
-            read_stats(stats_path)
+            read_stats(stats_path, child)
             time.sleep(warmup)
             s0, c0, t0 = read_stats(stats_path), proc.cpu_times(), time.monotonic()
             rss_max = 0
@@ -145,10 +173,12 @@ def measure(label: str, monitors: list[tuple], warmup: float, duration: float) -
             rss_end = proc.memory_info().rss
         finally:
             child.terminate()
+            stop_started = time.monotonic()
             try:
-                child.wait(20)
+                child.wait(60)
             except subprocess.TimeoutExpired:
                 child.kill()
+            stop_seconds = time.monotonic() - stop_started
         wall = t1 - t0
         cpu = (c1.user + c1.system - c0.user - c0.system) / wall * 100
         late = sorted(s1["lateness"][len(s0["lateness"]):])
@@ -166,6 +196,8 @@ def measure(label: str, monitors: list[tuple], warmup: float, duration: float) -
             "heartbeats_per_second": round((s1["beats"] - s0["beats"]) / wall, 2),
             "sqlite_commits_per_second": round((s1["commits"] - s0["commits"]) / wall, 2),
             "write_jobs_per_commit": round((s1["jobs"] - s0["jobs"]) / max(1, s1["commits"] - s0["commits"]), 1),
+            "shutdown_seconds": round(stop_seconds, 2),
+            "writer_busy_percent": round((s1["writer_busy"] - s0["writer_busy"]) / wall * 100, 1),
         }
         if late:
             result["lateness_mean_ms"] = round(statistics.fmean(late) * 1000, 2)

@@ -292,3 +292,29 @@ async def test_group_children_status_context(tmp_path, autojump_clock):
         events = await eng.wait_beats(group, 1)
         assert seen[0] == [("a", DOWN), ("b", None)]
         assert isinstance(events[0].beat["ping"], int)  # no ping from the type → elapsed ms
+
+
+async def test_concurrent_pushes_are_serialised(tmp_path, autojump_clock):
+    async with running_engine(tmp_path, autostart=False) as eng:
+        mid = await eng.add_monitor(type="push", interval=60, maxretries=0, push_token="t3")
+        row = eng.rows("SELECT * FROM monitor WHERE id = ?", mid)[0]
+        beats = []
+
+        async def push(i):
+            beats.append(await eng.service.record_push(row, "up" if i % 10 else "down", f"p{i}", i or None))
+
+        async with trio.open_nursery() as nursery:
+            for i in range(40):
+                nursery.start_soon(push, i)
+        stored = eng.rows("SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY id", mid)
+        assert len(stored) == 40
+        # replaying the stored order through the pure rules gives exactly what was stored
+        from kuma.monitoring.beat import Previous, decide_push_beat
+        previous = None
+        for beat in stored:
+            pushed = DOWN if beat["msg"] in ("p0", "p10", "p20", "p30") else UP
+            d = decide_push_beat(row, Previous.from_row(previous), pushed, beat["msg"], beat["ping"])
+            assert (beat["status"], beat["retries"], beat["important"], beat["down_count"]) == (
+                d.status, d.retries, int(d.important), d.down_count)
+            previous = beat
+        assert [e.beat["id"] for e in eng.events_of(mid)] == [b["id"] for b in stored]  # listeners in commit order
