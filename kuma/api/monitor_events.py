@@ -10,6 +10,7 @@ from typing import Any
 
 from kuma.app import import_area
 from kuma.shapes.heartbeat import live_beat
+from kuma.shapes.jsnum import js_number
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,10 @@ def make_listener(app):
         if service is not None:
             stats = await _stats(app, service, monitor_id)
             outgoing += [
-                ("avgPing", monitor_id, stats["avgPing"]),
-                ("uptime", monitor_id, 24, stats["24"]),
-                ("uptime", monitor_id, 720, stats["720"]),
-                ("uptime", monitor_id, "1y", stats["1y"]),
+                ("avgPing", monitor_id, js_number(stats["avgPing"])),
+                ("uptime", monitor_id, 24, js_number(stats["24"])),
+                ("uptime", monitor_id, 720, js_number(stats["720"])),
+                ("uptime", monitor_id, "1y", js_number(stats["1y"])),
             ]
         if monitor.get("type") in TLS_TYPES:
             info = await app.db.read(lambda db: _stored_tls_info(db, monitor_id))

@@ -282,7 +282,8 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
         service = app.extensions.get("monitoring")
         engine_chart = getattr(service, "chart_data", None)
         if engine_chart is not None and number is not None:  # the engine's buckets and clock when it runs
-            return ok(data=await engine_chart(number, hours))
+            buckets = await engine_chart(number, hours)
+            return ok(data=[{key: js_number(value) for key, value in item.items()} for item in buckets])
         now = time.time()
         data = await app.db.read(lambda db: read_chart_data(db, -1 if number is None else number, hours, now))
         return ok(data=data)
