@@ -62,7 +62,7 @@ def make_listener(app):
             if maintenance_list is not None:
                 outgoing.append(("maintenanceList", await maintenance_list(app, user_id)))
         set_keys = getattr(event, "set_keys", None)
-        outgoing.append(("heartbeat", live_beat(event.beat, monitor.get("type"), set_keys=set_keys or None)))
+        outgoing.append(("heartbeat", live_beat(event.beat, monitor.get("type"), set_keys=set_keys)))
         if service is not None:
             stats = await _stats(app, service, monitor_id)
             outgoing += [

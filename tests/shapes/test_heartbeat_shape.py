@@ -57,3 +57,12 @@ def test_important_paged_item_has_nine_keys():
     assert json.dumps(important_beat(row)) == json.dumps(
         {"monitorID": 1, "status": 1, "time": "t", "msg": "200 - OK", "ping": 10, "important": 1, "duration": 0,
          "retries": 0, "response": None})
+
+
+def test_engine_set_keys_decide_optional_keys():
+    row = {"monitor_id": 10, "status": 3, "time": "t", "msg": "Monitor under maintenance", "ping": None,
+           "important": 1, "duration": 0, "retries": 0, "response": "abc"}
+    assert list(live_beat(row, "push", set_keys=frozenset())) == ["monitorID", "status", "time", "msg", "important",
+                                                                  "retries"]
+    full = live_beat(row, "http", set_keys=frozenset({"ping", "duration", "response"}))
+    assert list(full) == ["monitorID", "status", "time", "msg", "ping", "important", "duration", "retries", "response"]
