@@ -1,0 +1,173 @@
+// Add / edit / clone a monitor: every field of the types kuma checks, shown per type, validated by the server.
+import { state } from "./state.js";
+import { esc, toastReply, message, formData } from "./ui.js";
+
+const HTTP = ["http", "keyword", "json-query"];
+const TYPES = [
+  ["http", "HTTP(s)"], ["keyword", "HTTP(s) - Keyword"], ["json-query", "HTTP(s) - JSON Query"],
+  ["port", "TCP Port"], ["ping", "Ping"], ["dns", "DNS"], ["push", "Push"], ["group", "Group"], ["manual", "Manual"],
+];
+
+// [key, label, kind, shown for types (null = all), extra attributes]
+const FIELDS = [
+  ["url", "URL", "url", HTTP, 'required placeholder="https://"'],
+  ["keyword", "Keyword", "text", ["keyword"], "required"],
+  ["invertKeyword", "Invert keyword (UP when the keyword is absent)", "checkbox", ["keyword"]],
+  ["jsonPath", "JSON query (JSONata)", "text", ["json-query"], "required"],
+  ["jsonPathOperator", "Condition", "select:==,!=,<,<=,>,>=,contains", ["json-query"]],
+  ["expectedValue", "Expected value", "text", ["json-query"], "required"],
+  ["hostname", "Hostname", "text", ["port", "ping", "dns"], "required"],
+  ["port", "Port", "number", ["port", "dns"], 'min="1" max="65535"'],
+  ["dns_resolve_type", "Resource record type", "select:A,AAAA,CAA,CNAME,MX,NS,PTR,SOA,SRV,TXT", ["dns"]],
+  ["dns_resolve_server", "Resolver server", "text", ["dns"], 'placeholder="1.1.1.1"'],
+  ["packetSize", "Packet size", "number", ["ping"], 'min="1" max="65500"'],
+  ["manual_status", "Status", "select:1=Up,0=Down,2=Pending,3=Maintenance", ["manual"]],
+  ["interval", "Heartbeat interval (seconds)", "number", null, 'min="1" required'],
+  ["retryInterval", "Heartbeat retry interval (seconds)", "number", null, 'min="1"'],
+  ["maxretries", "Retries", "number", null, 'min="0"'],
+  ["resendInterval", "Resend notification if down X times in a row (0 = off)", "number", null, 'min="0"'],
+  ["timeout", "Request timeout (seconds)", "number", [...HTTP, "port", "dns", "ping"], 'min="0" step="0.1"'],
+  ["upsideDown", "Upside down mode", "checkbox", null],
+  ["ignoreTls", "Ignore TLS/SSL errors", "checkbox", HTTP],
+  ["expiryNotification", "Certificate expiry notification", "checkbox", HTTP],
+  ["cacheBust", "Cache buster (random query parameter)", "checkbox", HTTP],
+  ["maxredirects", "Max. redirects", "number", HTTP, 'min="0"'],
+  ["accepted_statuscodes", "Accepted status codes (comma separated, e.g. 200-299)", "codes", HTTP],
+  ["method", "Method", "select:GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS", HTTP],
+  ["httpBodyEncoding", "Body encoding", "select:json,form,xml", HTTP],
+  ["body", "Body", "textarea", HTTP],
+  ["headers", "Headers (JSON)", "textarea", HTTP, 'placeholder=\'{"X-Api-Key": "..."}\''],
+  ["authMethod", "Authentication", "select:=None,basic=Basic,bearer=Bearer token", HTTP],
+  ["basic_auth_user", "Username", "text", HTTP],
+  ["basic_auth_pass", "Password", "password", HTTP],
+  ["bearer_token", "Bearer token", "password", HTTP],
+  ["pushToken", "Push token", "text", ["push"], "readonly"],
+  ["description", "Description", "textarea", null],
+];
+
+const DEFAULTS = {
+  type: "http", name: "", parent: null, url: "https://", method: "GET", interval: 60, retryInterval: 60,
+  resendInterval: 0, maxretries: 0, timeout: 48, notificationIDList: {}, ignoreTls: false, upsideDown: false,
+  expiryNotification: false, maxredirects: 10, accepted_statuscodes: ["200-299"], dns_resolve_type: "A",
+  dns_resolve_server: "1.1.1.1", proxyId: null, httpBodyEncoding: "json", authMethod: null, packetSize: 56,
+  jsonPathOperator: "==", cacheBust: false, conditions: [], kafkaProducerBrokers: [], kafkaProducerSaslOptions: { mechanism: "None" },
+  rabbitmqNodes: [], accepted_statuscodes_json: undefined,
+};
+
+function pushToken() {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => alphabet[b % alphabet.length]).join("");
+}
+
+function input([key, label, kind, , extra = ""], value) {
+  const id = `f-${key}`;
+  if (kind === "checkbox") return `<label class="check" for="${id}"><input type="checkbox" id="${id}" name="${key}"${value ? " checked" : ""}> ${label}</label>`;
+  if (kind.startsWith("select:")) {
+    const options = kind.slice(7).split(",").map((o) => { const [v, l] = o.includes("=") ? o.split("=") : [o, o]; return [v, l]; });
+    return `<label for="${id}">${label}<select id="${id}" name="${key}">${options.map(([v, l]) =>
+      `<option value="${esc(v)}"${String(value ?? "") === v ? " selected" : ""}>${esc(l)}</option>`).join("")}</select></label>`;
+  }
+  if (kind === "textarea") return `<label for="${id}">${label}<textarea id="${id}" name="${key}" rows="3" ${extra}>${esc(value ?? "")}</textarea></label>`;
+  if (kind === "codes") return `<label for="${id}">${label}<input id="${id}" name="${key}" value="${esc((value || []).join(", "))}"></label>`;
+  const type = kind === "url" ? "text" : kind;
+  return `<label for="${id}">${label}<input id="${id}" name="${key}" type="${type}" value="${esc(value ?? "")}" ${extra}></label>`;
+}
+
+export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
+  const { content, socket, navigate } = ctx;
+  if (!ctx.routeChanged && content.querySelector("#monitor-form")) return;  // never re-render under the user's typing
+  let monitor = { ...DEFAULTS };
+  if (id) {
+    const reply = await socket.call("getMonitor", id);
+    if (!reply || !reply.ok) { content.innerHTML = `<div class="card"><p>${esc(message(reply) || "Monitor not found.")}</p></div>`; return; }
+    monitor = reply.monitor;
+    if (clone) { monitor = { ...monitor, id: undefined, name: `${monitor.name} (clone)`, pushToken: monitor.pushToken ? pushToken() : monitor.pushToken, tags: monitor.tags }; }
+  }
+  if (!monitor.pushToken) monitor.pushToken = pushToken();
+  const editing = id && !clone;
+  const groups = Object.values(state.monitors).filter((m) => m.type === "group" && m.id !== id);
+  const linked = monitor.notificationIDList || {};
+  const newTags = [];
+  content.innerHTML = `<form class="card monitor-form" id="monitor-form" novalidate>
+    <h1>${editing ? `Edit ${esc(monitor.name)}` : clone ? "Clone monitor" : "Add new monitor"}</h1>
+    <div class="form-grid"><div>
+      <label for="f-type">Monitor type<select id="f-type" name="type">${TYPES.map(([v, l]) =>
+        `<option value="${v}"${monitor.type === v ? " selected" : ""}>${l}</option>`).join("")}
+        ${TYPES.some(([v]) => v === monitor.type) ? "" : `<option value="${esc(monitor.type)}" selected>${esc(monitor.type)}</option>`}</select></label>
+      <label for="f-name">Friendly name<input id="f-name" name="name" required value="${esc(monitor.name)}"></label>
+      ${FIELDS.map((f) => `<div class="field" data-types="${f[3] ? f[3].join(" ") : "*"}">${input(f, f[0] === "authMethod" ? monitor.authMethod ?? "" : monitor[f[0]])}</div>`).join("")}
+      <div class="field" data-types="push"><p class="muted">Push URL: <code id="push-url"></code></p></div>
+    </div><div>
+      <label for="f-parent">Monitor group<select id="f-parent" name="parent"><option value="">None</option>${groups.map((g) =>
+        `<option value="${g.id}"${monitor.parent === g.id ? " selected" : ""}>${esc(g.name)}</option>`).join("")}</select></label>
+      <fieldset><legend>Notifications</legend>${state.notifications.length ? state.notifications.map((n) =>
+        `<label class="check"><input type="checkbox" name="notif-${n.id}"${linked[n.id] || (!editing && !id && n.isDefault) ? " checked" : ""}> ${esc(n.name)}${n.isDefault ? " <span class='muted'>(default)</span>" : ""}</label>`).join("")
+        : `<p class="muted">No notifications yet. <a href="/settings/notifications">Set one up</a>.</p>`}</fieldset>
+      <label for="f-proxy" class="field" data-types="${HTTP.join(" ")}">Proxy<select id="f-proxy" name="proxyId"><option value="">None</option>${state.proxies.map((p) =>
+        `<option value="${p.id}"${monitor.proxyId === p.id ? " selected" : ""}>${esc(p.protocol)}://${esc(p.host)}:${esc(p.port)}</option>`).join("")}</select></label>
+      <fieldset><legend>Tags</legend><div id="tag-list">${(monitor.tags || []).map((t) =>
+        `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("")}</div>
+        <div class="inline"><input id="new-tag" placeholder="name or name:value" aria-label="New tag"><input id="new-tag-color" type="color" value="#2563eb" aria-label="Tag colour">
+        <button type="button" class="btn btn-small" id="add-tag">Add tag</button></div></fieldset>
+    </div></div>
+    <p class="form-error" role="alert"></p>
+    <div class="actions"><button class="btn btn-primary" type="submit">Save</button><a class="btn" href="${editing ? `/dashboard/${id}` : "/dashboard"}">Cancel</a></div></form>`;
+  const form = content.querySelector("#monitor-form");
+  const showFields = () => {
+    const type = form.elements.type.value;
+    form.querySelectorAll("[data-types]").forEach((el) => {
+      const types = el.dataset.types;
+      const visible = types === "*" || types.split(" ").includes(type);
+      el.hidden = !visible;
+      el.querySelectorAll("input,select,textarea").forEach((i) => { i.disabled = !visible; });
+    });
+    const token = form.elements.pushToken?.value || monitor.pushToken;
+    content.querySelector("#push-url").textContent = `${location.origin}/api/push/${token}?status=up&msg=OK&ping=`;
+  };
+  form.elements.type.addEventListener("change", showFields);
+  showFields();
+  content.querySelector("#add-tag").addEventListener("click", () => {
+    const text = content.querySelector("#new-tag").value.trim();
+    if (!text) return;
+    const [name, ...rest] = text.split(":");
+    newTags.push({ name: name.trim(), value: rest.join(":").trim(), color: content.querySelector("#new-tag-color").value });
+    content.querySelector("#tag-list").insertAdjacentHTML("beforeend", `<span class="tag tag-new">${esc(text)}</span>`);
+    content.querySelector("#new-tag").value = "";
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = formData(form);
+    const notificationIDList = {};
+    for (const key of Object.keys(data)) if (key.startsWith("notif-")) { if (data[key]) notificationIDList[key.slice(6)] = true; delete data[key]; }
+    const payload = { ...monitor, ...data, notificationIDList };
+    payload.parent = data.parent ? Number(data.parent) : null;
+    payload.proxyId = data.proxyId ? Number(data.proxyId) : null;
+    payload.authMethod = data.authMethod || null;
+    if (typeof data.accepted_statuscodes === "string") payload.accepted_statuscodes = data.accepted_statuscodes.split(",").map((s) => s.trim()).filter(Boolean);
+    if (data.manual_status !== undefined) payload.manual_status = Number(data.manual_status);
+    delete payload.tags;
+    if (!editing) { delete payload.id; }
+    const reply = await socket.call(editing ? "editMonitor" : "add", payload);
+    if (!reply || !reply.ok) { form.querySelector(".form-error").textContent = message(reply) || "Saving failed."; return; }
+    const monitorID = reply.monitorID || id;
+    await applyTags(socket, monitorID, newTags, clone ? monitor.tags : []);
+    toastReply(reply);
+    navigate(`/dashboard/${monitorID}`);
+  });
+}
+
+async function applyTags(socket, monitorID, newTags, copied) {
+  const existing = await socket.call("getTags");
+  const tags = (existing && existing.tags) || [];
+  for (const t of copied || []) await socket.call("addMonitorTag", t.tag_id, monitorID, t.value || "");
+  for (const t of newTags) {
+    let tag = tags.find((x) => x.name === t.name);
+    if (!tag) {
+      const made = await socket.call("addTag", { name: t.name, color: t.color });
+      if (!made || !made.ok) continue;
+      tag = made.tag;
+      tags.push(tag);
+    }
+    await socket.call("addMonitorTag", tag.id, monitorID, t.value);
+  }
+}

@@ -1,0 +1,92 @@
+// The monitor list in the sidebar: search, filters, group nesting, and only the visible rows in the DOM,
+// so 2,000 monitors scroll as smoothly as 20.
+import { state, monitorStatus } from "./state.js";
+import { esc, formatPercent } from "./ui.js";
+import { beatBar } from "./charts.js";
+
+const ROW_HEIGHT = 56;
+const filters = { text: "", status: "", tag: "" };
+let rows = [];
+let lastKey = "";
+
+function matches(monitor) {
+  if (filters.status && monitorStatus(monitor) !== filters.status) return false;
+  if (filters.tag && !(monitor.tags || []).some((t) => String(t.tag_id) === filters.tag)) return false;
+  if (!filters.text) return true;
+  const needle = filters.text.toLowerCase();
+  return [monitor.name, monitor.url, monitor.hostname, monitor.dns_resolve_server,
+    ...(monitor.tags || []).map((t) => `${t.name}:${t.value || ""}`)].some((v) => v && String(v).toLowerCase().includes(needle));
+}
+
+// Groups first with their children indented below them; alphabetical within a level.
+function orderedRows() {
+  const all = Object.values(state.monitors);
+  const byName = (a, b) => String(a.name).localeCompare(String(b.name));
+  if (filters.text || filters.status || filters.tag) return all.filter(matches).sort(byName).map((m) => ({ m, depth: 0 }));
+  const children = new Map();
+  for (const m of all) {
+    const key = m.parent && state.monitors[m.parent] ? m.parent : 0;
+    if (!children.has(key)) children.set(key, []);
+    children.get(key).push(m);
+  }
+  const out = [];
+  const walk = (key, depth) => {
+    for (const m of (children.get(key) || []).sort(byName)) {
+      out.push({ m, depth });
+      if (depth < 8) walk(m.id, depth + 1);
+    }
+  };
+  walk(0, 0);
+  return out;
+}
+
+export function bindMonitorList(sidebar) {
+  const tags = new Map();
+  for (const m of Object.values(state.monitors)) for (const t of m.tags || []) tags.set(String(t.tag_id), t.name);
+  sidebar.innerHTML = `<div class="list-tools">
+      <input type="search" id="list-search" placeholder="Search monitors" aria-label="Search monitors" value="${esc(filters.text)}">
+      <div class="list-filters">
+        <select id="list-status" aria-label="Filter by status"><option value="">All statuses</option>
+          ${["up", "down", "pending", "maintenance", "paused", "unknown"].map((s) => `<option value="${s}"${filters.status === s ? " selected" : ""}>${s[0].toUpperCase() + s.slice(1)}</option>`).join("")}
+        </select>
+        <select id="list-tag" aria-label="Filter by tag"><option value="">All tags</option>
+          ${[...tags].map(([id, name]) => `<option value="${esc(id)}"${filters.tag === id ? " selected" : ""}>${esc(name)}</option>`).join("")}
+        </select></div>
+      <p class="list-count muted" id="list-count"></p></div>
+    <div class="list-scroll" id="list-scroll" tabindex="0" aria-label="Monitors"><div class="list-spacer" id="list-spacer"></div></div>`;
+  const rerender = () => { lastKey = ""; renderMonitorList(sidebar); };
+  sidebar.querySelector("#list-search").addEventListener("input", (e) => { filters.text = e.target.value; rerender(); });
+  sidebar.querySelector("#list-status").addEventListener("change", (e) => { filters.status = e.target.value; rerender(); });
+  sidebar.querySelector("#list-tag").addEventListener("change", (e) => { filters.tag = e.target.value; rerender(); });
+  sidebar.querySelector("#list-scroll").addEventListener("scroll", () => paint(sidebar), { passive: true });
+}
+
+export function renderMonitorList(sidebar) {
+  rows = orderedRows();
+  sidebar.querySelector("#list-count").textContent = `${rows.length} monitor${rows.length === 1 ? "" : "s"}`;
+  sidebar.querySelector("#list-spacer").style.height = `${rows.length * ROW_HEIGHT}px`;
+  lastKey = "";
+  paint(sidebar);
+}
+
+function paint(sidebar) {
+  const scroll = sidebar.querySelector("#list-scroll");
+  const spacer = sidebar.querySelector("#list-spacer");
+  const first = Math.max(0, Math.floor(scroll.scrollTop / ROW_HEIGHT) - 5);
+  const last = Math.min(rows.length, first + Math.ceil((scroll.clientHeight || 800) / ROW_HEIGHT) + 10);
+  const selected = Number(location.pathname.split("/")[2]);
+  const key = `${first}:${last}:${selected}:${performance.now() | 0}`;
+  if (key === lastKey) return;
+  lastKey = key;
+  const html = [];
+  for (let i = first; i < last; i++) {
+    const { m, depth } = rows[i];
+    const status = monitorStatus(m);
+    const uptime = state.uptime[`${m.id}_24`];
+    html.push(`<a href="/dashboard/${m.id}" class="monitor-row${m.id === selected ? " selected" : ""}" style="top:${i * ROW_HEIGHT}px;padding-left:${12 + depth * 16}px" data-id="${m.id}">
+      <span class="pill pill-${status}" title="${status}">${uptime === undefined ? "–" : formatPercent(uptime)}</span>
+      <span class="monitor-name">${esc(m.name)}${(m.tags || []).slice(0, 3).map((t) => `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("")}</span>
+      <span class="monitor-beats">${beatBar(state.beats[m.id], 24, { small: true })}</span></a>`);
+  }
+  spacer.innerHTML = html.join("");
+}

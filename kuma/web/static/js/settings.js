@@ -1,0 +1,231 @@
+// Settings: general, notifications, security (password, 2FA), API keys, proxies, monitor history, about.
+import { state } from "./state.js";
+import { esc, toastReply, message, formData, confirmDialog, formatTime } from "./ui.js";
+import { PROVIDERS } from "./providers.js";
+
+const SECTIONS = [["general", "General"], ["notifications", "Notifications"], ["security", "Security"],
+  ["api-keys", "API keys"], ["proxies", "Proxies"], ["monitor-history", "Monitor history"], ["about", "About"]];
+
+export function renderSettings(ctx, section) {
+  const { content } = ctx;
+  if (!ctx.routeChanged && content.dataset.section === section) {
+    if (section === "notifications" || section === "api-keys" || section === "proxies") refreshList(ctx, section);
+    return;
+  }
+  content.dataset.section = section;
+  content.innerHTML = `<div class="settings"><nav class="settings-nav" aria-label="Settings">${SECTIONS.map(([k, l]) =>
+    `<a href="/settings/${k}" class="${k === section ? "active" : ""}">${l}</a>`).join("")}</nav><div id="settings-body" class="settings-body"></div></div>`;
+  const body = content.querySelector("#settings-body");
+  ({ general, notifications, security, "api-keys": apiKeys, proxies, "monitor-history": history, about }[section] || general)(ctx, body);
+}
+
+function refreshList(ctx, section) {
+  const body = ctx.content.querySelector("#settings-body");
+  if (section === "notifications") body.querySelector("#notif-list").innerHTML = notificationItems();
+  if (section === "api-keys") body.querySelector("#key-list").innerHTML = apiKeyItems();
+  if (section === "proxies") body.querySelector("#proxy-list").innerHTML = proxyItems();
+}
+
+async function general({ socket }, body) {
+  const reply = await socket.call("getSettings");
+  const s = (reply && reply.data) || {};
+  const pages = Object.values(state.statusPages);
+  body.innerHTML = `<form class="card" id="general-form"><h2>General</h2>
+    <label>Display timezone / server timezone<input name="serverTimezone" value="${esc(s.serverTimezone || state.info.serverTimezone || "UTC")}"></label>
+    <label>Primary base URL<input name="primaryBaseURL" placeholder="https://status.example.com" value="${esc(s.primaryBaseURL || "")}"></label>
+    <label>Entry page<select name="entryPage"><option value="dashboard">Dashboard</option>${pages.map((p) =>
+      `<option value="statusPage-${esc(p.slug)}"${s.entryPage === `statusPage-${p.slug}` ? " selected" : ""}>Status page: ${esc(p.title)}</option>`).join("")}</select></label>
+    <label class="check"><input type="checkbox" name="searchEngineIndex"${s.searchEngineIndex ? " checked" : ""}> Allow search engines to index status pages</label>
+    <label class="check"><input type="checkbox" name="trustProxy"${s.trustProxy ? " checked" : ""}> Trust proxy headers (X-Forwarded-For)</label>
+    <label>Days of monitor history to keep<input type="number" min="0" name="keepDataPeriodDays" value="${esc(s.keepDataPeriodDays ?? 180)}"></label>
+    <label>TLS expiry warning days (comma separated)<input name="tlsExpiryNotifyDays" value="${esc((s.tlsExpiryNotifyDays || [7, 14, 21]).join(", "))}"></label>
+    <button class="btn btn-primary">Save</button></form>`;
+  body.querySelector("#general-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const data = { ...s, ...formData(e.target) };
+    data.tlsExpiryNotifyDays = String(data.tlsExpiryNotifyDays).split(",").map((v) => Number(v.trim())).filter((v) => v > 0);
+    toastReply(await socket.call("setSettings", data, ""));
+  });
+}
+
+function notificationItems() {
+  return state.notifications.length ? state.notifications.map((n) => {
+    let type = "";
+    try { type = JSON.parse(n.config).type; } catch { /* old rows */ }
+    return `<li><span>${esc(n.name)} <span class="muted">${esc(type)}</span>${n.isDefault ? " <span class='tag'>default</span>" : ""}</span>
+      <span><button class="btn btn-small" data-edit="${n.id}">Edit</button></span></li>`;
+  }).join("") : `<li class="muted">No notifications yet.</li>`;
+}
+
+function providerFields(type, config) {
+  return (PROVIDERS[type] || []).map((field) => {
+    const secret = /token|password|pass$|secret|key$/i.test(field);
+    const value = config[field] ?? "";
+    if (typeof value === "boolean") return `<label class="check"><input type="checkbox" name="${esc(field)}"${value ? " checked" : ""}> ${esc(field)}</label>`;
+    return `<label>${esc(field)}<input name="${esc(field)}" type="${secret ? "password" : "text"}" value="${esc(value)}" autocomplete="off"></label>`;
+  }).join("");
+}
+
+function notifications(ctx, body) {
+  const { socket } = ctx;
+  body.innerHTML = `<div class="card"><div class="card-head"><h2>Notifications</h2><button class="btn btn-primary btn-small" id="notif-new">Set up notification</button></div>
+    <ul class="plain-list" id="notif-list">${notificationItems()}</ul></div><div id="notif-editor"></div>`;
+  const open = (existing) => {
+    const config = existing ? JSON.parse(existing.config || "{}") : { type: "webhook", name: "My notification", isDefault: false };
+    const editor = body.querySelector("#notif-editor");
+    editor.innerHTML = `<form class="card" id="notif-form"><h2>${existing ? "Edit" : "New"} notification</h2>
+      <label>Notification type<select name="type" id="notif-type">${Object.keys(PROVIDERS).map((k) =>
+        `<option${k === config.type ? " selected" : ""}>${esc(k)}</option>`).join("")}</select></label>
+      <label>Friendly name<input name="name" required value="${esc(config.name || existing?.name || "")}"></label>
+      <div id="notif-fields">${providerFields(config.type, config)}</div>
+      <label class="check"><input type="checkbox" name="isDefault"${config.isDefault ? " checked" : ""}> Default enabled (added to new monitors)</label>
+      <label class="check"><input type="checkbox" name="applyExisting"> Apply on all existing monitors</label>
+      <p class="form-error" role="alert"></p>
+      <div class="actions"><button class="btn btn-primary">Save</button><button type="button" class="btn" id="notif-test">Test</button>
+      ${existing ? `<button type="button" class="btn btn-danger" id="notif-delete">Delete</button>` : ""}</div></form>`;
+    const form = editor.querySelector("#notif-form");
+    form.querySelector("#notif-type").addEventListener("change", (e) => {
+      form.querySelector("#notif-fields").innerHTML = providerFields(e.target.value, config);
+    });
+    const payload = () => ({ ...config, ...formData(form) });
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const reply = await socket.call("addNotification", payload(), existing ? existing.id : null);
+      if (toastReply(reply)) editor.innerHTML = "";
+      else form.querySelector(".form-error").textContent = message(reply);
+    });
+    form.querySelector("#notif-test").addEventListener("click", async () => toastReply(await socket.call("testNotification", payload())));
+    form.querySelector("#notif-delete")?.addEventListener("click", async () => {
+      if (await confirmDialog(`Delete notification “${existing.name}”?`, "Delete")) {
+        if (toastReply(await socket.call("deleteNotification", existing.id))) editor.innerHTML = "";
+      }
+    });
+    form.querySelector("[name=name]").focus();
+  };
+  body.querySelector("#notif-new").addEventListener("click", () => open(null));
+  body.querySelector("#notif-list").addEventListener("click", (e) => {
+    const id = e.target.dataset.edit;
+    if (id) open(state.notifications.find((n) => String(n.id) === id));
+  });
+}
+
+async function security({ socket }, body) {
+  const status = await socket.call("twoFAStatus");
+  const enabled = status && status.status;
+  body.innerHTML = `<form class="card" id="password-form"><h2>Change password</h2>
+      <label>Current password<input type="password" name="currentPassword" autocomplete="current-password" required></label>
+      <label>New password<input type="password" name="newPassword" autocomplete="new-password" required></label>
+      <label>Repeat new password<input type="password" name="repeat" autocomplete="new-password" required></label>
+      <p class="form-error" role="alert"></p><button class="btn btn-primary">Update password</button></form>
+    <form class="card" id="twofa-form"><h2>Two-factor authentication</h2>
+      <p>Status: <strong id="twofa-status">${enabled ? "enabled" : "disabled"}</strong></p>
+      <label>Current password<input type="password" name="currentPassword" autocomplete="current-password" required></label>
+      <div id="twofa-setup" hidden><p>Add this key to your authenticator app, then enter a code to confirm:</p>
+        <p><code id="twofa-secret" class="secret"></code></p><p class="muted small" id="twofa-uri"></p>
+        <label>Code<input name="token" inputmode="numeric" autocomplete="one-time-code"></label></div>
+      <p class="form-error" role="alert"></p>
+      <button class="btn btn-primary" id="twofa-action">${enabled ? "Disable 2FA" : "Set up 2FA"}</button></form>`;
+  const pw = body.querySelector("#password-form");
+  pw.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const data = formData(pw);
+    if (data.newPassword !== data.repeat) { pw.querySelector(".form-error").textContent = "The passwords do not match."; return; }
+    const reply = await socket.call("changePassword", { currentPassword: data.currentPassword, newPassword: data.newPassword });
+    if (toastReply(reply)) {
+      if (reply.token) (localStorage.getItem("kuma-token") ? localStorage : sessionStorage).setItem("kuma-token", reply.token);
+      pw.reset();
+    } else pw.querySelector(".form-error").textContent = message(reply);
+  });
+  const tf = body.querySelector("#twofa-form");
+  let stage = enabled ? "disable" : "prepare";
+  tf.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const data = formData(tf);
+    const error = tf.querySelector(".form-error");
+    error.textContent = "";
+    if (stage === "disable") {
+      const reply = await socket.call("disable2FA", data.currentPassword);
+      if (toastReply(reply)) { stage = "prepare"; tf.querySelector("#twofa-status").textContent = "disabled"; tf.querySelector("#twofa-action").textContent = "Set up 2FA"; }
+      else error.textContent = message(reply);
+    } else if (stage === "prepare") {
+      const reply = await socket.call("prepare2FA", data.currentPassword);
+      if (!reply || !reply.ok) { error.textContent = message(reply); return; }
+      const secret = new URL(reply.uri).searchParams.get("secret");
+      tf.querySelector("#twofa-secret").textContent = secret;
+      tf.querySelector("#twofa-uri").textContent = reply.uri;
+      tf.querySelector("#twofa-setup").hidden = false;
+      tf.querySelector("#twofa-action").textContent = "Verify and enable";
+      stage = "verify";
+    } else {
+      const check = await socket.call("verifyToken", data.token, data.currentPassword);
+      if (!check || !check.valid) { error.textContent = message(check) || "Invalid code."; return; }
+      const reply = await socket.call("save2FA", data.currentPassword);
+      if (toastReply(reply)) {
+        stage = "disable";
+        tf.querySelector("#twofa-setup").hidden = true;
+        tf.querySelector("#twofa-status").textContent = "enabled";
+        tf.querySelector("#twofa-action").textContent = "Disable 2FA";
+      }
+    }
+  });
+}
+
+function apiKeyItems() {
+  return state.apiKeys.length ? state.apiKeys.map((k) => `<li><span>${esc(k.name)} <span class="muted">uk${k.id}_… · ${k.active ? "active" : "disabled"}${k.expires ? ` · expires ${esc(k.expires)}` : ""}</span></span>
+    <span><button class="btn btn-small" data-toggle="${k.id}" data-active="${k.active ? 1 : 0}">${k.active ? "Disable" : "Enable"}</button>
+    <button class="btn btn-small btn-danger" data-delete="${k.id}">Delete</button></span></li>`).join("") : `<li class="muted">No API keys.</li>`;
+}
+
+function apiKeys({ socket }, body) {
+  body.innerHTML = `<form class="card" id="key-form"><h2>API keys</h2><p class="muted">Used as the basic-auth password for /metrics.</p>
+    <div class="inline"><input name="name" placeholder="Key name" required aria-label="Key name"><input name="expires" type="datetime-local" aria-label="Expires">
+    <button class="btn btn-primary">Generate</button></div><p id="new-key" class="secret"></p></form>
+    <div class="card"><ul class="plain-list" id="key-list">${apiKeyItems()}</ul></div>`;
+  body.querySelector("#key-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const data = formData(e.target);
+    const reply = await socket.call("addAPIKey", { name: data.name, expires: data.expires ? data.expires.replace("T", " ") + ":00" : null, active: 1 });
+    if (toastReply(reply)) body.querySelector("#new-key").textContent = `New key (shown once): ${reply.key}`;
+  });
+  body.querySelector("#key-list").addEventListener("click", async (e) => {
+    const { toggle, active, delete: del } = e.target.dataset;
+    if (toggle) toastReply(await socket.call(active === "1" ? "disableAPIKey" : "enableAPIKey", Number(toggle)));
+    if (del && await confirmDialog("Delete this API key?", "Delete")) toastReply(await socket.call("deleteAPIKey", Number(del)));
+  });
+}
+
+function proxyItems() {
+  return state.proxies.length ? state.proxies.map((p) => `<li><span>${esc(p.protocol)}://${esc(p.host)}:${esc(p.port)}${p.default ? " <span class='tag'>default</span>" : ""}</span>
+    <button class="btn btn-small btn-danger" data-delete="${p.id}">Delete</button></li>`).join("") : `<li class="muted">No proxies.</li>`;
+}
+
+function proxies({ socket }, body) {
+  body.innerHTML = `<form class="card" id="proxy-form"><h2>Proxies</h2>
+    <div class="inline"><select name="protocol" aria-label="Protocol">${["http", "https", "socks", "socks5", "socks5h", "socks4"].map((p) => `<option>${p}</option>`).join("")}</select>
+    <input name="host" placeholder="Host" required aria-label="Host"><input name="port" type="number" placeholder="Port" required aria-label="Port"></div>
+    <label class="check"><input type="checkbox" name="auth"> Authentication</label>
+    <div class="inline"><input name="username" placeholder="Username" aria-label="Username"><input name="password" type="password" placeholder="Password" aria-label="Password"></div>
+    <label class="check"><input type="checkbox" name="default"> Default for new monitors</label>
+    <button class="btn btn-primary">Add proxy</button></form><div class="card"><ul class="plain-list" id="proxy-list">${proxyItems()}</ul></div>`;
+  body.querySelector("#proxy-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (toastReply(await socket.call("addProxy", { ...formData(e.target), active: true, applyExisting: false }, null))) e.target.reset();
+  });
+  body.querySelector("#proxy-list").addEventListener("click", async (e) => {
+    const id = e.target.dataset.delete;
+    if (id && await confirmDialog("Delete this proxy?", "Delete")) toastReply(await socket.call("deleteProxy", Number(id)));
+  });
+}
+
+function history({ socket }, body) {
+  body.innerHTML = `<div class="card"><h2>Monitor history</h2><p>History retention is set under General. Clearing cannot be undone.</p>
+    <button class="btn btn-danger" id="clear-stats">Clear all statistics</button></div>`;
+  body.querySelector("#clear-stats").addEventListener("click", async () => {
+    if (await confirmDialog("Delete all heartbeats and statistics of every monitor?", "Clear")) toastReply(await socket.call("clearStatistics"));
+  });
+}
+
+function about(ctx, body) {
+  body.innerHTML = `<div class="card"><h2>About</h2><p><strong>kuma</strong> — a self-hosted uptime monitor speaking Uptime Kuma's API.</p>
+    <p>API version: ${esc(state.info.version || "")} · database: ${esc(state.info.dbType || "sqlite")} · server time zone: ${esc(state.info.serverTimezone || "")} (${esc(state.info.serverTimezoneOffset || "")})</p></div>`;
+}

@@ -1,0 +1,88 @@
+// Small DOM helpers: escaping, toasts, confirmation, formatting. No framework.
+
+export const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => (
+  { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+export const STATUS = { 0: "down", 1: "up", 2: "pending", 3: "maintenance" };
+export const STATUS_LABEL = { 0: "Down", 1: "Up", 2: "Pending", 3: "Maintenance" };
+
+// Uptime Kuma's i18n keys that the server sends with msgi18n: true.
+const MESSAGES = {
+  successAdded: "Added successfully.", successEdited: "Saved.", "Saved.": "Saved.", successDeleted: "Deleted.",
+  successPaused: "Paused.", successResumed: "Resumed.", successDisabled: "Disabled.", successEnabled: "Enabled.",
+  successAuthChangePassword: "Password changed.", authIncorrectCreds: "Incorrect username or password.",
+  authInvalidToken: "Invalid token.", authUserInactiveOrDeleted: "The user is inactive or deleted.",
+  passwordTooWeak: "The password is too weak.",
+};
+
+export function message(reply) {
+  if (!reply) return "";
+  const msg = reply.msg;
+  if (msg && typeof msg === "object") return msg.key || JSON.stringify(msg);
+  return (reply.msgi18n && MESSAGES[msg]) || msg || "";
+}
+
+export function toast(text, kind = "info") {
+  const box = document.getElementById("toasts");
+  const item = document.createElement("div");
+  item.className = `toast toast-${kind}`;
+  item.setAttribute("role", kind === "error" ? "alert" : "status");
+  item.textContent = text;
+  box.append(item);
+  setTimeout(() => item.remove(), kind === "error" ? 8000 : 4000);
+}
+
+export function toastReply(reply) {
+  if (!reply) { toast("No answer from the server.", "error"); return false; }
+  const text = message(reply);
+  if (reply.ok === false) toast(text || "Failed.", "error");
+  else if (text) toast(text, "success");
+  return reply.ok !== false;
+}
+
+export function confirmDialog(text, confirmLabel = "Yes") {
+  return new Promise((resolve) => {
+    const dialog = document.createElement("dialog");
+    dialog.className = "confirm";
+    dialog.innerHTML = `<form method="dialog"><p>${esc(text)}</p><menu>
+      <button value="no" class="btn">Cancel</button>
+      <button value="yes" class="btn btn-danger" autofocus>${esc(confirmLabel)}</button></menu></form>`;
+    document.body.append(dialog);
+    dialog.addEventListener("close", () => { resolve(dialog.returnValue === "yes"); dialog.remove(); });
+    dialog.showModal();
+  });
+}
+
+export function formatPercent(ratio) {
+  if (ratio === undefined || ratio === null) return "–";
+  const pct = Math.round(Number(ratio) * 10000) / 100;
+  return `${pct}%`;
+}
+
+export function formatPing(ms) {
+  return ms === undefined || ms === null ? "–" : `${Math.round(Number(ms))} ms`;
+}
+
+// Heartbeat times are UTC "YYYY-MM-DD HH:mm:ss.SSS"; show them in the browser's zone.
+export function parseTime(text) {
+  if (!text) return null;
+  return new Date(text.replace(" ", "T") + (text.endsWith("Z") ? "" : "Z"));
+}
+
+export function formatTime(text) {
+  const date = parseTime(text);
+  return date ? date.toLocaleString() : "";
+}
+
+export function formData(form) {
+  const data = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === "checkbox") data[el.name] = el.checked;
+    else if (el.type === "number") data[el.name] = el.value === "" ? null : Number(el.value);
+    else if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
+    else if (el.multiple) data[el.name] = [...el.selectedOptions].map((o) => o.value);
+    else data[el.name] = el.value;
+  }
+  return data;
+}
