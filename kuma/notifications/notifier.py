@@ -1,7 +1,7 @@
 """The notifier: turns committed beats into provider sends, off the monitor's path.
 
-The engine's beat listener only drops the event into a queue (never delays a check). One dispatcher
-task takes events in order, reads what the message needs (linked notifications, monitor JSON, last
+The engine's beat listener only drops the event into a queue (never delays a check). The dispatcher
+hands each monitor's events to that monitor's lane, which handles them in order: it reads what the message needs (linked notifications, monitor JSON, last
 DOWN time, server timezone) and starts one delivery task per provider; each delivery has a timeout
 and a bounded number of retries, and a failure is logged without touching the others.
 """
@@ -27,7 +27,7 @@ Sender = Callable[[dict, str, dict | None, dict | None], Awaitable[str]]
 
 class Notifier:
     def __init__(self, app: Any, *, send: Sender = send_notification, attempts: int = 3,
-                 timeout: float = 30.0, retry_delay: float = 2.0) -> None:
+                 timeout: float = 30.0, retry_delay: float = 2.0, max_parallel: int = 32) -> None:
         self.app = app
         self.send = send
         self.attempts = attempts
@@ -35,6 +35,8 @@ class Notifier:
         self.retry_delay = retry_delay
         self._events_in, self._events_out = trio.open_memory_channel[Any](math.inf)
         self._nursery: trio.Nursery | None = None
+        self._limiter = trio.CapacityLimiter(max_parallel)  # an outage of 1,000 monitors ≠ 1,000 sockets at once
+        self._lanes: dict[int, trio.MemorySendChannel] = {}  # per-monitor queues keep each monitor's order
         self._fingerprints: dict[int, str] = {}  # leaf certificate seen last, per monitor
         self.deliveries = 0  # counters for tests and benchmarks
         self.failures = 0
@@ -45,15 +47,32 @@ class Notifier:
         self._events_in.send_nowait(event)
 
     async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
-        """The dispatcher service: handles queued beats in order; deliveries run in their own tasks."""
+        """The dispatcher service: one lane per monitor handles its beats in order (monitors in parallel);
+        deliveries run in their own tasks."""
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
             task_status.started()
             async for event in self._events_out:
-                try:
-                    await self.handle_beat(event)
-                except Exception:
-                    log.exception("notification dispatch failed for a beat")
+                monitor_id = event.monitor["id"]
+                lane = self._lanes.get(monitor_id)
+                if lane is None:
+                    lane, lane_out = trio.open_memory_channel[Any](math.inf)
+                    self._lanes[monitor_id] = lane
+                    nursery.start_soon(self._run_lane, monitor_id, lane_out)
+                lane.send_nowait(event)
+
+    async def _run_lane(self, monitor_id: int, events: trio.MemoryReceiveChannel) -> None:
+        """Handle one monitor's queued beats in order; the lane ends when it is empty."""
+        while True:
+            try:
+                event = events.receive_nowait()
+            except trio.WouldBlock:
+                del self._lanes[monitor_id]  # no await since the check: no event can slip in between
+                return
+            try:
+                await self.handle_beat(event)
+            except Exception:
+                log.exception("notification dispatch failed for a beat of monitor %s", monitor_id)
 
     async def notify_monitor(self, monitor_id: int, msg: str) -> int:
         """Send a plain message (expiry warnings) to every notification linked to a monitor."""
@@ -69,9 +88,9 @@ class Notifier:
         status = beat.get("status")
         if should_notify(notify=bool(getattr(event, "notify", False)), is_first=bool(getattr(event, "is_first", False)),
                          status=status, under_maintenance=self._under_maintenance(monitor_id)):
-            await self._send_beat(monitor, beat, getattr(event, "set_keys", None) or None)
+            await self._send_beat(monitor, beat, getattr(event, "set_keys", None))
         if status == 1 and monitor.get("expiry_notification") and not monitor.get("ignore_tls"):
-            await self.check_certificate(monitor)
+            await self.check_certificate(monitor, getattr(event, "tls_info", None))
 
     async def _send_beat(self, monitor: dict, beat: dict, set_keys: frozenset[str] | None = None) -> None:
         monitor_id = monitor["id"]
@@ -92,12 +111,15 @@ class Notifier:
         for row in rows:
             self._spawn(store.parse_config(row), msg, monitor_json, hb, f"notification {row['id']}")
 
-    async def check_certificate(self, monitor: dict) -> None:
+    async def check_certificate(self, monitor: dict, tls_info: dict | None = None) -> None:
+        """Expiry warnings for the TLS chain the check saw (the event's, else the stored one)."""
         monitor_id = monitor["id"]
 
         def load(db):
             linked = store.notifications_of_monitor(db, monitor_id)
-            return (store.tls_info(db, monitor_id) if linked else None), get_setting(db, "tlsExpiryNotifyDays")
+            if not linked:
+                return None, None
+            return (tls_info or store.tls_info(db, monitor_id)), get_setting(db, "tlsExpiryNotifyDays")
 
         info, days_setting = await self.app.db.read(load)
         if not info:
@@ -129,15 +151,16 @@ class Notifier:
         """Send once, retrying a bounded number of times; True when a provider accepted it."""
         for attempt in range(1, self.attempts + 1):
             error: str
-            with trio.move_on_after(self.timeout) as scope:
-                try:
-                    await self.send(config, msg, monitor_json, hb)
-                    self.deliveries += 1
-                    return True
-                except NotificationError as exc:
-                    error = str(exc)
-                except Exception as exc:  # a provider bug must not kill the dispatcher
-                    error = f"{type(exc).__name__}: {exc}"
+            async with self._limiter:
+                with trio.move_on_after(self.timeout) as scope:
+                    try:
+                        await self.send(config, msg, monitor_json, hb)
+                        self.deliveries += 1
+                        return True
+                    except NotificationError as exc:
+                        error = str(exc)
+                    except Exception as exc:  # a provider bug must not kill the dispatcher
+                        error = f"{type(exc).__name__}: {exc}"
             if scope.cancelled_caught:
                 error = f"timed out after {self.timeout:g}s"
             log.warning("%s (%s) failed, attempt %d/%d: %s", label, config.get("type"), attempt, self.attempts,

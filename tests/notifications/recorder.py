@@ -15,6 +15,7 @@ class Recorded:
     query: dict[str, list[str]]
     headers: list[tuple[str, str]]
     body: bytes
+    target: str = ""  # the request target as sent (absolute-form when the recorder acts as a proxy)
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -72,7 +73,7 @@ def start_recorder() -> Recorder:
             parts = urlsplit(self.path)
             rec = holder["r"]
             rec.requests.append(Recorded(self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                                         list(self.headers.items()), body))
+                                         list(self.headers.items()), body, self.path))
             status, text, ctype = rec.routes.get(parts.path, rec.reply)
             data = text.encode()
             self.send_response(status)
