@@ -52,6 +52,13 @@ async def _engine(app, action: str, monitor_id: int) -> None:
         log.exception("%s(%s) failed", action, monitor_id)
 
 
+def _tree_changed(app) -> None:
+    """Maintenance is inherited through groups: tell the maintenance service the monitor tree changed."""
+    changed = getattr(app.extensions.get("maintenance"), "changed", None)
+    if changed is not None:
+        changed()
+
+
 def _sql_error(exc: sqlite3.Error) -> ApiError:
     text = str(exc)
     if isinstance(exc, sqlite3.IntegrityError):
@@ -156,6 +163,8 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
             return store.insert_monitor(db, user_id, fields, notifications), start
 
         monitor_id, start = await _write(app, job)
+        if isinstance(monitor, dict) and monitor.get("parent") is not None:
+            _tree_changed(app)
         await emit_monitor_update(app, user_id, monitor_id)
         if start:
             await _engine(app, "start_monitor", monitor_id)
@@ -190,9 +199,11 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
                 unlinked = store.unlink_children(db, monitor_id)
             tree = load_tree(db)
             runnable = bool(merged.get("active")) and tree.parents_active(monitor_id)
-            return unlinked, runnable
+            return unlinked, runnable, bool(unlinked) or merged.get("parent") != row.get("parent")
 
-        unlinked, runnable = await _write(app, job)
+        unlinked, runnable, tree_changed = await _write(app, job)
+        if tree_changed:
+            _tree_changed(app)
         if runnable:
             await _engine(app, "restart_monitor", monitor_id)
         for child in unlinked:
@@ -261,6 +272,8 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
         if owned:
             await _engine(app, "stop_monitor", number)
             await _write(app, lambda db: store.delete_monitor(db, number, user_id))
+        if owned:
+            _tree_changed(app)
         await hub_.emit("deleteMonitorFromList", number, room=str(user_id))
         return ok_i18n("successDeleted")
 

@@ -188,3 +188,34 @@ async def test_notifications_and_clearing(tmp_path):
         assert counts == [0, 0]
         assert ("restart", monitor_id) in monitoring.calls
         assert await hub.call(sock, "getMonitorBeats", monitor_id, None) == {"ok": False, "msg": "Invalid period."}
+
+
+async def test_maintenance_service_hears_about_tree_changes(tmp_path):
+    class Maintenance:
+        def __init__(self):
+            self.changes = 0
+            self.under = {1}
+
+        def changed(self):
+            self.changes += 1
+
+        def is_under_maintenance(self, monitor_id):
+            return monitor_id in self.under
+
+    async with api_app(tmp_path) as (app, hub, _):
+        maintenance = app.extensions["maintenance"] = Maintenance()
+        sock = logged_in()
+        group = (await hub.call(sock, "add", {**_http("G"), "type": "group"}))["monitorID"]
+        assert maintenance.changes == 0
+        child = (await hub.call(sock, "add", _http("C", parent=group)))["monitorID"]
+        assert maintenance.changes == 1
+        # maintenance of the group shows on the child too
+        assert (await hub.call(sock, "getMonitor", child))["monitor"]["maintenance"] is True
+        edit = (await hub.call(sock, "getMonitor", child))["monitor"]
+        await hub.call(sock, "editMonitor", {**edit, "parent": None})
+        assert maintenance.changes == 2
+        assert (await hub.call(sock, "getMonitor", child))["monitor"]["maintenance"] is False
+        await hub.call(sock, "editMonitor", {**edit, "parent": None, "name": "renamed"})
+        assert maintenance.changes == 2  # no tree change
+        await hub.call(sock, "deleteMonitor", group)
+        assert maintenance.changes == 3
