@@ -6,6 +6,7 @@ import { beatBar, pingChart } from "./charts.js";
 let chartPeriod = 24;
 let chartFor = null;
 let chartTimer = null;
+let lastChartLoad = 0;
 
 function target(m) {
   if (m.type === "port") return `${m.hostname}:${m.port}`;
@@ -66,6 +67,10 @@ export function renderDetail(ctx, id) {
     ...(m.url && m.url.startsWith("https") ? [["Cert expiry", certText, cert?.valid === false ? "invalid" : ""]] : []),
   ].map(([label, value, sub]) => `<div class="stat"><span class="stat-label">${label}</span><span class="stat-value">${esc(value)}</span><span class="stat-sub muted">${esc(sub)}</span></div>`).join("");
   content.querySelectorAll("[data-period]").forEach((b) => b.classList.toggle("active", Number(b.dataset.period) === chartPeriod));
+  if (beat && content.dataset.lastBeat !== beat.time) {
+    content.dataset.lastBeat = beat.time;
+    if (Date.now() - lastChartLoad > 10000) loadChart(ctx, id);  // follow live beats, at most every 10 s
+  }
   if (beat && beat.important && content.dataset.lastImportant !== beat.time) {
     content.dataset.lastImportant = beat.time;
     loadEvents(ctx, id);
@@ -74,6 +79,7 @@ export function renderDetail(ctx, id) {
 
 async function loadChart(ctx, id) {
   chartFor = id;
+  lastChartLoad = Date.now();
   clearTimeout(chartTimer);
   const reply = await ctx.socket.call("getMonitorChartData", id, chartPeriod);
   const box = ctx.content.querySelector("#d-chart");
