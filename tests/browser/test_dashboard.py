@@ -138,3 +138,27 @@ def test_two_factor_login(page, kuma_server):
         page.fill("[name=token]", code.now())
         page.click("#auth-form button[type=submit]")
     page.wait_for_selector(".topbar")
+
+
+def test_settings_and_maintenance_pages(page, kuma_server):
+    setup_admin(page, kuma_server.url)
+    page.goto(kuma_server.url + "/settings/general")
+    page.fill("#general-form [name=primaryBaseURL]", "https://status.example.test")
+    page.click("#general-form button")
+    page.wait_for_selector(".toast-success")
+    page.reload()
+    page.wait_for_selector("#general-form")
+    assert page.input_value("#general-form [name=primaryBaseURL]") == "https://status.example.test"
+    screenshot(page, "settings-general")
+    page.goto(kuma_server.url + "/settings/appearance")
+    page.check("#theme-form input[value=dark]")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.check("#theme-form input[value=auto]")
+    page.goto(kuma_server.url + "/maintenance")
+    page.click("#maint-new")
+    page.fill("#maint-form [name=title]", "Patch night")
+    page.select_option("#m-strategy", "manual")
+    page.click("#maint-form button:has-text('Save')")
+    page.wait_for_selector("#maint-list li:has-text('Patch night') .pill-maintenance")
+    screenshot(page, "maintenance")
+    screenshot(page, "maintenance", dark=True)

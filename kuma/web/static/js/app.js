@@ -6,7 +6,7 @@ import { renderMonitorList, bindMonitorList } from "./list.js";
 import { renderHome } from "./home.js";
 import { renderDetail } from "./detail.js";
 import { renderMonitorForm } from "./form.js";
-import { renderSettings } from "./settings.js";
+import { renderSettings, applyTheme } from "./settings.js";
 import { renderMaintenance } from "./maintenance.js";
 import { renderStatusPages } from "./statuspages.js";
 
@@ -173,6 +173,7 @@ function render(routeChanged = false) {
   else if (routeChanged) content.innerHTML = `<div class="card"><h2>Not found</h2><p><a href="/dashboard">Back to the dashboard</a></p></div>`;
 }
 
+applyTheme();
 subscribe(() => render(false));
 socket.connect();
 render(true);

@@ -3,7 +3,7 @@ import { state } from "./state.js";
 import { esc, toastReply, message, formData, confirmDialog, formatTime } from "./ui.js";
 import { PROVIDERS } from "./providers.js";
 
-const SECTIONS = [["general", "General"], ["notifications", "Notifications"], ["security", "Security"],
+const SECTIONS = [["general", "General"], ["appearance", "Appearance"], ["notifications", "Notifications"], ["tags", "Tags"], ["security", "Security"],
   ["api-keys", "API keys"], ["proxies", "Proxies"], ["monitor-history", "Monitor history"], ["about", "About"]];
 
 export function renderSettings(ctx, section) {
@@ -16,7 +16,7 @@ export function renderSettings(ctx, section) {
   content.innerHTML = `<div class="settings"><nav class="settings-nav" aria-label="Settings">${SECTIONS.map(([k, l]) =>
     `<a href="/settings/${k}" class="${k === section ? "active" : ""}">${l}</a>`).join("")}</nav><div id="settings-body" class="settings-body"></div></div>`;
   const body = content.querySelector("#settings-body");
-  ({ general, notifications, security, "api-keys": apiKeys, proxies, "monitor-history": history, about }[section] || general)(ctx, body);
+  ({ general, appearance, tags, notifications, security, "api-keys": apiKeys, proxies, "monitor-history": history, about }[section] || general)(ctx, body);
 }
 
 function refreshList(ctx, section) {
@@ -124,7 +124,18 @@ async function security({ socket }, body) {
         <p><code id="twofa-secret" class="secret"></code></p><p class="muted small" id="twofa-uri"></p>
         <label>Code<input name="token" inputmode="numeric" autocomplete="one-time-code"></label></div>
       <p class="form-error" role="alert"></p>
-      <button class="btn btn-primary" id="twofa-action">${enabled ? "Disable 2FA" : "Set up 2FA"}</button></form>`;
+      <button class="btn btn-primary" id="twofa-action">${enabled ? "Disable 2FA" : "Set up 2FA"}</button></form>
+    <form class="card" id="auth-form-toggle"><h2>Authentication</h2>
+      <p class="muted">Only turn authentication off when kuma sits behind another login (a reverse proxy with its own authentication).</p>
+      <label>Current password<input type="password" name="currentPassword" autocomplete="current-password"></label>
+      <button class="btn btn-danger" id="auth-toggle">${state.authDisabled ? "Enable authentication" : "Disable authentication"}</button></form>`;
+  body.querySelector("#auth-form-toggle").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const settings = (await socket.call("getSettings"))?.data || {};
+    const disable = !state.authDisabled;
+    const reply = await socket.call("setSettings", { ...settings, disableAuth: disable }, formData(e.target).currentPassword);
+    if (toastReply(reply)) { state.authDisabled = disable; e.target.querySelector("#auth-toggle").textContent = disable ? "Enable authentication" : "Disable authentication"; }
+  });
   const pw = body.querySelector("#password-form");
   pw.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -222,6 +233,41 @@ function history({ socket }, body) {
     <button class="btn btn-danger" id="clear-stats">Clear all statistics</button></div>`;
   body.querySelector("#clear-stats").addEventListener("click", async () => {
     if (await confirmDialog("Delete all heartbeats and statistics of every monitor?", "Clear")) toastReply(await socket.call("clearStatistics"));
+  });
+}
+
+function appearance(ctx, body) {
+  const current = localStorage.getItem("kuma-theme") || "auto";
+  body.innerHTML = `<form class="card" id="theme-form"><h2>Appearance</h2><fieldset><legend>Theme</legend>${["auto", "light", "dark"].map((t) =>
+    `<label class="check"><input type="radio" name="theme" value="${t}"${t === current ? " checked" : ""}> ${t === "auto" ? "Follow the system" : t[0].toUpperCase() + t.slice(1)}</label>`).join("")}</fieldset></form>`;
+  body.querySelector("#theme-form").addEventListener("change", (e) => {
+    localStorage.setItem("kuma-theme", e.target.value);
+    applyTheme();
+  });
+}
+
+export function applyTheme() {
+  const theme = localStorage.getItem("kuma-theme") || "auto";
+  if (theme === "auto") delete document.documentElement.dataset.theme; else document.documentElement.dataset.theme = theme;
+}
+
+async function tags({ socket }, body) {
+  const reply = await socket.call("getTags");
+  const list = (reply && reply.tags) || [];
+  body.innerHTML = `<div class="card"><h2>Tags</h2><ul class="plain-list" id="tag-admin">${list.length ? list.map((t) =>
+    `<li><span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}</span><span class="inline"><input type="color" value="${esc(t.color)}" data-color="${t.id}" aria-label="Colour of ${esc(t.name)}">
+     <button class="btn btn-small btn-danger" data-delete="${t.id}">Delete</button></span></li>`).join("") : `<li class="muted">No tags yet. Add them while editing a monitor.</li>`}</ul></div>`;
+  const admin = body.querySelector("#tag-admin");
+  admin.addEventListener("change", async (e) => {
+    const id = e.target.dataset.color;
+    const tag = list.find((t) => String(t.id) === id);
+    if (tag) toastReply(await socket.call("editTag", { ...tag, color: e.target.value }));
+  });
+  admin.addEventListener("click", async (e) => {
+    const id = e.target.dataset.delete;
+    if (id && await confirmDialog("Delete this tag from every monitor?", "Delete")) {
+      if (toastReply(await socket.call("deleteTag", Number(id)))) e.target.closest("li").remove();
+    }
   });
 }
 
