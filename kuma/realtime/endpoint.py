@@ -121,7 +121,9 @@ class Endpoint:
             conn.session.end_poll()  # may complete a websocket upgrade
             conn._after_change()
             self.hub.transport_closed()
-        if body is not None:
+        if body is None:  # the waiting poll's connection dropped: the client is gone, as Engine.IO decides
+            conn.lost("transport error")
+        else:
             await respond(send, 200, body.encode("utf-8"), TEXT_PLAIN)
 
     async def post(self, conn: Connection, receive: Receive, send: Send) -> None:
