@@ -12,9 +12,11 @@ from urllib.parse import parse_qsl
 
 import trio
 
+from kuma.realtime import hypercorn_ws
 from kuma.realtime.connection import Connection
 from kuma.realtime.engineio import POLLING, WEBSOCKET, ProtocolError
 from kuma.realtime.hub import Hub
+from kuma.realtime.hypercorn_ws import SEND_BATCH
 from kuma.realtime.origin import needs_trust_proxy, origin_allowed
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class Endpoint:
     def __init__(self, hub: Hub, app) -> None:
         self.hub = hub
         self.app = app
+        self.batch = hypercorn_ws.install()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
@@ -157,7 +160,7 @@ class Endpoint:
                 return await upgrade_error(send, UNKNOWN_SID)
             if transport != WEBSOCKET or conn.session.transport != POLLING or conn.session.upgrading:
                 return await upgrade_error(send, BAD_REQUEST)
-            await send({"type": "websocket.accept"})
+            await send(self.accept_message)
             self.hub.transport_opened()
             try:
                 if await self.probe(conn, receive, send):
@@ -173,13 +176,19 @@ class Endpoint:
             conn = self.hub.open_connection(WEBSOCKET, headers, remote_address(scope))
         except RuntimeError:
             return await upgrade_error(send, BAD_REQUEST)
-        await send({"type": "websocket.accept"})
+        await send(self.accept_message)
         self.hub.transport_opened()
         try:
             await send({"type": "websocket.send", "text": conn.session.handshake()})
             await self.run_websocket(conn, receive, send)
         finally:
             self.hub.transport_closed()
+
+    @property
+    def accept_message(self) -> dict:
+        if self.batch:
+            return {"type": "websocket.accept", "kuma_no_extensions": True}
+        return {"type": "websocket.accept"}
 
     async def origin_ok(self, headers: dict[str, str]) -> bool:
         mode = self.hub.origin_check
@@ -228,7 +237,7 @@ class Endpoint:
         async with trio.open_nursery() as nursery:
 
             async def write_then_stop() -> None:
-                await websocket_writer(conn, send)
+                await websocket_writer(conn, send, self.batch)
                 nursery.cancel_scope.cancel()  # a dead peer never answers our close frame
 
             nursery.start_soon(write_then_stop)
@@ -251,16 +260,24 @@ class Endpoint:
                     conn.lost("transport close")
 
 
-async def websocket_writer(conn: Connection, send: Send) -> None:
+MAX_BATCH_FRAMES = 512
+
+
+async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
+    """Send what is queued, all of it in one socket write when Hypercorn takes batches."""
     session = conn.session
     while True:
         frames = session.take_frames()
         if frames:
-            for frame in frames:
-                if isinstance(frame, str):
-                    await send({"type": "websocket.send", "text": frame})
-                else:
-                    await send({"type": "websocket.send", "bytes": frame})
+            if batch:
+                for start in range(0, len(frames), MAX_BATCH_FRAMES):
+                    await send({"type": SEND_BATCH, "frames": frames[start:start + MAX_BATCH_FRAMES]})
+            else:
+                for frame in frames:
+                    if isinstance(frame, str):
+                        await send({"type": "websocket.send", "text": frame})
+                    else:
+                        await send({"type": "websocket.send", "bytes": frame})
             continue
         if session.closed:
             await send({"type": "websocket.close", "code": 1000})
