@@ -261,6 +261,8 @@ class Endpoint:
 
 
 MAX_BATCH_FRAMES = 512
+#: After a wake-up the writer waits this long so a burst (many emits in a row) leaves in one socket write.
+COALESCE_SECONDS = 0.002
 
 
 async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
@@ -283,6 +285,8 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
             await send({"type": "websocket.close", "code": 1000})
             return
         await conn.changed.wait()
+        if batch and not session.closed:
+            await trio.sleep(COALESCE_SECONDS)
 
 
 async def wait_for_payload(conn: Connection, receive: Receive) -> str | None:
