@@ -26,7 +26,7 @@ import trio
 
 from kuma.monitors._common import as_bool, effective_timeout
 from kuma.monitors._tls_info import chain_from_ssl_object, tls_info
-from kuma.monitors.base import CheckContext, CheckFailed
+from kuma.monitors.base import CheckContext, CheckFailed, CheckResult
 
 USER_AGENT = "Uptime-Kuma/2.5.3"
 ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
@@ -218,6 +218,55 @@ def _is_ip(host: str) -> bool:
         return False
 
 
+def response_text(raw: str) -> str:
+    """A body as Uptime Kuma sees it after axios: JSON objects/arrays/numbers re-serialised compactly."""
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw
+    if isinstance(parsed, str):
+        return parsed
+    return json.dumps(parsed, separators=(",", ":"), ensure_ascii=False)
+
+
+TRUNCATED = "... (truncated)"
+
+
+def encode_response(text: str, max_length: Any) -> str:
+    """heartbeat.response: the text cut to `response_max_length` chars (+ marker), brotli, base64."""
+    import brotli
+
+    try:
+        limit = int(max_length if max_length is not None else 1024)
+    except (TypeError, ValueError):
+        limit = 1024
+    if limit >= 0 and len(text) > limit:
+        text = text[:limit] + TRUNCATED
+    return base64.b64encode(brotli.compress(text.encode("utf-8"))).decode("ascii")
+
+
+def saved_response(monitor: dict[str, Any], outcome: "HttpOutcome", *, failed: bool) -> str | None:
+    """Errors keep the body when save_error_response (default on); successes only when both flags are on."""
+    save_error = as_bool(monitor.get("save_error_response", 1))
+    wanted = save_error if failed else (save_error and as_bool(monitor.get("save_response")))
+    if not wanted or not outcome.body:
+        return None
+    return encode_response(response_text(outcome.text), monitor.get("response_max_length"))
+
+
+def failure(message: str, monitor: dict[str, Any], outcome: "HttpOutcome") -> CheckFailed:
+    """A DOWN that still carries what the request saw: TLS info and (maybe) the saved body."""
+    exc = CheckFailed(message)
+    exc.tls_info = outcome.tls_info  # type: ignore[attr-defined]
+    exc.response = saved_response(monitor, outcome, failed=True)  # type: ignore[attr-defined]
+    return exc
+
+
+def success(message: str, monitor: dict[str, Any], outcome: "HttpOutcome") -> CheckResult:
+    return CheckResult(msg=message, ping=outcome.ping, tls_info=outcome.tls_info,
+                       response=saved_response(monitor, outcome, failed=False))
+
+
 # ---------------------------------------------------------------- TLS contexts
 
 @functools.lru_cache(maxsize=8)
@@ -376,7 +425,7 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
     if scope.cancelled_caught or outcome is None:
         raise CheckFailed(f"timeout of {round(timeout * 1000)}ms exceeded")
     if not status_accepted(outcome.status_code, parse_accepted(monitor.get("accepted_statuscodes_json"))):
-        raise CheckFailed(f"Request failed with status code {outcome.status_code}")
+        raise failure(f"Request failed with status code {outcome.status_code}", monitor, outcome)
     return outcome
 
 

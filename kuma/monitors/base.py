@@ -29,6 +29,9 @@ class CheckResult:
     tls_info: dict[str, Any] | None = None
     #: Extra column updates on the monitor row after the check (e.g. {"dns_last_result": "..."}).
     monitor_updates: dict[str, Any] = field(default_factory=dict)
+    #: Saved response body for heartbeat.response (base64 of brotli-compressed text), or None.
+    #: A raised CheckFailed may carry `response`, `tls_info` and `monitor_updates` attributes the same way.
+    response: str | None = None
     #: Push only: the last beat is recent enough, so NO heartbeat is written this time; the engine resets
     #: retries to 0 and runs the next check after `next_check_in` seconds instead of the interval.
     skip_beat: bool = False

@@ -291,5 +291,7 @@ class Dns(MonitorType):
         conditions = parse_conditions(monitor.get("conditions"))
         if conditions and not any(evaluate_conditions(conditions, {"record": subject})
                                   for subject in condition_subjects(rdtype, values)):
-            raise CheckFailed(message)
+            failed = CheckFailed(message)
+            failed.monitor_updates = updates  # type: ignore[attr-defined]  # the records did resolve
+            raise failed
         return CheckResult(msg=message, ping=elapsed_ms(start), monitor_updates=updates)

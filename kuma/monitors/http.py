@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kuma.monitors._http_request import perform
+from kuma.monitors._http_request import perform, success
 from kuma.monitors.base import CheckContext, CheckResult, MonitorType, register
 
 
@@ -11,4 +11,4 @@ from kuma.monitors.base import CheckContext, CheckResult, MonitorType, register
 class Http(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
-        return CheckResult(msg=outcome.status_msg, ping=outcome.ping, tls_info=outcome.tls_info)
+        return success(outcome.status_msg, monitor, outcome)

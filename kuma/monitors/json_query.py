@@ -5,7 +5,7 @@ import json
 import math
 from typing import Any
 
-from kuma.monitors._http_request import perform
+from kuma.monitors._http_request import failure, perform, success
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult, MonitorType, register
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "contains")
@@ -91,7 +91,11 @@ def json_query_verdict(body: str, expression: str, operator: str, expected: str)
 class JsonQuery(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
-        msg = json_query_verdict(outcome.text, str(monitor.get("json_path") or ""),
-                                 str(monitor.get("json_path_operator") or "=="),
-                                 js_string(monitor.get("expected_value") if monitor.get("expected_value") is not None else ""))
-        return CheckResult(msg=msg, ping=outcome.ping, tls_info=outcome.tls_info)
+        expected = monitor.get("expected_value")
+        try:
+            msg = json_query_verdict(outcome.text, str(monitor.get("json_path") or ""),
+                                     str(monitor.get("json_path_operator") or "=="),
+                                     js_string(expected if expected is not None else ""))
+        except CheckFailed as exc:
+            raise failure(str(exc), monitor, outcome) from None
+        return success(msg, monitor, outcome)

@@ -1,27 +1,15 @@
 """`keyword`: an HTTP check whose body must contain (or, inverted, must not contain) `keyword` (spec §4.1)."""
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from kuma.monitors._common import as_bool
-from kuma.monitors._http_request import perform
+from kuma.monitors._http_request import failure, perform, response_text, success
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult, MonitorType, register
 
 _TAGS_AND_SPACE = re.compile(r"<[^>]*>?|\s+")
 SNIPPET_MAX = 50
-
-
-def body_text(raw: str) -> str:
-    """The text searched: a JSON object/array/number body is re-serialised compactly (as axios parses it)."""
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return raw
-    if isinstance(parsed, str):
-        return parsed
-    return json.dumps(parsed, separators=(",", ":"), ensure_ascii=False)
 
 
 def snippet(text: str) -> str:
@@ -43,6 +31,9 @@ def keyword_verdict(status_msg: str, text: str, keyword: str, invert: bool) -> s
 class Keyword(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
-        msg = keyword_verdict(outcome.status_msg, body_text(outcome.text), str(monitor.get("keyword") or ""),
-                              as_bool(monitor.get("invert_keyword")))
-        return CheckResult(msg=msg, ping=outcome.ping, tls_info=outcome.tls_info)
+        try:
+            msg = keyword_verdict(outcome.status_msg, response_text(outcome.text), str(monitor.get("keyword") or ""),
+                                  as_bool(monitor.get("invert_keyword")))
+        except CheckFailed as exc:
+            raise failure(str(exc), monitor, outcome) from None
+        return success(msg, monitor, outcome)

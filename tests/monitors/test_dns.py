@@ -98,8 +98,9 @@ async def test_dns_conditions_on_records():
         assert (await check(port, "multi.test", conditions=json.dumps(ok))).status == 1
         bad = [{"type": "expression", "andOr": "and", "variable": "record", "operator": "starts_with",
                 "value": "192."}]
-        with pytest.raises(CheckFailed, match=r"^Records: 10\.0\.0\.1 \| 10\.0\.0\.2$"):
+        with pytest.raises(CheckFailed, match=r"^Records: 10\.0\.0\.1 \| 10\.0\.0\.2$") as info:
             await check(port, "multi.test", conditions=json.dumps(bad))
+        assert info.value.monitor_updates == {"dns_last_result": "Records: 10.0.0.1 | 10.0.0.2"}
         mx = [{"type": "expression", "variable": "record", "operator": "ends_with", "value": "backup.example.test"}]
         assert (await check(port, "example.test", "MX", conditions=json.dumps(mx))).status == 1
 

@@ -311,3 +311,45 @@ async def test_json_query_errors():
         assert message.startswith("Error evaluating JSON query: ")
         assert await fails(type="json-query", url=web.url + "/down", json_path="status",
                            expected_value="ok") == "Request failed with status code 503"
+
+
+# ---------------------------------------------------------------- saved responses
+
+def decode(stored):
+    import brotli
+
+    return brotli.decompress(base64.b64decode(stored)).decode()
+
+
+async def test_error_response_saved_like_the_fixture():
+    with http_target({"/": Reply(503, "service unavailable (simulated outage)")}) as web:
+        with pytest.raises(CheckFailed) as info:
+            await run(url=web.url + "/")
+        # fixture kuma.db heartbeat 98: the 503 body, brotli + base64
+        assert decode(info.value.response) == "service unavailable (simulated outage)"
+        with pytest.raises(CheckFailed) as info:
+            await run(url=web.url + "/", save_error_response=0)
+        assert info.value.response is None
+    port = closed_port()
+    with pytest.raises(CheckFailed) as info:
+        await run(url=f"http://127.0.0.1:{port}/")
+    assert getattr(info.value, "response", None) is None  # connection errors store NULL
+
+
+async def test_success_response_saved_only_with_both_flags_and_truncated():
+    with http_target({"/": Reply(200, "x" * 50)}) as web:
+        assert (await run(url=web.url + "/", save_response=1, save_error_response=1,
+                          response_max_length=10)).response is not None
+        result = await run(url=web.url + "/", save_response=1, save_error_response=1, response_max_length=10)
+        assert decode(result.response) == "x" * 10 + "... (truncated)"
+        assert (await run(url=web.url + "/", save_response=1, save_error_response=0)).response is None
+        assert (await run(url=web.url + "/", save_response=0, save_error_response=1)).response is None
+
+
+async def test_keyword_failure_keeps_body_and_tls_info(tmp_path):
+    cert = make_cert(directory=tmp_path)
+    with http_target(tls=cert) as web:
+        with pytest.raises(CheckFailed) as info:
+            await run(type="keyword", url=web.url + "/json", keyword="absent", ignore_tls=1)
+    assert decode(info.value.response) == '{"status":"ok","count":3,"items":[1,2],"ratio":0.5,"flag":true}'
+    assert info.value.tls_info["certInfo"]["subject"]["CN"] == "localhost"
