@@ -136,34 +136,6 @@ async def uptime(app: Any, monitor_id: int, period: int | str) -> float | int:
     return int(ratio) if float(ratio).is_integer() else ratio
 
 
-async def heartbeat_rows(app: Any, monitor_id: int) -> list[dict[str, Any]]:
-    """The last 100 raw rows, oldest first (engine's reader when it has one)."""
-    mon = app.extensions.get("monitoring")
-    if mon is not None:
-        found, rows = await _engine_call(mon, ("heartbeat_list", "heartbeat_rows", "recent_beats"), monitor_id)
-        if found:
-            return rows
-    rows = await app.db.read(lambda db: _recent_beats(db, monitor_id, HEARTBEAT_LIST_LIMIT))
-    shapes = import_area("kuma.shapes.heartbeat")
-    raw_row = getattr(shapes, "raw_row", None) if shapes is not None else None
-    return [raw_row(r) for r in rows] if raw_row else rows
-
-
-async def important_heartbeats(app: Any, monitor_id: int) -> list[dict[str, Any]]:
-    """For clients made for Uptime Kuma 1.x: newest first, the Heartbeat object shape."""
-    rows = await app.db.read(lambda db: _important_beats(db, monitor_id, IMPORTANT_LIST_LIMIT))
-    shapes = import_area("kuma.shapes.heartbeat")
-    for name in ("important_beat",):
-        fn = getattr(shapes, name, None) if shapes is not None else None
-        if fn is not None:
-            return [fn(row) for row in rows]
-    return [
-        {"monitorID": r["monitor_id"], "status": r["status"], "time": r["time"], "msg": r["msg"], "ping": r["ping"],
-         "important": r["important"], "duration": r["duration"], "retries": r["retries"], "response": r["response"]}
-        for r in rows
-    ]
-
-
 async def _per_monitor(app: Any, ids: list[int], fn) -> dict[int, Any]:
     return await gather({str(i): (lambda i=i: fn(app, i)) for i in ids}) if ids else {}
 
@@ -206,33 +178,66 @@ async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
         await sock.emit("initServerTimezone")
 
 
+async def monitor_stats(app: Any, monitor_id: int) -> dict[str, Any]:
+    """{"avgPing", "24", "720", "1y"} from the engine (one read), else from the stat tables."""
+    mon = app.extensions.get("monitoring")
+    fn = getattr(mon, "stats", None) if mon is not None else None
+    if fn is not None:
+        return await fn(monitor_id)
+    return {"avgPing": await avg_ping(app, monitor_id), "24": await uptime(app, monitor_id, 24),
+            "720": await uptime(app, monitor_id, 720), "1y": await uptime(app, monitor_id, "1y")}
+
+
+def read_beats(db, ids: list[int]) -> tuple[dict[int, list], dict[int, list], dict[int, str]]:
+    """For every monitor in one read: the last 100 raw rows (oldest first), the important beats (newest
+    first, at most 500) and the stored TLS info text, if any."""
+    recent = {i: _recent_beats(db, i, HEARTBEAT_LIST_LIMIT) for i in ids}
+    important = {i: _important_beats(db, i, IMPORTANT_LIST_LIMIT) for i in ids}
+    tls: dict[int, str] = {}
+    for i in ids:
+        row = db.conn.execute("SELECT info_json FROM monitor_tls_info WHERE monitor_id = ? ORDER BY id DESC LIMIT 1",
+                              (i,)).fetchone()
+        if row is not None and row[0]:
+            tls[i] = row[0]
+    return recent, important, tls
+
+
+def _shaped(rows_by_id: dict[int, list], name: str, fallback) -> dict[int, list]:
+    shapes = import_area("kuma.shapes.heartbeat")
+    fn = getattr(shapes, name, None) if shapes is not None else None
+    return {i: [(fn or fallback)(r) for r in rows] for i, rows in rows_by_id.items()}
+
+
+def _important_fallback(r: dict[str, Any]) -> dict[str, Any]:
+    return {"monitorID": r["monitor_id"], "status": r["status"], "time": r["time"], "msg": r["msg"],
+            "ping": r["ping"], "important": r["important"], "duration": r["duration"], "retries": r["retries"],
+            "response": r["response"]}
+
+
 async def send_monitor_data(app: Any, sock: Any, ids: list[int]) -> None:
-    """Stats for every monitor (room), then each monitor's heartbeatList (this socket). Ids as strings."""
+    """Stats for every monitor (room), then each monitor's heartbeatList (this socket). Ids as strings.
+
+    Then `importantHeartbeatList` per monitor: not sent by Uptime Kuma 2.x, but clients made for 1.x
+    (uptime_kuma_api's get_important_heartbeats) wait for it; the 2.x web UI ignores it."""
     hub = app.extensions["hub"]
     room = str(current_user_id(sock))
     if not ids:
         return
-    pings, uptimes, periods_720, periods_1y, beats, important = _unpack(await gather({
-        "ping": lambda: _per_monitor(app, ids, avg_ping),
-        "24": lambda: _per_monitor(app, ids, lambda a, i: uptime(a, i, 24)),
-        "720": lambda: _per_monitor(app, ids, lambda a, i: uptime(a, i, 720)),
-        "1y": lambda: _per_monitor(app, ids, lambda a, i: uptime(a, i, "1y")),
-        "beats": lambda: _per_monitor(app, ids, heartbeat_rows),
-        "important": lambda: _per_monitor(app, ids, important_heartbeats),
-    }))
+    stats = await _per_monitor(app, ids, monitor_stats)
+    recent, important, tls = await app.db.read(lambda db: read_beats(db, ids))
+    recent = _shaped(recent, "raw_row", dict)
+    important = _shaped(important, "important_beat", _important_fallback)
     if hub.room_size(room) > 0:
         for i in ids:
-            await hub.emit("avgPing", str(i), pings[str(i)], room=room)
-            await hub.emit("uptime", str(i), 24, uptimes[str(i)], room=room)
+            await hub.emit("avgPing", str(i), stats[str(i)]["avgPing"], room=room)
+            await hub.emit("uptime", str(i), 24, stats[str(i)]["24"], room=room)
+            if i in tls:
+                await hub.emit("certInfo", str(i), tls[i], room=room)
         for i in ids:
-            await hub.emit("uptime", str(i), 720, periods_720[str(i)], room=room)
+            await hub.emit("uptime", str(i), 720, stats[str(i)]["720"], room=room)
         for i in ids:
-            await hub.emit("uptime", str(i), "1y", periods_1y[str(i)], room=room)
+            await hub.emit("uptime", str(i), "1y", stats[str(i)]["1y"], room=room)
     for i in ids:
-        await sock.emit("heartbeatList", str(i), beats[str(i)], False)
+        await sock.emit("heartbeatList", str(i), recent[i], False)
     for i in ids:
-        await sock.emit("importantHeartbeatList", str(i), important[str(i)], False)
-
-
-def _unpack(results: dict[str, Any]) -> tuple:
-    return tuple(results[k] for k in ("ping", "24", "720", "1y", "beats", "important"))
+        await sock.emit("importantHeartbeatList", str(i), important[i], False)

@@ -236,6 +236,14 @@ def test_fixture_database_admin_logs_in(fixture_kuma_server):
         assert api.login("admin", "secret123")["token"]
         assert [k["name"] for k in api.get_api_keys()] == ["metrics-scraper"]
         assert api.get_settings()["entryPage"] == "statusPage-main"
+        # the burst's per-monitor data, as a client made for Uptime Kuma 1.x reads it
+        heartbeats = api.get_heartbeats()
+        assert set(heartbeats) == set(range(1, 13)) and heartbeats[11] == []
+        assert heartbeats[1][0]["id"] == 1 and heartbeats[1][0]["important"] is True
+        important = api.get_important_heartbeats()
+        assert important[1] and all(b["important"] for b in important[1])
+        assert important[1][0]["time"] >= important[1][-1]["time"]  # newest first
+        assert api.avg_ping()[1] > 0 and api.uptime()[1][24] > 0
 
 
 def test_login_burst_never_carries_secrets(fixture_kuma_server):
