@@ -146,6 +146,9 @@ async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     hub = app.extensions["hub"]
     user_id = int(user["id"])
     room = str(user_id)
+    previous = current_user_id(sock)
+    if previous is not None and int(previous) != user_id:
+        sock.leave(str(previous))  # logged in again as someone else on the same socket
     sock.session["user_id"] = user_id
     sock.join(room)
 
