@@ -70,7 +70,7 @@ def build_info(settings: dict[str, Any], *, full: bool, latest_version: str | No
     """`settings` holds the stored `primaryBaseURL` and `serverTimezone` values (None when absent)."""
     tz = server_timezone_of(settings.get("serverTimezone"))
     info: dict[str, Any] = {
-        "primaryBaseURL": settings.get("primaryBaseURL") or None,
+        "primaryBaseURL": settings.get("primaryBaseURL"),
         "serverTimezone": tz,
         "serverTimezoneOffset": utc_offset(tz),
     }
