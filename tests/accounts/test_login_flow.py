@@ -279,3 +279,55 @@ def test_login_burst_never_carries_secrets(fixture_kuma_server):
     for secret in secrets:
         assert secret and secret not in wire
         assert base64.b32encode(secret.encode()).decode().rstrip("=") not in wire
+
+
+def test_legacy_sha1_password_is_upgraded_to_bcrypt_on_login(tmp_path):
+    import hashlib
+    import hmac
+    import sqlite3
+
+    from tests.helpers.server import copy_fixture_db, start_kuma
+
+    db_path = copy_fixture_db(tmp_path / "data")
+    legacy = "sha1$salt1234$" + hmac.new(b"salt1234", b"old-secret1", hashlib.sha1).hexdigest()
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE user SET password = ? WHERE username = 'admin'", (legacy,))
+    conn.commit()
+    conn.close()
+    server = start_kuma(tmp_path / "data")
+    try:
+        client = WireClient(server.url)
+        client.connect()
+        try:
+            assert _login(client, "old-secret1")["ok"] is True
+        finally:
+            client.disconnect()
+        conn = sqlite3.connect(db_path)
+        stored = conn.execute("SELECT password FROM user WHERE username = 'admin'").fetchone()[0]
+        conn.close()
+        assert stored.startswith("$2b$10$")
+        again = WireClient(server.url)
+        again.connect()
+        try:
+            assert _login(again, "old-secret1")["ok"] is True
+        finally:
+            again.disconnect()
+    finally:
+        server.stop()
+
+
+def test_disconnect_other_socket_clients(kuma_server):
+    _setup(kuma_server.url)
+    first, second = WireClient(kuma_server.url), WireClient(kuma_server.url)
+    first.connect()
+    second.connect()
+    try:
+        _login(first)
+        _login(second)
+        first.emit("disconnectOtherSocketClients", [], ack=False)
+        assert second.wait_for(lambda: any(m.event == "refresh" for m in second.messages))
+        assert second.wait_for(lambda: not second.sio.connected)
+        assert first.call("twoFAStatus") == [{"ok": True, "status": False}]  # this socket stays logged in
+    finally:
+        first.disconnect()
+        second.disconnect()

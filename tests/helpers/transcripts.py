@@ -174,7 +174,7 @@ class WireClient:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
-                self._cond.wait(remaining)
+                self._cond.wait(min(remaining, 0.05))  # also notices changes that do not notify
         return True
 
     def wait_count(self, n: int, timeout: float = 10) -> bool:
