@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kuma.accounts.info import info_payload, valid_timezone
+from kuma.accounts.info import info_payload, server_timezone, valid_timezone
 from kuma.api.auth import disconnect_other_sockets
 from kuma.api.common import ApiError, ok, ok_i18n, on_login, require_login, verify_current_password
 from kuma.app import import_area
@@ -56,7 +56,10 @@ def register(hub: Any, app: Any) -> None:
     @on_login(hub, "getSettings")
     async def get_settings(sock, *rest):
         require_login(sock)
-        return ok(data=await app.db.read(read_general_settings))
+        data = await app.db.read(read_general_settings)
+        if "serverTimezone" not in data:  # only stored rows, except the effective timezone
+            data["serverTimezone"] = await server_timezone(app)
+        return ok(data=data)
 
     @on_login(hub, "setSettings")
     async def set_settings(sock, data=None, current_password=None, *rest):

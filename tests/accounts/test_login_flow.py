@@ -46,7 +46,7 @@ def test_fresh_instance_setup_and_login_with_the_python_client(api):
     assert info["version"] == "2.5.3" and info["dbType"] == "sqlite"
     assert api.get_monitors() == []
     assert api.get_api_keys() == []
-    assert api.get_settings() == {}  # nothing stored yet (this client never answers initServerTimezone)
+    assert api.get_settings() == {"serverTimezone": "UTC"}  # nothing stored yet, the effective zone filled in
     api.logout()
 
 
