@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import trio
 
 from kuma.accounts import totp
 from kuma.accounts.info import info_payload, valid_timezone

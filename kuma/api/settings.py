@@ -12,7 +12,7 @@ from kuma.accounts.info import info_payload, server_timezone, valid_timezone
 from kuma.api.auth import disconnect_other_sockets
 from kuma.api.common import ApiError, ok, ok_i18n, on_login, require_login, verify_current_password
 from kuma.app import import_area
-from kuma.store.settings import decode_value, get_setting, get_settings_of_type
+from kuma.store.settings import decode_value, get_setting
 
 log = logging.getLogger(__name__)
 
