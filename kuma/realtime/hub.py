@@ -1,7 +1,8 @@
 """The Socket.IO hub: handlers by event name, sockets, rooms and broadcasts (API in docs/CONTRACTS.md).
 
 Each socket's events are handled in arrival order by a worker task that exists only while the socket has
-work queued; sockets run concurrently with each other. Heartbeats are handled below this layer, so a slow
+work queued; sockets run concurrently with each other. Disconnect hooks run in a task of their own at once,
+so a handler that hangs cannot hold them back. Heartbeats are handled below this layer, so a slow
 handler never delays a pong.
 """
 from __future__ import annotations
@@ -34,7 +35,6 @@ SocketHook = Callable[["Socket"], Awaitable[None]]
 
 _CONNECT_JOB = "connect"
 _EVENT_JOB = "event"
-_DISCONNECT_JOB = "disconnect"
 
 
 class Socket:
@@ -103,11 +103,13 @@ class Socket:
         return waiter[1]
 
     def join(self, room: str) -> None:
+        room = str(room)
         if self.connected and room not in self.rooms:
             self.rooms.add(room)
             self.hub._rooms.setdefault(room, set()).add(self)
 
     def leave(self, room: str) -> None:
+        room = str(room)
         if room in self.rooms:
             self.rooms.discard(room)
             members = self.hub._rooms.get(room)
@@ -137,11 +139,13 @@ class Hub:
         max_outbox: int = 10_000,
         origin_check: str = "cors-like",
         path: str = "/socket.io/",
+        max_pending_events: int = 1000,
     ) -> None:
         self.engine_config = EngineConfig(
             ping_interval=ping_interval, ping_timeout=ping_timeout, max_payload=max_payload, max_outbox=max_outbox
         )
         self.origin_check = origin_check
+        self.max_pending_events = max_pending_events  # per socket, before the client is dropped
         self.path = path
         self.nursery: trio.Nursery | None = None
         self.accepting = True
@@ -178,7 +182,7 @@ class Hub:
     # ---- sending ---------------------------------------------------------------------------------
     async def emit(self, event: str, *args: Any, room: str | None = None) -> None:
         """Send to everyone connected, or to every socket in `room`. Encoded once for all recipients."""
-        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.get(room, ())
+        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.get(str(room), ())
         if not targets:
             return
         frames = encode_event(event, args)
@@ -187,13 +191,13 @@ class Hub:
                 sock.conn.send_frames(frames)
 
     def room_size(self, room: str) -> int:
-        return len(self._rooms.get(room, ()))
+        return len(self._rooms.get(str(room), ()))
 
     def sockets(self) -> list[Socket]:
         return list(self._sockets.values())
 
     def sockets_in_room(self, room: str) -> list[Socket]:
-        return list(self._rooms.get(room, ()))
+        return list(self._rooms.get(str(room), ()))
 
     def get_socket(self, sid: str) -> Socket | None:
         return self._sockets.get(sid)
@@ -293,10 +297,17 @@ class Hub:
             del sock.conn.sockets[sock.namespace]
         for waiter in sock._acks.values():
             waiter[0].set()  # result stays None: the caller sees a disconnect
-        self._enqueue(sock, (_DISCONNECT_JOB, reason))
+        sock._inbox.clear()  # events not yet handled die with the socket
+        if self.nursery is not None:  # not queued: a hung handler must not hold the hooks back
+            self.nursery.start_soon(self._run_hooks, self._disconnect_hooks, sock, "disconnect")
 
     # ---- per-socket worker -----------------------------------------------------------------------
     def _enqueue(self, sock: Socket, job: tuple) -> None:
+        if job[0] == _EVENT_JOB and len(sock._inbox) >= self.max_pending_events:
+            log.warning("dropping %s: %d events waiting for its handlers", sock.remote_addr, len(sock._inbox))
+            self._remove_socket(sock, "server namespace disconnect")
+            sock.conn.close("transport error")
+            return
         sock._inbox.append(job)
         if not sock._working:
             if self.nursery is None:
@@ -308,13 +319,14 @@ class Hub:
         try:
             while sock._inbox:
                 kind, value = sock._inbox.popleft()
-                if kind == _EVENT_JOB:
-                    if sock.connected:
-                        await self._handle_event(sock, value)
-                elif kind == _CONNECT_JOB:
-                    await self._run_hooks(self._connect_hooks, sock, "connect")
-                else:
-                    await self._run_hooks(self._disconnect_hooks, sock, "disconnect")
+                try:
+                    if kind == _EVENT_JOB:
+                        if sock.connected:
+                            await self._handle_event(sock, value)
+                    else:
+                        await self._run_hooks(self._connect_hooks, sock, "connect")
+                except Exception:  # never let one client's job take the hub's nursery down
+                    log.exception("socket job %s failed", kind)
         finally:
             sock._working = False
 
@@ -343,7 +355,12 @@ class Hub:
             args = result
         else:
             args = (result,)
-        sock.conn.send_frames(encode_ack(packet.id, args, sock.namespace))
+        try:
+            frames = encode_ack(packet.id, args, sock.namespace)
+        except (TypeError, ValueError) as exc:  # a reply that is not JSON: say so instead of never acking
+            log.error("handler for %r returned an unencodable ack: %s", packet.event, exc)
+            frames = encode_ack(packet.id, ({"ok": False, "msg": str(exc)},), sock.namespace)
+        sock.conn.send_frames(frames)
 
 
 def setup(app) -> None:

@@ -140,3 +140,37 @@ def test_client_that_does_not_read_is_dropped(slow_server):
     assert slow_server.app.extensions["disconnected"][0][1] in ("transport error", "ping timeout")
     assert slow_server.hub.sockets() == []
     ws.sock.close()
+
+
+def robust_setup(hub, app):
+    from tests.realtime.conftest import install_test_handlers
+
+    install_test_handlers(hub, app)
+
+    @hub.on("unencodable")
+    async def unencodable(sock):
+        return {"when": object()}
+
+    @hub.on("hang")
+    async def hang(sock):
+        await trio.sleep_forever()
+
+
+def test_unencodable_reply_and_event_flood(tmp_path):
+    server = HubServer(tmp_path / "data", setup=robust_setup, max_pending_events=20).start()
+    try:
+        client = RecordingClient(server.url, ["websocket"])
+        reply = client.call("unencodable")
+        assert reply["ok"] is False and "not JSON serializable" in reply["msg"]
+        assert client.call("echo", 1) == 1  # the hub is still serving
+        client.client.emit("hang")
+        for i in range(40):  # more than max_pending_events waiting behind the hung handler
+            client.client.emit("echo", i)
+        wait_until(lambda: server.app.extensions["disconnected"], what="flooding client dropped")
+        other = RecordingClient(server.url, ["polling"])
+        assert other.call("login", 5) == {"ok": True}
+        assert server.hub.room_size(5) == 1  # rooms given as int are the same as their string
+        other.close()
+        client.close()
+    finally:
+        server.stop()
