@@ -121,3 +121,39 @@ def test_websocket_only_handshake(hub_server):
         assert ws.recv() == "436[]"
     finally:
         ws.close()
+
+
+def test_websocket_without_compression(hub_server):
+    """Uptime Kuma (Socket.IO's default) does not negotiate permessage-deflate; neither do we."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", hub_server.port), timeout=10) as raw:
+        raw.sendall(
+            b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += raw.recv(4096)
+    status, *headers = head.split(b"\r\n\r\n")[0].split(b"\r\n")
+    assert b" 101 " in status
+    assert not [h for h in headers if h.lower().startswith(b"sec-websocket-extensions")]
+
+
+def test_many_clients_get_one_broadcast_in_order(hub_server):
+    """The frames of a broadcast are shared by every outbox: each client still sees its own exact bytes."""
+    sockets = [websocket.create_connection(f"ws://127.0.0.1:{hub_server.port}/socket.io/?EIO=4&transport=websocket")
+               for _ in range(20)]
+    try:
+        for ws in sockets:
+            ws.recv()
+            ws.send("40")
+            ws.recv(), ws.recv(), ws.recv()  # CONNECT ack, info, loginRequired
+        for i in range(3):
+            hub_server.call(lambda i=i: hub_server.hub.emit("monitorList", {"1": {"id": 1, "n": i}}))
+        for ws in sockets:
+            assert [ws.recv() for _ in range(3)] == [f'42["monitorList",{{"1":{{"id":1,"n":{i}}}}}]' for i in range(3)]
+    finally:
+        for ws in sockets:
+            ws.close()
