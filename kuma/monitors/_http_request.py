@@ -45,6 +45,7 @@ class HttpOutcome:
     headers: dict[str, str]
     ping: int
     tls_info: dict[str, Any] | None
+    url: str = ""
 
     @property
     def status_msg(self) -> str:
@@ -273,9 +274,7 @@ def success(message: str, monitor: dict[str, Any], outcome: "HttpOutcome") -> Ch
 def client_tls_context(verify: bool, cafile: str | None) -> ssl.SSLContext:
     """Contexts are costly to build (CA bundle parsing), so one per (verify, cafile) is reused."""
     if verify:
-        import certifi
-
-        context = ssl.create_default_context(cafile=cafile or os.environ.get("SSL_CERT_FILE") or certifi.where())
+        context = ssl.create_default_context(cafile=cafile or _trusted_roots_file())
     else:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
@@ -290,9 +289,7 @@ def ssl_context(monitor: dict[str, Any]) -> ssl.SSLContext:
     if (monitor.get("auth_method") or "") != "mtls":
         return client_tls_context(verify, None)
     if verify:
-        import certifi
-
-        context = ssl.create_default_context(cafile=certifi.where())
+        context = ssl.create_default_context(cafile=_trusted_roots_file())
     else:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
@@ -415,7 +412,7 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
                     await response.aclose()
                 reason = response.reason_phrase or _standard_reason(response.status_code)
                 outcome = HttpOutcome(response.status_code, reason, bytes(body), dict(response.headers),
-                                      round((trio.current_time() - start) * 1000), info)
+                                      round((trio.current_time() - start) * 1000), info, str(response.url))
         except CheckFailed:
             raise
         except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:
@@ -424,9 +421,48 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
             raise CheckFailed(error_message(exc, url)) from None
     if scope.cancelled_caught or outcome is None:
         raise CheckFailed(f"timeout of {round(timeout * 1000)}ms exceeded")
+    if outcome.tls_info is not None and not verify_tls and proxy is None:
+        # Node reports whether the chain is trusted even when errors are ignored; one verifying handshake
+        outcome.tls_info["valid"] = await chain_trusted(str(outcome.url), min(timeout, 5.0))
     if not status_accepted(outcome.status_code, parse_accepted(monitor.get("accepted_statuscodes_json"))):
         raise failure(f"Request failed with status code {outcome.status_code}", monitor, outcome)
     return outcome
+
+
+async def chain_trusted(url: str, timeout: float) -> bool:
+    """Does the server's certificate chain verify against the trusted roots (host name not checked)?"""
+    parts = urlsplit(url)
+    context = chain_check_context(_trusted_roots_file())
+    with trio.move_on_after(timeout):
+        try:
+            stream = await trio.open_ssl_over_tcp_stream(parts.hostname or "", parts.port or 443,
+                                                         ssl_context=context, https_compatible=True)
+        except OSError:
+            return False
+        try:
+            await stream.do_handshake()
+            return True
+        except (OSError, ssl.SSLError, trio.BrokenResourceError):
+            return False
+        finally:
+            await trio.aclose_forcefully(stream)
+    return False
+
+
+@functools.lru_cache(maxsize=4)
+def chain_check_context(cafile: str) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(cafile=cafile)
+    context.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0)
+    return context
+
+
+def _trusted_roots_file() -> str:
+    import certifi
+
+    return os.environ.get("SSL_CERT_FILE") or certifi.where()
 
 
 def _standard_reason(code: int) -> str:

@@ -160,7 +160,8 @@ def http_target(routes: dict[str, Route] | None = None, *, tls: "CertFiles | Non
     if tls is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(tls.chain_path, tls.key_path)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        # handshakes happen in the handler threads, so a client that stalls cannot block accept()
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     target = HttpTarget(server, "https" if tls else "http", default_routes() if routes is None else routes)
     ref.append(target)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import trio
 
+from kuma.monitors._http_request import client_tls_context
 from kuma.monitors.base import CheckContext, CheckFailed, get_monitor_type
 from tests.helpers.monitor_rows import monitor_row
 from tests.helpers.targets import Reply, closed_port, http_target, make_cert, silent_listener, tcp_listener
@@ -225,6 +226,20 @@ async def test_https_chain_with_trusted_ca_is_valid_and_walks_the_chain(tmp_path
     assert (mid["certType"], mid["subject"]["CN"]) == ("intermediate CA", "Kuma Test Intermediate")
     root = mid["issuerCertificate"]
     assert (root["certType"], root["subject"]["CN"], root["issuerCertificate"]) == ("root CA", "Kuma Test Root CA", None)
+
+
+async def test_https_ignore_tls_still_reports_whether_the_chain_is_trusted(tmp_path, monkeypatch):
+    cert = make_cert(("other.example",), self_signed=False, directory=tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", cert.ca_path)  # trust the test root like a system CA
+    try:
+        with http_target(tls=cert) as web:
+            result = await run(url=web.url + "/", ignore_tls=1)
+        # the chain verifies (valid, as Node's `authorized`) though the name does not match the URL
+        assert result.tls_info["valid"] is True
+        assert result.tls_info["hostnameMatchMonitorUrl"] is False
+    finally:
+        monkeypatch.delenv("SSL_CERT_FILE")
+        client_tls_context.cache_clear()
 
 
 async def test_https_expired_and_wrong_host(tmp_path):

@@ -1,0 +1,80 @@
+"""Check-type benchmark: prints figures, asserts nothing.
+
+For each type (http, https with TLS info, keyword, json-query, port, dns, ping) runs --count checks against
+local targets, first one after another, then --concurrency at a time, and prints wall ms per check, CPU ms
+per check of this process, and checks per second. Targets are the test helpers (threads in this process, so
+their CPU counts too: the CPU figure is an upper bound).
+
+    .venv/bin/python scripts/bench/checks.py
+    .venv/bin/python scripts/bench/checks.py --count 500 --concurrency 50
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+import trio  # noqa: E402
+
+from kuma.monitors.base import CheckContext, get_monitor_type  # noqa: E402
+from tests.helpers.monitor_rows import monitor_row  # noqa: E402
+from tests.helpers.targets import dns_server, http_target, make_cert, tcp_listener  # noqa: E402
+
+
+async def measure(row: dict, count: int, concurrency: int) -> tuple[float, float, float, int]:
+    """(wall ms per check, CPU ms per check, checks/s, failures)."""
+    mtype = get_monitor_type(row["type"])
+    ctx = CheckContext()
+    failures = 0
+    limiter = trio.CapacityLimiter(concurrency)
+
+    async def one() -> None:
+        nonlocal failures
+        async with limiter:
+            try:
+                await mtype.check(row, ctx)
+            except Exception:
+                failures += 1
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    async with trio.open_nursery() as nursery:
+        for _ in range(count):
+            nursery.start_soon(one)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return wall * 1000 / count, cpu * 1000 / count, count / wall, failures
+
+
+async def main(count: int, concurrency: int) -> None:
+    cert = make_cert()
+    table = {("example.test.", "A"): ["127.0.0.1"]}
+    with http_target() as web, http_target(tls=cert) as secure, tcp_listener() as tcp_port, \
+            dns_server(table) as dns_port:
+        rows = {
+            "http": monitor_row(type="http", url=web.url + "/"),
+            "https (TLS info)": monitor_row(type="http", url=secure.url + "/", ignore_tls=1),
+            "keyword": monitor_row(type="keyword", url=web.url + "/", keyword="healthy"),
+            "json-query": monitor_row(type="json-query", url=web.url + "/json", json_path="status", expected_value="ok"),
+            "port": monitor_row(type="port", hostname="127.0.0.1", port=tcp_port),
+            "dns": monitor_row(type="dns", hostname="example.test", dns_resolve_server="127.0.0.1", port=dns_port),
+            "ping": monitor_row(type="ping", hostname="127.0.0.1", timeout=10),
+        }
+        print(f"{'type':<18}{'mode':<12}{'wall ms/check':>14}{'cpu ms/check':>14}{'checks/s':>10}{'failed':>8}")
+        for name, row in rows.items():
+            await measure(row, 3, 1)  # warm-up: imports, TLS context, first connections
+            runs = [("serial", 1)] if name == "ping" else [("serial", 1), (f"x{concurrency}", concurrency)]
+            for mode, limit in runs:
+                n = min(count, 20) if name == "ping" else count
+                wall, cpu, rate, failed = await measure(row, n, limit)
+                print(f"{name:<18}{mode:<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    trio.run(main, args.count, args.concurrency)
