@@ -110,6 +110,12 @@ def test_15_errors_of_the_account_events(kuma_server):
     assert "noSuchEvent" not in acks
 
 
+def _live_or_maintenance(message) -> bool:
+    """On the running fixture instance an important beat brings a live `maintenanceList` just before its
+    `heartbeat`; it may fall inside the burst, so maintenanceList is left out of these comparisons."""
+    return is_live_event(message) or message.event == "maintenanceList"
+
+
 def _until_ack(name: str, event: str) -> list:
     """The transcript up to the LAST ack of `event` (what follows is live traffic of running monitors)."""
     entries = load(name)
@@ -119,13 +125,13 @@ def _until_ack(name: str, event: str) -> list:
 
 def test_03_login_burst_on_the_fixture_database(fixture_kuma_server):
     result = replay(fixture_kuma_server.url, _until_ack("03-login-burst", "login"),
-                    compare=lambda e, a, **kw: compare_streams(e, a, strict_lengths=False, **kw), drop=is_live_event)
+                    compare=lambda e, a, **kw: compare_streams(e, a, strict_lengths=False, **kw), drop=_live_or_maintenance)
     assert not result.diffs, result.report()
 
 
 def test_05_login_by_token_with_the_captured_token(fixture_kuma_server):
     result = replay(fixture_kuma_server.url, _until_ack("05-login-by-token", "loginByToken"),
-                    compare=lambda e, a, **kw: compare_streams(e, a, strict_lengths=False, **kw), drop=is_live_event)
+                    compare=lambda e, a, **kw: compare_streams(e, a, strict_lengths=False, **kw), drop=_live_or_maintenance)
     assert not result.diffs, result.report()
     assert [m.args for m in result.actual if m.kind == "ack"] == [
         [{"ok": False, "msg": "authInvalidToken", "msgi18n": True}], [{"ok": True}]]
