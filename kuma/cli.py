@@ -64,7 +64,7 @@ def _load_extra_commands() -> None:
     """Modules that add sub-commands register them on import."""
     from kuma.app import import_area
 
-    for module in ("kuma.accounts.cli",):
+    for module in ("kuma.accounts.cli", "kuma.selfcheck"):
         import_area(module)
 
 
