@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# System packages the test suite needs that pip cannot install: Debian's Chromium and its driver for the
+# browser tests. Called by scripts/test. Idempotent and quiet: does nothing when /usr/bin/chromium exists.
+# Needs root (CI runs as root) or passwordless sudo; otherwise prints what to install and carries on.
+set -uo pipefail
+
+packages=(chromium chromium-driver)
+
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" = 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo -n)
+else
+  echo "system-deps: /usr/bin/chromium is missing and this user cannot install packages;" >&2
+  echo "system-deps: install them with: sudo apt-get install ${packages[*]} (browser tests need them)" >&2
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: no apt-get here; install Chromium and ChromeDriver by hand (browser tests need them)" >&2
+  exit 0
+fi
+
+echo "system-deps: installing ${packages[*]} (browser tests) …" >&2
+export DEBIAN_FRONTEND=noninteractive
+log="$(mktemp)"
+if "${sudo[@]}" apt-get update -qq >"$log" 2>&1 \
+   && "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >>"$log" 2>&1; then
+  echo "system-deps: $(/usr/bin/chromium --version 2>/dev/null || echo chromium installed)" >&2
+else
+  echo "system-deps: could not install ${packages[*]}; browser tests will fail. apt said:" >&2
+  tail -n 15 "$log" >&2
+fi
+rm -f "$log"
+exit 0

@@ -1,0 +1,93 @@
+"""The one-file binary: starts with an empty environment, serves from any folder, stops cleanly, and
+still finds everything kuma discovers at run time (monitor types, providers, package data)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from kuma import __version__
+from tests.helpers.binary import built_binary
+from tests.helpers.server import free_port
+
+
+@pytest.fixture(scope="module")
+def binary():
+    return built_binary()
+
+
+def test_version_with_empty_environment(binary, tmp_path):
+    out = subprocess.run(["env", "-i", str(binary), "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"kuma {__version__} (Uptime Kuma API 2.5.3)"
+
+
+def test_self_check_frozen(binary, tmp_path):
+    out = subprocess.run(["env", "-i", str(binary), "self-check", "--json"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    results = json.loads(out.stdout)
+    assert results["frozen"] is True
+    failed = {k: v for k, v in results.items() if isinstance(v, dict) and not v["ok"]}
+    assert not failed, failed
+    assert out.returncode == 0
+    # Every monitor type module in the source tree is found by pkgutil inside the binary.
+    from kuma.monitors.base import known_types
+
+    assert results["monitor_types"]["value"] == known_types()
+    assert results["store_resources"]["value"]["migrations"] > 50
+
+
+def test_serve_from_another_folder(binary, tmp_path):
+    data_dir, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    port = free_port()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "KUMA_LOG_LEVEL": "INFO"}
+    log_path = tmp_path / "kuma.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)],
+            cwd=elsewhere, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        entry = _wait_for(f"http://127.0.0.1:{port}/api/entry-page", process, log_path)
+        assert entry.status_code == 200
+        assert entry.text == '{"type":"entryPage","entryPage":"dashboard"}'
+        root = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=False)
+        assert root.status_code == 302 and root.headers["location"] == "/dashboard"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise AssertionError("binary did not stop on SIGTERM\n" + log_path.read_text(errors="replace"))
+    assert code == 0, log_path.read_text(errors="replace")
+    assert "stopped" in log_path.read_text(errors="replace")
+    assert not (elsewhere / "data").exists() and os.listdir(elsewhere) == []
+    conn = sqlite3.connect(data_dir / "kuma.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM knex_migrations").fetchone()[0] > 50
+
+
+def _wait_for(url: str, process: subprocess.Popen, log_path) -> httpx.Response:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"binary exited with {process.returncode}\n" + log_path.read_text(errors="replace"))
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise AssertionError("binary did not answer within 60 s\n" + log_path.read_text(errors="replace"))
+
+
+def test_children_get_the_callers_library_path(binary, tmp_path):
+    """The bootloader prepends its own folder to LD_LIBRARY_PATH; `ping` & co. must see the caller's."""
+    env = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": "/opt/callers/lib"}
+    out = subprocess.run([str(binary), "self-check", "--json"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert json.loads(out.stdout)["subprocess_env"] == {"ok": True, "value": "/opt/callers/lib"}
