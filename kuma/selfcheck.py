@@ -71,8 +71,9 @@ def _apprise() -> Any:
     import apprise
 
     schemas = apprise.Apprise().details().get("schemas", [])
-    if apprise.Apprise.instantiate("json://127.0.0.1:9/") is None:
-        raise RuntimeError("apprise cannot build a json:// plugin")
+    for url in ("json://127.0.0.1:9/", "mailtos://user:pass@localhost?to=a@example.com"):  # a module, a package
+        if apprise.Apprise.instantiate(url) is None:
+            raise RuntimeError(f"apprise cannot build a plugin for {url.split(':')[0]}://")
     if len(schemas) < 50:
         raise RuntimeError(f"apprise found only {len(schemas)} plugins")
     return len(schemas)

@@ -44,12 +44,13 @@ def built_binary() -> Path:
         for old in CACHE.iterdir():  # keep one build: each is ~30 MB
             if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
+        staging = CACHE / key / "staging"
         out = subprocess.run(
-            [str(REPO / "scripts" / "build-binary"), "--distpath", str(CACHE / key / "dist"),
-             "--workpath", str(CACHE / key / "work")],
+            [str(REPO / "scripts" / "build-binary"), "--distpath", str(staging), "--workpath", str(CACHE / key / "work")],
             cwd=REPO, capture_output=True, text=True,
         )
-        if out.returncode != 0 or not target.is_file():
+        if out.returncode != 0 or not (staging / "kuma").is_file():
             raise AssertionError(f"build-binary failed ({out.returncode}):\n{out.stdout[-4000:]}\n{out.stderr[-8000:]}")
+        staging.rename(target.parent)  # only a finished build is ever found at `target`
         shutil.rmtree(CACHE / key / "work", ignore_errors=True)
         return target
