@@ -8,7 +8,13 @@ import hashlib
 import time
 from typing import Any
 
-import jwt as pyjwt
+
+def _pyjwt():
+    """PyJWT, imported at first use: it loads `cryptography` (~8 MB resident) whenever that is installed,
+    which an idle server with nobody logged in does not need."""
+    import jwt
+
+    return jwt
 
 
 class InvalidToken(Exception):
@@ -22,13 +28,14 @@ def password_fingerprint(password_hash: str | None) -> str:
 
 def make_token(username: str, password_hash: str | None, secret: str, *, now: float | None = None) -> str:
     payload = {"username": username, "h": password_fingerprint(password_hash), "iat": int(now if now is not None else time.time())}
-    return pyjwt.encode(payload, secret, algorithm="HS256")
+    return _pyjwt().encode(payload, secret, algorithm="HS256")
 
 
 def decode_token(token: Any, secret: str) -> dict[str, Any]:
     """The verified payload, or InvalidToken (bad format, bad signature, wrong algorithm)."""
     if not isinstance(token, str) or not token:
         raise InvalidToken("no token")
+    pyjwt = _pyjwt()
     try:
         payload = pyjwt.decode(token, secret, algorithms=["HS256"], options={"verify_exp": False, "verify_iat": False})
     except pyjwt.PyJWTError as exc:

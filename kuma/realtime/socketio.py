@@ -10,9 +10,16 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from socketio import packet as sio_packet
-
 from kuma.realtime.engineio import MESSAGE, Frame, ProtocolError
+
+
+def _sio_packet():
+    """python-socketio's packet codec, imported at first use: `import socketio` runs the package's
+    __init__, which loads its clients with requests and websocket-client (~7 MB resident)."""
+    from socketio import packet
+
+    return packet
+
 
 CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range(7)
 MAX_ATTACHMENTS = 10
@@ -54,7 +61,7 @@ class SocketIOParser:
             self._pending = None
             raise ProtocolError("text packet while binary attachments were expected")
         try:
-            pkt = sio_packet.Packet(encoded_packet=message)
+            pkt = _sio_packet().Packet(encoded_packet=message)
         except ProtocolError:
             raise
         except Exception as exc:  # the codec raises ValueError, TypeError, RecursionError … on junk
@@ -135,7 +142,7 @@ def _has_binary(data: Any) -> bool:
 def _encode(kind: int, binary_kind: int, namespace: str, ack_id: int | None, data: list) -> list[Frame]:
     if not _has_binary(data):
         return [_prefix(kind, namespace, ack_id) + dumps(data)]
-    placeholders, attachments = sio_packet.Packet.deconstruct_binary(data)
+    placeholders, attachments = _sio_packet().Packet.deconstruct_binary(data)
     head = _prefix(binary_kind, namespace, ack_id, len(attachments)) + dumps(placeholders)
     return [head, *(bytes(a) for a in attachments)]
 

@@ -82,6 +82,8 @@ def answers_200(port: int) -> bool:
 def run_once(command: list[str], data_dir: Path, idle: float, timeout: float = 60) -> Sample:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if "-m" in command:  # from source: this checkout, not whatever the venv has installed
+        env["PYTHONPATH"] = str(REPO)
     env["KUMA_LOG_LEVEL"] = "WARNING"
     args = [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
     started = time.perf_counter()
