@@ -34,6 +34,7 @@ TARGETS = "targets: < 1.0 s from source, < 1.5 s binary, idle RSS < 60 MB"
 @dataclass
 class Sample:
     seconds_to_200: float
+    cpu_to_200: float  # user+sys seconds of the process tree: steadier than wall time on a busy machine
     rss_mb: float
     main_rss_mb: float
 
@@ -68,6 +69,18 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
 def answers_200(port: int) -> bool:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
     try:
@@ -96,11 +109,12 @@ def run_once(command: list[str], data_dir: Path, idle: float, timeout: float = 6
                 raise RuntimeError(f"{args} did not answer within {timeout} s")
             time.sleep(0.005)
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds(tree_pids(process.pid))
         time.sleep(idle)
         pids = tree_pids(process.pid)
         total = sum(rss_mb(p) for p in pids)
         biggest = max(rss_mb(p) for p in pids)
-        return Sample(seconds, total, biggest)
+        return Sample(seconds, cpu, total, biggest)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -137,7 +151,7 @@ def main() -> int:
     parser.add_argument("--no-binary", action="store_true")
     args = parser.parse_args()
 
-    print(f"{'program':28} {'data folder':9} {'to 200 (median)':>16} {'min':>7} {'idle RSS tree':>14} {'largest proc':>13}")
+    print(f"{'program':28} {'data':8} {'to 200 (median)':>16} {'min':>7} {'CPU to 200':>11} {'idle RSS tree':>14} {'largest proc':>13}")
     with tempfile.TemporaryDirectory(prefix="kuma-bench-") as tmp:
         # Run from a foreign folder, so source runs import the installed/editable package like users do.
         os.chdir(tmp)
@@ -153,11 +167,13 @@ def main() -> int:
                     samples.append(run_once(command, data_dir, args.idle))
                 times = [s.seconds_to_200 for s in samples]
                 print(
-                    f"{label:28} {'existing' if existing else 'fresh':9} {statistics.median(times):>14.3f} s"
-                    f" {min(times):>5.3f} s {statistics.median(s.rss_mb for s in samples):>11.1f} MB"
+                    f"{label:28} {'existing' if existing else 'fresh':8} {statistics.median(times):>14.3f} s"
+                    f" {min(times):>5.3f} s {statistics.median(s.cpu_to_200 for s in samples):>9.2f} s"
+                    f" {statistics.median(s.rss_mb for s in samples):>11.1f} MB"
                     f" {statistics.median(s.main_rss_mb for s in samples):>10.1f} MB",
                     flush=True,
                 )
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times grow with it)")
     print(TARGETS)
     print(UPTIME_KUMA)
     return 0
