@@ -66,6 +66,11 @@ def test_serve_from_another_folder(binary, tmp_path):
         assert entry.text == '{"type":"entryPage","entryPage":"dashboard"}'
         root = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=False)
         assert root.status_code == 302 and root.headers["location"] == "/dashboard"
+        # The dashboard's files (kuma/web/static) are inside the binary.
+        shell = httpx.get(f"http://127.0.0.1:{port}/dashboard")
+        assert shell.status_code == 200 and shell.content == (REPO / "kuma/web/static/index.html").read_bytes()
+        script = httpx.get(f"http://127.0.0.1:{port}/assets/js/app.js")
+        assert script.status_code == 200 and script.content == (REPO / "kuma/web/static/js/app.js").read_bytes()
     finally:
         process.send_signal(signal.SIGTERM)
         try:
