@@ -14,7 +14,7 @@ from quart import request
 from quart_trio import QuartTrio
 
 from kuma.app import App
-from kuma.rest.jsonwire import json_response
+from kuma.rest.public_http import json_body
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +67,11 @@ def register(web: QuartTrio, app: App) -> None:
                 raise PushError(NOT_FOUND)
             await record(app, monitor, status, msg, ping)
         except PushError as exc:
-            return json_response({"ok": False, "msg": str(exc)}, status=404)
+            return json_body({"ok": False, "msg": str(exc)}, status=404)
         except Exception as exc:  # Uptime Kuma answers every failure with 404 and the error text
             log.exception("push for token %s failed", token[:4])
-            return json_response({"ok": False, "msg": str(exc)}, status=404)
-        return json_response({"ok": True})
+            return json_body({"ok": False, "msg": str(exc)}, status=404)
+        return json_body({"ok": True})
 
 
 async def record(app: App, monitor: dict[str, Any], status: int, msg: str, ping: float | None) -> dict:
