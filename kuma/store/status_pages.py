@@ -319,11 +319,16 @@ def window_stats(
     return out
 
 
-def uptime_ratio(stats: tuple[int, int, float | None] | None) -> float:
+def uptime_ratio(stats: tuple[int, int, float | None] | None) -> float | int:
+    """Σup / (Σup + Σdown); 0 and 1 as integers, the way JavaScript prints them."""
     if not stats:
         return 0
     up, down, _ = stats
-    return up / (up + down) if up + down else 0
+    if not up:
+        return 0
+    if not down:
+        return 1
+    return up / (up + down)
 
 
 def avg_ping_raw(db: sqlite_utils.Database, monitor_id: int, hours: int) -> float | None:

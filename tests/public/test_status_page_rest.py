@@ -104,3 +104,30 @@ def test_upload_serves_files_and_refuses_escapes(capture_server):
     assert r.status_code == 200 and r.content == b"\x89PNG fake"
     assert httpx.get(capture_server.url + "/upload/nothing.png").status_code == 404
     assert httpx.get(capture_server.url + "/upload/..%2fkuma.db").status_code == 404
+
+
+def test_heartbeat_json_is_valid_and_prints_whole_ratios_as_integers(fresh_capture_server):
+    db = sqlite3.connect(fresh_capture_server.data_dir / "kuma.db")
+    db.execute("DELETE FROM stat_minutely WHERE monitor_id = 4 AND down > 0")
+    db.execute("UPDATE heartbeat SET time = time || '\"' WHERE id = (SELECT max(id) FROM heartbeat WHERE monitor_id = 5)")
+    db.commit()
+    db.close()
+    r = httpx.get(fresh_capture_server.url + "/api/status-page/heartbeat/main")
+    body = r.json()
+    assert '"4_24":1,' in r.text and body["uptimeList"]["4_24"] == 1
+    assert body["heartbeatList"]["5"][-1]["time"].endswith('"')
+    assert body["heartbeatList"]["10"][0]["ping"] is None or isinstance(body["heartbeatList"]["10"][0]["ping"], int)
+
+
+def test_fast_heartbeat_text_equals_the_dict_shape(tmp_path):
+    import sqlite_utils
+
+    from kuma.rest.jsonwire import dumps
+    from kuma.rest.status_pages import heartbeats_json, load_heartbeats
+    from kuma.store.db import connect
+    from tests.public.conftest import prepare_capture_db
+
+    path = prepare_capture_db(tmp_path / "data")
+    db = sqlite_utils.Database(connect(path))
+    assert heartbeats_json(db, "main") == dumps(load_heartbeats(db, "main"))
+    assert heartbeats_json(db, "nope") == dumps(load_heartbeats(db, "nope"))
