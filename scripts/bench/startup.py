@@ -150,6 +150,7 @@ def main() -> int:
     parser.add_argument("--binary", default=str(REPO / "dist/kuma"))
     parser.add_argument("--no-binary", action="store_true")
     args = parser.parse_args()
+    args.binary = str(Path(args.binary).resolve())  # before the chdir below
 
     print(f"{'program':28} {'data':8} {'to 200 (median)':>16} {'min':>7} {'CPU to 200':>11} {'idle RSS tree':>14} {'largest proc':>13}")
     with tempfile.TemporaryDirectory(prefix="kuma-bench-") as tmp:
