@@ -13,6 +13,7 @@ of its event, so a client never waits for an event that never comes:
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -67,27 +68,6 @@ async def gather(jobs: dict[str, Callable[[], Awaitable[Any]]]) -> dict[str, Any
 
 
 # -- per-monitor data --------------------------------------------------------------------------
-def _recent_beats(db, monitor_id: int, limit: int) -> list[dict[str, Any]]:
-    rows = db.conn.execute(
-        "SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT ?", (monitor_id, limit)
-    ).fetchall()
-    return [dict(r) for r in reversed(rows)]
-
-
-def _important_beats(db, monitor_id: int, limit: int) -> list[dict[str, Any]]:
-    rows = db.conn.execute(
-        "SELECT * FROM heartbeat WHERE monitor_id = ? AND important = 1 ORDER BY time DESC, id DESC LIMIT ?",
-        (monitor_id, limit),
-    ).fetchall()
-    return [dict(r) for r in rows]
-
-
-async def _engine_call(mon: Any, names: tuple[str, ...], *args: Any) -> tuple[bool, Any]:
-    for name in names:
-        fn = getattr(mon, name, None)
-        if fn is not None:
-            return True, await _maybe_await(fn(*args))
-    return False, None
 
 
 #: Without the engine, stats come from Uptime Kuma's aggregate tables: (table, seconds back).
@@ -113,31 +93,6 @@ def _js_round(value: float | None) -> float | int | None:
         return None
     rounded = round(value, 2)
     return int(rounded) if float(rounded).is_integer() else rounded
-
-
-async def avg_ping(app: Any, monitor_id: int) -> float | int | None:
-    mon = app.extensions.get("monitoring")
-    if mon is not None:
-        found, value = await _engine_call(mon, ("avg_ping",), monitor_id)
-        if found:
-            return value
-    _, _, ping = await app.db.read(lambda db: stats_from_tables(db, monitor_id, "ping"))
-    return _js_round(ping)
-
-
-async def uptime(app: Any, monitor_id: int, period: int | str) -> float | int:
-    mon = app.extensions.get("monitoring")
-    if mon is not None:
-        found, value = await _engine_call(mon, ("uptime",), monitor_id, str(period))
-        if found:
-            return 0 if value is None else value
-    up, down, _ = await app.db.read(lambda db: stats_from_tables(db, monitor_id, str(period)))
-    ratio = up / (up + down) if up + down else 0
-    return int(ratio) if float(ratio).is_integer() else ratio
-
-
-async def _per_monitor(app: Any, ids: list[int], fn) -> dict[int, Any]:
-    return await gather({str(i): (lambda i=i: fn(app, i)) for i in ids}) if ids else {}
 
 
 # -- the burst ---------------------------------------------------------------------------------
@@ -181,58 +136,59 @@ async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
         await sock.emit("initServerTimezone")
 
 
-async def monitor_stats(app: Any, monitor_id: int) -> dict[str, Any]:
-    """{"avgPing", "24", "720", "1y"} from the engine (one read), else from the stat tables."""
-    mon = app.extensions.get("monitoring")
-    fn = getattr(mon, "stats", None) if mon is not None else None
-    if fn is not None:
-        return await fn(monitor_id)
-    return {"avgPing": await avg_ping(app, monitor_id), "24": await uptime(app, monitor_id, 24),
-            "720": await uptime(app, monitor_id, 720), "1y": await uptime(app, monitor_id, "1y")}
+def _important_fallback(r: dict[str, Any]) -> dict[str, Any]:
+    return {"monitorID": r["monitor_id"], "status": r["status"], "time": r["time"], "msg": r["msg"],
+            "ping": r["ping"], "important": r["important"], "duration": r["duration"], "retries": r["retries"],
+            "response": r["response"]}
 
 
-async def all_stats(app: Any, ids: list[int]) -> dict[str, dict[str, Any]]:
-    """Every monitor's stats in ONE read (the engine's window rules), so a burst for thousands of monitors
-    does not queue thousands of reads; per-monitor `stats()` calls when the engine's parts are missing."""
-    mon = app.extensions.get("monitoring")
-    upt = import_area("kuma.monitoring.uptime")
-    sums_of = getattr(import_area("kuma.store.stats"), "window_sums", None)
-    wall = getattr(mon, "wall", None)
-    if mon is None or upt is None or sums_of is None or wall is None:
-        return await _per_monitor(app, ids, monitor_stats)
-    now = wall()
-
-    def read(db):
-        out = {}
-        for i in ids:
-            sums = {key: sums_of(db, upt.table_for(unit), i, upt.window_start(now, unit, count))
-                    for key, (unit, count) in upt.PERIODS.items()}
-            out[str(i)] = {"avgPing": upt.rounded_ping(upt.average_ping(sums["24"])),
-                           "24": upt.uptime_ratio(sums["24"]), "720": upt.uptime_ratio(sums["720"]),
-                           "1y": upt.uptime_ratio(sums["1y"])}
-        return out
-
-    return await app.db.read(read)
+#: Monitors per hand-over of heartbeatList / importantHeartbeatList events (then back-pressure).
+EMIT_CHUNK = 100
 
 
-def read_beats(db, ids: list[int]) -> tuple[dict[int, list], dict[int, list], dict[int, str]]:
-    """For every monitor in one read: the last 100 raw rows (oldest first), the important beats (newest
-    first, at most 500) and the stored TLS info text, if any."""
-    recent = {i: _recent_beats(db, i, HEARTBEAT_LIST_LIMIT) for i in ids}
-    important = {i: _important_beats(db, i, IMPORTANT_LIST_LIMIT) for i in ids}
-    tls: dict[int, str] = {}
+def _fallback_stats(db, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Without the engine: the stat tables, per monitor."""
+    out: dict[int, dict[str, Any]] = {}
     for i in ids:
-        row = db.conn.execute("SELECT info_json FROM monitor_tls_info WHERE monitor_id = ? ORDER BY id DESC LIMIT 1",
-                              (i,)).fetchone()
-        if row is not None and row[0]:
-            tls[i] = row[0]
-    return recent, important, tls
+        entry: dict[str, Any] = {"avgPing": _js_round(stats_from_tables(db, i, "ping")[2])}
+        for period in ("24", "720", "1y"):
+            up, down, _ = stats_from_tables(db, i, period)
+            ratio = up / (up + down) if up + down else 0
+            entry[period] = int(ratio) if float(ratio).is_integer() else ratio
+        out[i] = entry
+    return out
 
 
-def _shaped(rows_by_id: dict[int, list], name: str, fallback) -> dict[int, list]:
-    shapes = import_area("kuma.shapes.heartbeat")
-    fn = getattr(shapes, name, None) if shapes is not None else None
-    return {i: [(fn or fallback)(r) for r in rows] for i, rows in rows_by_id.items()}
+def _tls_infos(db, ids: list[int]) -> dict[int, str]:
+    """The stored TLS info text of every monitor that has one (the latest row), in one query."""
+    tls: dict[int, str] = {}
+    for monitor_id, info in db.conn.execute(
+        "SELECT t.monitor_id, t.info_json FROM monitor_tls_info t WHERE t.monitor_id IN "
+        "(SELECT value FROM json_each(?)) AND t.id = (SELECT max(id) FROM monitor_tls_info WHERE monitor_id = t.monitor_id)",
+        (json.dumps(ids),),
+    ):
+        if info:
+            tls[monitor_id] = info
+    return tls
+
+
+def burst_reader(app: Any, ids: list[int]) -> Callable[[Any], tuple[dict, dict, dict, dict]]:
+    """ONE reader job for everything the burst needs per monitor, in set-based queries: (stats
+    {id: {"avgPing", "24", "720", "1y"}}, last 100 rows {id: [...]} oldest first, important rows {id: [...]}
+    newest first (≤ 500), TLS info text {id: str})."""
+    from kuma.store import heartbeats as beats_store
+
+    mon = app.extensions.get("monitoring")
+    engine_stats = getattr(mon, "stats_many_reader", None) if mon is not None else None
+    stats_job = engine_stats(ids) if engine_stats is not None else None
+
+    def read(db) -> tuple[dict, dict, dict, dict]:
+        stats = stats_job(db) if stats_job is not None else _fallback_stats(db, ids)
+        recent = beats_store.recent_many(db, ids, HEARTBEAT_LIST_LIMIT)
+        important = beats_store.important_many(db, ids, IMPORTANT_LIST_LIMIT)
+        return stats, recent, important, _tls_infos(db, ids)
+
+    return read
 
 
 def _important_fallback(r: dict[str, Any]) -> dict[str, Any]:
@@ -245,26 +201,36 @@ async def send_monitor_data(app: Any, sock: Any, ids: list[int]) -> None:
     """Stats for every monitor (room), then each monitor's heartbeatList (this socket). Ids as strings.
 
     Then `importantHeartbeatList` per monitor: not sent by Uptime Kuma 2.x, but clients made for 1.x
-    (uptime_kuma_api's get_important_heartbeats) wait for it; the 2.x web UI ignores it."""
+    (uptime_kuma_api's get_important_heartbeats) wait for it; the 2.x web UI ignores it.
+    All data comes from one reader job; events go out in big batches, with back-pressure on this socket."""
     hub = app.extensions["hub"]
     room = str(current_user_id(sock))
     if not ids:
         return
-    stats = await all_stats(app, ids)
-    recent, important, tls = await app.db.read(lambda db: read_beats(db, ids))
-    recent = _shaped(recent, "raw_row", dict)
-    important = _shaped(important, "important_beat", _important_fallback)
+    stats, recent, important, tls = await app.db.read(burst_reader(app, ids))
+    shapes = import_area("kuma.shapes.heartbeat")
+    raw_row = getattr(shapes, "raw_row", None) if shapes is not None else None
+    important_beat = getattr(shapes, "important_beat", None) if shapes is not None else None
+    shape_raw = raw_row or dict
+    shape_important = important_beat or _important_fallback
+
+    keys = [str(i) for i in ids]
     if hub.room_size(room) > 0:
-        for i in ids:
-            await hub.emit("avgPing", str(i), stats[str(i)]["avgPing"], room=room)
-            await hub.emit("uptime", str(i), 24, stats[str(i)]["24"], room=room)
+        events: list[tuple[str, tuple]] = []
+        for i, key in zip(ids, keys):
+            entry = stats[i]
+            events.append(("avgPing", (key, entry["avgPing"])))
+            events.append(("uptime", (key, 24, entry["24"])))
             if i in tls:
-                await hub.emit("certInfo", str(i), tls[i], room=room)
-        for i in ids:
-            await hub.emit("uptime", str(i), 720, stats[str(i)]["720"], room=room)
-        for i in ids:
-            await hub.emit("uptime", str(i), "1y", stats[str(i)]["1y"], room=room)
-    for i in ids:
-        await sock.emit("heartbeatList", str(i), recent[i], False)
-    for i in ids:
-        await sock.emit("importantHeartbeatList", str(i), important[i], False)
+                events.append(("certInfo", (key, tls[i])))
+        events.extend(("uptime", (key, 720, stats[i]["720"])) for i, key in zip(ids, keys))
+        events.extend(("uptime", (key, "1y", stats[i]["1y"])) for i, key in zip(ids, keys))
+        await hub.emit_many(events, room=room)
+        await sock.drain()
+    for start in range(0, len(ids), EMIT_CHUNK):
+        chunk = range(start, min(start + EMIT_CHUNK, len(ids)))
+        await sock.emit_many(("heartbeatList", (keys[n], [shape_raw(r) for r in recent[ids[n]]], False)) for n in chunk)
+    for start in range(0, len(ids), EMIT_CHUNK):
+        chunk = range(start, min(start + EMIT_CHUNK, len(ids)))
+        await sock.emit_many(
+            ("importantHeartbeatList", (keys[n], [shape_important(r) for r in important[ids[n]]], False)) for n in chunk)

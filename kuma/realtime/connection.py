@@ -45,6 +45,7 @@ class Connection:
         self.remote_addr = remote_addr
         self.sockets: dict[str, "Socket"] = {}
         self.changed = Signal()  # output queued, transport switched or closed
+        self.taken = Signal()  # the transport took queued output (or the session closed)
         self._timer_changed = Signal()
         self._finished = False
 
@@ -68,6 +69,25 @@ class Connection:
         self.session.flush_marker()
         self._after_change()
 
+    def take_frames(self, max_frames: int | None = None) -> list[Frame]:
+        """For the websocket writer: a batch of queued frames; wakes senders waiting in `drain`."""
+        frames = self.session.take_frames(max_frames)
+        if frames:
+            self.taken.notify()
+        return frames
+
+    def take_poll_payload(self) -> str | None:
+        payload = self.session.take_poll_payload()
+        if payload is not None:
+            self.taken.notify()
+        return payload
+
+    async def drain(self, limit: int) -> None:
+        """Back-pressure for a sender: wait until at most `limit` bytes wait for this peer (or it closed).
+        The hard bound (`max_outbox_bytes`) still drops a peer that never reads."""
+        while self.session.queued_bytes > limit and not self.session.closed:
+            await self.taken.wait()
+
     def close(self, reason: str = "server namespace disconnect") -> None:
         self.session.close(reason)
         self._after_change()
@@ -75,6 +95,7 @@ class Connection:
     def _after_change(self) -> None:
         self.changed.notify()
         if self.session.closed:
+            self.taken.notify()
             self._finish()
 
     # ---- input -----------------------------------------------------------------------------------

@@ -269,11 +269,10 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
     """Send what is queued, all of it in one socket write when Hypercorn takes batches."""
     session = conn.session
     while True:
-        frames = session.take_frames()
+        frames = conn.take_frames(MAX_BATCH_FRAMES)  # a bounded batch: the rest stays counted as backlog
         if frames:
             if batch:
-                for start in range(0, len(frames), MAX_BATCH_FRAMES):
-                    await send({"type": SEND_BATCH, "frames": frames[start:start + MAX_BATCH_FRAMES]})
+                await send({"type": SEND_BATCH, "frames": frames})
             else:
                 for frame in frames:
                     if isinstance(frame, str):
@@ -304,7 +303,7 @@ async def wait_for_payload(conn: Connection, receive: Receive) -> str | None:
 
         nursery.start_soon(watch_disconnect)
         while True:
-            payload = conn.session.take_poll_payload()
+            payload = conn.take_poll_payload()
             if payload is not None:
                 result.append(payload)
                 nursery.cancel_scope.cancel()

@@ -38,7 +38,7 @@ class EngineConfig:
     ping_interval: float = 25.0  # seconds
     ping_timeout: float = 20.0
     max_payload: int = 1_000_000  # bytes per polling body / websocket message
-    max_outbox: int = 10_000  # packets waiting for a slow client before it is dropped
+    max_outbox_bytes: int = 64 * 2**20  # queued for a slow client before it is dropped (text counted in chars)
     max_packets_per_payload: int = 10_000  # python-engineio's decoder stops at 16 by default
 
 
@@ -113,7 +113,7 @@ class EngineSession:
         self.closed = False
         self.close_reason: str | None = None
         self.outbox: deque = deque()
-        self._queued = 0  # packets in outbox (FLUSH markers not counted)
+        self.queued_bytes = 0  # size of the frames in outbox (FLUSH markers not counted)
         self.poll_pending = False  # a polling GET is waiting for packets
         self.upgrading = False  # got `2probe` on a websocket
         self.upgrade_requested = False  # got `5`: switch as soon as no GET is pending
@@ -135,8 +135,8 @@ class EngineSession:
         if self.closed:
             return
         self.outbox.extend(frames)
-        self._queued += len(frames)
-        if self._queued > self.config.max_outbox:
+        self.queued_bytes += sum(map(len, frames))
+        if self.queued_bytes > self.config.max_outbox_bytes:
             self._close("transport error")  # the client cannot keep up
 
     def flush_marker(self) -> None:
@@ -167,7 +167,7 @@ class EngineSession:
                     break
                 continue
             frames.append(item)
-        self._queued -= len(frames)
+        self.queued_bytes -= sum(map(len, frames))
         if self.closed and not self.outbox:
             frames.append(CLOSE)
         return encode_payload(frames) if frames else None
@@ -191,11 +191,24 @@ class EngineSession:
         return self._receive_packets(packets, now)
 
     # ---- websocket transport ---------------------------------------------------------------------
-    def take_frames(self) -> list[Frame]:
-        """Everything queued, for the websocket writer (FLUSH markers dropped)."""
-        frames = [f for f in self.outbox if f is not FLUSH]
-        self.outbox.clear()
-        self._queued = 0
+    def take_frames(self, max_frames: int | None = None) -> list[Frame]:
+        """What is queued (at most `max_frames`), for the websocket writer (FLUSH markers dropped).
+
+        The writer takes a bounded batch at a time, so `queued_bytes` keeps measuring what the peer has
+        not accepted yet and senders can wait for it to shrink (back-pressure)."""
+        outbox = self.outbox
+        if max_frames is None or len(outbox) <= max_frames:
+            frames = [f for f in outbox if f is not FLUSH]
+            outbox.clear()
+            self.queued_bytes = 0
+            return frames
+        frames = []
+        popleft = outbox.popleft
+        while outbox and len(frames) < max_frames:
+            item = popleft()
+            if item is not FLUSH:
+                frames.append(item)
+        self.queued_bytes -= sum(map(len, frames))
         return frames
 
     def receive_websocket(self, frame: Frame, now: float) -> list[Frame]:
@@ -222,7 +235,7 @@ class EngineSession:
             self.upgrading = True
             if self.poll_pending and not self.outbox:
                 self.outbox.append(NOOP)  # release the waiting GET so the client can pause polling
-                self._queued += 1
+                self.queued_bytes += 1
             return [PONG + "probe"]
         if frame == UPGRADE and self.upgrading:
             self.upgrade_requested = True
@@ -261,7 +274,7 @@ class EngineSession:
             self.closed = True
             self.close_reason = reason
         self.outbox.clear()
-        self._queued = 0
+        self.queued_bytes = 0
 
     # ---- incoming packets ------------------------------------------------------------------------
     def _receive_packets(self, packets: list[tuple[str, Frame]], now: float) -> list[Frame]:

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[Any]]
 SocketHook = Callable[["Socket"], Awaitable[None]]
 
+#: A socket's own sends wait (back-pressure) while more than this is queued for it.
+DRAIN_BYTES = 4 * 2**20
+
 _CONNECT_JOB = "connect"
 _EVENT_JOB = "event"
 
@@ -80,9 +83,28 @@ class Socket:
         return self.conn.session.transport
 
     async def emit(self, event: str, *args: Any) -> None:
-        """Send `event` with exactly these arguments to this socket."""
+        """Send `event` with exactly these arguments to this socket; waits while too much is queued for it."""
         if self.connected:
             self.conn.send_frames(encode_event(event, args, self.namespace))
+            if self.conn.session.queued_bytes > DRAIN_BYTES:
+                await self.conn.drain(DRAIN_BYTES)
+
+    async def emit_many(self, events: Iterable[tuple[str, tuple | list]]) -> None:
+        """Send several `(event, args)` in order with one hand-over to the transport, then wait while too much
+        is queued for this socket (back-pressure instead of dropping it)."""
+        if not self.connected:
+            return
+        frames: list = []
+        for event, args in events:
+            frames.extend(encode_event(event, args, self.namespace))
+        if frames:
+            self.conn.send_frames(frames)
+        await self.drain()
+
+    async def drain(self) -> None:
+        """Wait until this socket's queued output is back under `DRAIN_BYTES` (or it closed)."""
+        if self.connected and self.conn.session.queued_bytes > DRAIN_BYTES:
+            await self.conn.drain(DRAIN_BYTES)
 
     async def call(self, event: str, *args: Any, timeout: float = 30.0) -> list:
         """Emit with an ack request and wait for the client's ack arguments."""
@@ -136,13 +158,14 @@ class Hub:
         ping_interval: float = 25.0,
         ping_timeout: float = 20.0,
         max_payload: int = 1_000_000,
-        max_outbox: int = 10_000,
+        max_outbox_bytes: int = 64 * 2**20,
         origin_check: str = "cors-like",
         path: str = "/socket.io/",
         max_pending_events: int = 1000,
     ) -> None:
         self.engine_config = EngineConfig(
-            ping_interval=ping_interval, ping_timeout=ping_timeout, max_payload=max_payload, max_outbox=max_outbox
+            ping_interval=ping_interval, ping_timeout=ping_timeout, max_payload=max_payload,
+            max_outbox_bytes=max_outbox_bytes,
         )
         self.origin_check = origin_check
         self.max_pending_events = max_pending_events  # per socket, before the client is dropped
@@ -186,6 +209,19 @@ class Hub:
         if not targets:
             return
         frames = encode_event(event, args)
+        for sock in list(targets):
+            if sock.connected:
+                sock.conn.send_frames(frames)
+
+    async def emit_many(self, events: Iterable[tuple[str, tuple | list]], room: str | None = None) -> None:
+        """Several `(event, args)` in order, encoded once, one hand-over per recipient (no waiting: a
+        recipient that cannot keep up is dropped by its outbox bound)."""
+        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.get(room, ())
+        if not targets:
+            return
+        frames: list = []
+        for event, args in events:
+            frames.extend(encode_event(event, args))
         for sock in list(targets):
             if sock.connected:
                 sock.conn.send_frames(frames)

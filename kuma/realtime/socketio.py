@@ -140,8 +140,11 @@ def _has_binary(data: Any) -> bool:
 
 
 def _encode(kind: int, binary_kind: int, namespace: str, ack_id: int | None, data: list) -> list[Frame]:
-    if not _has_binary(data):
+    try:  # nearly every payload is plain JSON: no Python walk over it first
         return [_prefix(kind, namespace, ack_id) + dumps(data)]
+    except TypeError:
+        if not _has_binary(data):
+            raise
     placeholders, attachments = _sio_packet().Packet.deconstruct_binary(data)
     head = _prefix(binary_kind, namespace, ack_id, len(attachments)) + dumps(placeholders)
     return [head, *(bytes(a) for a in attachments)]

@@ -6,6 +6,7 @@ compare strings. Reads use the `monitor_time_index` (monitor_id, time) index.
 from __future__ import annotations
 
 import calendar
+import json
 import time as _time
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -95,3 +96,39 @@ def delete_old(db: sqlite_utils.Database, monitor_id: int, *, non_important_befo
             "DELETE FROM heartbeat WHERE monitor_id = ? AND time < ?", (monitor_id, all_before)
         ).rowcount
     return deleted
+
+
+def _rows_by_monitor(cursor, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    names = [d[0] for d in cursor.description]
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    position = names.index("monitor_id")
+    for row in cursor.fetchall():
+        out[row[position]].append(dict(zip(names, row)))
+    return out
+
+
+def recent_many(db: sqlite_utils.Database, monitor_ids: Iterable[int], limit: int = 100) -> dict[int, list[dict[str, Any]]]:
+    """`recent` for many monitors in one statement: each monitor's last `limit` beats (by the
+    (monitor_id, time) index, however long its history), oldest first; monitors without beats → []."""
+    ids = [int(i) for i in monitor_ids]
+    cursor = db.conn.execute(
+        "SELECT h.* FROM json_each(?) m JOIN heartbeat h ON h.id IN "
+        "(SELECT id FROM heartbeat WHERE monitor_id = m.value ORDER BY time DESC, id DESC LIMIT ?) "
+        "ORDER BY h.monitor_id, h.time, h.id",
+        (json.dumps(ids), limit),
+    )
+    return _rows_by_monitor(cursor, ids)
+
+
+def important_many(db: sqlite_utils.Database, monitor_ids: Iterable[int],
+                   limit: int = 500) -> dict[int, list[dict[str, Any]]]:
+    """Each monitor's last `limit` important beats, NEWEST first (the `importantHeartbeatList` order)."""
+    ids = [int(i) for i in monitor_ids]
+    cursor = db.conn.execute(
+        "SELECT h.* FROM json_each(?) m JOIN heartbeat h ON h.id IN "
+        "(SELECT id FROM heartbeat WHERE monitor_id = m.value AND important = 1 "
+        "ORDER BY time DESC, id DESC LIMIT ?) "
+        "ORDER BY h.monitor_id, h.time DESC, h.id DESC",
+        (json.dumps(ids), limit),
+    )
+    return _rows_by_monitor(cursor, ids)

@@ -98,7 +98,7 @@ def slow_setup(hub, app):
 
 @pytest.fixture
 def slow_server(tmp_path):
-    server = HubServer(tmp_path / "data", setup=slow_setup, ping_interval=0.2, ping_timeout=0.3, max_outbox=200).start()
+    server = HubServer(tmp_path / "data", setup=slow_setup, ping_interval=0.2, ping_timeout=0.3, max_outbox_bytes=1_000_000).start()
     yield server
     server.stop()
 

@@ -14,7 +14,7 @@ from kuma.realtime.engineio import (
     FLUSH, POLLING, WEBSOCKET, EngineConfig, EngineSession, ProtocolError, decode_payload,
 )
 
-CONFIG = EngineConfig(ping_interval=25.0, ping_timeout=20.0, max_payload=1_000_000, max_outbox=50)
+CONFIG = EngineConfig(ping_interval=25.0, ping_timeout=20.0, max_payload=1_000_000, max_outbox_bytes=1000)
 
 
 def client_payload(*packets: eio_packet.Packet) -> str:
@@ -123,11 +123,23 @@ def test_server_close_delivers_queue_then_close_packet():
 
 def test_slow_client_is_dropped_when_its_queue_overflows():
     s = EngineSession(CONFIG, now=0.0, transport=WEBSOCKET)
-    for i in range(CONFIG.max_outbox):
-        s.send_message(f'2["n",{i}]')
-    assert not s.closed
-    s.send_message('2["one too many"]')
+    for i in range(10):
+        s.send_message("2" + "x" * 98)  # 100 bytes with the `4` prefix
+    assert not s.closed and s.queued_bytes == CONFIG.max_outbox_bytes
+    s.send_message("2")
     assert s.closed and s.close_reason == "transport error" and s.take_frames() == []
+
+
+def test_outbox_counts_bytes_and_hands_out_bounded_batches():
+    s = EngineSession(CONFIG, now=0.0, transport=WEBSOCKET)
+    s.send_frames(["4aaa", b"\x01\x02", "4bb"])
+    s.flush_marker()
+    s.send_frames(["4c"])
+    assert s.queued_bytes == 4 + 2 + 3 + 2
+    assert s.take_frames(2) == ["4aaa", b"\x01\x02"]
+    assert s.queued_bytes == 5
+    assert s.take_frames(2) == ["4bb", "4c"]  # the FLUSH marker is skipped, not counted
+    assert s.queued_bytes == 0 and s.take_frames(2) == []
 
 
 def test_client_close_and_bad_packets():
