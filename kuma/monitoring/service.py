@@ -86,6 +86,9 @@ class MonitoringService:
             await self.stop_monitor(monitor_id)
             return False
         self._previous.pop(monitor_id, None)
+        if not self.supervisor.running:  # not started yet / shutting down: boot or nobody will run it
+            log.warning("monitor %s: monitoring service not running, not started", monitor_id)
+            return False
         await self.supervisor.start(monitor_id)
         return True
 
