@@ -26,7 +26,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
-from login import PASSWORD, build_database, free_port  # noqa: E402  (same folder)
+from login import PASSWORD, build_database, start_server  # noqa: E402  (same folder)
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -63,18 +63,8 @@ def main() -> None:
         data = Path(tmp) / "data"
         data.mkdir()
         build_database(data / "kuma.db", args.monitors, args.beats)
-        port = free_port()
-        env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_LOG_LEVEL="WARNING")
-        server = subprocess.Popen([sys.executable, "-m", "kuma", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                   "--data-dir", str(data)], env=env)
+        server, port = start_server(data)
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             token = get_token(port)
             proc = psutil.Process(server.pid)
             with sync_playwright() as playwright:

@@ -114,6 +114,22 @@ def login_once(port: int) -> tuple[float, int, int, dict[str, int]]:
         ws.close()
 
 
+def start_server(data: Path) -> tuple[subprocess.Popen, int]:
+    """`python -m kuma serve` on a free port over `data`; returns once it accepts connections."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_LOG_LEVEL=os.environ.get("KUMA_LOG_LEVEL", "WARNING"))
+    server = subprocess.Popen([sys.executable, "-m", "kuma", "serve", "--host", "127.0.0.1", "--port", str(port),
+                               "--data-dir", str(data)], env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--monitors", type=int, default=1500)
@@ -127,18 +143,8 @@ def main() -> None:
         t0 = time.perf_counter()
         build_database(data / "kuma.db", args.monitors, args.beats)
         print(f"database: {args.monitors} monitors × {args.beats} beats built in {time.perf_counter() - t0:.1f} s")
-        port = free_port()
-        env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_LOG_LEVEL=os.environ.get("KUMA_LOG_LEVEL", "WARNING"))
-        server = subprocess.Popen([sys.executable, "-m", "kuma", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                   "--data-dir", str(data)], env=env)
+        server, port = start_server(data)
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             import psutil
 
             proc = psutil.Process(server.pid)
