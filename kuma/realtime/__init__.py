@@ -1,0 +1,1 @@
+"""Engine.IO and Socket.IO on Trio: sans-io protocol cores, the session hub and the ASGI endpoint."""
