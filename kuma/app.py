@@ -6,6 +6,7 @@ from typing import Any, Awaitable, Callable
 
 import trio
 
+from kuma.clock import WallClock
 from kuma.config import Config
 from kuma.store import Database
 
@@ -26,6 +27,7 @@ class App:
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
         self.db = db
+        self.clock = WallClock(config.clock_start)  # the one wall clock (pinned in tests)
         self.services: list[tuple[str, Service]] = []
         self.shutdown_hooks: list[Hook] = []
         self.nursery: trio.Nursery | None = None  # the services' nursery, set while running

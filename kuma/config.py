@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from kuma.clock import parse_instant
+
 
 def _first_env(env: Mapping[str, str], *names: str) -> str | None:
     for name in names:
@@ -27,6 +29,7 @@ class Config:
     ws_origin_check: str = "cors-like"  # or "bypass" (UPTIME_KUMA_WS_ORIGIN_CHECK)
     disable_frame_sameorigin: bool = False
     backlog: int = 2048
+    clock_start: float | None = None  # KUMA_CLOCK_START: run the wall clock from this instant (kuma/clock.py)
 
     @property
     def db_path(self) -> Path:
@@ -55,4 +58,5 @@ class Config:
             log_level=(log_level or env.get("KUMA_LOG_LEVEL") or "INFO").upper(),
             ws_origin_check=env.get("UPTIME_KUMA_WS_ORIGIN_CHECK", "cors-like"),
             disable_frame_sameorigin=bool(env.get("UPTIME_KUMA_DISABLE_FRAME_SAMEORIGIN")),
+            clock_start=parse_instant(env["KUMA_CLOCK_START"]) if env.get("KUMA_CLOCK_START") else None,
         )
