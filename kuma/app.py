@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 import trio
 
+from kuma.accounts.service import AccountsState
 from kuma.clock import WallClock
 from kuma.config import Config
 from kuma.store import Database
+
+if TYPE_CHECKING:  # the services import App themselves; these names are for the type checker only
+    from kuma.maintenance.service import MaintenanceService
+    from kuma.monitoring.service import MonitoringService
+    from kuma.notifications.notifier import Notifier
+    from kuma.realtime.hub import Hub
 
 log = logging.getLogger(__name__)
 
@@ -17,12 +24,22 @@ Hook = Callable[[], Awaitable[None]]
 
 
 class App:
-    """Holds what the server's parts share. Parts register themselves on it at start-up.
+    """Holds what the server's parts share, each as a typed attribute.
+
+    `kuma.server.setup_app` builds every service and sets it here, in start order: `hub` (Socket.IO
+    sessions), `monitoring` (the engine), `notifier`, `maintenance`. Reading one that was never set is an
+    AttributeError: a part that is missing fails loudly, it is never skipped. Tests may set a fake with the
+    same methods.
 
     - `services`: long-running tasks started in the root nursery (monitor supervisor, jobs …);
       each is `async def service(*, task_status)` and is cancelled at shutdown.
     - `shutdown_hooks`: run first at shutdown, before the HTTP server stops (close sockets …).
     """
+
+    hub: Hub
+    monitoring: MonitoringService
+    notifier: Notifier
+    maintenance: MaintenanceService
 
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
@@ -31,7 +48,8 @@ class App:
         self.services: list[tuple[str, Service]] = []
         self.shutdown_hooks: list[Hook] = []
         self.nursery: trio.Nursery | None = None  # the services' nursery, set while running
-        self.extensions: dict[str, Any] = {}  # parts that other parts look up by name
+        self.accounts = AccountsState()  # need-setup flag, JWT secret, rate limits
+        self.latest_version: str | None = None  # the newest release, when the update check has one
 
     def add_service(self, name: str, service: Service) -> None:
         self.services.append((name, service))
@@ -46,15 +64,3 @@ class App:
                     await hook()
             except Exception:
                 log.exception("shutdown hook failed")
-
-
-def import_area(name: str):
-    """Import an area module by name, or None when that area is not part of this build yet."""
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            return None
-        raise

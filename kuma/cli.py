@@ -61,11 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_extra_commands() -> None:
-    """Modules that add sub-commands register them on import."""
-    from kuma.app import import_area
-
-    for module in ("kuma.accounts.cli", "kuma.selfcheck"):
-        import_area(module)
+    """Modules that add sub-commands register them on import (here, not at the top: they import `command`)."""
+    import kuma.accounts.cli  # noqa: F401  (registers reset-password, remove-2fa)
+    import kuma.selfcheck  # noqa: F401  (registers self-check)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,21 +13,17 @@ import trio
 from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
 
-from kuma.app import App, import_area
+from kuma.accounts import service as accounts_service
+from kuma.app import App
 from kuma.config import Config
+from kuma.maintenance import service as maintenance_service
+from kuma.monitoring import service as monitoring_service
+from kuma.notifications import service as notifications_service
+from kuma.realtime import hub as realtime_hub
 from kuma.store import Database
 from kuma.web_app import create_web_app
 
 log = logging.getLogger(__name__)
-
-#: Modules with a `setup(app)` function that adds services/hooks (order = start order).
-SERVICE_MODULES = [
-    "kuma.realtime.hub",
-    "kuma.accounts.service",
-    "kuma.monitoring.service",
-    "kuma.notifications.service",
-    "kuma.maintenance.service",
-]
 
 
 def run_server(config: Config) -> None:
@@ -51,11 +47,13 @@ def _hypercorn_config(config: Config) -> HypercornConfig:
 
 
 def setup_app(config: Config, db: Database) -> App:
+    """Every service, in start order: each `setup` sets its service on the App and registers its task."""
     app = App(config, db)
-    for name in SERVICE_MODULES:
-        module = import_area(name)
-        if module is not None:
-            module.setup(app)
+    realtime_hub.setup(app)
+    accounts_service.setup(app)
+    monitoring_service.setup(app)
+    notifications_service.setup(app)
+    maintenance_service.setup(app)
     return app
 
 

@@ -6,23 +6,18 @@ import logging
 from quart import Response, request
 from quart_trio import QuartTrio
 
-from kuma.app import App, import_area
+from kuma import api
+from kuma.app import App
+from kuma.realtime import endpoint
+from kuma.rest import badges, entry, metrics, push, status_pages
 from kuma.rest.jsonwire import WireJSONProvider
+from kuma.web import routes
 
 log = logging.getLogger(__name__)
 
 #: Modules with a `register(web, app)` function, in route-registration order.
 #: Order matters: specific routes first, the dashboard's catch-all last.
-ROUTE_MODULES = [
-    "kuma.realtime.endpoint",
-    "kuma.api",
-    "kuma.rest.push",
-    "kuma.rest.badges",
-    "kuma.rest.status_pages",
-    "kuma.rest.metrics",
-    "kuma.rest.entry",
-    "kuma.web.routes",
-]
+ROUTE_MODULES = (endpoint, api, push, badges, status_pages, metrics, entry, routes)
 
 
 def create_web_app(app: App) -> QuartTrio:
@@ -30,10 +25,8 @@ def create_web_app(app: App) -> QuartTrio:
     web.json = WireJSONProvider(web)  # Uptime Kuma's key order and compact bytes are part of the wire
     web.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # logo uploads arrive as data URLs
 
-    for name in ROUTE_MODULES:
-        module = import_area(name)
-        if module is not None:
-            module.register(web, app)
+    for module in ROUTE_MODULES:
+        module.register(web, app)
 
     @web.after_request
     async def _common_headers(response: Response) -> Response:

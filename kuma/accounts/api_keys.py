@@ -45,18 +45,19 @@ def hash_secret(secret: str) -> str:
     return bcrypt.hashpw(secret.encode("utf-8"), bcrypt.gensalt(rounds=BCRYPT_COST)).decode("ascii")
 
 
-def utc_now_text() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+def utc_text(now: float) -> str:
+    """Epoch seconds (the app's clock) as `YYYY-MM-DD HH:mm:ss` UTC, the form `expires` is stored in."""
+    return datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def is_expired(expires: str | None, now_text: str | None = None) -> bool:
+def is_expired(expires: str | None, now_text: str) -> bool:
     """`expires` and now are both `YYYY-MM-DD HH:mm:ss` UTC text, so text order is time order."""
     if not expires:
         return False
-    return str(expires)[:19] < (now_text or utc_now_text())
+    return str(expires)[:19] < now_text
 
 
-def key_status(row: dict[str, Any], now_text: str | None = None) -> str:
+def key_status(row: dict[str, Any], now_text: str) -> str:
     """"active" | "inactive" | "expired" as the API-key list shows it (expiry wins)."""
     if is_expired(row.get("expires"), now_text):
         return "expired"
@@ -72,7 +73,7 @@ async def verify_api_key(app: Any, clear_key: Any) -> dict[str, Any] | None:
         return None
     key_id, secret = parsed
     row = await app.db.read(lambda db: get_api_key(db, key_id))
-    if row is None or not row["active"] or is_expired(row["expires"]):
+    if row is None or not row["active"] or is_expired(row["expires"], utc_text(app.clock.time())):
         return None
     matches = await trio.to_thread.run_sync(verify_password, secret, row["key"])
     return row if matches else None
@@ -94,7 +95,6 @@ def parse_basic_auth(header: str | None) -> tuple[str, str] | None:
 
 async def check_api_auth(app: Any, authorization_header: str | None) -> bool:
     """Uptime Kuma's apiAuth for `/metrics`: True if the request may pass (see module docstring)."""
-    from kuma.accounts.service import accounts_state
     from kuma.store.settings import get_setting
     from kuma.store.users import find_active_user
 
@@ -104,7 +104,7 @@ async def check_api_auth(app: Any, authorization_header: str | None) -> bool:
     disable_auth, keys_enabled = await app.db.read(settings)
     if disable_auth:
         return True
-    state = accounts_state(app)
+    state = app.accounts
     credentials = parse_basic_auth(authorization_header)
     if keys_enabled:
         if credentials is None or not state.limits.api_key.try_take():

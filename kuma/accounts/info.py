@@ -44,12 +44,9 @@ def server_timezone_of(stored: Any) -> str:
     return stored if valid_timezone(stored) else default_timezone()
 
 
-def utc_offset(tz_name: str, at: datetime | None = None) -> str:
-    """"+02:00" style offset of a zone now."""
-    now = at or datetime.now(ZoneInfo(tz_name))
-    if at is not None:
-        now = at.astimezone(ZoneInfo(tz_name))
-    offset = now.utcoffset()
+def utc_offset(tz_name: str, at: datetime) -> str:
+    """"+02:00" style offset of a zone at `at` (the app's clock: offsets change with summer time)."""
+    offset = at.astimezone(ZoneInfo(tz_name)).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "-"
     minutes = abs(minutes)
@@ -66,13 +63,15 @@ def is_container() -> bool:
     return os.environ.get("UPTIME_KUMA_IS_CONTAINER") == "1"
 
 
-def build_info(settings: dict[str, Any], *, full: bool, latest_version: str | None = None) -> dict[str, Any]:
-    """`settings` holds the stored `primaryBaseURL` and `serverTimezone` values (None when absent)."""
+def build_info(settings: dict[str, Any], *, full: bool, now: datetime,
+               latest_version: str | None = None) -> dict[str, Any]:
+    """`settings` holds the stored `primaryBaseURL` and `serverTimezone` values (None when absent);
+    `now` (the app's clock) gives the zone's current offset."""
     tz = server_timezone_of(settings.get("serverTimezone"))
     info: dict[str, Any] = {
         "primaryBaseURL": settings.get("primaryBaseURL"),
         "serverTimezone": tz,
-        "serverTimezoneOffset": utc_offset(tz),
+        "serverTimezoneOffset": utc_offset(tz, now),
     }
     if full:
         info.update({
@@ -93,7 +92,7 @@ def read_info_settings(db) -> dict[str, Any]:
 
 async def info_payload(app: Any, *, full: bool) -> dict[str, Any]:
     settings = await app.db.read(read_info_settings)
-    return build_info(settings, full=full, latest_version=app.extensions.get("latest_version"))
+    return build_info(settings, full=full, now=app.clock.utcnow(), latest_version=app.latest_version)
 
 
 async def server_timezone(app: Any) -> str:

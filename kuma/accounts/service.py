@@ -1,7 +1,7 @@
 """Accounts state at boot: the need-setup flag (no user yet), the JWT secret, the rate-limit buckets.
 
-`setup(app)` puts an `AccountsState` at `app.extensions["accounts"]` and registers a service that
-loads it before the HTTP server starts (services start in order, Hypercorn last).
+The state lives at `app.accounts`; `setup(app)` registers a service that loads it before the HTTP server
+starts (services start in order, Hypercorn last).
 """
 from __future__ import annotations
 
@@ -29,13 +29,6 @@ class AccountsState:
     loaded: trio.Event = field(default_factory=trio.Event)
 
 
-def accounts_state(app: Any) -> AccountsState:
-    state = app.extensions.get("accounts")
-    if state is None:  # a build or test without the service: create it on first use
-        state = app.extensions["accounts"] = AccountsState()
-    return state
-
-
 def new_jwt_secret() -> str:
     """A bcrypt hash of a random 64-character string; the hash text itself is the HMAC key."""
     alphabet = string.ascii_letters + string.digits
@@ -57,7 +50,7 @@ def load_or_create_jwt_secret(db) -> str:
 async def load_state(app: Any) -> AccountsState:
     from kuma.store.users import count_users
 
-    state = accounts_state(app)
+    state = app.accounts
     state.jwt_secret = await app.db.write(load_or_create_jwt_secret)
     state.need_setup = (await app.db.read(count_users)) == 0
     state.loaded.set()
@@ -67,7 +60,7 @@ async def load_state(app: Any) -> AccountsState:
 
 
 def setup(app: Any) -> None:
-    accounts_state(app)
+    """Load the accounts state before the HTTP server starts (services start in order, Hypercorn last)."""
 
     async def accounts_service(*, task_status=trio.TASK_STATUS_IGNORED) -> None:
         await load_state(app)

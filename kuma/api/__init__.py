@@ -4,29 +4,27 @@ Handlers are thin: check auth, validate, call a service or the store, reply, bro
 """
 from __future__ import annotations
 
-from kuma.app import App, import_area
+from kuma.api import (
+    api_keys,
+    auth,
+    maintenance,
+    misc,
+    monitor_events,
+    monitors,
+    notifications,
+    proxies,
+    settings,
+    status_pages,
+    tags,
+)
+from kuma.app import App
 
 #: Handler modules in registration order.
-API_MODULES = [
-    "kuma.api.auth",
-    "kuma.api.settings",
-    "kuma.api.api_keys",
-    "kuma.api.monitors",
-    "kuma.api.tags",
-    "kuma.api.monitor_events",
-    "kuma.api.notifications",
-    "kuma.api.proxies",
-    "kuma.api.status_pages",
-    "kuma.api.maintenance",
-    "kuma.api.misc",
-]
+API_MODULES = (auth, settings, api_keys, monitors, tags, monitor_events, notifications, proxies, status_pages,
+               maintenance, misc)
 
 
 def register(web, app: App) -> None:
-    hub = app.extensions.get("hub")
-    if hub is None:  # no realtime server in this build
-        return
-    for name in API_MODULES:
-        module = import_area(name)
-        if module is not None:
-            module.register(hub, app)
+    """Every handler module on the one hub (`web` is unused: handlers are Socket.IO events, not routes)."""
+    for module in API_MODULES:
+        module.register(app.hub, app)

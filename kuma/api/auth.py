@@ -15,7 +15,6 @@ from kuma.accounts.info import info_payload, valid_timezone
 from kuma.accounts.jwt import InvalidToken, decode_token, make_token, token_matches_password
 from kuma.accounts.passwords import hash_password_async, is_too_weak, needs_rehash, verify_password_async
 from kuma.accounts.ratelimit import LOGIN_MESSAGE, TWOFA_MESSAGE
-from kuma.accounts.service import accounts_state
 from kuma.api.burst import after_login
 from kuma.api.common import ApiError, current_user_id, fail, ok, ok_i18n, on, on_login, require_login, verify_current_password
 from kuma.store import users as users_store
@@ -36,7 +35,7 @@ async def _user(app, user_id: int) -> dict[str, Any] | None:
 
 async def disconnect_other_sockets(app: Any, sock: Any, user_id: int) -> None:
     """Every other socket of this user gets `refresh` and is disconnected (password change, auth re-enabled)."""
-    hub = app.extensions["hub"]
+    hub = app.hub
     for other in list(hub.sockets_in_room(str(user_id))):
         if other is sock or getattr(other, "sid", None) == getattr(sock, "sid", None):
             continue
@@ -55,7 +54,7 @@ def logout_socket(sock: Any) -> None:
 
 
 def register(hub: Any, app: Any) -> None:
-    state = accounts_state(app)
+    state = app.accounts
 
     async def on_connect(sock: Any) -> None:
         await sock.emit("info", await info_payload(app, full=False))
@@ -120,12 +119,12 @@ def register(hub: Any, app: Any) -> None:
         if user["twofa_status"]:
             if not code:
                 return {"tokenRequired": True}
-            if not totp.verify_code(user["twofa_secret"], str(code), user["twofa_last_token"]):
+            if not totp.verify_code(user["twofa_secret"], str(code), user["twofa_last_token"], at=app.clock.time()):
                 return fail("authInvalidToken", msgi18n=True)
             await app.db.write(lambda db: users_store.set_twofa_last_token(db, user["id"], str(code).strip()))
         await after_login(app, sock, user)
         log.info("user %r logged in from %s", user["username"], _remote(sock))
-        return ok(token=make_token(user["username"], user["password"], state.jwt_secret))
+        return ok(token=make_token(user["username"], user["password"], state.jwt_secret, now=app.clock.time()))
 
     @on(hub, "loginByToken")
     async def login_by_token(sock, token=None, *rest):
@@ -169,7 +168,7 @@ def register(hub: Any, app: Any) -> None:
         new_hash = await hash_password_async(new_password)
         await app.db.write(lambda db: users_store.set_password_hash(db, user_id, new_hash))
         await disconnect_other_sockets(app, sock, user_id)
-        return {"ok": True, "token": make_token(user["username"], new_hash, state.jwt_secret),
+        return {"ok": True, "token": make_token(user["username"], new_hash, state.jwt_secret, now=app.clock.time()),
                 "msg": "successAuthChangePassword", "msgi18n": True}
 
     # -- 2FA ---------------------------------------------------------------------------------
@@ -210,7 +209,7 @@ def register(hub: Any, app: Any) -> None:
         await verify_current_password(app, user_id, current_password)
         user = await _user(app, user_id)
         if user is not None and totp.verify_code(user["twofa_secret"], code if isinstance(code, str) else str(code),
-                                                 user["twofa_last_token"]):
+                                                 user["twofa_last_token"], at=app.clock.time()):
             return ok(valid=True)
         return fail("authInvalidToken", msgi18n=True, valid=False)
 

@@ -24,11 +24,8 @@ def _ids(items: Any) -> list[int]:
 
 
 def register(hub, app: App) -> None:
-    service = app.extensions.get("maintenance")
-
     def changed() -> None:
-        if service is not None:
-            service.changed()
+        app.maintenance.changed()
 
     async def send_list(sock) -> None:
         await hub.emit("maintenanceList", await maintenance_list(app, current_user_id(sock)), room=str(current_user_id(sock)))
@@ -83,10 +80,11 @@ def register(hub, app: App) -> None:
 
     @on_login(hub, "getMaintenance")
     async def get_maintenance(sock, maintenance_id=None, *_):
+        now = app.clock.utcnow()
 
         def build(db):
             row = store.get_maintenance(db, maintenance_id)
-            return None if row is None else maintenance_json(row, server_timezone(db), live=False)
+            return None if row is None else maintenance_json(row, server_timezone(db), now, live=False)
 
         shape = await app.db.read(build)
         if shape is None:

@@ -8,30 +8,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kuma.app import import_area
 from kuma.shapes.heartbeat import live_beat
 from kuma.shapes.jsnum import js_number
+from kuma.shapes.maintenance import maintenance_list
+from kuma.store.monitors import stored_tls_info
 
 log = logging.getLogger(__name__)
 
 TLS_TYPES = {"http", "keyword", "json-query", "port", "smtp", "websocket-upgrade", "real-browser", "grpc-keyword"}
-
-
-def _stored_tls_info(db, monitor_id: int) -> str | None:
-    row = db.conn.execute("SELECT info_json FROM monitor_tls_info WHERE monitor_id = ?", (monitor_id,)).fetchone()
-    return None if row is None else row[0]
-
-
-async def _stats(app, service, monitor_id: int) -> dict[str, Any]:
-    """{"avgPing", "24", "720", "1y"} from the engine (one read when it offers `stats`)."""
-    if hasattr(service, "stats"):
-        return await service.stats(monitor_id)
-    return {
-        "avgPing": await service.avg_ping(monitor_id),
-        "24": await service.uptime(monitor_id, 24),
-        "720": await service.uptime(monitor_id, 720),
-        "1y": await service.uptime(monitor_id, "1y"),
-    }
 
 
 def make_listener(app):
@@ -45,11 +29,10 @@ def make_listener(app):
     send_lock = trio.Lock()
 
     async def on_beat(event) -> None:
-        hub = app.extensions.get("hub")
-        service = app.extensions.get("monitoring")
+        hub = app.hub
         monitor = event.monitor
         user_id = monitor.get("user_id")
-        if hub is None or user_id is None:
+        if user_id is None:
             return
         room = str(user_id)
         if hub.room_size(room) <= 0:
@@ -57,22 +40,18 @@ def make_listener(app):
         monitor_id = int(monitor["id"])
         outgoing: list[tuple] = []
         if event.important:
-            shapes = import_area("kuma.shapes.maintenance")
-            maintenance_list = getattr(shapes, "maintenance_list", None)
-            if maintenance_list is not None:
-                outgoing.append(("maintenanceList", await maintenance_list(app, user_id)))
+            outgoing.append(("maintenanceList", await maintenance_list(app, user_id)))
         set_keys = getattr(event, "set_keys", None)
         outgoing.append(("heartbeat", live_beat(event.beat, monitor.get("type"), set_keys=set_keys)))
-        if service is not None:
-            stats = await _stats(app, service, monitor_id)
-            outgoing += [
-                ("avgPing", monitor_id, js_number(stats["avgPing"])),
-                ("uptime", monitor_id, 24, js_number(stats["24"])),
-                ("uptime", monitor_id, 720, js_number(stats["720"])),
-                ("uptime", monitor_id, "1y", js_number(stats["1y"])),
-            ]
+        stats = await app.monitoring.stats(monitor_id)
+        outgoing += [
+            ("avgPing", monitor_id, js_number(stats["avgPing"])),
+            ("uptime", monitor_id, 24, js_number(stats["24"])),
+            ("uptime", monitor_id, 720, js_number(stats["720"])),
+            ("uptime", monitor_id, "1y", js_number(stats["1y"])),
+        ]
         if monitor.get("type") in TLS_TYPES:
-            info = await app.db.read(lambda db: _stored_tls_info(db, monitor_id))
+            info = await app.db.read(lambda db: stored_tls_info(db, monitor_id))
             if info is not None:
                 outgoing.append(("certInfo", monitor_id, info))
         async with send_lock:
@@ -83,6 +62,4 @@ def make_listener(app):
 
 
 def register(hub, app) -> None:
-    service = app.extensions.get("monitoring")
-    if service is not None and hasattr(service, "add_beat_listener"):
-        service.add_beat_listener(make_listener(app))
+    app.monitoring.add_beat_listener(make_listener(app))

@@ -2,14 +2,13 @@
 
 Replies and the list events that follow keep Uptime Kuma's order: `updateMonitorIntoList` /
 `deleteMonitorFromList` / `monitorList` go to the owner's room BEFORE the ack. The monitoring engine
-(`app.extensions["monitoring"]`) is told to start/stop/restart after each change when it is present.
+(`app.monitoring`) is told to start/stop/restart after each change.
 """
 from __future__ import annotations
 
 import logging
 import sqlite3
-import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from kuma.api.common import ApiError, ok, ok_i18n, on_login, require_login, to_int
@@ -17,7 +16,6 @@ from kuma.rules.validate import MonitorInputError, add_input, edit_input, valida
 from kuma.shapes.heartbeat import important_beat, raw_row
 from kuma.shapes.monitor import fetch_dicts, load_tree, maintenance_checker, monitor_entries, monitor_list
 from kuma.shapes.monitor import load_monitor_jsons
-from kuma.shapes.monitor_types import monitor_type_list  # noqa: F401  (the login burst looks it up here too)
 from kuma.shapes.jsnum import js_number
 from kuma.store import monitors_write as store
 
@@ -33,30 +31,27 @@ async def emit_monitor_update(app, user_id: int, monitor_id: int) -> None:
     """`updateMonitorIntoList({"<id>": Monitor})` to the owner's room (one event per monitor)."""
     payload = await monitor_entries(app, [monitor_id], user_id=user_id)
     if payload:
-        await app.extensions["hub"].emit("updateMonitorIntoList", payload, room=str(user_id))
+        await app.hub.emit("updateMonitorIntoList", payload, room=str(user_id))
 
 
 async def send_monitor_list(app, user_id: int) -> None:
-    await app.extensions["hub"].emit("monitorList", await monitor_list(app, user_id), room=str(user_id))
+    await app.hub.emit("monitorList", await monitor_list(app, user_id), room=str(user_id))
 
 
 async def _engine(app, action: str, monitor_id: int) -> None:
-    """start_monitor / stop_monitor / restart_monitor on the monitoring service, if this build has one."""
-    service = app.extensions.get("monitoring")
-    fn = getattr(service, action, None)
-    if fn is None:
-        return
+    """start_monitor / stop_monitor / restart_monitor on the monitoring service."""
+    engine = app.monitoring
+    actions = {"start_monitor": engine.start_monitor, "stop_monitor": engine.stop_monitor,
+               "restart_monitor": engine.restart_monitor}
     try:
-        await fn(monitor_id)
+        await actions[action](monitor_id)
     except Exception:  # the change is stored; a scheduling hiccup must not turn the ack into an error
         log.exception("%s(%s) failed", action, monitor_id)
 
 
 def _tree_changed(app) -> None:
     """Maintenance is inherited through groups: tell the maintenance service the monitor tree changed."""
-    changed = getattr(app.extensions.get("maintenance"), "changed", None)
-    if changed is not None:
-        changed()
+    app.maintenance.changed()
 
 
 def _sql_error(exc: sqlite3.Error) -> ApiError:
@@ -85,10 +80,6 @@ async def _owned_row(app, user_id: int, monitor_id: Any) -> dict[str, Any]:
     return row
 
 
-def _now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def _period_hours(period: Any) -> float:
     if period is None or isinstance(period, bool):
         raise ApiError("Invalid period.")
@@ -99,52 +90,6 @@ def _period_hours(period: Any) -> float:
     if hours != hours or hours < 0:  # NaN or negative
         raise ApiError("Invalid period.")
     return hours
-
-
-# -- chart data (pure) ---------------------------------------------------------------------------------
-
-def chart_bucket(row: dict[str, Any] | None, timestamp: int) -> dict[str, Any]:
-    """One `getMonitorChartData` item; `maintenance` only when the bucket counted maintenance beats."""
-    if row is None:
-        return {"up": 0, "down": 0, "avgPing": 0, "minPing": 0, "maxPing": 0, "timestamp": timestamp}
-    item = {
-        "up": row["up"], "down": row["down"], "avgPing": js_number(row["ping"]), "minPing": js_number(row["ping_min"]),
-        "maxPing": js_number(row["ping_max"]), "timestamp": row["timestamp"],
-    }
-    extras = row.get("extras")
-    if extras:
-        import json
-
-        try:
-            maintenance = json.loads(extras).get("maintenance")
-        except (ValueError, AttributeError):
-            maintenance = None
-        if maintenance:
-            item["maintenance"] = maintenance
-    return item
-
-
-def chart_window(period_hours: float, now: float) -> tuple[str, int, int]:
-    """(stat table, bucket size in seconds, number of buckets) for a chart period."""
-    if period_hours <= 24:
-        return "stat_minutely", 60, max(1, int(period_hours * 60))
-    if period_hours <= 720:
-        return "stat_hourly", 3600, max(1, int(period_hours))
-    return "stat_daily", 86400, max(1, int(period_hours / 24))
-
-
-def read_chart_data(db, monitor_id: int, period_hours: float, now: float) -> list[dict[str, Any]]:
-    table, size, count = chart_window(period_hours, now)
-    current = int(now // size * size)
-    oldest = current - (count - 1) * size
-    rows = fetch_dicts(
-        db, f"SELECT * FROM {table} WHERE monitor_id = ? AND timestamp >= ? AND timestamp <= ? ORDER BY timestamp DESC",
-        (monitor_id, oldest, current),
-    )
-    items = [chart_bucket(r, r["timestamp"]) for r in rows]
-    if not rows or rows[0]["timestamp"] != current:  # the in-progress bucket is always there
-        items.insert(0, chart_bucket(None, current))
-    return items
 
 
 # -- handlers ------------------------------------------------------------------------------------------
@@ -253,7 +198,7 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
     async def delete_monitor(sock, monitor_id=None, delete_children=False, *rest):
         user_id = require_login(sock)
         number = to_int(monitor_id)
-        hub_ = app.extensions["hub"]
+        hub_ = app.hub
         if number is None:
             raise ApiError("Invalid monitor ID")
         row = await app.db.read(lambda db: store.get_monitor_row(db, number))
@@ -282,7 +227,7 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
         require_login(sock)
         hours = _period_hours(period)
         number = to_int(monitor_id)
-        since = (_now_utc() - timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M:%S")
+        since = (app.clock.utcnow() - timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M:%S")
         rows = [] if number is None else await app.db.read(lambda db: fetch_dicts(
             db, "SELECT * FROM heartbeat WHERE monitor_id = ? AND time > ? ORDER BY time ASC, id ASC", (number, since)))
         return ok(data=[raw_row(r) for r in rows])
@@ -292,14 +237,8 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
         require_login(sock)
         hours = _period_hours(period)
         number = to_int(monitor_id)
-        service = app.extensions.get("monitoring")
-        engine_chart = getattr(service, "chart_data", None)
-        if engine_chart is not None and number is not None:  # the engine's buckets and clock when it runs
-            buckets = await engine_chart(number, hours)
-            return ok(data=[{key: js_number(value) for key, value in item.items()} for item in buckets])
-        now = time.time()
-        data = await app.db.read(lambda db: read_chart_data(db, -1 if number is None else number, hours, now))
-        return ok(data=data)
+        buckets = await app.monitoring.chart_data(-1 if number is None else number, hours)
+        return ok(data=[{key: js_number(value) for key, value in item.items()} for item in buckets])
 
     @on_login(hub, "clearEvents")
     async def clear_events(sock, monitor_id=None, *rest):
@@ -321,8 +260,7 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
             if row.get("active"):
                 await _engine(app, "restart_monitor", number)
             rows = await app.db.read(lambda db: _recent_beats(db, number))
-            await app.extensions["hub"].emit("heartbeatList", number, [raw_row(r) for r in rows], True,
-                                             room=str(user_id))
+            await app.hub.emit("heartbeatList", number, [raw_row(r) for r in rows], True, room=str(user_id))
         return ok()
 
     @on_login(hub, "clearStatistics")
@@ -371,14 +309,4 @@ def _recent_beats(db, monitor_id: int) -> list[dict[str, Any]]:
 
 async def _forget_stats(app, monitor_id: int) -> None:
     """Drop the engine's in-memory uptime numbers of a monitor whose statistics were cleared."""
-    service = app.extensions.get("monitoring")
-    for name in ("forget", "clear_statistics", "forget_stats"):
-        fn = getattr(service, name, None)
-        if fn is not None:
-            try:
-                result = fn(monitor_id)
-                if hasattr(result, "__await__"):
-                    await result
-            except Exception:
-                log.exception("%s(%s) failed", name, monitor_id)
-            return
+    app.monitoring.forget(monitor_id)

@@ -11,8 +11,8 @@ from typing import Any
 import trio
 
 from kuma.api.common import ApiError, ok, ok_i18n, on_login, require_login, to_int
-from kuma.app import import_area
 from kuma.shapes.lists import docker_host_list, proxy_list, remote_browser_list
+from kuma.shapes.monitor import monitor_list
 from kuma.store import proxies as store
 
 log = logging.getLogger(__name__)
@@ -47,12 +47,9 @@ def proxy_values(proxy: Any) -> dict[str, Any]:
 
 
 async def restart_monitors(app: Any, ids: list[int]) -> None:
-    mon = app.extensions.get("monitoring")
-    if mon is None:
-        return
     for monitor_id in ids:
         try:
-            await mon.restart_monitor(monitor_id)
+            await app.monitoring.restart_monitor(monitor_id)
         except Exception:
             log.exception("restarting monitor %s failed", monitor_id)
 
@@ -111,9 +108,7 @@ def register(hub: Any, app: Any) -> None:
             raise ApiError("proxy not found")
         await send("proxyList", proxy_list, user_id)
         if apply_existing:
-            monitors = import_area("kuma.shapes.monitor")
-            if monitors is not None:
-                await hub.emit("monitorList", await monitors.monitor_list(app, user_id), room=str(user_id))
+            await hub.emit("monitorList", await monitor_list(app, user_id), room=str(user_id))
             await restart_monitors(app, restart)
         elif proxy_id is not None:
             users = await app.db.read(lambda db: [r[0] for r in db.conn.execute(

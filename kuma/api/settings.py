@@ -11,7 +11,7 @@ from typing import Any
 from kuma.accounts.info import info_payload, server_timezone, valid_timezone
 from kuma.api.auth import disconnect_other_sockets
 from kuma.api.common import ApiError, ok, ok_i18n, on_login, require_login, verify_current_password
-from kuma.app import import_area
+from kuma.shapes.maintenance import maintenance_list
 from kuma.store.settings import decode_value, get_setting
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,7 @@ def save_general_settings(db, data: dict[str, Any]) -> list[str]:
 async def settings_followups(app: Any, user_id: int) -> tuple[dict, dict]:
     """Full `info` (this socket) and `maintenanceList` (the user's room), read before the ack is sent so
     that they can be emitted right after it, before the socket's next event is answered."""
-    maintenance = import_area("kuma.shapes.maintenance")
-    fn = getattr(maintenance, "maintenance_list", None) if maintenance is not None else None
-    return await info_payload(app, full=True), (await fn(app, user_id) if fn else {})
+    return await info_payload(app, full=True), await maintenance_list(app, user_id)
 
 
 def register(hub: Any, app: Any) -> None:

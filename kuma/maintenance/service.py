@@ -7,7 +7,7 @@ When the set of running maintenances changes, logged-in users get a fresh `maint
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 import trio
@@ -41,7 +41,7 @@ def monitors_covered(active_ids: set[int], links: list[tuple[int, int]], parents
 class MaintenanceService:
     def __init__(self, app: "App", clock: Callable[[], datetime] | None = None) -> None:
         self.app = app
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or app.clock.utcnow  # the app's one wall clock (pinnable); tests pass their own
         self._under: set[int] = set()
         self._running: set[int] = set()
         self._changed = trio.Event()
@@ -100,18 +100,16 @@ class MaintenanceService:
 
     async def broadcast_list(self) -> None:
         """Send `maintenanceList` to every logged-in user's room."""
-        hub = self.app.extensions.get("hub")
-        if hub is None:
-            return
+        hub = self.app.hub
         rooms = {str(s.user_id) for s in hub.sockets() if getattr(s, "user_id", None) is not None}
         if not rooms:
             return
-        payload = await maintenance_list(self.app)
+        payload = await maintenance_list(self.app, now=self.clock())
         for room in rooms:
             await hub.emit("maintenanceList", payload, room=room)
 
 
 def setup(app: "App") -> None:
     service = MaintenanceService(app)
-    app.extensions["maintenance"] = service
+    app.maintenance = service
     app.add_service("maintenance", service.run)

@@ -11,13 +11,13 @@ import json
 import logging
 import math
 import random
-import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 import trio
 
-from kuma.app import App, import_area
+from kuma.app import App
+from kuma.process_env import subprocess_env
 from kuma.monitoring import beat as rules
 from kuma.monitoring import uptime as upt
 from kuma.monitoring.beat import BeatEvent, CheckOutcome, Decision, Previous
@@ -61,7 +61,9 @@ class MonitoringService:
     def __init__(self, app: App, *, wall_clock: Callable[[], float] | None = None,
                  rng: random.Random | None = None) -> None:
         self.app = app
-        self.wall = wall_clock or time.time  # epoch seconds for beat times; tests derive it from MockClock
+        # epoch seconds for beat times: the app's one clock (pinnable); tests derive theirs from MockClock
+        self.wall = wall_clock or app.clock.time
+        self._env_cache: dict[str, str] | None = None
         self.supervisor = Supervisor(self._run_monitor)
         self._listeners: list[Listener] = []
         self._running: dict[int, _Running] = {}
@@ -429,11 +431,8 @@ class MonitoringService:
         return self.app.db.read_now(lambda d: monitors.ancestors(d, monitor_id))
 
     def _under_maintenance(self, monitor_id: int, ancestors: list[int]) -> bool:
-        maintenance = self.app.extensions.get("maintenance")
-        if maintenance is None:
-            return False
         try:
-            return any(maintenance.is_under_maintenance(i) for i in [monitor_id, *ancestors])
+            return any(self.app.maintenance.is_under_maintenance(i) for i in [monitor_id, *ancestors])
         except Exception:
             log.exception("maintenance lookup failed for monitor %s", monitor_id)
             return False
@@ -446,12 +445,13 @@ class MonitoringService:
             last_beat=self._last_beat,
             proxy=proxy,
             subprocess_env=self._subprocess_env(),
+            wall_clock=self.wall,
         )
 
-    def _subprocess_env(self) -> dict[str, str] | None:
+    def _subprocess_env(self) -> dict[str, str]:
         """Computed once: it copies and fixes the whole environment (costly × 1,000 monitors)."""
-        if not hasattr(self, "_env_cache"):
-            self._env_cache = _subprocess_env()
+        if self._env_cache is None:
+            self._env_cache = subprocess_env()
         return self._env_cache
 
     def setting(self, key: str) -> Any:
@@ -542,19 +542,8 @@ def _load_running(d, monitor_id: int):
     return row, monitors.ancestors(d, monitor_id), monitors.proxy_for(d, row)
 
 
-def _subprocess_env() -> dict[str, str] | None:
-    module = import_area("kuma.process_env")
-    if module is None or not hasattr(module, "subprocess_env"):
-        return None
-    try:
-        return module.subprocess_env()
-    except Exception:
-        log.exception("subprocess_env failed")
-        return None
-
-
 def setup(app: App) -> None:
-    """Register the MonitoringService at app.extensions["monitoring"] and its service task."""
+    """The MonitoringService at `app.monitoring`, and its service task."""
     service = MonitoringService(app)
-    app.extensions["monitoring"] = service
+    app.monitoring = service
     app.add_service("monitoring", service.run)

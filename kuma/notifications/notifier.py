@@ -17,6 +17,7 @@ import trio
 from kuma.notifications import cert_expiry
 from kuma.notifications.base import NotificationError, send_notification
 from kuma.notifications.payloads import event_message, heartbeat_json, should_notify
+from kuma.shapes.monitor import monitor_public_json
 from kuma.store import notifications as store
 from kuma.store.settings import get_setting
 
@@ -106,7 +107,7 @@ class Notifier:
         if not rows:
             return
         monitor_json = await public_monitor_json(self.app, monitor)
-        hb = heartbeat_json(beat, monitor.get("type"), tz_name, last_down, set_keys)
+        hb = heartbeat_json(beat, monitor.get("type"), tz_name, last_down, set_keys, now=self.app.clock.utcnow())
         msg = event_message(monitor.get("name") or "", beat.get("status"), beat.get("msg") or "")
         for row in rows:
             self._spawn(store.parse_config(row), msg, monitor_json, hb, f"notification {row['id']}")
@@ -171,12 +172,8 @@ class Notifier:
         return False
 
     def _under_maintenance(self, monitor_id: int) -> bool:
-        service = self.app.extensions.get("maintenance")
-        check = getattr(service, "is_under_maintenance", None)
-        if check is None:
-            return False
         try:
-            return bool(check(monitor_id))
+            return bool(self.app.maintenance.is_under_maintenance(monitor_id))
         except Exception:
             return False
 
@@ -195,15 +192,10 @@ def server_timezone(db) -> str:
 
 
 async def public_monitor_json(app: Any, monitor: dict) -> dict | None:
-    """The non-sensitive Monitor JSON from the monitor shapes; a minimal one if that area is missing."""
-    from kuma.app import import_area
-
-    shapes = import_area("kuma.shapes.monitor")
-    fn = getattr(shapes, "monitor_public_json", None) if shapes else None
-    if fn is not None:
-        found = await fn(app, monitor["id"])
-        if found is not None:
-            return found
+    """The non-sensitive Monitor JSON; a minimal one from the row when the monitor was deleted meanwhile."""
+    found = await monitor_public_json(app, monitor["id"])
+    if found is not None:
+        return found
     return {
         "id": monitor.get("id"), "name": monitor.get("name"), "description": monitor.get("description"),
         "url": monitor.get("url"), "method": monitor.get("method"), "hostname": monitor.get("hostname"),

@@ -1,4 +1,4 @@
-"""`setup(app)`: the Notifier at `app.extensions["notifier"]`, listening to committed beats."""
+"""`setup(app)`: the Notifier at `app.notifier`, listening to committed beats."""
 from __future__ import annotations
 
 import logging
@@ -12,14 +12,10 @@ log = logging.getLogger(__name__)
 
 def setup(app) -> Notifier:
     notifier = Notifier(app)
-    app.extensions["notifier"] = notifier
+    app.notifier = notifier
 
     async def service(*, task_status=trio.TASK_STATUS_IGNORED) -> None:
-        monitoring = app.extensions.get("monitoring")
-        if monitoring is not None and hasattr(monitoring, "add_beat_listener"):
-            monitoring.add_beat_listener(notifier.on_beat)
-        else:
-            log.info("no monitoring service: notifications only on demand")
+        app.monitoring.add_beat_listener(notifier.on_beat)
         await notifier.run(task_status=task_status)
 
     app.add_service("notifications", service)

@@ -38,9 +38,8 @@ TEXT_PLAIN = b"text/plain; charset=UTF-8"
 
 
 def register(web, app) -> None:
-    hub: Hub | None = app.extensions.get("hub")
-    if hub is None:
-        return
+    """Mount the Engine.IO endpoint in front of the Quart app: `/socket.io/` never reaches Quart's routes."""
+    hub: Hub = app.hub
     endpoint = Endpoint(hub, app)
     inner = web.asgi_app
 

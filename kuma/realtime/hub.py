@@ -400,8 +400,8 @@ class Hub:
 
 
 def setup(app) -> None:
-    """Put the hub at `app.extensions["hub"]`, run it as a service and close its sessions first at shutdown."""
+    """Put the hub at `app.hub`, run it as a service and close its sessions first at shutdown."""
     hub = Hub(origin_check=app.config.ws_origin_check)
-    app.extensions["hub"] = hub
+    app.hub = hub
     app.add_service("realtime-hub", hub.run)
     app.on_shutdown(hub.close_all)

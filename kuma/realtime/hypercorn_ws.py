@@ -7,17 +7,30 @@
    Uptime Kuma's server does (Socket.IO's default); a deflate context costs ~300 KiB per connection.
 
 `install()` returns False (and changes nothing) when Hypercorn's internals are not the ones expected;
-the endpoint then falls back to plain ASGI messages.
+the endpoint then falls back to plain ASGI messages. The check reads the names the class's compiled
+methods use (`co_names`), never its source text, so a frozen build (no `.py` files) decides exactly as
+a source run does; `kuma self-check` reports the outcome.
 """
 from __future__ import annotations
 
-import inspect
 import logging
 
 log = logging.getLogger(__name__)
 
 SEND_BATCH = "kuma.websocket.send_batch"
 _installed: list[bool] = []  # memo of the one-time patch (a process has one Hypercorn)
+#: Attributes of Hypercorn's WSStream that the patched `app_send` uses.
+_NEEDED = frozenset({"closed", "state", "connection", "stream_id", "send", "handshake"})
+
+
+def _names_used(cls: type) -> set[str]:
+    """Every attribute/global name the class's own functions refer to, from their bytecode."""
+    names: set[str] = set()
+    for value in vars(cls).values():
+        code = getattr(value, "__code__", None)
+        if code is not None:
+            names.update(code.co_names)
+    return names
 
 
 def install() -> bool:
@@ -32,11 +45,10 @@ def install() -> bool:
         stream_class = ws_stream.WSStream
         connected = ws_stream.ASGIWebsocketState.CONNECTED
         original = stream_class.app_send
-        source = inspect.getsource(stream_class)
-        for name in ("closed", "state", "connection", "stream_id", "send", "handshake"):
-            if f"self.{name} =" not in source and f"self.{name}, " not in source:
-                raise AttributeError(name)
-    except (ImportError, AttributeError, OSError, TypeError) as exc:
+        missing = _NEEDED - _names_used(stream_class)
+        if missing:
+            raise AttributeError(", ".join(sorted(missing)))
+    except (ImportError, AttributeError) as exc:
         log.warning("Hypercorn websocket batching unavailable (%s): one send per frame", exc)
         _installed.append(False)
         return False
@@ -65,3 +77,9 @@ def install() -> bool:
     stream_class.app_send = app_send
     _installed.append(True)
     return True
+
+
+def status() -> dict[str, bool]:
+    """What this build's websocket path does (for `kuma self-check`): both on, or both off."""
+    active = install()
+    return {"send_batch": active, "no_deflate_accept": active}

@@ -6,6 +6,7 @@ from quart_trio import QuartTrio
 
 from kuma.app import App
 from kuma.store.settings import get_setting
+from kuma.web.routes import status_page_response
 
 
 def _host_of_request() -> str:
@@ -25,8 +26,8 @@ def register(web: QuartTrio, app: App) -> None:
     async def root():
         host = _host_of_request()
         slug = await app.db.read(lambda db: _cname_slug(db, host))
-        if slug is not None and "kuma.web.routes" in app.extensions:
-            return await app.extensions["kuma.web.routes"].render_status_page(slug)
+        if slug is not None:
+            return await status_page_response(app, slug)
         entry = await app.db.read(lambda db: get_setting(db, "entryPage", "dashboard")) or "dashboard"
         target = f"/status/{entry[len('statusPage-'):]}" if entry.startswith("statusPage-") else "/dashboard"
         response = Response(f"Found. Redirecting to {target}", status=302, content_type="text/plain; charset=utf-8")

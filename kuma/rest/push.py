@@ -75,7 +75,4 @@ def register(web: QuartTrio, app: App) -> None:
 
 
 async def record(app: App, monitor: dict[str, Any], status: int, msg: str, ping: float | None) -> dict:
-    monitoring = app.extensions.get("monitoring")
-    if monitoring is None:
-        raise PushError("Monitoring service is not running")
-    return await monitoring.record_push(monitor, status, msg, ping)
+    return await app.monitoring.record_push(monitor, status, msg, ping)

@@ -351,12 +351,9 @@ def load_monitor_jsons(
     return out
 
 
-def maintenance_checker(app) -> Callable[[int], bool] | None:
-    """The maintenance service's cached check, or None when that area is not part of this build."""
-    service = app.extensions.get("maintenance")
-    check = getattr(service, "is_under_maintenance", None)
-    if check is None:
-        return None
+def maintenance_checker(app) -> Callable[[int], bool]:
+    """The maintenance service's cached check, made safe to call while building a list."""
+    check = app.maintenance.is_under_maintenance
 
     def safe(monitor_id: int) -> bool:
         try:

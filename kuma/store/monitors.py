@@ -4,6 +4,7 @@ Rows are plain dicts with the table's snake_case column names, as monitor types 
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlite_utils
@@ -97,3 +98,22 @@ def save_tls_info(db: sqlite_utils.Database, monitor_id: int, info_json: str) ->
     cursor = db.conn.execute("UPDATE monitor_tls_info SET info_json = ? WHERE monitor_id = ?", (info_json, monitor_id))
     if cursor.rowcount == 0:
         db.conn.execute("INSERT INTO monitor_tls_info (monitor_id, info_json) VALUES (?, ?)", (monitor_id, info_json))
+
+
+def latest_tls_infos(db, ids: list[int]) -> dict[int, str]:
+    """The stored TLS info text of every monitor that has one (the latest row), in one query."""
+    tls: dict[int, str] = {}
+    for monitor_id, info in db.conn.execute(
+        "SELECT t.monitor_id, t.info_json FROM monitor_tls_info t WHERE t.monitor_id IN "
+        "(SELECT value FROM json_each(?)) AND t.id = (SELECT max(id) FROM monitor_tls_info WHERE monitor_id = t.monitor_id)",
+        (json.dumps(ids),),
+    ):
+        if info:
+            tls[monitor_id] = info
+    return tls
+
+
+def stored_tls_info(db, monitor_id: int) -> str | None:
+    """The monitor's `monitor_tls_info.info_json` text, if any (the `certInfo` event's payload)."""
+    row = db.conn.execute("SELECT info_json FROM monitor_tls_info WHERE monitor_id = ?", (monitor_id,)).fetchone()
+    return None if row is None else row[0]

@@ -16,21 +16,14 @@ SPA_PREFIXES = ("dashboard", "add", "edit", "clone", "settings", "maintenance", 
 HTML = "text/html; charset=utf-8"
 
 
-class StatusPages:
-    """What kuma/rest/entry.py looks up to render a custom domain's status page at `/`."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    async def render_status_page(self, slug: str) -> Response:
-        body, status = await render_status_page(self.app, slug)
-        return Response(body, status=status, content_type=HTML)
+async def status_page_response(app: App, slug: str) -> Response:
+    """A public status page as HTML (also served at `/` for a page's custom domain)."""
+    body, status = await render_status_page(app, slug)
+    return Response(body, status=status, content_type=HTML)
 
 
 def register(web: QuartTrio, app: App) -> None:
     shell = (STATIC / "index.html").read_bytes()
-    pages = StatusPages(app)
-    app.extensions["kuma.web.routes"] = pages
 
     def spa() -> Response:
         response = Response(shell, content_type=HTML)
@@ -50,11 +43,11 @@ def register(web: QuartTrio, app: App) -> None:
     @web.route("/status")
     @web.route("/status-page")
     async def default_status_page():
-        return await pages.render_status_page("default")
+        return await status_page_response(app, "default")
 
     @web.route("/status/<slug>")
     async def status_page(slug: str):
-        return await pages.render_status_page("default" if slug == "index.html" else slug)
+        return await status_page_response(app, "default" if slug == "index.html" else slug)
 
     @web.route("/robots.txt")
     async def robots():

@@ -8,7 +8,6 @@ import trio
 
 from kuma.accounts.api_keys import check_api_auth, format_key, generate_secret, hash_secret
 from kuma.accounts.passwords import hash_password
-from kuma.accounts.service import accounts_state
 from kuma.app import App
 from kuma.config import Config
 from kuma.store import Database
@@ -32,7 +31,7 @@ async def test_api_auth_rules(tmp_path):
         assert await check_api_auth(app, basic("admin", "secret123"))
         assert not await check_api_auth(app, basic("admin", "wrong"))
         assert not await check_api_auth(app, None)
-        login_tokens = accounts_state(app).limits.login.remaining
+        login_tokens = app.accounts.limits.login.remaining
         assert login_tokens < 20  # the failed basic-auth login took a login token
 
         secret, expired_secret = generate_secret(), generate_secret()
@@ -54,7 +53,7 @@ async def test_api_auth_rules(tmp_path):
         assert not await check_api_auth(app, basic("", good_key))  # disabled
         await db.write(lambda d: d.conn.execute("UPDATE api_key SET active = 1 WHERE id = ?", (good_id,)))
 
-        bucket = accounts_state(app).limits.api_key
+        bucket = app.accounts.limits.api_key
         bucket.tokens = 0  # as if 60 requests had just been made
         assert not await check_api_auth(app, basic("", good_key))
 

@@ -13,6 +13,8 @@ from typing import Any
 import trio
 
 from kuma.app import App
+from kuma.maintenance.service import MaintenanceService
+from kuma.monitoring.service import MonitoringService
 from kuma.config import Config
 from kuma.store import Database
 
@@ -61,10 +63,12 @@ class FakeSocket:
         return self.session.get("user_id")
 
 
-class RecordingMonitoring:
-    """Stands in for the MonitoringService: records start/stop/restart calls and beat listeners."""
+class RecordingMonitoring(MonitoringService):
+    """The real MonitoringService (its reads: stats, chart data…) that records start/stop/restart calls and
+    beat listeners instead of running checks (its service task is never started)."""
 
-    def __init__(self) -> None:
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
         self.calls: list[tuple[str, int]] = []
         self.listeners: list[Any] = []
 
@@ -82,17 +86,21 @@ class RecordingMonitoring:
 
 
 @asynccontextmanager
-async def api_app(tmp_path: Path, modules: tuple[str, ...] = ("kuma.api.monitors", "kuma.api.tags"), db_path=None):
-    """App with a running writer, a user (id 1), the recording hub and monitoring, handler modules registered."""
+async def api_app(tmp_path: Path, modules: tuple[str, ...] = ("kuma.api.monitors", "kuma.api.tags"), db_path=None,
+                  clock_start: str | None = None):
+    """App with a running writer, a user (id 1), the recording hub and monitoring, handler modules registered.
+    `clock_start` pins the app's wall clock (`CAPTURE_CLOCK` for a copy of the fixture database)."""
     import importlib
 
-    config = Config.from_sources(data_dir=tmp_path / "data", env={})
+    env = {"KUMA_CLOCK_START": clock_start} if clock_start else {}
+    config = Config.from_sources(data_dir=tmp_path / "data", env=env)
     db = Database.open(db_path or config.db_path)
     app = App(config, db)
     hub = RecordingHub()
-    monitoring = RecordingMonitoring()
-    app.extensions["hub"] = hub
-    app.extensions["monitoring"] = monitoring
+    monitoring = RecordingMonitoring(app)
+    app.hub = hub
+    app.monitoring = monitoring
+    app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
     try:
         async with trio.open_nursery() as nursery:
             await nursery.start(db.run_writer)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from kuma.api.monitor_events import make_listener
 from tests.api.inprocess import api_app
 from tests.api.replay import as_wire, load
+from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import copy_fixture_db
 
 
@@ -53,7 +54,7 @@ async def test_live_events_match_stream(tmp_path):
     db_path = copy_fixture_db(tmp_path / "data")
     groups = _live_groups()
     assert len(groups) > 25
-    async with api_app(tmp_path, modules=(), db_path=db_path) as (app, hub, _):
+    async with api_app(tmp_path, modules=(), db_path=db_path, clock_start=CAPTURE_CLOCK) as (app, hub, _):
         hub.rooms["1"] = 1
         checked = 0
         for group in groups:
@@ -76,7 +77,7 @@ async def test_live_events_match_stream(tmp_path):
                           for e in group if e["event"] in ("avgPing", "uptime")}
             stats = {"avgPing": stats_args["avgPing"], "24": stats_args[24], "720": stats_args[720],
                      "1y": stats_args["1y"]}
-            app.extensions["monitoring"] = StatsFromTranscript(stats)
+            app.monitoring = StatsFromTranscript(stats)
             await make_listener(app)(FakeBeatEvent(monitor, beat, important=bool(beat["important"])))
             got = hub.take()
             assert [e.event for e in got] == names
@@ -107,7 +108,7 @@ async def test_cert_info_is_sent_as_stored_text(tmp_path):
                             ('{"valid":true,"certInfo":{"daysRemaining":30}}',))
 
         await app.db.write(setup)
-        app.extensions["monitoring"] = StatsFromTranscript({"avgPing": 5, "24": 1, "720": 1, "1y": 1})
+        app.monitoring = StatsFromTranscript({"avgPing": 5, "24": 1, "720": 1, "1y": 1})
         beat = {"id": 1, "monitor_id": 1, "status": 1, "time": "t", "msg": "200 - OK", "ping": 5, "important": 0,
                 "duration": 0, "retries": 0}
         await make_listener(app)(FakeBeatEvent({"id": 1, "user_id": 1, "type": "http"}, beat, important=False,

@@ -203,7 +203,7 @@ async def test_maintenance_service_hears_about_tree_changes(tmp_path):
             return monitor_id in self.under
 
     async with api_app(tmp_path) as (app, hub, _):
-        maintenance = app.extensions["maintenance"] = Maintenance()
+        maintenance = app.maintenance = Maintenance()
         sock = logged_in()
         group = (await hub.call(sock, "add", {**_http("G"), "type": "group"}))["monitorID"]
         assert maintenance.changes == 0

@@ -11,6 +11,7 @@ import trio
 
 from kuma.app import App
 from kuma.config import Config
+from kuma.maintenance.service import MaintenanceService
 from kuma.monitoring.beat import BeatEvent
 from kuma.monitoring.service import MonitoringService
 from kuma.monitors.base import CheckFailed, CheckResult, MonitorType, register
@@ -131,13 +132,13 @@ class ThreadFence:
 
 
 @asynccontextmanager
-async def running_engine(tmp_path: Path, *, autostart: bool = True, extensions: dict | None = None):
+async def running_engine(tmp_path: Path, *, autostart: bool = True, maintenance=None):
     """Yield an Engine whose service runs in a nursery; everything is cancelled on exit."""
     db = Database.open(tmp_path / "kuma.db")
     app = App(Config(data_dir=tmp_path), db)
     service = MonitoringService(app, wall_clock=lambda: BASE + trio.current_time())
-    app.extensions["monitoring"] = service
-    app.extensions.update(extensions or {})
+    app.monitoring = service
+    app.maintenance = maintenance or MaintenanceService(app)  # not running: no monitor is under maintenance
     engine = Engine(app, service)
     reset_scripts()
     fence = ThreadFence()

@@ -231,7 +231,7 @@ async def test_maintenance_beats(tmp_path, autojump_clock):
             return monitor_id in self.ids
 
     maint = Maint()
-    async with running_engine(tmp_path, autostart=False, extensions={"maintenance": maint}) as eng:
+    async with running_engine(tmp_path, autostart=False, maintenance=maint) as eng:
         group = await eng.add_monitor(type="test-script", name="group")
         child = await eng.add_monitor(interval=20, parent=group)
         maint.ids.add(group)  # maintenance on the parent covers the child

@@ -9,6 +9,7 @@ from pathlib import Path
 import trio
 
 from kuma.app import App
+from kuma.maintenance.service import MaintenanceService
 from kuma.config import Config
 from kuma.notifications.notifier import Notifier
 from kuma.store import Database
@@ -31,7 +32,8 @@ async def running_notifier(tmp_path: Path, **notifier_kwargs):
     db = Database.open(config.db_path)
     app = App(config, db)
     notifier = Notifier(app, **notifier_kwargs)
-    app.extensions["notifier"] = notifier
+    app.notifier = notifier
+    app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
     try:
         async with trio.open_nursery() as nursery:
             await nursery.start(db.run_writer)

@@ -50,11 +50,11 @@ def install_test_handlers(hub, app) -> None:
         await sock.emit("info", {"primaryBaseURL": None})
         await sock.emit("loginRequired")
 
-    app.extensions["disconnected"] = []
+    app.test_state["disconnected"] = []
 
     @hub.on_disconnect
     async def gone(sock):
-        app.extensions["disconnected"].append((sock.sid, sock.disconnect_reason))
+        app.test_state["disconnected"].append((sock.sid, sock.disconnect_reason))
 
 
 @pytest.fixture

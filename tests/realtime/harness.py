@@ -76,7 +76,8 @@ class HubServer:
         config = Config(host="127.0.0.1", port=self.port, data_dir=self.data_dir)
         app = App(config, db)
         hub = Hub(**self.hub_options)
-        app.extensions["hub"] = hub
+        app.hub = hub
+        app.test_state = {}  # what a test's handlers record, read by the test (not part of the App type)
         app.add_service("realtime-hub", hub.run)
         app.on_shutdown(hub.close_all)
         if self.setup is not None:

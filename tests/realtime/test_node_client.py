@@ -117,7 +117,7 @@ def test_node_client_acks_pushes_and_rooms(hub_server, transports):
     finally:
         a.close()
         b.close()
-    wait_until(lambda: len(hub_server.app.extensions["disconnected"]) == 2, what="both disconnects")
+    wait_until(lambda: len(hub_server.app.test_state["disconnected"]) == 2, what="both disconnects")
     assert hub_server.hub.room_size("7") == 0
 
 
@@ -129,10 +129,10 @@ def test_node_client_frozen_is_dropped_by_ping_timeout_then_reconnects(fast_ping
         first = agent.of("connect")[0]["id"]
         agent.process.send_signal(signal.SIGSTOP)  # stops answering pings
         try:
-            wait_until(lambda: fast_ping_server.app.extensions["disconnected"], what="ping timeout")
+            wait_until(lambda: fast_ping_server.app.test_state["disconnected"], what="ping timeout")
         finally:
             agent.process.send_signal(signal.SIGCONT)
-        assert fast_ping_server.app.extensions["disconnected"][0][1] == "ping timeout"
+        assert fast_ping_server.app.test_state["disconnected"][0][1] == "ping timeout"
         wait_until(lambda: len(agent.of("connect")) == 2, what="reconnect")
         assert agent.of("connect")[1]["id"] != first
         assert agent.call("echo", "back") == ["back"]

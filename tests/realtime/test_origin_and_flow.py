@@ -75,18 +75,18 @@ def slow_setup(hub, app):
     from tests.realtime.conftest import install_test_handlers
 
     install_test_handlers(hub, app)
-    app.extensions["release"] = trio.Event()
-    app.extensions["order"] = []
+    app.test_state["release"] = trio.Event()
+    app.test_state["order"] = []
 
     @hub.on("slow")
     async def slow(sock, tag):
-        await app.extensions["release"].wait()
-        app.extensions["order"].append(tag)
+        await app.test_state["release"].wait()
+        app.test_state["order"].append(tag)
         return tag
 
     @hub.on("fast")
     async def fast(sock, tag):
-        app.extensions["order"].append(tag)
+        app.test_state["order"].append(tag)
         return tag
 
     @hub.on("flood")
@@ -117,13 +117,13 @@ def test_slow_handler_blocks_neither_pings_nor_other_sockets_and_keeps_order(slo
             assert b.call("echo", "tick") == "tick"
             threading.Event().wait(0.2)
         assert a.client.connected and b.client.connected
-        assert slow_server.app.extensions["order"] == ["b1"]
-        slow_server.call_sync(slow_server.app.extensions["release"].set)
+        assert slow_server.app.test_state["order"] == ["b1"]
+        slow_server.call_sync(slow_server.app.test_state["release"].set)
         t.join(30)
         assert answers == ["a1"]
-        wait_until(lambda: len(slow_server.app.extensions["order"]) == 3, what="a2 handled")
-        assert slow_server.app.extensions["order"] == ["b1", "a1", "a2"]
-        assert slow_server.app.extensions["disconnected"] == []
+        wait_until(lambda: len(slow_server.app.test_state["order"]) == 3, what="a2 handled")
+        assert slow_server.app.test_state["order"] == ["b1", "a1", "a2"]
+        assert slow_server.app.test_state["disconnected"] == []
     finally:
         a.close()
         b.close()
@@ -136,8 +136,8 @@ def test_client_that_does_not_read_is_dropped(slow_server):
     ws.recv()
     ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     ws.send('421["flood",5000,20000]')  # ~100 MB the client never reads
-    wait_until(lambda: slow_server.app.extensions["disconnected"], timeout=60, what="slow client dropped")
-    assert slow_server.app.extensions["disconnected"][0][1] in ("transport error", "ping timeout")
+    wait_until(lambda: slow_server.app.test_state["disconnected"], timeout=60, what="slow client dropped")
+    assert slow_server.app.test_state["disconnected"][0][1] in ("transport error", "ping timeout")
     assert slow_server.hub.sockets() == []
     ws.sock.close()
 
@@ -166,7 +166,7 @@ def test_unencodable_reply_and_event_flood(tmp_path):
         client.client.emit("hang")
         for i in range(40):  # more than max_pending_events waiting behind the hung handler
             client.client.emit("echo", i)
-        wait_until(lambda: server.app.extensions["disconnected"], what="flooding client dropped")
+        wait_until(lambda: server.app.test_state["disconnected"], what="flooding client dropped")
         other = RecordingClient(server.url, ["polling"])
         assert other.call("login", 5) == {"ok": True}
         assert server.hub.room_size(5) == 1  # rooms given as int are the same as their string

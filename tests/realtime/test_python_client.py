@@ -46,9 +46,9 @@ def test_connect_push_and_acks(hub_server, transports):
         assert client.call("echo", {"raw": binary}) == {"raw": binary}
     finally:
         client.close()
-    wait_until(lambda: hub_server.app.extensions["disconnected"], what="on_disconnect")
+    wait_until(lambda: hub_server.app.test_state["disconnected"], what="on_disconnect")
     # python-socketio sends `41` and closes the transport right after: either may be seen first
-    assert hub_server.app.extensions["disconnected"][0][1] in ("client namespace disconnect", "transport close")
+    assert hub_server.app.test_state["disconnected"][0][1] in ("client namespace disconnect", "transport close")
     assert hub_server.hub.sockets() == []
 
 
@@ -78,7 +78,7 @@ def test_room_broadcast_reaches_only_members(hub_server, transports):
     finally:
         for client in (a, b, outsider):
             client.close()
-    wait_until(lambda: len(hub_server.app.extensions["disconnected"]) == 3, what="three disconnects")
+    wait_until(lambda: len(hub_server.app.test_state["disconnected"]) == 3, what="three disconnects")
     assert hub_server.hub.room_size("1") == 0
 
 
@@ -89,8 +89,8 @@ def test_server_disconnect_is_final(hub_server, transports):
         client.client.emit("kick")
         wait_until(lambda: client.disconnect_reasons, what="disconnect")
         assert client.disconnect_reasons[0] == client.client.reason.SERVER_DISCONNECT
-        wait_until(lambda: hub_server.app.extensions["disconnected"], what="on_disconnect")
-        assert hub_server.app.extensions["disconnected"][0][1] == "server namespace disconnect"
+        wait_until(lambda: hub_server.app.test_state["disconnected"], what="on_disconnect")
+        assert hub_server.app.test_state["disconnected"][0][1] == "server namespace disconnect"
         assert client.connects == 1
     finally:
         client.close()
@@ -124,8 +124,8 @@ def test_ping_keeps_a_live_client_and_drops_a_dead_one(fast_ping_server):
         assert dead.recv().startswith('42["info"')
         assert dead.recv() == '42["loginRequired"]'
         assert dead.recv() == "2"  # a ping, left unanswered
-        wait_until(lambda: fast_ping_server.app.extensions["disconnected"], what="ping timeout")
-        assert [r for _, r in fast_ping_server.app.extensions["disconnected"]] == ["ping timeout"]
+        wait_until(lambda: fast_ping_server.app.test_state["disconnected"], what="ping timeout")
+        assert [r for _, r in fast_ping_server.app.test_state["disconnected"]] == ["ping timeout"]
         # the live client answered several pings meanwhile and is still there
         assert live.client.connected and live.call("echo", "still here") == "still here"
         assert len(fast_ping_server.hub.sockets()) == 1
