@@ -5,17 +5,26 @@ The protocol decisions live in the sans-io `EngineSession` / `SocketIOParser`; t
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import trio
 
 from kuma.realtime.engineio import POLLING, EngineSession, Frame, ProtocolError
-from kuma.realtime.socketio import SocketIOParser
-
-if TYPE_CHECKING:
-    from kuma.realtime.hub import Hub, Socket
+from kuma.realtime.socketio import SioPacket, SocketIOParser
 
 log = logging.getLogger(__name__)
+
+
+class ConnectionOwner(Protocol):
+    """What a Connection tells the one who opened it (the hub); it knows nothing else about it."""
+
+    def packet_received(self, conn: "Connection", packet: SioPacket) -> None: ...
+
+    def connection_closed(self, conn: "Connection") -> None:
+        """The session closed: disconnect its sockets."""
+
+    def connection_finished(self, conn: "Connection") -> None:
+        """The last output was fetched: forget the session id."""
 
 
 class Signal:
@@ -37,13 +46,14 @@ class Signal:
 class Connection:
     """One client's Engine.IO session and its Socket.IO sockets (by namespace)."""
 
-    def __init__(self, hub: "Hub", session: EngineSession, headers: dict[str, str], remote_addr: str) -> None:
-        self.hub = hub
+    def __init__(self, owner: ConnectionOwner, session: EngineSession, headers: dict[str, str],
+                 remote_addr: str) -> None:
+        self.owner = owner
         self.session = session
         self.parser = SocketIOParser()
         self.headers = headers
         self.remote_addr = remote_addr
-        self.sockets: dict[str, "Socket"] = {}
+        self.sockets: dict[str, Any] = {}  # namespace → the owner's socket object
         self.changed = Signal()  # output queued, transport switched or closed
         self.taken = Signal()  # the transport took queued output (or the session closed)
         self._timer_changed = Signal()
@@ -109,7 +119,7 @@ class Connection:
                 self.session._close("parse error")
                 break
             for packet in packets:
-                self.hub._on_packet(self, packet)
+                self.owner.packet_received(self, packet)
         self._timer_changed.notify()  # a pong moves the ping deadline
         self._after_change()
 
@@ -147,7 +157,7 @@ class Connection:
                     while self.session.has_output():
                         await self.changed.wait()
         finally:
-            self.hub._forget_connection(self)
+            self.owner.connection_finished(self)
 
     def _finish(self) -> None:
         """Once: disconnect its sockets (the timer task forgets the session after the last poll)."""
@@ -155,4 +165,4 @@ class Connection:
             return
         self._finished = True
         self._timer_changed.notify()
-        self.hub._on_connection_closed(self)
+        self.owner.connection_closed(self)

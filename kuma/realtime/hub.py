@@ -282,17 +282,17 @@ class Hub:
             self._transports_open = 0
             self._transports_idle.set()
 
-    def _forget_connection(self, conn: Connection) -> None:
+    def connection_finished(self, conn: Connection) -> None:
         if self._connections.get(conn.sid) is conn:
             del self._connections[conn.sid]
 
-    def _on_connection_closed(self, conn: Connection) -> None:
+    def connection_closed(self, conn: Connection) -> None:
         reason = conn.session.close_reason or "transport close"
         for sock in list(conn.sockets.values()):
             self._remove_socket(sock, reason)
 
     # ---- Socket.IO packets ------------------------------------------------------------------------
-    def _on_packet(self, conn: Connection, packet: SioPacket) -> None:
+    def packet_received(self, conn: Connection, packet: SioPacket) -> None:
         if packet.type == CONNECT:
             self._on_connect_packet(conn, packet)
             return

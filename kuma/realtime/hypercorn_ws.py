@@ -74,7 +74,7 @@ def install() -> bool:
                 message = {k: v for k, v in message.items() if k != "kuma_no_extensions"}
         await original(self, message)
 
-    stream_class.app_send = app_send
+    setattr(stream_class, "app_send", app_send)  # the one patch; mypy forbids assigning a method directly
     _installed.append(True)
     return True
 
