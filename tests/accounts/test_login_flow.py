@@ -286,6 +286,7 @@ def test_legacy_sha1_password_is_upgraded_to_bcrypt_on_login(tmp_path):
     import hmac
     import sqlite3
 
+    from tests.helpers.paths import CAPTURE_CLOCK
     from tests.helpers.server import copy_fixture_db, start_kuma
 
     db_path = copy_fixture_db(tmp_path / "data")
@@ -294,7 +295,7 @@ def test_legacy_sha1_password_is_upgraded_to_bcrypt_on_login(tmp_path):
     conn.execute("UPDATE user SET password = ? WHERE username = 'admin'", (legacy,))
     conn.commit()
     conn.close()
-    server = start_kuma(tmp_path / "data")
+    server = start_kuma(tmp_path / "data", clock_start=CAPTURE_CLOCK)
     try:
         client = WireClient(server.url)
         client.connect()

@@ -65,14 +65,21 @@ def start_kuma(
     env: dict[str, str] | None = None,
     extra_args: list[str] = (),
     ready_timeout: float = 30,
+    clock_start: str | None = None,
 ) -> KumaProcess:
-    """Start `python -m kuma serve` (or `command`) and wait until it answers HTTP."""
+    """Start `python -m kuma serve` (or `command`) and wait until it answers HTTP.
+
+    `clock_start` (ISO 8601 or epoch seconds, e.g. `CAPTURE_CLOCK`) pins the server's wall clock there
+    (`KUMA_CLOCK_START`): servers compared with the fixture must not depend on today's date."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir.parent / f"kuma-{port}.log"
     base_env = dict(os.environ)
     base_env["PYTHONPATH"] = str(REPO)
     base_env.setdefault("KUMA_LOG_LEVEL", "INFO")
+    base_env.pop("KUMA_CLOCK_START", None)
+    if clock_start is not None:
+        base_env["KUMA_CLOCK_START"] = clock_start
     if env:
         base_env.update(env)
     cmd = command or [sys.executable, "-m", "kuma"]

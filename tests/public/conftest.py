@@ -2,8 +2,10 @@
 
 The fixture kuma.db holds a few beats stored after the captures (10:12:00 UTC); `rewind_to_capture`
 removes them and takes them out of the stat buckets again, so responses can be compared with the
-captured bodies byte for byte. Monitors other than the push monitor are paused in the copy so no check
-adds beats while a test runs (a push monitor's first check waits a whole interval).
+captured bodies byte for byte. The servers' clocks start at `CAPTURE_CLOCK` (that same minute), so
+their time windows are the capture's whatever today's date is. Monitors other than the push monitor are
+paused in the copy so no check adds beats while a test runs (a push monitor's first check waits a whole
+interval).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.paths import REST_FIXTURES
+from tests.helpers.paths import CAPTURE_CLOCK, REST_FIXTURES
 from tests.helpers.server import copy_fixture_db, start_kuma
 
 CAPTURE_TIME = "2026-11-26 10:12:00"
@@ -90,7 +92,7 @@ def capture_server(tmp_path_factory):
     """Read-only tests share one server per module (the database as it was at capture time)."""
     data = tmp_path_factory.mktemp("capture") / "data"
     prepare_capture_db(data)
-    server = start_kuma(data)
+    server = start_kuma(data, clock_start=CAPTURE_CLOCK)
     yield server
     server.stop()
 
@@ -100,6 +102,6 @@ def fresh_capture_server(tmp_path):
     """A server of its own for tests that change data."""
     data = tmp_path / "data"
     prepare_capture_db(data)
-    server = start_kuma(data)
+    server = start_kuma(data, clock_start=CAPTURE_CLOCK)
     yield server
     server.stop()

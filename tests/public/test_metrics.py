@@ -8,6 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from kuma.rest.metrics import js_number_text, sanitize_label_name, tag_label_names
+from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import start_kuma
 from tests.public.conftest import API_KEY, fixture_header, fixture_text, prepare_capture_db
 
@@ -34,7 +35,7 @@ def metrics_server(tmp_path_factory):
     """Push monitor 10 active, the others paused; no tags (the capture's tags were made after boot)."""
     data = tmp_path_factory.mktemp("metrics") / "data"
     prepare_capture_db(data, drop_tags=True)
-    server = start_kuma(data)
+    server = start_kuma(data, clock_start=CAPTURE_CLOCK)
     yield server
     server.stop()
 
@@ -88,7 +89,7 @@ def test_all_active_monitors_have_the_captured_label_sets(tmp_path):
     db.execute("UPDATE monitor SET active = 0 WHERE id = 11")
     db.commit()
     db.close()
-    server = start_kuma(data)
+    server = start_kuma(data, clock_start=CAPTURE_CLOCK)
     try:
         text = httpx.get(server.url + "/metrics", auth=("", API_KEY)).text
     finally:
@@ -102,7 +103,7 @@ def test_all_active_monitors_have_the_captured_label_sets(tmp_path):
 def test_tags_present_at_start_become_labels(tmp_path):
     data = tmp_path / "data"
     prepare_capture_db(data)
-    server = start_kuma(data, env={})
+    server = start_kuma(data, env={}, clock_start=CAPTURE_CLOCK)
     try:
         text = httpx.get(server.url + "/metrics", auth=("", API_KEY)).text
     finally:
@@ -118,7 +119,7 @@ def test_auth_disabled_means_open(tmp_path):
     db.execute("UPDATE setting SET value = 'true' WHERE key = 'disableAuth'")
     db.commit()
     db.close()
-    server = start_kuma(data)
+    server = start_kuma(data, clock_start=CAPTURE_CLOCK)
     try:
         assert httpx.get(server.url + "/metrics").status_code == 200
     finally:
