@@ -9,7 +9,6 @@ import base64
 import binascii
 import re
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,9 @@ def _str_or_none(value: Any) -> Any:
     return str(value)
 
 
-def page_fields_from_config(config: dict, icon: str) -> dict[str, Any]:
-    """Columns a saveStatusPage config changes (published, search engine index, password are not editable)."""
+def page_fields_from_config(config: dict, icon: str, now: float) -> dict[str, Any]:
+    """Columns a saveStatusPage config changes (published, search engine index, password are not editable);
+    `now` (the app's clock) is the modified date."""
     analytics_type = config.get("analyticsType")
     if analytics_type == "":
         analytics_type = None
@@ -66,7 +66,7 @@ def page_fields_from_config(config: dict, icon: str) -> dict[str, Any]:
         "analytics_id": _str_or_none(config.get("analyticsId")),
         "analytics_script_url": _str_or_none(config.get("analyticsScriptUrl")),
         "analytics_type": analytics_type,
-        "modified_date": store.utc_now_text(),
+        "modified_date": store.utc_text(now),
     }
     if fields["title"] is None:
         fields.pop("title")  # NOT NULL: an older client that omits it keeps the stored title
@@ -129,8 +129,8 @@ def register(hub, app) -> None:
         logo: bytes | None = None
         if icon.startswith("data:"):
             logo = decode_png_data_url(icon)
-            icon = f"/upload/logo{page['id']}.png?t={int(time.time() * 1000)}"
-        fields = page_fields_from_config({**config, "slug": new_slug}, icon)
+            icon = f"/upload/logo{page['id']}.png?t={int(app.clock.time() * 1000)}"
+        fields = page_fields_from_config({**config, "slug": new_slug}, icon, app.clock.time())
         if logo is not None:
             await trio.to_thread.run_sync(_write_logo, upload_dir, page["id"], logo)
 
@@ -181,10 +181,10 @@ def register(hub, app) -> None:
                         db,
                         existing["id"],
                         {"title": title, "content": content, "style": style, "pin": 1, "active": 1,
-                         "last_updated_date": store.utc_now_text()},
+                         "last_updated_date": store.utc_text(app.clock.time())},
                     )
                     return incident_json(store.incident_by_id(db, page["id"], existing["id"]))
-                row = store.insert_incident(db, page["id"], title, content, style)
+                row = store.insert_incident(db, page["id"], title, content, style, app.clock.time())
             except sqlite3.IntegrityError as exc:
                 raise ApiError(str(exc)) from None
             return incident_json(row, with_last_updated=False)
@@ -229,7 +229,8 @@ def register(hub, app) -> None:
                 raise ApiError("Incident not found or access denied", msgi18n=True)
             store.update_incident(
                 db, row["id"],
-                {"title": title, "content": content, "style": style, "pin": pin, "last_updated_date": store.utc_now_text()},
+                {"title": title, "content": content, "style": style, "pin": pin,
+                 "last_updated_date": store.utc_text(app.clock.time())},
             )
             return incident_json(store.incident_by_id(db, page["id"], row["id"]))
 
@@ -254,7 +255,8 @@ def register(hub, app) -> None:
             row = store.incident_by_id(db, page["id"], incident_id)
             if row is None:
                 raise ApiError("Incident not found or access denied", msgi18n=True)
-            store.update_incident(db, row["id"], {"active": 0, "pin": 0, "last_updated_date": store.utc_now_text()})
+            store.update_incident(db, row["id"], {"active": 0, "pin": 0,
+                                                  "last_updated_date": store.utc_text(app.clock.time())})
             return incident_json(store.incident_by_id(db, page["id"], row["id"]))
 
         return ok_i18n("Resolved", incident=await app.db.write(job))

@@ -233,7 +233,7 @@ def register(web: QuartTrio, app: App) -> None:
 
         def read(db, monitor_id):
             unit, count, number = parse_duration(duration)
-            stats = store.window_stats(db, [monitor_id], unit, count).get(monitor_id)
+            stats = store.window_stats(db, [monitor_id], unit, count, app.clock.time()).get(monitor_id)
             return uptime_badge(q, store.uptime_ratio(stats), number)
 
         return await monitor_badge(raw_id, read)
@@ -245,7 +245,7 @@ def register(web: QuartTrio, app: App) -> None:
 
         def read(db, monitor_id):
             unit, count, number = parse_duration(duration)
-            stats = store.window_stats(db, [monitor_id], unit, count).get(monitor_id)
+            stats = store.window_stats(db, [monitor_id], unit, count, app.clock.time()).get(monitor_id)
             return ping_badge(q, stats[2] if stats else None, number)
 
         return await monitor_badge(raw_id, read)
@@ -258,7 +258,7 @@ def register(web: QuartTrio, app: App) -> None:
         def read(db, monitor_id):
             m = re.match(r"^\s*(\d+)", duration or "24")
             hours = min(int(m.group(1)) if m else 24, 720) or 24
-            return avg_response_badge(q, store.avg_ping_raw(db, monitor_id, hours), hours)
+            return avg_response_badge(q, store.avg_ping_raw(db, monitor_id, hours, app.clock.time()), hours)
 
         return await monitor_badge(raw_id, read)
 

@@ -50,15 +50,15 @@ def _text(value: Any) -> str:
     return "null" if value is None else str(value)
 
 
-def monitor_samples(db, tag_labels: list[str]) -> dict[str, list[tuple[dict[str, str], float]]]:
-    """Series of every family for the active monitors that have at least one beat."""
+def monitor_samples(db, tag_labels: list[str], now: float) -> dict[str, list[tuple[dict[str, str], float]]]:
+    """Series of every family for the active monitors that have at least one beat; windows end at `now`."""
     monitors = [dict(r) for r in db.conn.execute(
         "SELECT id, name, type, url, hostname, port FROM monitor WHERE active = 1 ORDER BY id"
     )]
     ids = [m["id"] for m in monitors]
     latest = store.latest_beats(db, ids)
     tls = store.tls_info_of(db, ids)
-    windows = {label: store.window_stats(db, ids, unit, count) for label, unit, count in WINDOWS}
+    windows = {label: store.window_stats(db, ids, unit, count, now) for label, unit, count in WINDOWS}
     tags: dict[int, dict[str, list[str]]] = {}
     if tag_labels and ids:
         for mid, entries in store.tags_of(db, ids).items():
@@ -189,5 +189,6 @@ def register(web: QuartTrio, app: App) -> None:
             response = Response(b"", status=401, content_type="text/html; charset=utf-8")
             response.headers["WWW-Authenticate"] = "Basic"
             return response
-        families = await app.db.read(lambda db: monitor_samples(db, tag_labels))
+        now = app.clock.time()
+        families = await app.db.read(lambda db: monitor_samples(db, tag_labels, now))
         return Response(exposition(families, tag_labels), status=200, content_type=CONTENT_TYPE)

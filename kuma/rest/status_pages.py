@@ -61,14 +61,15 @@ def load_page_json(db, slug: str) -> tuple[dict, dict] | None:
     return page, body
 
 
-def load_heartbeats(db, slug: str) -> dict:
-    """The heartbeat body as a dict (server-rendered status page); the route sends `heartbeats_json`."""
+def load_heartbeats(db, slug: str, now: float) -> dict:
+    """The heartbeat body as a dict (server-rendered status page); the route sends `heartbeats_json`.
+    `now` (the app's clock) ends the 24-hour uptime window."""
     page = store.page_by_slug(db, slug)
     if page is None:
         return {"heartbeatList": {}, "uptimeList": {}}
     ids = store.public_monitor_ids_of_page(db, page["id"])
     beats = store.recent_beats(db, ids)
-    stats = store.window_stats(db, ids, "minute", 1440)
+    stats = store.window_stats(db, ids, "minute", 1440, now)
     return {
         "heartbeatList": {
             str(mid): [{"status": b[0], "time": b[1], "msg": "", "ping": b[2]} for b in beats[mid]] for mid in ids
@@ -91,7 +92,7 @@ def _json_str(text: str) -> str:
     return f'"{text}"'
 
 
-def heartbeats_json(db, slug: str) -> str:
+def heartbeats_json(db, slug: str, now: float) -> str:
     """`/api/status-page/heartbeat/:slug` as JSON text, written directly: up to 20,000 beats for a
     200-monitor page, where building dicts and encoding them would be most of the time."""
     page = store.page_by_slug(db, slug)
@@ -99,7 +100,7 @@ def heartbeats_json(db, slug: str) -> str:
         return '{"heartbeatList":{},"uptimeList":{}}'
     ids = store.public_monitor_ids_of_page(db, page["id"])
     beats = store.recent_beats(db, ids)
-    stats = store.window_stats(db, ids, "minute", 1440)
+    stats = store.window_stats(db, ids, "minute", 1440, now)
     lists = []
     for mid in ids:
         items = ",".join(
@@ -129,22 +130,25 @@ def _rfc1123(dt: datetime) -> str:
     return format_datetime(dt.astimezone(timezone.utc), usegmt=True)
 
 
-def _parse_db_time(text: str) -> datetime:
+def _parse_db_time(text: str, now: datetime) -> datetime:
+    """A stored UTC time; `now` when it cannot be read (Uptime Kuma's `new Date(undefined)` fallback)."""
     text = text.replace("T", " ").rstrip("Z")
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
         except ValueError:
             pass
-    return datetime.now(timezone.utc)
+    return now
 
 
 def _cdata(text: str) -> str:
     return "<![CDATA[" + str(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def render_rss(page: dict, incidents: list[dict], down: list[tuple[dict, dict]], status: str, link: str) -> str:
-    """RSS 2.0 in the layout of the `feed` package Uptime Kuma uses (4-space indentation, CDATA)."""
+def render_rss(page: dict, incidents: list[dict], down: list[tuple[dict, dict]], status: str, link: str,
+               now: datetime) -> str:
+    """RSS 2.0 in the layout of the `feed` package Uptime Kuma uses (4-space indentation, CDATA).
+    `now` (the app's clock) is the build date."""
     title = page.get("rss_title") or (f"{page['title']} RSS Feed" if page.get("title") else "Uptime Kuma RSS Feed")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -153,7 +157,7 @@ def render_rss(page: dict, incidents: list[dict], down: list[tuple[dict, dict]],
         f"        <title>{escape(title)}</title>",
         f"        <link>{escape(link)}</link>",
         f"        <description>Current status: {escape(status)}</description>",
-        f"        <lastBuildDate>{_rfc1123(datetime.now(timezone.utc))}</lastBuildDate>",
+        f"        <lastBuildDate>{_rfc1123(now)}</lastBuildDate>",
         "        <docs>https://validator.w3.org/feed/docs/rss2.html</docs>",
         "        <generator>https://github.com/jpmonette/feed</generator>",
         "        <language>en</language>",
@@ -166,7 +170,7 @@ def render_rss(page: dict, incidents: list[dict], down: list[tuple[dict, dict]],
                 f"            <title>{_cdata(item_title)}</title>",
                 f"            <link>{escape(link)}</link>",
                 f"            <guid>{escape(guid)}</guid>",
-                f"            <pubDate>{_rfc1123(_parse_db_time(when))}</pubDate>",
+                f"            <pubDate>{_rfc1123(_parse_db_time(when, now))}</pubDate>",
                 f"            <description>{_cdata(description)}</description>",
                 "        </item>",
             ]
@@ -182,7 +186,7 @@ def render_rss(page: dict, incidents: list[dict], down: list[tuple[dict, dict]],
     return "\n".join(lines)
 
 
-def load_rss(db, slug: str, link: str) -> str | None:
+def load_rss(db, slug: str, link: str, now: datetime) -> str | None:
     page = store.page_by_slug(db, slug)
     if page is None:
         return None
@@ -191,7 +195,7 @@ def load_rss(db, slug: str, link: str) -> str | None:
     names = {m["id"]: m for m in store.group_monitors(db, [g["id"] for g in store.public_groups(db, page["id"])])}
     down = [(names[mid], latest[mid]) for mid in ids if mid in latest and latest[mid]["status"] == DOWN]
     status = overall_status([latest[mid]["status"] for mid in ids if mid in latest])
-    return render_rss(page, store.pinned_incidents(db, page["id"]), down, status, link)
+    return render_rss(page, store.pinned_incidents(db, page["id"]), down, status, link, now)
 
 
 def _request_base_url(trust_proxy: bool) -> str:
@@ -219,7 +223,8 @@ def register(web: QuartTrio, app: App) -> None:
     @web.route("/api/status-page/heartbeat/<slug>")
     async def status_page_heartbeat(slug: str):
         slug = slug.lower()
-        body = await app.db.read(lambda db: heartbeats_json(db, slug))
+        now = app.clock.time()
+        body = await app.db.read(lambda db: heartbeats_json(db, slug, now))
         return body_response(body, JSON_CONTENT_TYPE, cached_route=True)
 
     @web.route("/api/status-page/<slug>/manifest.json")
@@ -252,7 +257,8 @@ def register(web: QuartTrio, app: App) -> None:
         slug = slug.lower()
         trust = await app.db.read(lambda db: bool(get_setting(db, "trustProxy", False)))
         link = f"{_request_base_url(trust)}/status/{slug}"
-        body = await app.db.read(lambda db: load_rss(db, slug, link))
+        now = app.clock.utcnow()
+        body = await app.db.read(lambda db: load_rss(db, slug, link, now))
         if body is None:
             return Response("Not Found", status=404, content_type="text/plain; charset=utf-8")
         return body_response(body, RSS_CONTENT_TYPE, cached_route=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kuma.accounts.api_keys import key_status
+from kuma.accounts.api_keys import key_status, utc_text
 
 
 def proxy_item(row: dict[str, Any]) -> dict[str, Any]:
@@ -28,8 +28,8 @@ def remote_browser_item(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "url": row["url"], "name": row["name"]}
 
 
-def api_key_item(row: dict[str, Any], now_text: str | None = None) -> dict[str, Any]:
-    """The public form: never the stored hash."""
+def api_key_item(row: dict[str, Any], now_text: str) -> dict[str, Any]:
+    """The public form: never the stored hash. `now_text` (UTC, the app's clock) decides "expired"."""
     return {"id": row["id"], "name": row["name"], "userID": row["user_id"], "createdDate": row["created_date"],
             "active": row["active"], "expires": row["expires"], "status": key_status(row, now_text)}
 
@@ -51,4 +51,5 @@ async def remote_browser_list(app: Any, user_id: int) -> list[dict[str, Any]]:
 
 
 async def api_key_list(app: Any, user_id: int) -> list[dict[str, Any]]:
-    return [api_key_item(r) for r in await app.db.read(lambda db: _rows(db, "api_key", user_id))]
+    now_text = utc_text(app.clock.time())
+    return [api_key_item(r, now_text) for r in await app.db.read(lambda db: _rows(db, "api_key", user_id))]

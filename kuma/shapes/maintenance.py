@@ -1,7 +1,7 @@
 """The Maintenance object (socketio-events §5.8) and the `maintenanceList` payload."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kuma.maintenance.windows import Schedule, json_list, parse_time, utc_offset_text
@@ -19,10 +19,10 @@ def _time_range_item(text: str | None) -> dict[str, int]:
     return {"hours": parsed[0], "minutes": parsed[1], "seconds": 0}
 
 
-def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime | None = None, *,
+def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime, *,
                      live: bool = True) -> dict[str, Any]:
-    """`live=False` is getMaintenance's reply: empty timeslotList and status "unknown", as Uptime Kuma does."""
-    now = now or datetime.now(timezone.utc)
+    """`live=False` is getMaintenance's reply: empty timeslotList and status "unknown", as Uptime Kuma does.
+    `now` (the app's clock) decides the status, the upcoming timeslots and the zone's offset."""
     schedule = Schedule(row, server_tz)
     date_range = [row.get("start_date")]
     if row.get("end_date"):
@@ -56,23 +56,26 @@ def server_timezone(db) -> str:
     return get_setting(db, "serverTimezone") or "UTC"
 
 
-async def maintenance_list(app: "App", user_id: int | None = None) -> dict[str, Any]:
-    """`maintenanceList`: every maintenance keyed by id (a string), as Uptime Kuma sends it."""
+async def maintenance_list(app: "App", user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """`maintenanceList`: every maintenance keyed by id (a string), as Uptime Kuma sends it.
+    `now` defaults to the app's clock; the maintenance service passes its own."""
+    moment = now or app.clock.utcnow()
 
     def build(db):
         tz = server_timezone(db)
-        return {str(row["id"]): maintenance_json(row, tz) for row in all_maintenance(db)}
+        return {str(row["id"]): maintenance_json(row, tz, moment) for row in all_maintenance(db)}
 
     return await app.db.read(build)
 
 
 async def status_page_maintenance_list(app: "App", status_page_id: int) -> list[dict[str, Any]]:
     """Maintenances linked to a status page that are under maintenance now (for its public JSON)."""
+    now = app.clock.utcnow()
 
     def build(db):
         tz = server_timezone(db)
         wanted = set(maintenance_ids_of_status_page(db, status_page_id))
-        shapes = [maintenance_json(row, tz) for row in all_maintenance(db) if row["id"] in wanted]
+        shapes = [maintenance_json(row, tz, now) for row in all_maintenance(db) if row["id"] in wanted]
         return [s for s in shapes if s["status"] == "under-maintenance"]
 
     return await app.db.read(build)

@@ -18,6 +18,7 @@ from typing import Any, Callable, TypeVar
 import sqlite_utils
 import trio
 
+from kuma.clock import WallClock
 from kuma.store.schema import SchemaStatus, check_schema, create_schema, is_empty
 
 log = logging.getLogger(__name__)
@@ -66,13 +67,14 @@ class Database:
         self.jobs_written = 0
 
     @classmethod
-    def open(cls, path: Path | str, *, readers: int = 3) -> "Database":
-        """Open (creating the schema if the file is new) and check the schema version."""
+    def open(cls, path: Path | str, *, readers: int = 3, clock: WallClock | None = None) -> "Database":
+        """Open (creating the schema if the file is new) and check the schema version.
+        `clock` (the server's, pinnable) stamps a new schema's migration rows; unpinned by default."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(path)
         if is_empty(conn):
-            create_schema(conn)
+            create_schema(conn, now_ms=int((clock or WallClock()).time() * 1000))
             status = SchemaStatus(fresh=True, missing_migrations=())
             log.info("created a new database at %s", path)
         else:

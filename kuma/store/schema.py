@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from dataclasses import dataclass
 from importlib import resources
 
@@ -33,9 +32,9 @@ class SchemaStatus:
     missing_migrations: tuple[str, ...]
 
 
-def create_schema(conn: sqlite3.Connection, *, now_ms: int | None = None) -> None:
-    """Create every table and the bookkeeping rows Uptime Kuma looks for, in one transaction."""
-    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+def create_schema(conn: sqlite3.Connection, *, now_ms: int) -> None:
+    """Create every table and the bookkeeping rows Uptime Kuma looks for, in one transaction.
+    `now_ms` (the caller's clock) stamps the migration rows."""
     statements = [s.strip() for s in SCHEMA_SQL.split(";\n") if s.strip() and not _is_comment(s)]
     conn.execute("BEGIN")
     try:

@@ -6,7 +6,6 @@ Reads of many monitors are one query each (IN lists / window functions), never o
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -16,9 +15,11 @@ INCIDENTS_PER_PAGE = 10
 HEARTBEATS_PER_MONITOR = 100
 
 
-def utc_now_text() -> str:
-    """`YYYY-MM-DD HH:MM:SS` in UTC, the way Uptime Kuma stores created/modified dates."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+def utc_text(now: float) -> str:
+    """`YYYY-MM-DD HH:MM:SS` in UTC, the way Uptime Kuma stores created/modified dates.
+
+    `now` comes from the caller (`app.clock.time()`): the store never reads the wall clock."""
+    return datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[dict]:
@@ -227,11 +228,12 @@ def incident_by_id(db: sqlite_utils.Database, page_id: int, incident_id: Any) ->
     return dict(row) if row else None
 
 
-def insert_incident(db: sqlite_utils.Database, page_id: int, title: str, content: str, style: str) -> dict:
-    now = utc_now_text()
+def insert_incident(db: sqlite_utils.Database, page_id: int, title: str, content: str, style: str,
+                    now: float) -> dict:
+    now_text = utc_text(now)
     iid = db.conn.execute(
         "INSERT INTO incident (title, content, style, created_date, pin, active, status_page_id) VALUES (?, ?, ?, ?, 1, 1, ?)",
-        (title, content, style, now, page_id),
+        (title, content, style, now_text, page_id),
     ).lastrowid
     return incident_by_id(db, page_id, iid)
 
@@ -286,7 +288,7 @@ STAT_TABLES = {"minute": ("stat_minutely", 60), "hour": ("stat_hourly", 3600), "
 
 
 def window_stats(
-    db: sqlite_utils.Database, monitor_ids: list[int], unit: str, count: int, now: float | None = None
+    db: sqlite_utils.Database, monitor_ids: list[int], unit: str, count: int, now: float
 ) -> dict[int, tuple[int, int, float | None]]:
     """(up, down, avg ping of UP beats) over the last `count` buckets of `unit` (current bucket included).
 
@@ -296,7 +298,6 @@ def window_stats(
     if not monitor_ids:
         return {}
     table, size = STAT_TABLES[unit]
-    now = time.time() if now is None else now
     start = (int(now) // size) * size - (count - 1) * size
     marks = _marks(len(monitor_ids))
     out: dict[int, tuple[int, int, float | None]] = {}
@@ -331,9 +332,9 @@ def uptime_ratio(stats: tuple[int, int, float | None] | None) -> float | int:
     return up / (up + down)
 
 
-def avg_ping_raw(db: sqlite_utils.Database, monitor_id: int, hours: int) -> float | None:
-    """Average of non-null pings of raw heartbeats in the last `hours` hours (avg-response badge)."""
-    since = datetime.fromtimestamp(time.time() - hours * 3600, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+def avg_ping_raw(db: sqlite_utils.Database, monitor_id: int, hours: int, now: float) -> float | None:
+    """Average of non-null pings of raw heartbeats in the `hours` hours before `now` (avg-response badge)."""
+    since = utc_text(now - hours * 3600)
     row = db.conn.execute(
         "SELECT AVG(ping) FROM heartbeat WHERE monitor_id = ? AND time > ? AND ping IS NOT NULL", (monitor_id, since)
     ).fetchone()

@@ -108,5 +108,6 @@ async def render_status_page(app: App, slug: str) -> tuple[str, int]:
                 f"<p>There is no status page “{_e(slug)}”.</p></main></body></html>", 404)
     page, body = loaded
     body["maintenanceList"] = await maintenance_list_for_page(app, page["id"])
-    beats = await app.db.read(lambda db: load_heartbeats(db, slug))
+    now = app.clock.time()
+    beats = await app.db.read(lambda db: load_heartbeats(db, slug, now))
     return render(body, beats, page["slug"]), 200

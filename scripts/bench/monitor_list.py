@@ -28,7 +28,7 @@ from kuma.store.schema import create_schema  # noqa: E402
 
 def populate(path: Path, count: int) -> None:
     conn = sqlite3.connect(path)
-    create_schema(conn)
+    create_schema(conn, now_ms=int(time.time() * 1000))
     conn.execute("INSERT INTO user (id, username, password) VALUES (1, 'admin', 'x')")
     conn.execute("INSERT INTO notification (id, name, config, user_id) VALUES (1, 'n', '{}', 1)")
     conn.execute("INSERT INTO tag (id, name, color) VALUES (1, 'env', '#059669')")

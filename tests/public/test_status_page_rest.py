@@ -122,12 +122,15 @@ def test_heartbeat_json_is_valid_and_prints_whole_ratios_as_integers(fresh_captu
 def test_fast_heartbeat_text_equals_the_dict_shape(tmp_path):
     import sqlite_utils
 
+    from kuma.clock import parse_instant
     from kuma.rest.jsonwire import dumps
     from kuma.rest.status_pages import heartbeats_json, load_heartbeats
     from kuma.store.db import connect
+    from tests.helpers.paths import CAPTURE_CLOCK
     from tests.public.conftest import prepare_capture_db
 
     path = prepare_capture_db(tmp_path / "data")
     db = sqlite_utils.Database(connect(path))
-    assert heartbeats_json(db, "main") == dumps(load_heartbeats(db, "main"))
-    assert heartbeats_json(db, "nope") == dumps(load_heartbeats(db, "nope"))
+    now = parse_instant(CAPTURE_CLOCK)
+    assert heartbeats_json(db, "main", now) == dumps(load_heartbeats(db, "main", now))
+    assert heartbeats_json(db, "nope", now) == dumps(load_heartbeats(db, "nope", now))
