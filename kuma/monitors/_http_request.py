@@ -18,6 +18,7 @@ import socket
 import ssl
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -402,7 +403,7 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
                                                headers=headers, content=content)
                 response = await client.send(request, stream=True)
                 try:
-                    info = _tls_from_response(response, verify_tls, url)
+                    info = _tls_from_response(response, verify_tls, url, ctx.utcnow())
                     body = bytearray()
                     async for chunk in response.aiter_bytes():
                         body.extend(chunk)
@@ -472,7 +473,7 @@ def _standard_reason(code: int) -> str:
         return ""
 
 
-def _tls_from_response(response: Any, verified: bool, url: str) -> dict[str, Any] | None:
+def _tls_from_response(response: Any, verified: bool, url: str, now: datetime) -> dict[str, Any] | None:
     """Certificate info of the connection that carried the final response (HTTPS only)."""
     if response.url.scheme != "https":
         return None
@@ -484,4 +485,4 @@ def _tls_from_response(response: Any, verified: bool, url: str) -> dict[str, Any
         chain = chain_from_ssl_object(ssl_object, verified)
     except Exception:  # certificate decoding must never turn a good check into a failure
         return None
-    return tls_info(chain, verified, urlsplit(url).hostname)
+    return tls_info(chain, verified, urlsplit(url).hostname, now)

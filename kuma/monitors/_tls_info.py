@@ -146,10 +146,10 @@ def _dns_match(pattern: str, host: str) -> bool:
 
 
 def tls_info(chain: list[tuple[dict[str, Any], bytes]], valid: bool, hostname: str | None,
-             now: dt.datetime | None = None) -> dict[str, Any] | None:
-    """The full `monitor_tls_info.info_json` object, or None when no certificate was seen."""
-    moment = now or dt.datetime.now(dt.timezone.utc)
-    cert_info = build_cert_info(chain, moment)
+             now: dt.datetime) -> dict[str, Any] | None:
+    """The full `monitor_tls_info.info_json` object, or None when no certificate was seen.
+    `now` (the check's wall clock) counts the days remaining."""
+    cert_info = build_cert_info(chain, now)
     if cert_info is None:
         return None
     return {"valid": valid, "certInfo": cert_info, "hostnameMatchMonitorUrl": hostname_matches(chain[0][0], hostname)}

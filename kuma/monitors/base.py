@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, ClassVar
 
 UP, DOWN, PENDING, MAINTENANCE = 1, 0, 2, 3
@@ -54,6 +56,12 @@ class CheckContext:
     proxy: dict[str, Any] | None = None
     #: Environment for child processes (PyInstaller restores LD_LIBRARY_PATH here).
     subprocess_env: dict[str, str] | None = None
+    #: Epoch seconds "now": the engine passes the app's one (pinnable) clock; the default is for tests.
+    wall_clock: Callable[[], float] = time.time
+
+    def utcnow(self) -> datetime:
+        """Now on the engine's wall clock, for certificate validity days."""
+        return datetime.fromtimestamp(self.wall_clock(), timezone.utc)
 
 
 class MonitorType:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import ssl
+from datetime import datetime
 from typing import Any
 
 import trio
@@ -80,7 +81,7 @@ async def _expect_alert(stream: trio.abc.Stream, host: str, expected: str, grace
     raise CheckFailed(f"Expected TLS alert '{expected}' but received '{received}'")
 
 
-async def _certificate(stream: trio.abc.Stream, host: str) -> dict[str, Any] | None:
+async def _certificate(stream: trio.abc.Stream, host: str, now: datetime) -> dict[str, Any] | None:
     """Verified TLS handshake; an invalid certificate fails the check with Node's wording."""
     from kuma.monitors._http_request import client_tls_context
 
@@ -90,7 +91,7 @@ async def _certificate(stream: trio.abc.Stream, host: str) -> dict[str, Any] | N
     except (trio.BrokenResourceError, ssl.SSLError) as exc:
         raise CheckFailed(tls_failure_text(exc.__cause__ or exc)) from None
     ssl_object = getattr(tls, "_ssl_object", None)
-    return tls_info(chain_from_ssl_object(ssl_object, True), True, host) if ssl_object is not None else None
+    return tls_info(chain_from_ssl_object(ssl_object, True), True, host, now) if ssl_object is not None else None
 
 
 @register("port")
@@ -120,6 +121,6 @@ class Port(MonitorType):
                     msg = await _expect_alert(stream, host, expected, min(1.0, timeout / 2))
                     return CheckResult(msg=msg, ping=ping)
                 if security in ("secure", "starttls") and as_bool(monitor.get("expiry_notification")):
-                    info = await _certificate(stream, host)
+                    info = await _certificate(stream, host, ctx.utcnow())
                 return CheckResult(msg=f"{ping} ms", ping=ping, tls_info=info)
         raise CheckFailed("Connection failed")

@@ -60,9 +60,10 @@ def parse_utc(text: str) -> datetime | None:
 
 
 def heartbeat_json(beat: dict[str, Any], monitor_type: str | None, tz_name: str | None,
-                   last_down_time: str | None = None, set_keys: frozenset[str] | set[str] | None = None
-                   ) -> dict[str, Any]:
+                   last_down_time: str | None = None, set_keys: frozenset[str] | set[str] | None = None,
+                   *, now: datetime) -> dict[str, Any]:
     """The heartbeat JSON a provider gets: the live event's keys, then timezone fields (+ lastDownTime on UP).
+    `now` (the app's clock) stands in for a beat without a time.
 
     Keys follow the live `heartbeat` event (only keys set on the beat, `kuma.shapes.heartbeat.live_beat`),
     with `msg` "N/A" when empty and `response` decoded to text (left out when it cannot be decoded).
@@ -77,7 +78,7 @@ def heartbeat_json(beat: dict[str, Any], monitor_type: str | None, tz_name: str 
         if response is not None:
             out["response"] = response
     tz = zone(tz_name)
-    moment = parse_utc(str(beat.get("time") or "")) or datetime.now(timezone.utc)
+    moment = parse_utc(str(beat.get("time") or "")) or now
     local = moment.astimezone(tz)
     out["timezone"] = tz_name or "UTC"
     out["timezoneOffset"] = offset_text(local)

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, timezone
 
 import pytest
 
+from kuma.clock import parse_instant
 from kuma.notifications.payloads import event_message, heartbeat_json, should_notify
 from kuma.store.notifications import last_important_down_time
-from tests.helpers.paths import FIXTURES
+from tests.helpers.paths import CAPTURE_CLOCK, FIXTURES
 from tests.helpers.server import copy_fixture_db
 
 RECEIVED = [json.loads(json.loads(line)["body"])
             for line in (FIXTURES / "webhook-received.jsonl").read_text().splitlines() if line]
 EVENTS = [p for p in RECEIVED if p["heartbeat"] is not None]
+NOW = datetime.fromtimestamp(parse_instant(CAPTURE_CLOCK), timezone.utc)  # only for beats without a time
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,7 @@ def test_heartbeat_json_and_message_match_capture(fixture_db, payload):
     monitor = dict(fixture_db.execute("SELECT * FROM monitor WHERE id = ?", (row["monitor_id"],)).fetchone())
     beat = dict(row)
     last_down = last_important_down_time(_Db(fixture_db), monitor["id"], beat["time"]) if beat["status"] == 1 else None
-    built = heartbeat_json(beat, monitor["type"], "UTC", last_down)
+    built = heartbeat_json(beat, monitor["type"], "UTC", last_down, now=NOW)
     if "response" in expected:  # stored brotli-compressed; compare the rest of the keys in order
         expected = {k: v for k, v in expected.items() if k != "response"}
         built.pop("response", None)
@@ -50,7 +53,7 @@ def test_heartbeat_json_and_message_match_capture(fixture_db, payload):
 def test_local_time_in_server_timezone():
     beat = {"monitor_id": 1, "status": 0, "time": "2026-11-26 10:07:14.451", "msg": "", "important": 1,
             "retries": 0, "ping": None}
-    built = heartbeat_json(beat, "http", "Europe/Berlin")
+    built = heartbeat_json(beat, "http", "Europe/Berlin", now=NOW)
     assert built["msg"] == "N/A"
     assert (built["timezone"], built["timezoneOffset"], built["localDateTime"]) == \
         ("Europe/Berlin", "+01:00", "2026-11-26 11:07:14")
