@@ -11,13 +11,14 @@ from kuma.app import App
 from kuma.realtime import endpoint
 from kuma.rest import badges, entry, metrics, push, status_pages
 from kuma.rest.jsonwire import WireJSONProvider
+from kuma.store import settings as settings_store
 from kuma.web import routes
 
 log = logging.getLogger(__name__)
 
 #: Modules with a `register(web, app)` function, in route-registration order.
 #: Order matters: specific routes first, the dashboard's catch-all last.
-ROUTE_MODULES = (endpoint, api, push, badges, status_pages, metrics, entry, routes)
+ROUTE_MODULES = (api, push, badges, status_pages, metrics, entry, routes)
 
 
 def create_web_app(app: App) -> QuartTrio:
@@ -25,6 +26,7 @@ def create_web_app(app: App) -> QuartTrio:
     web.json = WireJSONProvider(web)  # Uptime Kuma's key order and compact bytes are part of the wire
     web.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # logo uploads arrive as data URLs
 
+    endpoint.mount(web, app.hub, lambda: app.db.read(settings_store.trust_proxy))
     for module in ROUTE_MODULES:
         module.register(web, app)
 

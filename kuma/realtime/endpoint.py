@@ -37,10 +37,10 @@ ERROR_MESSAGES = {
 TEXT_PLAIN = b"text/plain; charset=UTF-8"
 
 
-def register(web, app) -> None:
-    """Mount the Engine.IO endpoint in front of the Quart app: `/socket.io/` never reaches Quart's routes."""
-    hub: Hub = app.hub
-    endpoint = Endpoint(hub, app)
+def mount(web, hub: Hub, read_trust_proxy: Callable[[], Awaitable[bool]]) -> None:
+    """Serve the Engine.IO endpoint in front of the Quart app: `/socket.io/` never reaches Quart's routes.
+    The one setting it needs (`trustProxy`, for the origin check behind a proxy) comes from the caller."""
+    endpoint = Endpoint(hub, read_trust_proxy)
     inner = web.asgi_app
 
     async def asgi_app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,9 +68,9 @@ def remote_address(scope: Scope) -> str:
 
 
 class Endpoint:
-    def __init__(self, hub: Hub, app) -> None:
+    def __init__(self, hub: Hub, read_trust_proxy: Callable[[], Awaitable[bool]]) -> None:
         self.hub = hub
-        self.app = app
+        self.read_trust_proxy = read_trust_proxy
         self.batch = hypercorn_ws.install()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -198,14 +198,11 @@ class Endpoint:
         return origin_allowed(mode, origin, host, headers.get("x-forwarded-for"), trust_proxy)
 
     async def trust_proxy(self) -> bool:
-        from kuma.store.settings import get_setting
-
         try:
-            value = await self.app.db.read(lambda db: get_setting(db, "trustProxy"))
+            return await self.read_trust_proxy()
         except Exception:
             log.exception("could not read the trustProxy setting")
             return False
-        return value is True or value == "true" or value == 1
 
     async def probe(self, conn: Connection, receive: Receive, send: Send) -> bool:
         """Upgrade a polling session: answer `2probe`, release the waiting poll, wait for `5` and for that

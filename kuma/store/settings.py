@@ -21,6 +21,12 @@ def get_setting(db: sqlite_utils.Database, key: str, default: Any = None) -> Any
     return default if row is None else decode_value(row[0])
 
 
+def trust_proxy(db: sqlite_utils.Database) -> bool:
+    """The `trustProxy` setting as a bool (stored as true, "true" or 1 by different clients)."""
+    value = get_setting(db, "trustProxy")
+    return value is True or value == "true" or value == 1
+
+
 def get_settings_of_type(db: sqlite_utils.Database, type_: str) -> dict[str, Any]:
     rows = db.conn.execute("SELECT key, value FROM setting WHERE type = ?", (type_,)).fetchall()
     return {r[0]: decode_value(r[1]) for r in rows}

@@ -18,6 +18,7 @@ from kuma.config import Config
 from kuma.realtime import endpoint
 from kuma.realtime.hub import Hub
 from kuma.store import Database
+from kuma.store import settings as settings_store
 from tests.helpers.server import free_port
 
 
@@ -83,7 +84,7 @@ class HubServer:
         if self.setup is not None:
             self.setup(hub, app)
         web = QuartTrio("kuma-test", static_folder=None)
-        endpoint.register(web, app)
+        endpoint.mount(web, hub, lambda: db.read(settings_store.trust_proxy))
         hc = HypercornConfig()
         hc.bind = [f"127.0.0.1:{self.port}"]
         hc.accesslog = None
