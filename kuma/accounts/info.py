@@ -6,42 +6,13 @@ import platform
 import sys
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from kuma import UPTIME_KUMA_VERSION
+from kuma.timezones import server_timezone_of
 
 ARCH_NAMES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm", "i386": "ia32", "i686": "ia32"}
 PLATFORM_NAMES = {"win32": "win32", "darwin": "darwin"}
-
-
-def valid_timezone(name: Any) -> bool:
-    if not isinstance(name, str) or not name or name.startswith(("/", ".")) or ".." in name:
-        return False
-    try:
-        ZoneInfo(name)
-        return True
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-
-
-def default_timezone() -> str:
-    """Env TZ, else the host's zone when it can be named, else UTC."""
-    env_tz = os.environ.get("TZ", "").lstrip(":")
-    if valid_timezone(env_tz):
-        return env_tz
-    try:
-        link = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in link:
-            guess = link.split("zoneinfo/", 1)[1]
-            if valid_timezone(guess):
-                return "UTC" if guess in ("Etc/UTC", "Etc/Universal", "Universal", "Zulu") else guess
-    except OSError:
-        pass
-    return "UTC"
-
-
-def server_timezone_of(stored: Any) -> str:
-    return stored if valid_timezone(stored) else default_timezone()
 
 
 def utc_offset(tz_name: str, at: datetime) -> str:
@@ -96,7 +67,7 @@ async def info_payload(app: Any, *, full: bool) -> dict[str, Any]:
 
 
 async def server_timezone(app: Any) -> str:
-    """The effective server timezone (setting, else env/host, else UTC) — for any area that needs it."""
-    from kuma.store.settings import get_setting
+    """The effective server timezone (kuma/timezones.py) — for any area that needs it."""
+    from kuma.store.settings import server_timezone as stored_timezone
 
-    return server_timezone_of(await app.db.read(lambda db: get_setting(db, "serverTimezone")))
+    return await app.db.read(stored_timezone)

@@ -11,7 +11,7 @@ from typing import Any
 
 
 from kuma.accounts import totp
-from kuma.accounts.info import info_payload, valid_timezone
+from kuma.accounts.info import info_payload
 from kuma.accounts.jwt import InvalidToken, decode_token, make_token, token_matches_password
 from kuma.accounts.passwords import hash_password_async, is_too_weak, needs_rehash, verify_password_async
 from kuma.accounts.ratelimit import LOGIN_MESSAGE, TWOFA_MESSAGE
@@ -19,6 +19,7 @@ from kuma.api.burst import after_login
 from kuma.api.common import ApiError, current_user_id, fail, ok, ok_i18n, on, on_login, require_login, verify_current_password
 from kuma.store import users as users_store
 from kuma.store.settings import get_setting, set_setting
+from kuma.timezones import valid_timezone
 
 log = logging.getLogger(__name__)
 

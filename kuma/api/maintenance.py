@@ -7,7 +7,8 @@ from kuma.api.common import current_user_id, fail, ok, ok_i18n, on_login
 from kuma.app import App
 from kuma.maintenance.input import row_from_input
 from kuma.maintenance.windows import InvalidMaintenance
-from kuma.shapes.maintenance import maintenance_json, maintenance_list, server_timezone
+from kuma.shapes.maintenance import maintenance_json, maintenance_list
+from kuma.store.settings import server_timezone
 from kuma.store import maintenance as store
 
 

@@ -6,7 +6,6 @@ Nothing is read or sent while the owner has no connected socket.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from kuma.shapes.heartbeat import live_beat
 from kuma.shapes.jsnum import js_number

@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kuma.accounts.info import info_payload, server_timezone, valid_timezone
+from kuma.accounts.info import info_payload, server_timezone
 from kuma.api.auth import disconnect_other_sockets
 from kuma.api.common import ApiError, ok, ok_i18n, on_login, require_login, verify_current_password
 from kuma.shapes.maintenance import maintenance_list
 from kuma.store.settings import decode_value, get_setting
+from kuma.timezones import valid_timezone
 
 log = logging.getLogger(__name__)
 

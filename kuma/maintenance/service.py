@@ -14,7 +14,8 @@ import trio
 
 from kuma.maintenance.windows import Schedule
 from kuma.store.maintenance import all_maintenance, monitor_links, monitor_parents
-from kuma.shapes.maintenance import maintenance_list, server_timezone
+from kuma.shapes.maintenance import maintenance_list
+from kuma.store.settings import server_timezone
 
 if TYPE_CHECKING:
     from kuma.app import App

@@ -8,7 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-DOWN, UP, PENDING, MAINTENANCE = 0, 1, 2, 3
+from kuma.status import DOWN as DOWN  # the one definition, re-exported here
+from kuma.status import MAINTENANCE as MAINTENANCE
+from kuma.status import PENDING as PENDING
+from kuma.status import UP as UP
+
 STATUSES = (DOWN, UP, PENDING, MAINTENANCE)
 
 MAINTENANCE_MSG = "Monitor under maintenance"

@@ -9,15 +9,15 @@ Work is done one monitor per write job so beats keep flowing while it runs.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import trio
 
 from kuma.store import heartbeats, stats
 from kuma.store.settings import get_setting
+from kuma.timezones import server_timezone_of
 
 if TYPE_CHECKING:
     from kuma.monitoring.service import MonitoringService
@@ -63,16 +63,10 @@ def cutoffs(now: float, days: int) -> Cutoffs:
 
 
 def server_timezone(name: Any):
-    """The server's tz (setting `serverTimezone`, else env TZ, else UTC) as a tzinfo."""
+    """The server's tz (kuma/timezones.py) for a stored `serverTimezone` value, as a tzinfo."""
     from zoneinfo import ZoneInfo
 
-    for candidate in (name, os.environ.get("TZ")):
-        if isinstance(candidate, str) and candidate:
-            try:
-                return ZoneInfo(candidate)
-            except Exception:
-                continue
-    return timezone.utc
+    return ZoneInfo(server_timezone_of(name))
 
 
 def next_daily_run(now: float, tz, at: tuple[int, int] = DAILY_AT) -> float:

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, ClassVar
 
-UP, DOWN, PENDING, MAINTENANCE = 1, 0, 2, 3
+from kuma.status import DOWN as DOWN  # the one definition, re-exported here
+from kuma.status import MAINTENANCE as MAINTENANCE
+from kuma.status import PENDING as PENDING
+from kuma.status import UP as UP
 
 
 class CheckFailed(Exception):

@@ -13,8 +13,12 @@ import importlib
 import pkgutil
 from typing import Any, ClassVar
 
+from kuma.status import DOWN as DOWN  # the one definition, re-exported here
+from kuma.status import MAINTENANCE as MAINTENANCE
+from kuma.status import PENDING as PENDING
+from kuma.status import UP as UP
+
 SENT = "Sent Successfully."
-UP, DOWN, PENDING, MAINTENANCE = 1, 0, 2, 3
 
 
 class NotificationError(Exception):

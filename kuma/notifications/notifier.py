@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from typing import Any, Awaitable, Callable
 
 import trio
@@ -19,7 +18,7 @@ from kuma.notifications.base import NotificationError, send_notification
 from kuma.notifications.payloads import event_message, heartbeat_json, should_notify
 from kuma.shapes.monitor import monitor_public_json
 from kuma.store import notifications as store
-from kuma.store.settings import get_setting
+from kuma.store.settings import get_setting, server_timezone
 
 log = logging.getLogger(__name__)
 
@@ -183,12 +182,6 @@ def _sent_days(db, monitor_id: int) -> set[int]:
         "SELECT days FROM notification_sent_history WHERE type = 'certificate' AND monitor_id = ?",
         (monitor_id,)).fetchall()
     return {r[0] for r in rows}
-
-
-def server_timezone(db) -> str:
-    """Setting `serverTimezone`, else env TZ, else UTC (as Uptime Kuma)."""
-    value = get_setting(db, "serverTimezone")
-    return value if isinstance(value, str) and value else (os.environ.get("TZ") or "UTC")
 
 
 async def public_monitor_json(app: Any, monitor: dict) -> dict | None:

@@ -17,9 +17,12 @@ from quart_trio import QuartTrio
 from kuma.app import App
 from kuma.badges.svg import make_badge, percentage_color
 from kuma.rest.public_http import SVG_CONTENT_TYPE, body_response, http_error
+from kuma.status import DOWN as DOWN  # the one definition, re-exported here
+from kuma.status import MAINTENANCE as MAINTENANCE
+from kuma.status import PENDING as PENDING
+from kuma.status import UP as UP
 from kuma.store import status_pages as store
 
-DOWN, UP, PENDING, MAINTENANCE = 0, 1, 2, 3
 NA_COLOR = "#999"
 UNIT_LIMITS = {"m": 1440, "h": 720, "d": 365}
 

@@ -15,10 +15,11 @@ from quart_trio import QuartTrio
 
 from kuma.app import App
 from kuma.rest.public_http import json_body
+from kuma.status import DOWN as DOWN  # the one definition, re-exported here
+from kuma.status import UP as UP
 
 log = logging.getLogger(__name__)
 
-UP, DOWN = 1, 0
 MAX_PING = 100_000_000_000
 NOT_FOUND = "Monitor not found or not active."
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]

@@ -16,13 +16,20 @@ from quart_trio import QuartTrio
 from kuma.app import App
 from kuma.rest.jsonwire import JSON_CONTENT_TYPE, dumps
 from kuma.rest.public_http import RSS_CONTENT_TYPE, body_response, http_error, json_body
-from kuma.shapes.status_page import incident_json, page_public_config, public_monitor_json
+from kuma.shapes.status_page import (
+    incident_json,
+    page_public_config,
+    public_monitor_json,
+)
+from kuma.status import DOWN as DOWN  # the one definition, re-exported here
+from kuma.status import MAINTENANCE as MAINTENANCE
+from kuma.status import PENDING as PENDING
+from kuma.status import UP as UP
 from kuma.store import status_pages as store
 from kuma.store.settings import get_setting
 
 log = logging.getLogger(__name__)
 
-DOWN, UP, PENDING, MAINTENANCE = 0, 1, 2, 3
 
 
 async def maintenance_list_for_page(app: App, page_id: int) -> list[dict]:

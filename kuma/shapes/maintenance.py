@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from kuma.maintenance.windows import Schedule, json_list, parse_time, utc_offset_text
 from kuma.store.maintenance import all_maintenance, maintenance_ids_of_status_page
-from kuma.store.settings import get_setting
+from kuma.store.settings import server_timezone
 
 if TYPE_CHECKING:
     from kuma.app import App
@@ -50,10 +50,6 @@ def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime, *,
     out["timezoneOffset"] = utc_offset_text(schedule.zone, now)
     out["status"] = schedule.status(now) if live else "unknown"
     return out
-
-
-def server_timezone(db) -> str:
-    return get_setting(db, "serverTimezone") or "UTC"
 
 
 async def maintenance_list(app: "App", user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.timezones import server_timezone_of
+
 
 def decode_value(raw: str | None) -> Any:
     if raw is None:
@@ -19,6 +21,11 @@ def decode_value(raw: str | None) -> Any:
 def get_setting(db: sqlite_utils.Database, key: str, default: Any = None) -> Any:
     row = db.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
     return default if row is None else decode_value(row[0])
+
+
+def server_timezone(db: sqlite_utils.Database) -> str:
+    """The effective server timezone name (setting, else env TZ / host zone, else UTC: kuma/timezones.py)."""
+    return server_timezone_of(get_setting(db, "serverTimezone"))
 
 
 def trust_proxy(db: sqlite_utils.Database) -> bool:

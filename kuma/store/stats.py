@@ -16,7 +16,10 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-UP, DOWN, PENDING, MAINTENANCE = 1, 0, 2, 3
+from kuma.status import DOWN as DOWN  # the one definition, re-exported here
+from kuma.status import MAINTENANCE as MAINTENANCE
+from kuma.status import PENDING as PENDING
+from kuma.status import UP as UP
 
 #: table → bucket length in seconds
 TABLES: dict[str, int] = {"stat_minutely": 60, "stat_hourly": 3600, "stat_daily": 86400}

@@ -1,7 +1,7 @@
 """pushover: messages.json with sound per status, HTML body with the event time."""
 from __future__ import annotations
 
-from kuma.notifications.base import SENT, UP, Provider, register, text, time_field
+from kuma.notifications.base import SENT, UP, Provider, register, time_field
 from kuma.notifications.http import post_json
 
 
