@@ -5,12 +5,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-
-import httpx
 
 from tests.helpers.paths import REPO
 from tests.helpers.server import free_port
+from tests.helpers.waiting import wait_for_http
 
 UNIT = REPO / "packaging" / "kuma.service"
 
@@ -92,15 +90,9 @@ def test_unit_environment_runs_kuma(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "kuma", "serve"], cwd=state / "kuma", env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, process.stderr.read().decode()
-            try:
-                assert httpx.get(f"http://127.0.0.1:{port}/api/entry-page", timeout=1).status_code == 200
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline, "kuma did not answer"
-                time.sleep(0.05)
+        answer = wait_for_http(f"http://127.0.0.1:{port}/api/entry-page", process, 30,
+                               describe=lambda: process.stderr.read().decode() if process.poll() is not None else "")
+        assert answer.status_code == 200
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0

@@ -7,13 +7,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from tests.helpers.paths import FIXTURE_DB, REPO
+from tests.helpers.waiting import wait_for_http
 
 
 def free_port() -> int:
@@ -87,14 +85,9 @@ def start_kuma(
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(args, cwd=cwd or REPO, env=base_env, stdout=log_file, stderr=subprocess.STDOUT)
     kuma = KumaProcess(process, port, data_dir, log_path)
-    deadline = time.monotonic() + ready_timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"kuma exited early with {process.returncode}\n{kuma.log()}")
-        try:
-            httpx.get(f"{kuma.url}/api/entry-page", timeout=1)
-            return kuma
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    kuma.stop()
-    raise AssertionError(f"kuma did not answer within {ready_timeout}s\n{kuma.log()}")
+    try:
+        wait_for_http(f"{kuma.url}/api/entry-page", process, ready_timeout, describe=kuma.log)
+    except AssertionError:
+        kuma.stop()
+        raise
+    return kuma

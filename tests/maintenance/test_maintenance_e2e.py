@@ -5,7 +5,6 @@ and beats UP again when the window is paused or ends.
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,6 +12,7 @@ from uptime_kuma_api import MaintenanceStrategy, UptimeKumaApi
 
 from tests.helpers.targets import http_target
 from tests.helpers.transcripts import WireClient, is_live_event, load, replay
+from tests.helpers.waiting import wait_until
 
 PASSWORD = "secret123"
 
@@ -43,13 +43,11 @@ def add_fast_http_monitor(url: str, target_url: str) -> int:
 
 def wait_for_beat(api: UptimeKumaApi, monitor_id: int, status: int, after: int, timeout: float = 20) -> dict:
     """The first beat with `status` whose id is greater than `after`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for beat in api.get_monitor_beats(monitor_id, 1):
-            if beat["id"] > after and int(beat["status"]) == status:
-                return beat
-        time.sleep(0.2)
-    raise AssertionError(f"no beat with status {status} after id {after}: {api.get_monitor_beats(monitor_id, 1)}")
+    def found() -> dict | None:
+        return next((b for b in api.get_monitor_beats(monitor_id, 1)
+                     if b["id"] > after and int(b["status"]) == status), None)
+
+    return wait_until(found, timeout, f"a beat with status {status} after id {after}", interval=0.2)
 
 
 def test_manual_window_turns_monitor_to_maintenance_and_back(api, kuma_server):

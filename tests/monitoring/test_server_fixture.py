@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 
 from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import copy_fixture_db, start_kuma
+from tests.helpers.waiting import wait_until
 
 FIXTURE_LAST_BEAT = 172
 
@@ -33,12 +33,13 @@ def test_server_on_fixture_db_runs_active_monitors(tmp_path):
     server = start_kuma(tmp_path / "data", clock_start=CAPTURE_CLOCK)
     try:
         expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12}  # active, not push (push waits one 60 s interval)
-        deadline = time.monotonic() + 60
         seen: set[int] = set()
-        while time.monotonic() < deadline and not expected <= seen:
-            seen = {row[0] for row in _new_beats(db_path)}
-            time.sleep(0.2)
-        assert expected <= seen, server.log()
+
+        def all_beat() -> bool:
+            seen.update(row[0] for row in _new_beats(db_path))
+            return expected <= seen
+
+        wait_until(all_beat, 60, f"beats of every active monitor\n{server.log()}", interval=0.2)
         assert 11 not in seen  # paused monitor never runs
         for monitor_id, status, msg, beat_time, end_time, important in _new_beats(db_path):
             assert status in (0, 1, 2, 3)

@@ -4,11 +4,11 @@ recovery, nothing while under maintenance."""
 from __future__ import annotations
 
 import sqlite3
-import time
 
 import pytest
 from uptime_kuma_api import MaintenanceStrategy, UptimeKumaApi
 
+from tests.helpers.waiting import wait_until
 from tests.notifications.recorder import start_recorder
 
 DOWN_MSG = "[Site] [🔴 Down] Request failed with status code 503"
@@ -16,13 +16,7 @@ UP_MSG = "[Site] [✅ Up] 200 - OK"
 
 
 def _wait(predicate, timeout: float = 60.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what}")
+    return wait_until(predicate, timeout, what, interval=0.1)
 
 
 def _beats(db_path, monitor_id: int) -> list[sqlite3.Row]:

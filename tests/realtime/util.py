@@ -1,22 +1,11 @@
 from __future__ import annotations
 
 import threading
-import time
-from typing import Any, Callable
+from typing import Any
 
 import socketio
 
-
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    """Poll until `predicate()` is truthy (a generous bound so slow machines do not fail)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
+from tests.helpers.waiting import wait_until  # noqa: F401  (the realtime tests import it from here)
 
 
 class RecordingClient:

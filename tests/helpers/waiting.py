@@ -1,0 +1,45 @@
+"""The one way tests wait: poll a condition until it holds or a generous deadline passes.
+
+Deadlines are bounds for slow machines, never measurements: a test asserts what it waited for, not how
+long it took.
+"""
+from __future__ import annotations
+
+import subprocess
+import time
+from typing import Any, Callable
+
+import httpx
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition",
+               interval: float = 0.01) -> Any:
+    """Poll until `predicate()` is truthy and return its value; AssertionError naming `what` on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
+def wait_for_http(url: str, process: subprocess.Popen | None = None, timeout: float = 60.0,
+                  describe: Callable[[], str] = lambda: "") -> httpx.Response:
+    """The first answer of a server that is starting; fails at once if its process exits meanwhile."""
+
+    def answer() -> httpx.Response | None:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}\n{describe()}")
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.HTTPError:
+            return None
+
+    try:
+        return wait_until(answer, timeout, what=f"an answer from {url}", interval=0.05)
+    except AssertionError as exc:
+        if "timed out" in str(exc):
+            raise AssertionError(f"{exc}\n{describe()}") from None
+        raise
