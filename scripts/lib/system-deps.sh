@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # System packages the test suite needs that pip cannot install: Debian's Chromium and its driver for the
-# browser tests, and iputils' ping for the ping monitor's fallback path. Called by scripts/test. Idempotent and quiet: does nothing when /usr/bin/chromium exists.
+# browser tests, iputils' ping for the ping monitor's fallback path, and faketime for
+# scripts/test-clock-ahead. Called by scripts/test. Idempotent and quiet: does nothing when all are there.
 # Needs root (CI runs as root) or passwordless sudo; otherwise prints what to install and carries on.
 set -uo pipefail
 
-packages=(chromium chromium-driver iputils-ping)
+packages=(chromium chromium-driver iputils-ping faketime)
 
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v ping >/dev/null 2>&1; then
+have_faketime() {  # the wrapper and the preload library it needs (/usr/lib/<arch>/faketime/)
+  command -v faketime >/dev/null 2>&1 && compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null
+}
+
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v ping >/dev/null 2>&1 && have_faketime; then
   exit 0
 fi
 
@@ -15,8 +20,8 @@ if [ "$(id -u)" = 0 ]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
   sudo=(sudo -n)
 else
-  echo "system-deps: chromium or ping is missing and this user cannot install packages;" >&2
-  echo "system-deps: install them with: sudo apt-get install ${packages[*]} (browser and ping tests need them)" >&2
+  echo "system-deps: chromium, ping or faketime is missing and this user cannot install packages;" >&2
+  echo "system-deps: install them with: sudo apt-get install ${packages[*]} (browser, ping and clock tests need them)" >&2
   exit 0
 fi
 
@@ -25,7 +30,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
-echo "system-deps: installing ${packages[*]} (browser and ping tests) …" >&2
+echo "system-deps: installing ${packages[*]} (browser, ping and clock tests) …" >&2
 export DEBIAN_FRONTEND=noninteractive
 log="$(mktemp)"
 if "${sudo[@]}" apt-get update -qq >"$log" 2>&1 \
