@@ -13,6 +13,7 @@ from kuma.store import Database
 
 if TYPE_CHECKING:  # the services import App themselves; these names are for the type checker only
     from kuma.maintenance.service import MaintenanceService
+    from kuma.monitoring.readings import Readings
     from kuma.monitoring.service import MonitoringService
     from kuma.notifications.notifier import Notifier
     from kuma.realtime.hub import Hub
@@ -27,7 +28,8 @@ class App:
     """Holds what the server's parts share, each as a typed attribute.
 
     `kuma.server.setup_app` builds every service and sets it here, in start order: `hub` (Socket.IO
-    sessions), `monitoring` (the engine), `notifier`, `maintenance`. Reading one that was never set is an
+    sessions), `monitoring` (the engine), `readings` (the read model over its stat tables), `notifier`,
+    `maintenance`. Reading one that was never set is an
     AttributeError: a part that is missing fails loudly, it is never skipped. Tests may set a fake with the
     same methods.
 
@@ -38,6 +40,7 @@ class App:
 
     hub: Hub
     monitoring: MonitoringService
+    readings: Readings
     notifier: Notifier
     maintenance: MaintenanceService
 

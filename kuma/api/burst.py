@@ -3,7 +3,7 @@ all sent before the login ack.
 
 The payloads come from the shapes (`monitor_list`, `maintenance_list`, `notification_list`,
 `status_page_list`, the fixed `monitor_type_list`) and the per-monitor figures (avg ping, uptime) from
-the monitoring engine's in-memory windows (`app.monitoring`).
+the stat tables through the read model (`app.readings`).
 """
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def burst_reader(app: Any, ids: list[int]) -> Callable[[Any], tuple[dict, dict, 
     """ONE reader job for everything the burst needs per monitor, in set-based queries: (stats
     {id: {"avgPing", "24", "720", "1y"}}, last 100 rows {id: [...]} oldest first, important rows {id: [...]}
     newest first (≤ 500), TLS info text {id: str})."""
-    stats_job = app.monitoring.stats_many_reader(ids)
+    stats_job = app.readings.stats_many_reader(ids)
 
     def read(db) -> tuple[dict, dict, dict, dict]:
         stats = stats_job(db)

@@ -42,7 +42,7 @@ def make_listener(app):
             outgoing.append(("maintenanceList", await maintenance_list(app, user_id)))
         set_keys = getattr(event, "set_keys", None)
         outgoing.append(("heartbeat", live_beat(event.beat, monitor.get("type"), set_keys=set_keys)))
-        stats = await app.monitoring.stats(monitor_id)
+        stats = await app.readings.stats(monitor_id)
         outgoing += [
             ("avgPing", monitor_id, js_number(stats["avgPing"])),
             ("uptime", monitor_id, 24, js_number(stats["24"])),

@@ -237,7 +237,7 @@ def register(hub, app) -> None:  # noqa: C901 - one closure per event keeps each
         require_login(sock)
         hours = _period_hours(period)
         number = to_int(monitor_id)
-        buckets = await app.monitoring.chart_data(-1 if number is None else number, hours)
+        buckets = await app.readings.chart_data(-1 if number is None else number, hours)
         return ok(data=[{key: js_number(value) for key, value in item.items()} for item in buckets])
 
     @on_login(hub, "clearEvents")

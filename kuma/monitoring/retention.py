@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable
 
 import trio
 
-from kuma.store import heartbeats, stats
+from kuma.store import Database, heartbeats, monitors, stats
+from kuma.store import upkeep as store_upkeep
 from kuma.store.settings import get_setting
 from kuma.timezones import server_timezone_of
-
-if TYPE_CHECKING:
-    from kuma.monitoring.service import MonitoringService
 
 log = logging.getLogger(__name__)
 
@@ -78,18 +76,12 @@ def next_daily_run(now: float, tz, at: tuple[int, int] = DAILY_AT) -> float:
     return candidate.timestamp()
 
 
-async def _monitor_ids(service: "MonitoringService") -> list[int]:
-    return await service.app.db.read(lambda d: [r[0] for r in d.conn.execute("SELECT id FROM monitor ORDER BY id")])
-
-
-async def daily_cleanup(service: "MonitoringService", now: float | None = None) -> int:
-    """§8 daily job. Returns the number of heartbeat rows deleted."""
-    db = service.app.db
-    now = service.wall() if now is None else now
+async def daily_cleanup(db: Database, now: float) -> int:
+    """§8 daily job at epoch `now`. Returns the number of heartbeat rows deleted."""
     days = keep_days(await db.read(lambda d: get_setting(d, "keepDataPeriodDays")))
     cut = cutoffs(now, days)
     deleted = 0
-    for monitor_id in await _monitor_ids(service):
+    for monitor_id in await db.read(monitors.all_ids):
         def job(d, monitor_id=monitor_id) -> int:
             count = heartbeats.delete_old(d, monitor_id, non_important_before=cut.non_important_before,
                                           keep_latest=KEEP_LATEST, all_before=cut.all_before)
@@ -98,48 +90,47 @@ async def daily_cleanup(service: "MonitoringService", now: float | None = None) 
             return count
 
         deleted += await db.write(job)
-    await db.write(lambda d: d.conn.execute("PRAGMA optimize"))
+    await db.write(store_upkeep.optimize)
     log.info("retention: deleted %d heartbeats (keepDataPeriodDays=%d)", deleted, days)
     return deleted
 
 
-async def upkeep(service: "MonitoringService", now: float | None = None) -> None:
+async def upkeep(db: Database, now: float) -> None:
     """Every 5 minutes: drop expired minute/hour buckets, incremental vacuum, WAL checkpoint."""
-    db = service.app.db
-    now = service.wall() if now is None else now
     cut = cutoffs(now, DEFAULT_KEEP_DAYS)
-    for monitor_id in await _monitor_ids(service):
+    for monitor_id in await db.read(monitors.all_ids):
         def job(d, monitor_id=monitor_id) -> None:
             stats.delete_before(d, "stat_minutely", monitor_id, cut.minutely_before)
             stats.delete_before(d, "stat_hourly", monitor_id, cut.hourly_before)
 
         await db.write(job, urgent=False)
-    await db.write(lambda d: d.conn.execute("PRAGMA incremental_vacuum(200)").fetchall())
-    await db.read(lambda d: d.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall())
+    await db.write(store_upkeep.incremental_vacuum)
+    await db.read(store_upkeep.wal_checkpoint_passive)
 
 
-async def run_jobs(service: "MonitoringService") -> None:
-    """Runs for the server's lifetime; a failing job is logged and tried again next time."""
+async def run_jobs(db: Database, wall: Callable[[], float], setting: Callable[[str], Any]) -> None:
+    """Runs for the server's lifetime; a failing job is logged and tried again next time.
+    `wall`: epoch seconds now; `setting(key)`: a (cached) setting value."""
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(_every_five_minutes, service)
-        nursery.start_soon(_daily, service)
+        nursery.start_soon(_every_five_minutes, db, wall)
+        nursery.start_soon(_daily, db, wall, setting)
 
 
-async def _every_five_minutes(service: "MonitoringService") -> None:
+async def _every_five_minutes(db: Database, wall: Callable[[], float]) -> None:
     while True:
         await trio.sleep(UPKEEP_EVERY)
         try:
-            await upkeep(service)
+            await upkeep(db, wall())
         except Exception:
             log.exception("periodic database upkeep failed")
 
 
-async def _daily(service: "MonitoringService") -> None:
+async def _daily(db: Database, wall: Callable[[], float], setting: Callable[[str], Any]) -> None:
     while True:
-        tz_name = service.setting("serverTimezone")
-        now = service.wall()
+        tz_name = setting("serverTimezone")
+        now = wall()
         await trio.sleep(max(1.0, next_daily_run(now, server_timezone(tz_name)) - now))
         try:
-            await daily_cleanup(service)
+            await daily_cleanup(db, wall())
         except Exception:
             log.exception("daily retention job failed")

@@ -1,9 +1,12 @@
-"""MonitoringService: runs the monitors, stores their beats, tells listeners (docs/CONTRACTS.md).
+"""MonitoringService, the engine: runs the monitors, stores their beats, tells listeners (docs/CONTRACTS.md).
 
 One beat = gather inputs (row, previous beat, maintenance, the check's outcome) → `beat.decide_*`
 (pure) → one write job (heartbeat row + the three stat buckets + column updates) → listeners after
 commit. Beats of one monitor (its loop and HTTP pushes) are serialised by a per-monitor lock, and the
 latest stored beat is kept in memory, so the rules never read a stale "previous" from the database.
+Every monitor type takes the same road: what differs (first check delayed, no beat this time, the
+beat's duration) comes from its `MonitorType` attributes. Reads for the API live in `readings.Readings`
+(`app.readings`), cached settings in `settings_cache.SettingsCache`.
 """
 from __future__ import annotations
 
@@ -11,32 +14,31 @@ import json
 import logging
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 import trio
 
 from kuma.app import App
-from kuma.process_env import subprocess_env
 from kuma.monitoring import beat as rules
-from kuma.monitoring import uptime as upt
-from kuma.monitoring.beat import BeatEvent, CheckOutcome, Decision, Previous
+from kuma.monitoring import retention
+from kuma.monitoring.beat import BeatEvent, Decision, Previous
+from kuma.monitoring.checking import ErrorCarrier, response_of, run_check
+from kuma.monitoring.readings import Readings
+from kuma.monitoring.settings_cache import SettingsCache
 from kuma.monitoring.supervisor import Supervisor
 from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type
+from kuma.process_env import subprocess_env
 from kuma.store import heartbeats, monitors, stats
-from kuma.store.settings import get_setting
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[BeatEvent], Awaitable[None]]
 
-#: A hung check is cut this long after the monitor's own timeout.
-CUT_MARGIN = 10.0
 #: At boot, first checks are spread over min(interval, monitors × this) seconds.
 BOOT_SPREAD_PER_MONITOR = 0.05
 #: Listeners of one beat together get at most this long when the monitor is being stopped.
 LISTENER_GRACE = 10.0
-SETTINGS_TTL = 60.0
 
 
 @dataclass
@@ -49,32 +51,31 @@ class _Running:
     mtype: MonitorType
 
 
-def error_message(exc: BaseException) -> str:
-    """The text a raised error leaves in the beat's msg."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    text = str(exc)
-    return text if text else type(exc).__name__
+@dataclass
+class EngineCounters:
+    """Figures for scripts/bench/monitors.py: beats stored, and (when asked) each loop check's lateness."""
+
+    beats_written: int = 0
+    record_lateness: bool = False
+    lateness: list[float] = field(default_factory=list)  # seconds each loop check started after its schedule
 
 
 class MonitoringService:
-    def __init__(self, app: App, *, wall_clock: Callable[[], float] | None = None,
-                 rng: random.Random | None = None) -> None:
+    def __init__(self, app: App, *, settings: SettingsCache | None = None,
+                 wall_clock: Callable[[], float] | None = None, rng: random.Random | None = None) -> None:
         self.app = app
         # epoch seconds for beat times: the app's one clock (pinnable); tests derive theirs from MockClock
         self.wall = wall_clock or app.clock.time
+        self.settings = settings or SettingsCache(app.db)
+        self.counters = EngineCounters()
         self._env_cache: dict[str, str] | None = None
         self.supervisor = Supervisor(self._run_monitor)
         self._listeners: list[Listener] = []
         self._running: dict[int, _Running] = {}
         self._previous: dict[int, dict[str, Any] | None] = {}  # monitor id → latest stored beat
         self._beat_locks: dict[int, trio.Lock] = {}
-        self._settings_cache: dict[str, tuple[float, Any]] = {}
         self._rng = rng or random.Random()
         self._preloaded: dict[int, tuple[dict[str, Any], list[int], dict[str, Any] | None]] = {}
-        self.beats_written = 0
-        self.lateness: list[float] = []  # seconds each loop check started after its schedule (bench)
-        self.record_lateness = False
 
     # -- public API (docs/CONTRACTS.md) ---------------------------------------------------------
     def add_beat_listener(self, fn: Listener) -> None:
@@ -131,112 +132,9 @@ class MonitoringService:
                                       None, None, urgent=True, epoch=now)
             return dict(event.beat)
 
-    # -- read helpers (docs/CONTRACTS.md) ---------------------------------------------------------
-    async def uptime(self, monitor_id: int, period: int | str) -> float | int:
-        """Uptime ratio 0..1 of period 24 / 720 / "1y"."""
-        key = upt.period_key(period)
-        unit, count = upt.PERIODS[key]
-        result = await self.window(monitor_id, unit, count)
-        return result[0]
-
-    async def avg_ping(self, monitor_id: int) -> float | int | None:
-        """24 h average ping of UP beats, rounded to 2 decimals (None without UP beats)."""
-        result = await self.window(monitor_id, "minute", 1440)
-        return upt.rounded_ping(result[1])
-
-    async def window(self, monitor_id: int, unit: str, count: int) -> tuple[float | int, float | None]:
-        """(uptime ratio, average ping unrounded) over the last `count` buckets of `unit`
-        ("minute" | "hour" | "day"), the current one included."""
-        since = upt.window_start(self.wall(), unit, count)
-        table = upt.table_for(unit)
-        sums = await self.app.db.read(lambda d: stats.window_sums(d, table, int(monitor_id), since))
-        return upt.uptime_ratio(sums), upt.average_ping(sums)
-
-    async def stats(self, monitor_id: int) -> dict[str, Any]:
-        """Everything the per-beat events need, in one read:
-        {"avgPing": …, "24": ratio, "720": ratio, "1y": ratio}."""
-        now = self.wall()
-        monitor_id = int(monitor_id)
-
-        def read(d):
-            out = {}
-            for key, (unit, count) in upt.PERIODS.items():
-                out[key] = stats.window_sums(d, upt.table_for(unit), monitor_id, upt.window_start(now, unit, count))
-            return out
-
-        sums = await self.app.db.read(read)
-        return {
-            "avgPing": upt.rounded_ping(upt.average_ping(sums["24"])),
-            "24": upt.uptime_ratio(sums["24"]),
-            "720": upt.uptime_ratio(sums["720"]),
-            "1y": upt.uptime_ratio(sums["1y"]),
-        }
-
-    def stats_many_reader(self, monitor_ids: list[int]) -> Callable[[Any], dict[int, dict[str, Any]]]:
-        """A reader job (run it inside `app.db.read`) giving `stats()` for many monitors with one GROUP BY
-        query per window: {id: {"avgPing", "24", "720", "1y"}}, the same values as `stats(id)`."""
-        now = self.wall()
-        ids = [int(i) for i in monitor_ids]
-
-        def read(d) -> dict[int, dict[str, Any]]:
-            sums = {key: stats.window_sums_many(d, upt.table_for(unit), ids, upt.window_start(now, unit, count))
-                    for key, (unit, count) in upt.PERIODS.items()}
-            return {
-                i: {
-                    "avgPing": upt.rounded_ping(upt.average_ping(sums["24"][i])),
-                    "24": upt.uptime_ratio(sums["24"][i]),
-                    "720": upt.uptime_ratio(sums["720"][i]),
-                    "1y": upt.uptime_ratio(sums["1y"][i]),
-                }
-                for i in ids
-            }
-
-        return read
-
-    async def stats_many(self, monitor_ids: list[int]) -> dict[int, dict[str, Any]]:
-        """`stats()` of many monitors in one read."""
-        return await self.app.db.read(self.stats_many_reader(monitor_ids))
-
-    async def heartbeat_lists(self, monitor_ids: list[int], limit: int = 100) -> dict[int, list[dict[str, Any]]]:
-        """`heartbeat_list()` of many monitors in one read (one statement)."""
-        ids = [int(i) for i in monitor_ids]
-        return await self.app.db.read(lambda d: heartbeats.recent_many(d, ids, limit))
-
-    async def heartbeat_list(self, monitor_id: int, limit: int = 100) -> list[dict[str, Any]]:
-        """The last `limit` raw heartbeat rows, oldest first (the `heartbeatList` rows)."""
-        return await self.app.db.read(lambda d: heartbeats.recent(d, int(monitor_id), limit))
-
-    async def chart_data(self, monitor_id: int, period_hours: float) -> list[dict[str, Any]]:
-        """Buckets for getMonitorChartData: ≤24 h per minute, ≤720 h per hour, else per day; newest
-        first; the current bucket is always present."""
-        hours = max(float(period_hours or 0), 0)
-        if hours <= 24:
-            unit, count = "minute", max(1, int(hours * 60))
-        elif hours <= 720:
-            unit, count = "hour", max(1, int(hours))
-        else:
-            unit, count = "day", max(1, int(hours / 24))
-        now = self.wall()
-        since = upt.window_start(now, unit, count)
-        rows = await self.app.db.read(lambda d: stats.buckets(d, upt.table_for(unit), int(monitor_id), since))
-        current = upt.window_start(now, unit, 1)
-        data = []
-        for row in rows:
-            item = {"up": row["up"], "down": row["down"], "avgPing": row["ping"], "minPing": row["ping_min"],
-                    "maxPing": row["ping_max"], "timestamp": row["timestamp"]}
-            maintenance = _maintenance_count(row.get("extras"))
-            if maintenance:
-                item["maintenance"] = maintenance
-            data.append(item)
-        if not data or data[0]["timestamp"] != current:
-            data.insert(0, {"up": 0, "down": 0, "avgPing": 0, "minPing": 0, "maxPing": 0, "timestamp": current})
-        return data
-
     # -- service life cycle ---------------------------------------------------------------------
     async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
         """The service task: supervisor, boot start of active monitors (spread), retention jobs."""
-        from kuma.monitoring import retention
-
         async with trio.open_nursery() as nursery:
             await nursery.start(self.supervisor.run)
             plan, preloaded, latest = await self.app.db.read(_boot_plan)
@@ -246,7 +144,7 @@ class MonitoringService:
             for monitor_id, delay in self._boot_delays(plan):
                 await self.supervisor.start(monitor_id, delay)
             log.info("monitoring: started %d monitors", len(plan))
-            nursery.start_soon(retention.run_jobs, self)
+            nursery.start_soon(retention.run_jobs, self.app.db, self.wall, self.settings)
             task_status.started()
 
     def _boot_delays(self, plan: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -273,13 +171,14 @@ class MonitoringService:
         self._running[monitor_id] = running
         try:
             interval = rules.effective_interval(row)
-            if row.get("type") == "push" or mtype.first_check_delayed:
+            if mtype.first_check_delayed:
                 await trio.sleep(interval)
             scheduled = trio.current_time()
+            counters = self.counters
             while True:
                 started = trio.current_time()
-                if self.record_lateness:
-                    self.lateness.append(started - scheduled)
+                if counters.record_lateness:
+                    counters.lateness.append(started - scheduled)
                 try:
                     delay = await self._loop_beat(monitor_id, running)
                 except Exception:
@@ -301,24 +200,25 @@ class MonitoringService:
             maintenance = self._under_maintenance(monitor_id, running.ancestors)
             set_keys: set[str] = set()
             duration = 0
-            result: CheckResult | None = None
+            result: CheckResult | ErrorCarrier | None = None
             if maintenance:
                 outcome = None
             else:
-                outcome, result = await self._check(row, running)
-                if isinstance(result, CheckResult) and getattr(result, "skip_beat", False):
-                    # push: the last beat still covers the window — no row this time (§4.5)
-                    wait = getattr(result, "next_check_in", None)
+                outcome, result = await run_check(running.mtype, row, running.ctx)
+                if isinstance(result, CheckResult) and result.skip_beat:
+                    # e.g. push: the last beat still covers the window — no row this time (§4.5)
+                    wait = result.next_check_in
                     return max(0.001, float(wait)) if wait is not None else interval
-                if row.get("type") == "push":
-                    age = now - heartbeats.parse_time(previous["time"]) if previous else None
-                    duration = max(0, math.floor(age)) if age is not None else int(interval)
+                age = now - heartbeats.parse_time(previous["time"]) if previous else None
+                typed_duration = running.mtype.beat_duration(row, age, interval)
+                if typed_duration is not None:
+                    duration = typed_duration
                     set_keys.add("duration")
             decision = rules.decide_check_beat(row, Previous.from_row(previous), outcome,
                                                under_maintenance=maintenance)
             if decision.ping is not None:
                 set_keys.add("ping")
-            response = _response_of(result, outcome)
+            response = response_of(result)
             if response is not None:
                 set_keys.add("response")
             beat_row = self._beat_row(monitor_id, decision, now, duration, response)
@@ -329,26 +229,6 @@ class MonitoringService:
             if updates:
                 row.update({k: v for k, v in updates.items() if k in row})
         return rules.next_delay(decision.status, row)
-
-    async def _check(self, row: dict[str, Any], running: _Running) -> tuple[CheckOutcome, CheckResult | None]:
-        """Run the type's check, never letting it raise, hang past its timeout, or return garbage."""
-        timeout = rules.effective_timeout(row)
-        started = trio.current_time()
-        try:
-            with trio.move_on_after(timeout + CUT_MARGIN) as scope:
-                result = await running.mtype.check(row, running.ctx)
-        except Exception as exc:
-            outcome = CheckOutcome.failed(error_message(exc))
-            return outcome, _ErrorCarrier(exc)  # type: ignore[return-value]
-        if scope.cancelled_caught:
-            return CheckOutcome.failed(f"timeout by AbortSignal ({rules.js_number(timeout)}s)"), None
-        if not isinstance(result, CheckResult) or result.status not in rules.STATUSES:
-            return CheckOutcome.failed(f"Invalid check result: {type(result).__name__}"), None
-        ping = rules.normalize_ping(result.ping)
-        if ping is None:  # types that report no ping get the elapsed time (§4.9)
-            ping = round((trio.current_time() - started) * 1000)
-        msg = result.msg if isinstance(result.msg, str) else str(result.msg)
-        return CheckOutcome(status=result.status, msg=msg, ping=ping), result
 
     # -- storing ----------------------------------------------------------------------------------
     def _beat_row(self, monitor_id: int, decision: Decision, now: float, duration: int,
@@ -389,7 +269,7 @@ class MonitoringService:
 
         with trio.CancelScope(shield=True):
             beat_row["id"] = await self.app.db.write(job, urgent=urgent)
-            self.beats_written += 1
+            self.counters.beats_written += 1
             self._previous[monitor_id] = beat_row
             event = BeatEvent(
                 monitor=monitor_row, beat=beat_row, important=decision.important, notify=decision.notify,
@@ -439,7 +319,7 @@ class MonitoringService:
 
     def _context(self, proxy: dict[str, Any] | None) -> CheckContext:
         return CheckContext(
-            settings=self.setting,
+            settings=self.settings,
             children_status=self._children_status,
             seconds_since_last_beat=self._seconds_since_last_beat,
             last_beat=self._last_beat,
@@ -453,16 +333,6 @@ class MonitoringService:
         if self._env_cache is None:
             self._env_cache = subprocess_env()
         return self._env_cache
-
-    def setting(self, key: str) -> Any:
-        """A setting value (decoded JSON), cached for a minute."""
-        now = trio.current_time()
-        cached = self._settings_cache.get(key)
-        if cached is not None and now - cached[0] < SETTINGS_TTL:
-            return cached[1]
-        value = self.app.db.read_now(lambda d: get_setting(d, key))
-        self._settings_cache[key] = (now, value)
-        return value
 
     async def _children_status(self, monitor_id: int) -> list[tuple[dict[str, Any], int | None]]:
         def read(d):
@@ -490,45 +360,24 @@ class MonitoringService:
         return max(0.0, self.wall() - heartbeats.parse_time(previous["time"]))
 
 
-class _ErrorCarrier:
-    """Stands in for a CheckResult when the check raised: carries the exception's saved response."""
-
-    def __init__(self, exc: BaseException) -> None:
-        self.response = getattr(exc, "response", None)
-        self.monitor_updates = getattr(exc, "monitor_updates", None) or {}
-        self.tls_info = getattr(exc, "tls_info", None)
-
-
-def _response_of(result: Any, outcome: CheckOutcome | None) -> str | None:
-    """A saved response body (already encoded text) the check attached, if any."""
-    if result is None:
-        return None
-    value = getattr(result, "response", None)
-    return value if isinstance(value, str) else None
-
-
-def _maintenance_count(extras: str | None) -> int:
-    if not extras:
-        return 0
-    try:
-        value = json.loads(extras)
-    except ValueError:
-        return 0
-    return int(value.get("maintenance") or 0) if isinstance(value, dict) else 0
+def _ancestor_chain(parents: dict[int, int | None], monitor_id: int) -> list[int]:
+    """Ancestor group ids, nearest first, from the parent map (cycles cut), as `monitors.ancestors`."""
+    chain, seen, current = [], {monitor_id}, parents.get(monitor_id)
+    while current is not None and current not in seen:
+        chain.append(current)
+        seen.add(current)
+        current = parents.get(current)
+    return chain
 
 
 def _boot_plan(d):
     """Active monitors as (id, interval), and what each task needs (row, ancestors, proxy), in one read."""
-    rows = [dict(r) for r in d.conn.execute("SELECT * FROM monitor WHERE active = 1 ORDER BY id")]
+    rows = monitors.active_rows(d)
     parents = monitors.parent_map(d)
-    proxies = {r["id"]: dict(r) for r in d.conn.execute("SELECT * FROM proxy WHERE active = 1")}
+    proxies = monitors.active_proxies(d)
     plan, preloaded = [], {}
     for row in rows:
-        chain, seen, current = [], {row["id"]}, parents.get(row["id"])
-        while current is not None and current not in seen:
-            chain.append(current)
-            seen.add(current)
-            current = parents.get(current)
+        chain = _ancestor_chain(parents, row["id"])
         plan.append((row["id"], rules.effective_interval(row)))
         preloaded[row["id"]] = (row, chain, proxies.get(row.get("proxy_id")) if row.get("proxy_id") else None)
     latest = {row["id"]: heartbeats.latest(d, row["id"]) for row in rows}
@@ -543,7 +392,8 @@ def _load_running(d, monitor_id: int):
 
 
 def setup(app: App) -> None:
-    """The MonitoringService at `app.monitoring`, and its service task."""
-    service = MonitoringService(app)
+    """The engine at `app.monitoring` (with its service task) and the read model at `app.readings`."""
+    service = MonitoringService(app, settings=SettingsCache(app.db))
     app.monitoring = service
+    app.readings = Readings(app.db, app.clock.time)
     app.add_service("monitoring", service.run)

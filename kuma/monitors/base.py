@@ -37,8 +37,8 @@ class CheckResult:
     #: Saved response body for heartbeat.response (base64 of brotli-compressed text), or None.
     #: A raised CheckFailed may carry `response`, `tls_info` and `monitor_updates` attributes the same way.
     response: str | None = None
-    #: Push only: the last beat is recent enough, so NO heartbeat is written this time; the engine resets
-    #: retries to 0 and runs the next check after `next_check_in` seconds instead of the interval.
+    #: NO heartbeat is written this time (push: the last beat still covers the window); the engine runs
+    #: the next check after `next_check_in` seconds (None: the interval) instead. Any type may use it.
     skip_beat: bool = False
     next_check_in: float | None = None
 
@@ -76,6 +76,13 @@ class MonitorType:
 
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
         raise CheckFailed(f"Monitor type not supported yet: {monitor.get('type')}")
+
+    def beat_duration(self, monitor: dict[str, Any], since_previous: float | None, interval: float) -> int | None:
+        """`heartbeat.duration` of a beat the engine's loop writes for this type (not under maintenance),
+        or None: the column stays 0 and the beat does not set the optional "duration" key.
+        `since_previous`: seconds since the latest stored beat (None: no beat yet); `interval`: the
+        monitor's effective interval. Only push monitors set it (the missing-push DOWN beat)."""
+        return None
 
 
 _REGISTRY: dict[str, MonitorType] = {}

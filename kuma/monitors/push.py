@@ -1,9 +1,13 @@
 """`push`: nothing is fetched; the check only notices when pushes stop arriving (spec §4.5).
 
 Pushes themselves arrive over HTTP (`/api/push/<token>`) and are recorded by the monitoring service.
+What the engine's loop does differently for push comes from this type's attributes, as for any type:
+`first_check_delayed` (first check after one interval), `skip_beat` on the CheckResult (no beat while the
+last one still covers the window) and `beat_duration` (the timeout DOWN beat carries a duration).
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from kuma.monitors._common import as_bool, interval_seconds
@@ -38,3 +42,9 @@ class Push(MonitorType):
         if wait is None:
             raise CheckFailed(NO_HEARTBEAT)
         return CheckResult(status=UP, skip_beat=True, next_check_in=wait)
+
+    def beat_duration(self, monitor: dict[str, Any], since_previous: float | None, interval: float) -> int | None:
+        """The missing-push DOWN beat's duration: seconds since the latest beat, the interval for the first."""
+        if since_previous is None:
+            return int(interval)
+        return max(0, math.floor(since_previous))

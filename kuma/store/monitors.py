@@ -117,3 +117,18 @@ def stored_tls_info(db, monitor_id: int) -> str | None:
     """The monitor's `monitor_tls_info.info_json` text, if any (the `certInfo` event's payload)."""
     row = db.conn.execute("SELECT info_json FROM monitor_tls_info WHERE monitor_id = ?", (monitor_id,)).fetchone()
     return None if row is None else row[0]
+
+
+def all_ids(db: sqlite_utils.Database) -> list[int]:
+    """Every monitor id, ascending (retention works through them one write job each)."""
+    return [r[0] for r in db.conn.execute("SELECT id FROM monitor ORDER BY id")]
+
+
+def active_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every `active = 1` monitor row, by id (the engine's boot read)."""
+    return [dict(r) for r in db.conn.execute("SELECT * FROM monitor WHERE active = 1 ORDER BY id")]
+
+
+def active_proxies(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
+    """Active proxy rows by id (the engine's boot read: `proxy_for` for every monitor at once)."""
+    return {r["id"]: dict(r) for r in db.conn.execute("SELECT * FROM proxy WHERE active = 1")}

@@ -68,8 +68,9 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
     config = Config(host="127.0.0.1", port=port, data_dir=Path(data_dir), log_level="WARNING")
 
     async def report(app) -> None:
-        mon = app.extensions["monitoring"]
-        mon.record_lateness = True
+        mon = app.monitoring
+        counters = mon.counters  # EngineCounters: beats stored, loop lateness samples
+        counters.record_lateness = True
         busy = [0.0]
         original = app.db._run_batch
 
@@ -86,8 +87,8 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
                 "writer_busy": busy[0],
                 "commits": app.db.commits,
                 "jobs": app.db.jobs_written,
-                "beats": mon.beats_written,
-                "lateness": list(mon.lateness),
+                "beats": counters.beats_written,
+                "lateness": list(counters.lateness),
                 "running": len(mon.supervisor.running_ids()),
             }
             tmp = stats_path + ".tmp"

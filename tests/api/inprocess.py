@@ -14,6 +14,7 @@ import trio
 
 from kuma.app import App
 from kuma.maintenance.service import MaintenanceService
+from kuma.monitoring.readings import Readings
 from kuma.monitoring.service import MonitoringService
 from kuma.config import Config
 from kuma.store import Database
@@ -64,8 +65,8 @@ class FakeSocket:
 
 
 class RecordingMonitoring(MonitoringService):
-    """The real MonitoringService (its reads: stats, chart data…) that records start/stop/restart calls and
-    beat listeners instead of running checks (its service task is never started)."""
+    """The real MonitoringService that records start/stop/restart calls and beat listeners instead of
+    running checks (its service task is never started). The reads (stats, chart data…) are `app.readings`."""
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -100,6 +101,7 @@ async def api_app(tmp_path: Path, modules: tuple[str, ...] = ("kuma.api.monitors
     monitoring = RecordingMonitoring(app)
     app.hub = hub
     app.monitoring = monitoring
+    app.readings = Readings(db, app.clock.time)
     app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
     try:
         async with trio.open_nursery() as nursery:

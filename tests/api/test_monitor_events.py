@@ -23,7 +23,7 @@ class FakeBeatEvent:
 
 
 class StatsFromTranscript:
-    """Engine stand-in whose stats are the numbers the capture showed right after the beat."""
+    """Read-model stand-in whose stats are the numbers the capture showed right after the beat."""
 
     def __init__(self, stats: dict) -> None:
         self._stats = stats
@@ -77,7 +77,7 @@ async def test_live_events_match_stream(tmp_path):
                           for e in group if e["event"] in ("avgPing", "uptime")}
             stats = {"avgPing": stats_args["avgPing"], "24": stats_args[24], "720": stats_args[720],
                      "1y": stats_args["1y"]}
-            app.monitoring = StatsFromTranscript(stats)
+            app.readings = StatsFromTranscript(stats)
             await make_listener(app)(FakeBeatEvent(monitor, beat, important=bool(beat["important"])))
             got = hub.take()
             assert [e.event for e in got] == names
@@ -108,7 +108,7 @@ async def test_cert_info_is_sent_as_stored_text(tmp_path):
                             ('{"valid":true,"certInfo":{"daysRemaining":30}}',))
 
         await app.db.write(setup)
-        app.monitoring = StatsFromTranscript({"avgPing": 5, "24": 1, "720": 1, "1y": 1})
+        app.readings = StatsFromTranscript({"avgPing": 5, "24": 1, "720": 1, "1y": 1})
         beat = {"id": 1, "monitor_id": 1, "status": 1, "time": "t", "msg": "200 - OK", "ping": 5, "important": 0,
                 "duration": 0, "retries": 0}
         await make_listener(app)(FakeBeatEvent({"id": 1, "user_id": 1, "type": "http"}, beat, important=False,

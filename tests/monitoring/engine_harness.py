@@ -1,4 +1,4 @@
-"""An in-process engine on a real SQLite file: Database + writer + MonitoringService, and scripted
+"""An in-process engine on a real SQLite file: Database + writer + MonitoringService + Readings, and scripted
 test-only monitor types whose every check is driven by the test."""
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from kuma.app import App
 from kuma.config import Config
 from kuma.maintenance.service import MaintenanceService
 from kuma.monitoring.beat import BeatEvent
+from kuma.monitoring.readings import Readings
 from kuma.monitoring.service import MonitoringService
+from kuma.monitoring.settings_cache import SettingsCache
 from kuma.monitors.base import CheckFailed, CheckResult, MonitorType, register
 from kuma.store import Database
 
@@ -72,6 +74,7 @@ class Engine:
     def __init__(self, app: App, service: MonitoringService) -> None:
         self.app = app
         self.service = service
+        self.readings = app.readings
         self.db = app.db
         self.events: list[BeatEvent] = []
         self._changed = trio.Event()
@@ -136,8 +139,10 @@ async def running_engine(tmp_path: Path, *, autostart: bool = True, maintenance=
     """Yield an Engine whose service runs in a nursery; everything is cancelled on exit."""
     db = Database.open(tmp_path / "kuma.db")
     app = App(Config(data_dir=tmp_path), db)
-    service = MonitoringService(app, wall_clock=lambda: BASE + trio.current_time())
+    wall = lambda: BASE + trio.current_time()  # noqa: E731
+    service = MonitoringService(app, settings=SettingsCache(db), wall_clock=wall)
     app.monitoring = service
+    app.readings = Readings(db, wall)
     app.maintenance = maintenance or MaintenanceService(app)  # not running: no monitor is under maintenance
     engine = Engine(app, service)
     reset_scripts()

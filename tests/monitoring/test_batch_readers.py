@@ -26,19 +26,19 @@ async def test_batch_readers_equal_per_monitor_readers_on_the_fixture(tmp_path):
         ids = [r["id"] for r in eng.rows("SELECT id FROM monitor ORDER BY id")] + [999]
         assert len(ids) > 10
         for now in (FIXTURE_NOW, FIXTURE_NOW + 2 * 86400, FIXTURE_NOW + 400 * 86400, FIXTURE_NOW - 3600):
-            eng.service.wall = lambda now=now: now
-            many = await eng.service.stats_many(ids)
+            eng.readings.wall = lambda now=now: now
+            many = await eng.readings.stats_many(ids)
             assert list(many) == ids
             for i in ids:
-                one = await eng.service.stats(i)
+                one = await eng.readings.stats(i)
                 assert many[i] == one and list(many[i]) == list(one)
                 assert [type(v) for v in many[i].values()] == [type(v) for v in one.values()]
-        assert (await eng.service.stats_many(ids))[1]["24"] == 0.75
+        assert (await eng.readings.stats_many(ids))[1]["24"] == 0.75
         for limit in (100, 5, 1):
-            lists = await eng.service.heartbeat_lists(ids, limit=limit)
+            lists = await eng.readings.heartbeat_lists(ids, limit=limit)
             assert list(lists) == ids and lists[999] == []
             for i in ids:
-                one = await eng.service.heartbeat_list(i, limit=limit)
+                one = await eng.readings.heartbeat_list(i, limit=limit)
                 assert lists[i] == one
                 assert all(list(a) == list(b) for a, b in zip(lists[i], one))
         assert [r["id"] for r in lists[10]] == [162]

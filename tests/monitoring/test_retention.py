@@ -38,7 +38,7 @@ async def test_daily_cleanup_keeps_important_and_latest_100(tmp_path, autojump_c
     async with running_engine(tmp_path, autostart=False) as eng:
         now = BASE + 10 * DAY
         mid, other = await _seed(eng, now)
-        deleted = await retention.daily_cleanup(eng.service, now)
+        deleted = await retention.daily_cleanup(eng.db, now)
         rows = eng.rows("SELECT important, msg, time FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC", mid)
         cutoff = format_time(now - DAY)
         recent = [r for r in rows if r["time"] >= cutoff]
@@ -58,12 +58,12 @@ async def test_keep_data_period_setting(tmp_path, autojump_clock):
         mid, _ = await _seed(eng, now)
         await eng.db.write(lambda d: d.conn.execute(
             "INSERT INTO setting (key, value, type) VALUES ('keepDataPeriodDays', '0', 'general')"))
-        await retention.daily_cleanup(eng.service, now)
+        await retention.daily_cleanup(eng.db, now)
         msgs = [r["msg"] for r in eng.rows("SELECT msg FROM heartbeat WHERE monitor_id = ?", mid)]
         assert "ancient" in msgs  # < 1 disables the age limit (important beats stay)
         assert "old" not in msgs  # but the 24 h rule still applies
         await eng.db.write(lambda d: d.conn.execute("UPDATE setting SET value = '30' WHERE key = 'keepDataPeriodDays'"))
-        await retention.daily_cleanup(eng.service, now)
+        await retention.daily_cleanup(eng.db, now)
         msgs = [r["msg"] for r in eng.rows("SELECT msg FROM heartbeat WHERE monitor_id = ?", mid)]
         assert "ancient" not in msgs
         assert len(eng.rows("SELECT * FROM stat_daily WHERE monitor_id = ?", mid)) == 1
@@ -73,7 +73,7 @@ async def test_upkeep_drops_expired_minute_and_hour_buckets(tmp_path, autojump_c
     async with running_engine(tmp_path, autostart=False) as eng:
         now = BASE + 10 * DAY
         mid, _ = await _seed(eng, now)
-        await retention.upkeep(eng.service, now)
+        await retention.upkeep(eng.db, now)
         assert len(eng.rows("SELECT * FROM stat_minutely WHERE monitor_id = ?", mid)) == 1
         assert len(eng.rows("SELECT * FROM stat_hourly WHERE monitor_id = ?", mid)) == 1
         assert len(eng.rows("SELECT * FROM stat_daily WHERE monitor_id = ?", mid)) == 2  # daily only by the daily job

@@ -90,51 +90,51 @@ async def test_engine_aggregates_equal_a_scan_of_the_beats(tmp_path, autojump_cl
                 if bucket["up"] and len(bucket["pings"]) == bucket["up"]:
                     assert row["ping"] == pytest.approx(sum(bucket["pings"]) / len(bucket["pings"]))
         # the read helpers: 24 h ratio and average from the minute buckets equal the scan
-        now = eng.service.wall()
+        now = eng.readings.wall()
         since = upt.window_start(now, "minute", 1440)
         recent = [b for b in beats if parse_time(b["time"]) >= since]
         up = sum(1 for b in recent if b["status"] == UP)
         down = sum(1 for b in recent if b["status"] in (DOWN, PENDING))
-        assert await eng.service.uptime(mid, 24) == pytest.approx(up / (up + down))
-        assert await eng.service.uptime(mid, "1y") == pytest.approx(
+        assert await eng.readings.uptime(mid, 24) == pytest.approx(up / (up + down))
+        assert await eng.readings.uptime(mid, "1y") == pytest.approx(
             sum(1 for b in beats if b["status"] == UP) / len(beats))
-        summary = await eng.service.stats(mid)
+        summary = await eng.readings.stats(mid)
         assert list(summary) == ["avgPing", "24", "720", "1y"]
-        assert summary["24"] == await eng.service.uptime(mid, "24")
-        assert summary["avgPing"] == await eng.service.avg_ping(mid)
+        assert summary["24"] == await eng.readings.uptime(mid, "24")
+        assert summary["avgPing"] == await eng.readings.avg_ping(mid)
 
 
 async def test_read_helpers_on_the_fixture_database(tmp_path):
     copy_fixture_db(tmp_path)
     async with running_engine(tmp_path, autostart=False) as eng:
-        eng.service.wall = lambda: FIXTURE_NOW
+        eng.readings.wall = lambda: FIXTURE_NOW
         # monitor 1: 12 UP, 4 DOWN → 0.75; avg ping = Σ(avg×up)/Σup over its minute buckets
-        assert await eng.service.uptime(1, 24) == 0.75
-        assert await eng.service.uptime(1, 720) == 0.75
-        assert await eng.service.uptime("1", "1y") == 0.75
-        assert await eng.service.uptime(8, 24) == 1 and isinstance(await eng.service.uptime(8, 24), int)
-        assert await eng.service.uptime(12, 24) == 0
-        assert await eng.service.avg_ping(12) is None
+        assert await eng.readings.uptime(1, 24) == 0.75
+        assert await eng.readings.uptime(1, 720) == 0.75
+        assert await eng.readings.uptime("1", "1y") == 0.75
+        assert await eng.readings.uptime(8, 24) == 1 and isinstance(await eng.readings.uptime(8, 24), int)
+        assert await eng.readings.uptime(12, 24) == 0
+        assert await eng.readings.avg_ping(12) is None
         buckets = eng.rows("SELECT up, ping FROM stat_minutely WHERE monitor_id = 1")
         expected = sum(b["up"] * b["ping"] for b in buckets) / sum(b["up"] for b in buckets)
-        assert await eng.service.avg_ping(1) == round(expected, 2)
+        assert await eng.readings.avg_ping(1) == round(expected, 2)
         # group 6: the PENDING first beat counts as not up
-        assert await eng.service.uptime(6, 24) == pytest.approx(11 / 16)
-        assert await eng.service.uptime(11, 24) == 0  # never ran
+        assert await eng.readings.uptime(6, 24) == pytest.approx(11 / 16)
+        assert await eng.readings.uptime(11, 24) == 0  # never ran
         # a day later the 24 h window is empty: the last minute bucket is used instead (§7)
-        eng.service.wall = lambda: FIXTURE_NOW + 2 * 86400
-        assert await eng.service.uptime(1, 24) == 1  # last bucket 10:12 had 1 UP
-        rows = await eng.service.heartbeat_list(10)
+        eng.readings.wall = lambda: FIXTURE_NOW + 2 * 86400
+        assert await eng.readings.uptime(1, 24) == 1  # last bucket 10:12 had 1 UP
+        rows = await eng.readings.heartbeat_list(10)
         assert [r["id"] for r in rows] == [40, 42, 53, 54, 55, 56, 87, 118, 139, 160, 161, 162]
         assert list(rows[0]) == ["id", "important", "monitor_id", "status", "msg", "time", "ping", "duration",
                                  "down_count", "end_time", "retries", "response"]
-        assert len(await eng.service.heartbeat_list(1, limit=5)) == 5
-        eng.service.wall = lambda: FIXTURE_NOW
-        chart = await eng.service.chart_data(1, 24)
+        assert len(await eng.readings.heartbeat_list(1, limit=5)) == 5
+        eng.readings.wall = lambda: FIXTURE_NOW
+        chart = await eng.readings.chart_data(1, 24)
         assert chart[0]["timestamp"] == 1795687920 and chart[0]["up"] == 1
         assert list(chart[0]) == ["up", "down", "avgPing", "minPing", "maxPing", "timestamp"]
         assert len(chart) == 6
-        empty = await eng.service.chart_data(999, 24)
+        empty = await eng.readings.chart_data(999, 24)
         assert empty == [{"up": 0, "down": 0, "avgPing": 0, "minPing": 0, "maxPing": 0,
                           "timestamp": stats.bucket_start(FIXTURE_NOW, 60)}]
 
