@@ -1,6 +1,8 @@
-"""Socket.IO event handlers, grouped by area. Each module has `register(hub, app)`.
+"""Socket.IO event handlers, grouped by area. Each module has `register(hub, app)`, which binds its
+`events = Events()` table of module-level handlers (`kuma/api/common.py`) to the app.
 
-Handlers are thin: check auth, validate, call a service or the store, reply, broadcast.
+Handlers are thin: parse the arguments, call `kuma.domain.<area>` (validation, store, engine), shape the
+ack, send the list events where Uptime Kuma sends them. No SQL here: reads go through `kuma.store`.
 """
 from __future__ import annotations
 

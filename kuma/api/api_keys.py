@@ -1,79 +1,66 @@
-"""API key events (socketio-events.md §3.9): add, list, enable/disable, delete.
+"""API key events (socketio-events.md §3.9) over `kuma.domain.api_keys`: add, list, enable/disable, delete.
 
-The clear key `uk<id>_<secret>` is shown once, in the addAPIKey ack; only bcrypt(secret) is stored.
 `apiKeyList` goes to the user's room: before the ack for add, after it for the others (as captured).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-import trio
+from kuma.api.common import Events, after_ack, ok, ok_i18n, require_login
+from kuma.domain import api_keys as domain
+from kuma.views.lists import api_key_list
 
-from kuma.accounts.api_keys import format_key, generate_secret, hash_secret
-from kuma.api.common import ApiError, after_ack, ok, ok_i18n, on_login, require_login, to_int
-from kuma.shapes.lists import api_key_list
-from kuma.store import api_keys as store
-from kuma.store.settings import set_setting
+if TYPE_CHECKING:
+    from kuma.app import App
 
-
-def _expires(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ApiError("Invalid expires date")
-    return value.strip()
+events = Events()
 
 
-def register(hub: Any, app: Any) -> None:
-    async def send_list(user_id: int) -> None:
-        await hub.emit("apiKeyList", await api_key_list(app, user_id), room=str(user_id))
+async def send_list(app: App, user_id: int) -> None:
+    """The user's `apiKeyList` to their room."""
+    await app.hub.emit("apiKeyList", await api_key_list(app, user_id), room=str(user_id))
 
-    @on_login(hub, "addAPIKey")
-    async def add_api_key(sock, key=None, *rest):
-        user_id = require_login(sock)
-        if not isinstance(key, dict):
-            raise ApiError("Invalid key")
-        name = key.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ApiError("Name is required")
-        expires = _expires(key.get("expires"))
-        active = key.get("active", True)
-        active = bool(active) if not isinstance(active, str) else active.lower() not in ("", "0", "false")
-        secret = generate_secret()
-        secret_hash = await trio.to_thread.run_sync(hash_secret, secret)
 
-        def insert(db):
-            key_id = store.insert_api_key(db, user_id, name, secret_hash, active, expires)
-            set_setting(db, "apiKeysEnabled", True)
-            return key_id
+@events.login("addAPIKey")
+async def add_api_key(app: App, sock: Any, key: Any = None, *rest: Any) -> dict[str, Any]:
+    user_id = require_login(sock)
+    key_id, clear_key = await domain.add(app, user_id, key)
+    await send_list(app, user_id)
+    return ok_i18n("successAdded", key=clear_key, keyID=key_id)
 
-        key_id = await app.db.write(insert)
-        await send_list(user_id)
-        return ok_i18n("successAdded", key=format_key(key_id, secret), keyID=key_id)
 
-    @on_login(hub, "getAPIKeyList")
-    async def get_api_key_list(sock, *rest):
-        user_id = require_login(sock)
-        await send_list(user_id)
-        return ok()
+@events.login("getAPIKeyList")
+async def get_api_key_list(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
+    await send_list(app, require_login(sock))
+    return ok()
 
-    async def change(sock, key_id, job, msg: str):
-        user_id = require_login(sock)
-        key_id = to_int(key_id)
-        if key_id is not None:
-            await app.db.write(lambda db: job(db, key_id, user_id))
-        keys = await api_key_list(app, user_id)  # read now, sent right after the ack
-        after_ack(app, sock, lambda: hub.emit("apiKeyList", keys, room=str(user_id)))
-        return ok_i18n(msg)
 
-    @on_login(hub, "deleteAPIKey")
-    async def delete_api_key(sock, key_id=None, *rest):
-        return await change(sock, key_id, store.delete_api_key, "successDeleted")
+async def _changed(app: App, sock: Any, change: Callable[[int], Awaitable[None]], msg: str) -> dict[str, Any]:
+    """Apply a change, read the list now and send it right after the ack."""
+    user_id = require_login(sock)
+    await change(user_id)
+    keys = await api_key_list(app, user_id)
+    after_ack(app, sock, lambda: app.hub.emit("apiKeyList", keys, room=str(user_id)))
+    return ok_i18n(msg)
 
-    @on_login(hub, "disableAPIKey")
-    async def disable_api_key(sock, key_id=None, *rest):
-        return await change(sock, key_id, lambda db, k, u: store.set_active(db, k, u, False), "successDisabled")
 
-    @on_login(hub, "enableAPIKey")
-    async def enable_api_key(sock, key_id=None, *rest):
-        return await change(sock, key_id, lambda db, k, u: store.set_active(db, k, u, True), "successEnabled")
+@events.login("deleteAPIKey")
+async def delete_api_key(app: App, sock: Any, key_id: Any = None, *rest: Any) -> dict[str, Any]:
+    return await _changed(app, sock, lambda user_id: domain.delete(app, user_id, key_id), "successDeleted")
+
+
+@events.login("disableAPIKey")
+async def disable_api_key(app: App, sock: Any, key_id: Any = None, *rest: Any) -> dict[str, Any]:
+    return await _changed(app, sock, lambda user_id: domain.set_active(app, user_id, key_id, False),
+                          "successDisabled")
+
+
+@events.login("enableAPIKey")
+async def enable_api_key(app: App, sock: Any, key_id: Any = None, *rest: Any) -> dict[str, Any]:
+    return await _changed(app, sock, lambda user_id: domain.set_active(app, user_id, key_id, True),
+                          "successEnabled")
+
+
+def register(hub: Any, app: App) -> None:
+    """Every API key event on the hub."""
+    events.register(hub, app)

@@ -12,26 +12,20 @@ import functools
 import logging
 from typing import Any, Awaitable, Callable
 
+from kuma.domain.errors import DomainError
+from kuma.domain.accounts import verify_current_password  # noqa: F401 - re-exported for the handler modules
+from kuma.domain.values import to_int  # noqa: F401 - re-exported for the handler modules
+
 log = logging.getLogger(__name__)
 
 NOT_LOGGED_IN = "You are not logged in."
 
 
-class ApiError(Exception):
-    """A handler failure whose ack is `{ok: false, msg[, msgi18n][, **extra]}`.
+class ApiError(DomainError):
+    """A handler failure whose ack is `{ok: false, msg[, msgi18n][, **extra]}` (see `DomainError`).
 
-    `msgi18n=None` leaves the key out (plain text errors); True/False are sent as given
-    (Uptime Kuma sends an explicit `msgi18n: false` in a few places).
+    Handlers may raise either; domain functions raise `DomainError` (they know no sockets).
     """
-
-    def __init__(self, msg: Any, *, msgi18n: bool | None = None, **extra: Any) -> None:
-        super().__init__(msg if isinstance(msg, str) else str(msg))
-        self.msg = msg
-        self.msgi18n = msgi18n
-        self.extra = extra
-
-    def reply(self) -> dict[str, Any]:
-        return fail(self.msg, msgi18n=self.msgi18n, **self.extra)
 
 
 class NotLoggedIn(ApiError):
@@ -82,33 +76,17 @@ def fail(msg: Any, *, msgi18n: bool | None = None, **extra: Any) -> dict[str, An
     return reply
 
 
-def to_int(value: Any) -> int | None:
-    """Liberal id parsing: 3, "3", 3.0 → 3; anything else → None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 Handler = Callable[..., Awaitable[Any]]
 
 
 def guarded(fn: Handler) -> Handler:
-    """Wrap a handler so an ApiError becomes its ack instead of a logged exception."""
+    """Wrap a handler so a DomainError (ApiError) becomes its ack instead of a logged exception."""
 
     @functools.wraps(fn)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return await fn(*args, **kwargs)
-        except ApiError as exc:
+        except DomainError as exc:
             return exc.reply()
 
     return wrapper
@@ -142,20 +120,6 @@ def on_login(hub: Any, event: str) -> Callable[[Handler], Handler]:
     return decorator
 
 
-async def verify_current_password(app: Any, user_id: int, password: Any) -> None:
-    """Raise ApiError("Incorrect current password") unless `password` is the user's password.
-
-    Used by every "currentPassword" check (2FA, setSettings, cloudflared_stop …). Non-string input is
-    "Wrong data type?" as in Uptime Kuma.
-    """
-    from kuma.accounts.passwords import verify_user_password  # lazy: accounts imports this module
-
-    if not isinstance(password, str):
-        raise ApiError("Wrong data type?")
-    if not await verify_user_password(app, user_id, password):
-        raise ApiError("Incorrect current password")
-
-
 def after_ack(app: Any, sock: Any, fn: Callable[[], Awaitable[Any]]) -> None:
     """Run `fn` after this handler's ack has been sent (Uptime Kuma calls the callback, then emits lists).
 
@@ -175,3 +139,48 @@ def after_ack(app: Any, sock: Any, fn: Callable[[], Awaitable[Any]]) -> None:
 
     if app.nursery is not None:
         app.nursery.start_soon(run)
+
+
+class Events:
+    """A module's table of Socket.IO handlers: module-level `async def handler(app, sock, *args)` functions,
+    bound to the app and put on the hub by `register(hub, app)`.
+
+    `@events.login("add")` is `on_login` (login check, then DomainError → ack), `@events.public("needSetup")`
+    is `on` (DomainError → ack, no login check). Handlers stay plain functions, so a test can call
+    `add_monitor(app, sock, monitor)` directly; `events.handlers` maps event names to them.
+    """
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Handler] = {}
+        self._login: dict[str, bool] = {}
+
+    def _add(self, event: str, needs_login: bool) -> Callable[[Handler], Handler]:
+        def decorator(fn: Handler) -> Handler:
+            if event in self.handlers:
+                raise ValueError(f"two handlers for {event!r}")
+            self.handlers[event] = fn
+            self._login[event] = needs_login
+            return fn
+
+        return decorator
+
+    def login(self, event: str) -> Callable[[Handler], Handler]:
+        """Register a handler that needs a logged-in socket."""
+        return self._add(event, True)
+
+    def public(self, event: str) -> Callable[[Handler], Handler]:
+        """Register a handler any socket may call."""
+        return self._add(event, False)
+
+    def register(self, hub: Any, app: Any) -> None:
+        """Put every handler on the hub, in declaration order, with `app` bound as its first argument."""
+        for event, fn in self.handlers.items():
+            (on_login if self._login[event] else on)(hub, event)(_bind(fn, app))
+
+
+def _bind(fn: Handler, app: Any) -> Handler:
+    @functools.wraps(fn)
+    async def bound(sock: Any, *args: Any) -> Any:
+        return await fn(app, sock, *args)
+
+    return bound

@@ -1,106 +1,65 @@
-"""Socket.IO tag events (socketio-events.md §3.3). Tags are global (no ownership checks, as in Uptime Kuma);
-monitor-tag changes are followed by `updateMonitorIntoList` for that monitor, before the ack."""
+"""Socket.IO tag events (socketio-events.md §3.3) over `kuma.domain.tags`. Monitor-tag changes are
+followed by `updateMonitorIntoList` for that monitor, before the ack."""
 from __future__ import annotations
 
-import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kuma.api.common import ApiError, ok, ok_i18n, on_login, require_login, to_int
+from kuma.api.common import Events, ok, ok_i18n, require_login
 from kuma.api.monitors import emit_monitor_update
-from kuma.store import tags as store
+from kuma.domain import tags as domain
+from kuma.domain.errors import insert_error  # noqa: F401 - kept importable from here
+
+if TYPE_CHECKING:
+    from kuma.app import App
+
+events = Events()
 
 
-def _sql_literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
+@events.login("getTags")
+async def get_tags(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
+    return ok(tags=await domain.all_tags(app))
 
 
-def insert_error(table: str, values: dict[str, Any], exc: sqlite3.Error) -> str:
-    """knex's error text for a failed insert: `insert into `t` (`a`, `b`) values (…) - SQLITE_…: <reason>`."""
-    names = sorted(values)
-    columns = ", ".join(f"`{n}`" for n in names)
-    literals = ", ".join(_sql_literal(values[n]) for n in names)
-    code = "SQLITE_CONSTRAINT" if isinstance(exc, sqlite3.IntegrityError) else "SQLITE_ERROR"
-    return f"insert into `{table}` ({columns}) values ({literals}) - {code}: {exc}"
+@events.login("addTag")
+async def add_tag(app: App, sock: Any, tag: Any = None, *rest: Any) -> dict[str, Any]:
+    return ok(tag=await domain.add(app, tag))
 
 
-def _text(value: Any) -> Any:
-    """Names/colours as stored: strings stay, numbers become text, null stays null (NOT NULL decides)."""
-    if value is None or isinstance(value, str):
-        return value
-    return str(value)
+@events.login("editTag")
+async def edit_tag(app: App, sock: Any, tag: Any = None, *rest: Any) -> dict[str, Any]:
+    return ok_i18n("Saved.", tag=await domain.edit(app, tag))
 
 
-def _value(value: Any) -> str:
-    return "" if value is None else str(value)
+@events.login("deleteTag")
+async def delete_tag(app: App, sock: Any, tag_id: Any = None, *rest: Any) -> dict[str, Any]:
+    await domain.delete(app, tag_id)
+    return ok_i18n("successDeleted")
 
 
-def register(hub, app) -> None:
-    @on_login(hub, "getTags")
-    async def get_tags(sock, *rest):
-        require_login(sock)
-        return ok(tags=await app.db.read(store.all_tags))
+@events.login("addMonitorTag")
+async def add_monitor_tag(app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "",
+                          *rest: Any) -> dict[str, Any]:
+    user_id = require_login(sock)
+    await emit_monitor_update(app, user_id, await domain.add_monitor_tag(app, tag_id, monitor_id, value))
+    return ok_i18n("successAdded")
 
-    @on_login(hub, "addTag")
-    async def add_tag(sock, tag=None, *rest):
-        require_login(sock)
-        if not isinstance(tag, dict):
-            raise ApiError("Cannot read properties of undefined (reading 'name')")
-        values = {"name": _text(tag.get("name")), "color": _text(tag.get("color"))}
-        try:
-            row = await app.db.write(lambda db: store.insert_tag(db, values["name"], values["color"]))
-        except sqlite3.Error as exc:
-            raise ApiError(insert_error("tag", values, exc)) from None
-        return ok(tag=row)
 
-    @on_login(hub, "editTag")
-    async def edit_tag(sock, tag=None, *rest):
-        require_login(sock)
-        if not isinstance(tag, dict):
-            raise ApiError("Cannot read properties of undefined (reading 'id')")
-        tag_id = to_int(tag.get("id"))
-        try:
-            row = None if tag_id is None else await app.db.write(
-                lambda db: store.update_tag(db, tag_id, _text(tag.get("name")), _text(tag.get("color"))))
-        except sqlite3.Error as exc:
-            raise ApiError(f"SQLITE_CONSTRAINT: {exc}") from None
-        if row is None:
-            raise ApiError("tagNotFound", msgi18n=True)
-        return ok_i18n("Saved.", tag=row)
+@events.login("editMonitorTag")
+async def edit_monitor_tag(app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "",
+                           *rest: Any) -> dict[str, Any]:
+    user_id = require_login(sock)
+    await emit_monitor_update(app, user_id, await domain.edit_monitor_tag(app, tag_id, monitor_id, value))
+    return ok_i18n("successEdited")
 
-    @on_login(hub, "deleteTag")
-    async def delete_tag(sock, tag_id=None, *rest):
-        require_login(sock)
-        number = to_int(tag_id)
-        if number is not None:
-            await app.db.write(lambda db: store.delete_tag(db, number))
-        return ok_i18n("successDeleted")
 
-    async def _monitor_tag_change(sock, tag_id, monitor_id, value, action, reply: str):
-        user_id = require_login(sock)
-        tag_number, monitor_number = to_int(tag_id), to_int(monitor_id)
-        if tag_number is None or monitor_number is None:
-            raise ApiError("Invalid tag or monitor ID")
-        try:
-            await app.db.write(lambda db: action(db, tag_number, monitor_number, _value(value)))
-        except sqlite3.IntegrityError as exc:
-            raise ApiError(f"SQLITE_CONSTRAINT: {exc}") from None
-        await emit_monitor_update(app, user_id, monitor_number)
-        return ok_i18n(reply)
+@events.login("deleteMonitorTag")
+async def delete_monitor_tag(app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "",
+                             *rest: Any) -> dict[str, Any]:
+    user_id = require_login(sock)
+    await emit_monitor_update(app, user_id, await domain.delete_monitor_tag(app, tag_id, monitor_id, value))
+    return ok_i18n("successDeleted")
 
-    @on_login(hub, "addMonitorTag")
-    async def add_monitor_tag(sock, tag_id=None, monitor_id=None, value="", *rest):
-        return await _monitor_tag_change(sock, tag_id, monitor_id, value, store.add_monitor_tag, "successAdded")
 
-    @on_login(hub, "editMonitorTag")
-    async def edit_monitor_tag(sock, tag_id=None, monitor_id=None, value="", *rest):
-        return await _monitor_tag_change(sock, tag_id, monitor_id, value, store.edit_monitor_tag, "successEdited")
-
-    @on_login(hub, "deleteMonitorTag")
-    async def delete_monitor_tag(sock, tag_id=None, monitor_id=None, value="", *rest):
-        return await _monitor_tag_change(sock, tag_id, monitor_id, value, store.delete_monitor_tag, "successDeleted")
+def register(hub: Any, app: App) -> None:
+    """Every tag event on the hub."""
+    events.register(hub, app)

@@ -187,3 +187,15 @@ class Database:
         except sqlite3.Error:
             log.warning("WAL checkpoint at close failed", exc_info=True)
         self._writer.conn.close()
+
+
+def vacuum(path: Path) -> None:
+    """VACUUM cannot run inside the writer's transaction: a short-lived connection of its own (it waits
+    for the writer's lock through busy_timeout), then the WAL is truncated. Blocking: run in a thread."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()

@@ -132,3 +132,36 @@ def important_many(db: sqlite_utils.Database, monitor_ids: Iterable[int],
         (json.dumps(ids), limit),
     )
     return _rows_by_monitor(cursor, ids)
+
+
+def since(db: sqlite_utils.Database, monitor_id: int, after: str) -> list[dict[str, Any]]:
+    """The monitor's beats newer than `after` (UTC text), oldest first (getMonitorBeats)."""
+    cursor = db.conn.execute(
+        "SELECT * FROM heartbeat WHERE monitor_id = ? AND time > ? ORDER BY time ASC, id ASC", (monitor_id, after))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _important_filter(user_id: int, monitor_id: int | None) -> tuple[str, tuple]:
+    """Important beats of one of the user's monitors, or of all of them when `monitor_id` is None."""
+    if monitor_id is None:
+        return "h.important = 1 AND m.user_id = ?", (user_id,)
+    return "h.important = 1 AND m.user_id = ? AND h.monitor_id = ?", (user_id, monitor_id)
+
+
+def important_count(db: sqlite_utils.Database, user_id: int, monitor_id: int | None) -> int:
+    """How many important beats the user's monitor (or all the user's monitors) has."""
+    where, params = _important_filter(user_id, monitor_id)
+    return db.conn.execute(
+        f"SELECT COUNT(*) FROM heartbeat h JOIN monitor m ON m.id = h.monitor_id WHERE {where}", params).fetchone()[0]
+
+
+def important_page(db: sqlite_utils.Database, user_id: int, monitor_id: int | None, limit: int,
+                   offset: int) -> list[dict[str, Any]]:
+    """One page of important beats, newest first (monitorImportantHeartbeatListPaged)."""
+    where, params = _important_filter(user_id, monitor_id)
+    cursor = db.conn.execute(
+        f"SELECT h.* FROM heartbeat h JOIN monitor m ON m.id = h.monitor_id WHERE {where} "
+        "ORDER BY h.time DESC, h.id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -83,3 +83,8 @@ def save_remote_browser(db, user_id: int, browser_id: int | None, name: str, url
 def delete_remote_browser(db, browser_id: int, user_id: int) -> None:
     db.conn.execute("UPDATE monitor SET remote_browser = NULL WHERE remote_browser = ?", (browser_id,))
     db.conn.execute("DELETE FROM remote_browser WHERE id = ? AND user_id = ?", (browser_id, user_id))
+
+
+def active_monitors_using(db, proxy_id: int) -> list[int]:
+    """Active monitors that check through this proxy (restarted after the proxy changes)."""
+    return [r[0] for r in db.conn.execute("SELECT id FROM monitor WHERE proxy_id = ? AND active = 1", (proxy_id,))]

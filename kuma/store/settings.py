@@ -49,3 +49,28 @@ def set_setting(db: sqlite_utils.Database, key: str, value: Any, type_: str | No
         db.conn.execute("UPDATE setting SET value = ? WHERE id = ?", (text, row[0]))
     else:
         db.conn.execute("UPDATE setting SET value = ?, type = ? WHERE id = ?", (text, type_, row[0]))
+
+
+def general_settings(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Every `general` setting, decoded, in row order (getSettings)."""
+    rows = db.conn.execute("SELECT key, value FROM setting WHERE type = 'general' ORDER BY id").fetchall()
+    return {r[0]: decode_value(r[1]) for r in rows}
+
+
+def save_general_settings(db: sqlite_utils.Database, data: dict[str, Any]) -> list[str]:
+    """Store each key JSON-encoded as type `general`; rows of another type (jwtSecret …) are never touched,
+    so a client cannot overwrite the server's secrets. Writer job; returns the keys saved."""
+    saved = []
+    for key, value in data.items():
+        if not isinstance(key, str) or not key:
+            continue
+        row = db.conn.execute("SELECT id, type FROM setting WHERE key = ?", (key,)).fetchone()
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        if row is None:
+            db.conn.execute("INSERT INTO setting (key, value, type) VALUES (?, ?, 'general')", (key, text))
+        elif row[1] == "general":
+            db.conn.execute("UPDATE setting SET value = ? WHERE id = ?", (text, row[0]))
+        else:
+            continue
+        saved.append(key)
+    return saved

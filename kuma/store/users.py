@@ -63,3 +63,8 @@ def remove_twofa(db: sqlite_utils.Database, user_id: int) -> None:
     db.conn.execute(
         "UPDATE user SET twofa_status = 0, twofa_secret = NULL, twofa_last_token = NULL WHERE id = ?", (user_id,)
     )
+
+
+def find_active_user_exact(db: sqlite_utils.Database, username: str) -> dict[str, Any] | None:
+    """Active user with exactly this name (loginByToken: the token's username, no trimming)."""
+    return _row(db.conn.execute("SELECT * FROM user WHERE username = ? AND active = 1", (username,)))

@@ -1,0 +1,101 @@
+"""Maintenance window operations (socketio-events §3.7): validate, store, and tell the maintenance service
+(`app.maintenance.changed()`), which re-evaluates which monitors are under maintenance."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kuma.domain.errors import DomainError
+from kuma.maintenance.input import row_from_input
+from kuma.maintenance.windows import InvalidMaintenance
+from kuma.shapes.maintenance import maintenance_json
+from kuma.store import maintenance as store
+from kuma.store.settings import server_timezone
+
+if TYPE_CHECKING:
+    from kuma.app import App
+
+
+def link_ids(items: Any) -> list[int]:
+    """Ids from a list of `{id}` objects or plain ids (unusable entries skipped)."""
+    ids = []
+    for item in items if isinstance(items, list) else []:
+        value = item.get("id") if isinstance(item, dict) else item
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return ids
+
+
+async def _row(app: App, data: Any) -> dict[str, Any]:
+    """The maintenance row from the client's object, times in the server's timezone."""
+    try:
+        return row_from_input(data, await app.db.read(server_timezone))
+    except InvalidMaintenance as exc:
+        raise DomainError(str(exc)) from None
+
+
+async def add(app: App, user_id: int | None, data: Any) -> int:
+    """Create a maintenance window; returns its id."""
+    row = await _row(app, data)
+    maintenance_id = await app.db.write(lambda db: store.insert_maintenance(db, row, user_id))
+    app.maintenance.changed()
+    return maintenance_id
+
+
+async def edit(app: App, user_id: int | None, data: Any) -> int:
+    """Change a maintenance window (the user's, or one without owner); returns its id."""
+    maintenance_id = data.get("id") if isinstance(data, dict) else None
+    existing = await app.db.read(lambda db: store.get_maintenance(db, maintenance_id))
+    if existing is None or existing.get("user_id") not in (None, user_id):
+        raise DomainError("Permission denied.")
+    row = await _row(app, data)
+    await app.db.write(lambda db: store.update_maintenance(db, existing["id"], row))
+    app.maintenance.changed()
+    return existing["id"]
+
+
+async def link_monitors(app: App, maintenance_id: Any, monitors: Any) -> None:
+    """Exactly these monitors are under this maintenance (unknown ids: the foreign key's text)."""
+    ids = link_ids(monitors)
+    try:
+        await app.db.write(lambda db: store.replace_monitor_links(db, int(maintenance_id), ids))
+    except Exception as exc:
+        raise DomainError(str(exc)) from None
+    app.maintenance.changed()
+
+
+async def link_status_pages(app: App, maintenance_id: Any, pages: Any) -> None:
+    """Exactly these status pages show this maintenance."""
+    ids = link_ids(pages)
+    try:
+        await app.db.write(lambda db: store.replace_status_page_links(db, int(maintenance_id), ids))
+    except Exception as exc:
+        raise DomainError(str(exc)) from None
+
+
+async def get(app: App, maintenance_id: Any) -> dict[str, Any]:
+    """One maintenance's JSON (not live: no current status computed against the service)."""
+    now = app.clock.utcnow()
+
+    def build(db: Any) -> dict[str, Any] | None:
+        row = store.get_maintenance(db, maintenance_id)
+        return None if row is None else maintenance_json(row, server_timezone(db), now, live=False)
+
+    shape = await app.db.read(build)
+    if shape is None:
+        raise DomainError("Cannot read properties of null (reading 'toJSON')")
+    return shape
+
+
+async def delete(app: App, maintenance_id: Any) -> None:
+    """Delete a maintenance window (its links cascade)."""
+    await app.db.write(lambda db: store.delete_maintenance(db, maintenance_id))
+    app.maintenance.changed()
+
+
+async def set_active(app: App, maintenance_id: Any, active: bool) -> None:
+    """Pause or resume a maintenance window."""
+    if not await app.db.write(lambda db: store.set_active(db, maintenance_id, active)):
+        raise DomainError("Maintenance not found")
+    app.maintenance.changed()

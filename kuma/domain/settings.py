@@ -1,0 +1,39 @@
+"""`getSettings` / `setSettings` (socketio-events.md §3.5; data-model.md §6).
+
+Only `general` settings are read and written: a key whose existing row has another type (jwtSecret,
+apiKeysEnabled …) is silently left alone, so a client can never overwrite the server's secrets.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kuma.accounts.info import server_timezone
+from kuma.domain.accounts import verify_current_password
+from kuma.domain.errors import DomainError
+from kuma.store import settings as store
+from kuma.timezones import valid_timezone
+
+if TYPE_CHECKING:
+    from kuma.app import App
+
+
+async def general(app: App) -> dict[str, Any]:
+    """Every stored `general` setting, plus the effective `serverTimezone` when none is stored."""
+    data = await app.db.read(store.general_settings)
+    if "serverTimezone" not in data:
+        data["serverTimezone"] = await server_timezone(app)
+    return data
+
+
+async def save(app: App, user_id: int, data: Any, current_password: Any) -> bool:
+    """Store the client's `general` settings. Turning auth off needs the current password. Returns True
+    when auth was just turned back on (the caller then logs the user's other sessions out)."""
+    if not isinstance(data, dict):
+        raise DomainError("Wrong data type?")
+    auth_disabled = bool(await app.db.read(lambda db: store.get_setting(db, "disableAuth", False)))
+    if not auth_disabled and data.get("disableAuth"):
+        await verify_current_password(app, user_id, current_password)
+    if "serverTimezone" in data and not valid_timezone(data["serverTimezone"]):
+        raise DomainError("Invalid timezone")
+    await app.db.write(lambda db: store.save_general_settings(db, data))
+    return auth_disabled and not data.get("disableAuth")
