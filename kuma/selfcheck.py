@@ -9,6 +9,7 @@ binary test runs this) instead of on a user's first notification.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from typing import Any, Callable
@@ -26,12 +27,9 @@ def _monitor_types() -> Any:
 
 
 def _notification_providers() -> Any:
-    from kuma.app import import_area
+    from kuma.notifications.base import provider_keys
 
-    base = import_area("kuma.notifications.base")
-    if base is None:
-        return 0
-    keys = base.provider_keys()
+    keys = provider_keys()
     if "webhook" not in keys:
         raise RuntimeError(f"webhook provider missing: {keys[:10]}")
     return len(keys)
@@ -122,6 +120,133 @@ def _subprocess_env() -> Any:
     return env.get("LD_LIBRARY_PATH", "")
 
 
+def _modules() -> Any:
+    """Every `kuma.*` module this build holds, each imported (pkgutil lists the frozen archive too)."""
+    import importlib
+    import pkgutil
+
+    import kuma
+
+    broken: list[str] = []
+    names = [info.name for info in pkgutil.walk_packages(kuma.__path__, "kuma.", onerror=broken.append)]
+    for name in names:
+        if name != "kuma.__main__":  # the entry point runs the CLI when imported
+            try:
+                importlib.import_module(name)
+            except Exception as exc:
+                broken.append(f"{name} ({type(exc).__name__}: {exc})")
+    if broken:
+        raise RuntimeError(f"modules that do not import: {broken}")
+    return sorted(["kuma", *names])
+
+
+@functools.lru_cache(maxsize=1)
+def _server_parts() -> dict[str, Any]:
+    """Build the App and the Quart app as `kuma.server.serve` does, on a throw-away data folder, and read
+    what they registered: Socket.IO handlers, url_map rules, and what the Socket.IO path answers."""
+    import tempfile
+    from pathlib import Path
+
+    import trio
+
+    from kuma.config import Config
+    from kuma.server import setup_app
+    from kuma.store import Database
+    from kuma.web_app import create_web_app
+
+    with tempfile.TemporaryDirectory(prefix="kuma-self-check-") as folder:
+        config = Config(data_dir=Path(folder))
+        db = Database.open(config.db_path)
+        try:
+            app = setup_app(config, db)
+            web = create_web_app(app)
+            hub = app.hub
+            probe = trio.run(_asgi_get, web, hub.path, b"EIO=4&transport=bogus")
+        finally:
+            db.close()
+    routes = []
+    for rule in web.url_map.iter_rules():
+        methods = ",".join(sorted(rule.methods or ())) + (",WEBSOCKET" if getattr(rule, "websocket", False) else "")
+        routes.append(f"{methods} {rule.rule}")
+    return {"events": sorted(hub._handlers), "routes": routes, "socketio_path": hub.path, "probe": probe}
+
+
+async def _asgi_get(web: Any, path: str, query: bytes) -> tuple[int, bytes]:
+    """One GET through the app's ASGI callable (the Socket.IO endpoint sits in front of Quart's router).
+    The client "disconnects" once the response is complete; 10 s bound, so a stuck app fails the check."""
+    import trio
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
+             "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 3001)}
+    status, body, sent, done = 0, b"", False, trio.Event()
+
+    async def receive() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        nonlocal status, body
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                done.set()
+
+    with trio.fail_after(10):
+        await web.asgi_app(scope, receive, send)
+    return status, body
+
+
+def _socketio_events() -> Any:
+    events = _server_parts()["events"]
+    if "login" not in events:
+        raise RuntimeError(f"no login handler among {events}")
+    return events
+
+
+def _http_routes() -> Any:
+    """The url_map's rules as "METHODS rule", plus "ASGI <path>" for the Socket.IO endpoint when it answers."""
+    parts = _server_parts()
+    routes = list(parts["routes"])
+    if _engineio_answered(parts["probe"]):
+        routes.append(f"ASGI {parts['socketio_path']}")
+    return sorted(routes)
+
+
+def _engineio_answered(probe: tuple[int, bytes]) -> bool:
+    status, body = probe
+    return status == 400 and body == b'{"code":0,"message":"Transport unknown"}'
+
+
+def _socketio_endpoint() -> Any:
+    """Fails when the Socket.IO endpoint is not in this build or `/socket.io/` is not served by it."""
+    import importlib
+
+    importlib.import_module("kuma.realtime.endpoint")
+    parts = _server_parts()
+    if parts["socketio_path"] != "/socket.io/":
+        raise RuntimeError(f"Socket.IO served at {parts['socketio_path']!r}, not /socket.io/")
+    if not _engineio_answered(parts["probe"]):
+        raise RuntimeError(f"/socket.io/ does not answer as Engine.IO: {parts['probe']!r}")
+    return "/socket.io/"
+
+
+def _websocket_path() -> Any:
+    """The batched sends and the no-deflate accept (kuma/realtime/hypercorn_ws.py): on, frozen or not."""
+    from kuma.realtime import hypercorn_ws
+
+    state = hypercorn_ws.status()
+    if not all(state.values()):
+        raise RuntimeError(f"websocket batching is off in this build: {state}")
+    return state
+
+
 CHECKS: dict[str, Callable[[], Any]] = {
     "monitor_types": _monitor_types,
     "notification_providers": _notification_providers,
@@ -134,6 +259,12 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "dns": _dns,
     "prometheus": _prometheus,
     "subprocess_env": _subprocess_env,
+    "websocket_path": _websocket_path,
+    "socketio_endpoint": _socketio_endpoint,
+    # what this build contains, compared between the frozen binary and the source tree by the tests
+    "modules": _modules,
+    "socketio_events": _socketio_events,
+    "http_routes": _http_routes,
 }
 
 
@@ -162,5 +293,8 @@ def _self_check(args: argparse.Namespace) -> int:
         print(f"frozen: {results['frozen']}")
         for name in CHECKS:
             r = results[name]
-            print(f"{'ok  ' if r['ok'] else 'FAIL'} {name}: {r.get('value', r.get('error'))}")
+            shown = r.get("value", r.get("error"))
+            if isinstance(shown, list) and len(shown) > 8:  # modules, events, routes: a count is enough here
+                shown = f"{len(shown)} ({', '.join(map(str, shown[:3]))}, …)"
+            print(f"{'ok  ' if r['ok'] else 'FAIL'} {name}: {shown}")
     return 1 if failed else 0
