@@ -1,9 +1,15 @@
-"""Build the one-file binary once per source state and reuse it across test runs.
+"""Build the frozen kuma once per source state and reuse it across test runs.
 
 The build takes a minute or more, so it goes to build/test-binary/<hash>/ where <hash> covers
 everything that shapes the binary (kuma/, kuma.spec, pyproject.toml, scripts/build-binary). A clean
 clone builds once; later runs on unchanged sources reuse it. A file lock keeps two test runs in the
-same checkout from building at the same time.
+same checkout from building at the same time; the previous source state is kept too, for a test run
+that started before the sources changed.
+
+Two variants share one hash folder: the one-file binary (`built_binary()`, `<hash>/dist/kuma`) and the
+one-folder build (`built_onedir()`, `<hash>/onedir/kuma-dir/kuma`), each built only when a test asks for
+it. They share PyInstaller's work folder (`<hash>/work`), so the second one reuses the first one's
+analysis; the work folder goes with its hash folder when the sources change.
 """
 from __future__ import annotations
 
@@ -17,6 +23,12 @@ from tests.helpers.paths import REPO
 
 CACHE = REPO / "build" / "test-binary"
 INPUTS = ("kuma", "kuma.spec", "pyproject.toml", "scripts/build-binary")
+
+#: variant → (build-binary options, folder under <hash>/, executable inside that folder)
+VARIANTS = {
+    "onefile": ((), "dist", "kuma"),
+    "onedir": (("--onedir",), "onedir", "kuma-dir/kuma"),
+}
 
 
 def source_hash() -> str:
@@ -33,24 +45,42 @@ def source_hash() -> str:
 
 
 def built_binary() -> Path:
-    """Path of dist/kuma built from the current sources (building it if needed)."""
+    """Path of dist/kuma (one file) built from the current sources (building it if needed)."""
+    return _built("onefile")
+
+
+def built_onedir() -> Path:
+    """Path of dist/kuma-dir/kuma (one folder) built from the current sources (building it if needed)."""
+    return _built("onedir")
+
+
+def _built(variant: str) -> Path:
+    options, folder, executable = VARIANTS[variant]
     CACHE.mkdir(parents=True, exist_ok=True)
     key = source_hash()
-    target = CACHE / key / "dist" / "kuma"
+    target = CACHE / key / folder / executable
     with open(CACHE / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.is_file():
             return target
-        for old in CACHE.iterdir():  # keep one build: each is ~30 MB
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-        staging = CACHE / key / "staging"
+        # keep this source state and the one before it (a test run that began earlier may still use it):
+        # each state is ~30 MB per variant plus ~50 MB of PyInstaller work files
+        others = sorted((d for d in CACHE.iterdir() if d.is_dir() and d.name != key), key=lambda d: d.stat().st_mtime)
+        for old in others[:-1]:
+            shutil.rmtree(old, ignore_errors=True)
+        (CACHE / key).mkdir(exist_ok=True)
+        staging = CACHE / key / f"{folder}-staging"
+        shutil.rmtree(staging, ignore_errors=True)  # a build that was interrupted
         out = subprocess.run(
-            [str(REPO / "scripts" / "build-binary"), "--distpath", str(staging), "--workpath", str(CACHE / key / "work")],
+            [str(REPO / "scripts" / "build-binary"), *options,
+             "--distpath", str(staging), "--workpath", str(CACHE / key / "work")],
             cwd=REPO, capture_output=True, text=True,
         )
-        if out.returncode != 0 or not (staging / "kuma").is_file():
-            raise AssertionError(f"build-binary failed ({out.returncode}):\n{out.stdout[-4000:]}\n{out.stderr[-8000:]}")
-        staging.rename(target.parent)  # only a finished build is ever found at `target`
-        shutil.rmtree(CACHE / key / "work", ignore_errors=True)
+        if out.returncode != 0 or not (staging / executable).is_file():
+            raise AssertionError(f"build-binary {' '.join(options)} failed ({out.returncode}):\n"
+                                 f"{out.stdout[-4000:]}\n{out.stderr[-8000:]}")
+        if source_hash() != key:
+            # the sources changed while PyInstaller read them: use this build now, never find it again
+            return staging / executable
+        staging.rename(CACHE / key / folder)  # only a finished build is ever found at `target`
         return target
