@@ -49,6 +49,54 @@ def test_self_check_frozen(binary, tmp_path):
         assert results[name] == expected[name], name
     assert results["store_resources"]["value"]["migrations"] > 50
 
+
+def _self_check(command: list[str], cwd) -> dict:
+    out = subprocess.run([*command, "self-check", "--json"], capture_output=True, text=True, cwd=cwd, timeout=120)
+    assert out.stdout, f"self-check printed nothing ({out.returncode}):\n{out.stderr[-4000:]}"
+    return json.loads(out.stdout)
+
+
+def test_frozen_build_has_every_module_event_and_route_of_the_source_tree(binary, tmp_path):
+    """Issue #11: a package PyInstaller skipped took Socket.IO out of the binary without any error. The
+    binary now lists what it holds and serves (modules, Socket.IO handlers, HTTP routes), exactly the
+    source tree's lists."""
+    frozen = _self_check(["env", "-i", str(binary)], tmp_path)
+    source = _self_check([sys.executable, "-m", "kuma"], REPO)
+    assert frozen["frozen"] is True and source["frozen"] is False
+    for name in ("modules", "socketio_events", "http_routes", "socketio_endpoint"):
+        assert source[name]["ok"], (name, source[name])
+        assert frozen[name]["ok"], (name, frozen[name])
+        if isinstance(source[name]["value"], list):
+            want, got = set(source[name]["value"]), set(frozen[name]["value"])
+            assert not want - got, f"{name} missing from the binary: {sorted(want - got)}"
+            assert not got - want, f"{name} only in the binary: {sorted(got - want)}"
+        assert frozen[name] == source[name], name
+    # non-trivial lists: what issue #11 lost, and what the public surface needs
+    modules, events = frozen["modules"]["value"], frozen["socketio_events"]["value"]
+    assert len(modules) > 100 and {"kuma.realtime", "kuma.realtime.endpoint", "kuma.realtime.hub", "kuma.api.auth",
+                                   "kuma.rest.push", "kuma.monitors.http", "kuma.notifications.providers.webhook"} <= set(modules)
+    assert len(events) > 60 and {"needSetup", "setup", "login", "loginByToken", "logout", "add", "editMonitor",
+                                 "deleteMonitor", "addStatusPage", "saveStatusPage", "addAPIKey"} <= set(events)
+    rules = {route.split(" ", 1)[1] for route in frozen["http_routes"]["value"]}
+    assert {"/socket.io/", "/api/push/<token>", "/api/badge/<raw_id>/status", "/api/status-page/<slug>",
+            "/api/status-page/heartbeat/<slug>", "/metrics", "/api/entry-page", "/"} <= rules, sorted(rules)
+    assert "ASGI /socket.io/" in frozen["http_routes"]["value"]
+    assert frozen["socketio_endpoint"] == {"ok": True, "value": "/socket.io/"}
+
+
+def test_self_check_fails_when_the_socketio_endpoint_is_missing(tmp_path):
+    """A build without kuma.realtime.endpoint (issue #11's binary) fails the self-check, not the first user.
+    Runs from source with the module blocked, so it needs no build."""
+    script = ("import sys; sys.modules['kuma.realtime.endpoint'] = None\n"
+              "from kuma.cli import main; sys.exit(main(['self-check', '--json']))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
+    results = json.loads(out.stdout)
+    assert out.returncode == 1
+    for name in ("socketio_endpoint", "modules", "socketio_events", "http_routes"):
+        assert results[name]["ok"] is False and "kuma.realtime.endpoint" in results[name]["error"], (name, results[name])
+    assert results["monitor_types"]["ok"] is True  # the rest still reports
+
+
 def test_serve_from_another_folder(binary, tmp_path):
     data_dir, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
     elsewhere.mkdir()
