@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sqlite3
 import sys
 from pathlib import Path
 
+import sqlite_utils
+
 from kuma.cli import _add_data_dir, command
+from kuma.store import offline, users
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -19,21 +21,12 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Config.from_sources(data_dir=args.data_dir).db_path
 
 
-def _open_existing(path: Path) -> sqlite3.Connection | None:
+def _open_existing(path: Path) -> sqlite_utils.Database | None:
+    """The stopped server's database, or None (and a message) when there is no file: never create one."""
     if not path.exists():
         print(f"No database at {path}: nothing to change (start kuma once and set up an account).", file=sys.stderr)
         return None
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 5000")
-    return conn
-
-
-def _first_user(conn: sqlite3.Connection) -> sqlite3.Row | None:
-    try:
-        return conn.execute("SELECT id, username FROM user ORDER BY id LIMIT 1").fetchone()
-    except sqlite3.Error:
-        return None
+    return offline.open_existing(path)
 
 
 def _read_new_password(args: argparse.Namespace) -> str | None:
@@ -63,22 +56,22 @@ def _configure_reset_password(parser: argparse.ArgumentParser) -> None:
 def reset_password(args: argparse.Namespace) -> int:
     from kuma.accounts.passwords import hash_password
 
-    conn = _open_existing(_db_path(args))
-    if conn is None:
+    db = _open_existing(_db_path(args))
+    if db is None:
         return 1
     try:
-        user = _first_user(conn)
+        user = offline.first_user_or_none(db)
         if user is None:
             print("No user exists yet: open kuma in a browser to set up the account.", file=sys.stderr)
             return 1
         password = _read_new_password(args)
         if password is None:
             return 1
-        conn.execute("UPDATE user SET password = ? WHERE id = ?", (hash_password(password), user["id"]))
+        users.set_password_hash(db, user["id"], hash_password(password))
         print(f"Password of {user['username']!r} changed. Log in again everywhere (old sessions are invalid).")
         return 0
     finally:
-        conn.close()
+        db.conn.close()
 
 
 def _configure_remove_2fa(parser: argparse.ArgumentParser) -> None:
@@ -87,18 +80,16 @@ def _configure_remove_2fa(parser: argparse.ArgumentParser) -> None:
 
 @command("remove-2fa", "turn off two-factor authentication for the account (server stopped)")(_configure_remove_2fa)
 def remove_2fa(args: argparse.Namespace) -> int:
-    conn = _open_existing(_db_path(args))
-    if conn is None:
+    db = _open_existing(_db_path(args))
+    if db is None:
         return 1
     try:
-        user = _first_user(conn)
+        user = offline.first_user_or_none(db)
         if user is None:
             print("No user exists yet: there is no two-factor authentication to remove.", file=sys.stderr)
             return 1
-        conn.execute(
-            "UPDATE user SET twofa_status = 0, twofa_secret = NULL, twofa_last_token = NULL WHERE id = ?", (user["id"],)
-        )
+        users.remove_twofa(db, user["id"])
         print(f"Two-factor authentication removed for {user['username']!r}.")
         return 0
     finally:
-        conn.close()
+        db.conn.close()

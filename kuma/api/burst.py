@@ -15,12 +15,12 @@ import trio
 from kuma.accounts.info import info_payload
 from kuma.api.common import current_user_id
 from kuma.shapes.heartbeat import important_beat, raw_row
-from kuma.shapes.lists import api_key_list, docker_host_list, proxy_list, remote_browser_list
-from kuma.shapes.maintenance import maintenance_list
-from kuma.shapes.monitor import monitor_list
+from kuma.views.lists import api_key_list, docker_host_list, proxy_list, remote_browser_list
+from kuma.views.maintenance import maintenance_list
+from kuma.views.monitors import monitor_list
 from kuma.shapes.monitor_types import monitor_type_list
-from kuma.shapes.notification import notification_list
-from kuma.shapes.status_page import status_page_list
+from kuma.views.notifications import notification_list
+from kuma.views.status_pages import status_page_list
 from kuma.store import heartbeats as beats_store
 from kuma.store.monitors import latest_tls_infos
 from kuma.store.settings import get_setting

@@ -9,7 +9,7 @@ import logging
 
 from kuma.shapes.heartbeat import live_beat
 from kuma.shapes.jsnum import js_number
-from kuma.shapes.maintenance import maintenance_list
+from kuma.views.maintenance import maintenance_list
 from kuma.store.monitors import stored_tls_info
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import trio
 
 from kuma.maintenance.windows import Schedule
 from kuma.store.maintenance import all_maintenance, monitor_links, monitor_parents
-from kuma.shapes.maintenance import maintenance_list
+from kuma.views.maintenance import maintenance_list
 from kuma.store.settings import server_timezone
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, Callable
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from kuma.notifications.base import SENT, NotificationError, Provider, as_bool, split_list, text
+from kuma.notifications.apprise_send import send_with_apprise
+from kuma.notifications.common import SENT, NotificationError, Provider, as_bool, split_list, text
 
 Mapper = Callable[[dict[str, Any]], str]
 MAPPERS: dict[str, Mapper] = {}
@@ -445,13 +446,9 @@ def bridged_provider_class(key: str) -> type[Provider]:
         bridged = True
 
         async def send(self, config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
-            import trio
-
-            from kuma.notifications.providers.apprise import notify_with_apprise
-
             url = apprise_url({**config, "type": key})
             title = text(config.get("title")) or "Uptime Kuma"
-            await trio.to_thread.run_sync(notify_with_apprise, [url], msg, title, abandon_on_cancel=True)
+            await send_with_apprise([url], msg, title)
             return SENT
 
     Bridged.key = key

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from kuma.notifications.base import NotificationError
+from kuma.notifications.common import NotificationError
 
 USER_AGENT = "Uptime-Kuma/2.5.3"
 ACCEPT = "application/json, text/plain, */*"

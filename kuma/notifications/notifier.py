@@ -16,7 +16,7 @@ import trio
 from kuma.notifications import cert_expiry
 from kuma.notifications.base import NotificationError, send_notification
 from kuma.notifications.payloads import event_message, heartbeat_json, should_notify
-from kuma.shapes.monitor import monitor_public_json
+from kuma.views.monitors import monitor_public_json
 from kuma.store import notifications as store
 from kuma.store.settings import get_setting, server_timezone
 
@@ -130,7 +130,7 @@ class Notifier:
             self._fingerprints[monitor_id] = fingerprint
         if previous and fingerprint and previous != fingerprint:
             await self.app.db.write(lambda db: store.clear_cert_warnings(db, monitor_id))
-        sent = await self.app.db.read(lambda db: _sent_days(db, monitor_id))
+        sent = await self.app.db.read(lambda db: store.sent_certificate_days(db, monitor_id))
         due = cert_expiry.due_warnings(monitor.get("name") or "", monitor.get("url") or "", info,
                                        cert_expiry.thresholds(days_setting),
                                        lambda days: any(d <= days for d in sent))
@@ -175,13 +175,6 @@ class Notifier:
             return bool(self.app.maintenance.is_under_maintenance(monitor_id))
         except Exception:
             return False
-
-
-def _sent_days(db, monitor_id: int) -> set[int]:
-    rows = db.conn.execute(
-        "SELECT days FROM notification_sent_history WHERE type = 'certificate' AND monitor_id = ?",
-        (monitor_id,)).fetchall()
-    return {r[0] for r in rows}
 
 
 async def public_monitor_json(app: Any, monitor: dict) -> dict | None:

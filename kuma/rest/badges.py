@@ -6,11 +6,13 @@ any other id gets the label-less `N/A` badge.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
+import sqlite_utils
 from quart import request
 from quart_trio import QuartTrio
 
@@ -199,23 +201,38 @@ def render(badge: Badge, style: str | None) -> str:
 
 
 # -- routes ---------------------------------------------------------------------------------------------
+Read = Callable[[sqlite_utils.Database, int], Badge]
+
+
+def _svg(badge: Badge, *, cors: bool = True) -> Any:
+    return body_response(render(badge, request.args.get("style")), SVG_CONTENT_TYPE, cached_route=True, cors=cors)
+
+
+async def _monitor_badge(app: App, raw_id: str, read: Read) -> Any:
+    """Common frame of the monitor badges: id check, public check, then `read(db, monitor_id)` → Badge."""
+    try:
+        monitor_id = parse_monitor_id(raw_id)
+
+        def job(db: sqlite_utils.Database) -> Badge:
+            if not store.is_public_monitor(db, monitor_id):
+                return na_badge()
+            return read(db, monitor_id)
+
+        return _svg(await app.db.read(job))
+    except BadgeError as exc:
+        return http_error(str(exc), cached_route=True, cors=True)
+
+
 def register(web: QuartTrio, app: App) -> None:
-    def svg(badge: Badge, *, cors: bool = True):
-        return body_response(render(badge, request.args.get("style")), SVG_CONTENT_TYPE, cached_route=True, cors=cors)
+    """The monitor badges over stat windows, those over the latest beat or TLS info, the status page badge."""
+    _register_window_badges(web, app)
+    _register_beat_badges(web, app)
+    _register_page_badge(web, app)
 
-    async def monitor_badge(raw_id: str, read):
-        """Common frame: id check, public check, then `read(db, monitor_id)` → Badge."""
-        try:
-            monitor_id = parse_monitor_id(raw_id)
 
-            def job(db):
-                if not store.is_public_monitor(db, monitor_id):
-                    return na_badge()
-                return read(db, monitor_id)
-
-            return svg(await app.db.read(job))
-        except BadgeError as exc:
-            return http_error(str(exc), cached_route=True, cors=True)
+def _register_window_badges(web: QuartTrio, app: App) -> None:
+    """Badges computed over a duration of the stat tables (uptime, ping, avg-response) and status."""
+    monitor_badge = functools.partial(_monitor_badge, app)
 
     @web.route("/api/badge/<raw_id>/status")
     async def badge_status(raw_id: str):
@@ -265,6 +282,11 @@ def register(web: QuartTrio, app: App) -> None:
 
         return await monitor_badge(raw_id, read)
 
+
+def _register_beat_badges(web: QuartTrio, app: App) -> None:
+    """Badges from the latest beat or the stored TLS info."""
+    monitor_badge = functools.partial(_monitor_badge, app)
+
     @web.route("/api/badge/<raw_id>/cert-exp")
     async def badge_cert_exp(raw_id: str):
         q = request.args
@@ -284,6 +306,10 @@ def register(web: QuartTrio, app: App) -> None:
 
         return await monitor_badge(raw_id, read)
 
+
+def _register_page_badge(web: QuartTrio, app: App) -> None:
+    """The overall status of a status page's public monitors (no CORS header, as Uptime Kuma)."""
+
     @web.route("/api/status-page/<slug>/badge")
     async def status_page_badge(slug: str):
         slug = slug.lower()
@@ -298,5 +324,5 @@ def register(web: QuartTrio, app: App) -> None:
             return page_badge(q, [latest[m]["status"] for m in ids if m in latest])
 
         badge = await app.db.read(job)
-        return svg(badge, cors=False)
+        return _svg(badge, cors=False)
 

@@ -6,6 +6,7 @@ from quart_trio import QuartTrio
 
 from kuma.app import App
 from kuma.store.settings import get_setting
+from kuma.store.status_pages import slug_of_domain
 from kuma.web.routes import status_page_response
 
 
@@ -13,19 +14,11 @@ def _host_of_request() -> str:
     return (request.host or "").split(":")[0].lower()
 
 
-def _cname_slug(db, host: str) -> str | None:
-    row = db.conn.execute(
-        "SELECT sp.slug FROM status_page_cname c JOIN status_page sp ON sp.id = c.status_page_id WHERE c.domain = ?",
-        (host,),
-    ).fetchone()
-    return row[0] if row else None
-
-
 def register(web: QuartTrio, app: App) -> None:
     @web.route("/")
     async def root():
         host = _host_of_request()
-        slug = await app.db.read(lambda db: _cname_slug(db, host))
+        slug = await app.db.read(lambda db: slug_of_domain(db, host))
         if slug is not None:
             return await status_page_response(app, slug)
         entry = await app.db.read(lambda db: get_setting(db, "entryPage", "dashboard")) or "dashboard"
@@ -40,7 +33,7 @@ def register(web: QuartTrio, app: App) -> None:
         host = _host_of_request()
 
         def lookup(db):
-            slug = _cname_slug(db, host)
+            slug = slug_of_domain(db, host)
             if slug is not None:
                 return {"type": "statusPageMatchedDomain", "statusPageSlug": slug}
             return {"type": "entryPage", "entryPage": get_setting(db, "entryPage", "dashboard") or "dashboard"}

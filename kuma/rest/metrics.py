@@ -15,7 +15,9 @@ from quart import Response, request
 from quart_trio import QuartTrio
 
 from kuma.app import App
+from kuma.store import monitor_lists
 from kuma.store import status_pages as store
+from kuma.store.tags import tag_names
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +54,7 @@ def _text(value: Any) -> str:
 
 def monitor_samples(db, tag_labels: list[str], now: float) -> dict[str, list[tuple[dict[str, str], float]]]:
     """Series of every family for the active monitors that have at least one beat; windows end at `now`."""
-    monitors = [dict(r) for r in db.conn.execute(
-        "SELECT id, name, type, url, hostname, port FROM monitor WHERE active = 1 ORDER BY id"
-    )]
+    monitors = monitor_lists.active_monitor_labels(db)
     ids = [m["id"] for m in monitors]
     latest = store.latest_beats(db, ids)
     tls = store.tls_info_of(db, ids)
@@ -174,11 +174,8 @@ async def is_authorized(app: App, header: str | None) -> bool:
 
 
 def register(web: QuartTrio, app: App) -> None:
-    def startup_tags(db) -> list[str]:
-        return [r[0] for r in db.conn.execute("SELECT name FROM tag")]
-
     try:  # the label set is fixed at start-up, as in Uptime Kuma
-        tag_labels = tag_label_names(app.db.read_now(startup_tags))
+        tag_labels = tag_label_names(app.db.read_now(tag_names))
     except Exception:
         log.exception("reading tag names for /metrics failed")
         tag_labels = []

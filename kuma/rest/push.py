@@ -10,6 +10,7 @@ import math
 import re
 from typing import Any, Mapping
 
+import sqlite_utils
 from quart import request
 from quart_trio import QuartTrio
 
@@ -17,6 +18,7 @@ from kuma.app import App
 from kuma.rest.public_http import json_body
 from kuma.status import DOWN as DOWN  # the one definition, re-exported here
 from kuma.status import UP as UP
+from kuma.store import monitors
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +55,9 @@ def parse_ping(raw: str | None) -> float | None:
     return int(value) if value.is_integer() else value
 
 
-def find_push_monitor(db, token: str) -> dict | None:
-    row = db.conn.execute("SELECT * FROM monitor WHERE push_token = ? AND active = 1 LIMIT 1", (token,)).fetchone()
-    return dict(row) if row else None
+def find_push_monitor(db: sqlite_utils.Database, token: str) -> dict | None:
+    """The active monitor holding this push token (`kuma.store.monitors.by_push_token`)."""
+    return monitors.by_push_token(db, token)
 
 
 def register(web: QuartTrio, app: App) -> None:

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 async def maintenance_list_for_page(app: App, page_id: int) -> list[dict]:
     """Maintenances linked to the page and in effect now (the maintenance area's shape)."""
     try:
-        from kuma.shapes.maintenance import status_page_maintenance_list
+        from kuma.views.maintenance import status_page_maintenance_list
     except ImportError:  # maintenance area not in this build
         return []
     try:

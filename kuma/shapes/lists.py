@@ -1,13 +1,13 @@
 """The simple per-user lists of the login burst: proxies, Docker hosts, remote browsers, API keys.
 
-Row → item functions are pure (key order is part of the wire, socketio-events.md §5.6, §5.7); the
-`async *_list(app, user_id)` functions read the rows and return the event's single argument.
+Row → item functions, pure (key order is part of the wire, socketio-events.md §5.6, §5.7); the
+`*_list(app, user_id)` readers are in `kuma.views.lists`.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from kuma.accounts.api_keys import key_status, utc_text
+from kuma.accounts.api_keys import key_status
 
 
 def proxy_item(row: dict[str, Any]) -> dict[str, Any]:
@@ -32,24 +32,3 @@ def api_key_item(row: dict[str, Any], now_text: str) -> dict[str, Any]:
     """The public form: never the stored hash. `now_text` (UTC, the app's clock) decides "expired"."""
     return {"id": row["id"], "name": row["name"], "userID": row["user_id"], "createdDate": row["created_date"],
             "active": row["active"], "expires": row["expires"], "status": key_status(row, now_text)}
-
-
-def _rows(db, table: str, user_id: int) -> list[dict[str, Any]]:
-    return [dict(r) for r in db.conn.execute(f"SELECT * FROM [{table}] WHERE user_id = ? ORDER BY id", (user_id,))]
-
-
-async def proxy_list(app: Any, user_id: int) -> list[dict[str, Any]]:
-    return [proxy_item(r) for r in await app.db.read(lambda db: _rows(db, "proxy", user_id))]
-
-
-async def docker_host_list(app: Any, user_id: int) -> list[dict[str, Any]]:
-    return [docker_host_item(r) for r in await app.db.read(lambda db: _rows(db, "docker_host", user_id))]
-
-
-async def remote_browser_list(app: Any, user_id: int) -> list[dict[str, Any]]:
-    return [remote_browser_item(r) for r in await app.db.read(lambda db: _rows(db, "remote_browser", user_id))]
-
-
-async def api_key_list(app: Any, user_id: int) -> list[dict[str, Any]]:
-    now_text = utc_text(app.clock.time())
-    return [api_key_item(r, now_text) for r in await app.db.read(lambda db: _rows(db, "api_key", user_id))]

@@ -1,15 +1,10 @@
-"""The Maintenance object (socketio-events §5.8) and the `maintenanceList` payload."""
+"""The Maintenance object (socketio-events §5.8); `kuma.views.maintenance` builds the lists from it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kuma.maintenance.windows import Schedule, json_list, parse_time, utc_offset_text
-from kuma.store.maintenance import all_maintenance, maintenance_ids_of_status_page
-from kuma.store.settings import server_timezone
-
-if TYPE_CHECKING:
-    from kuma.app import App
 
 
 def _time_range_item(text: str | None) -> dict[str, int]:
@@ -50,28 +45,3 @@ def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime, *,
     out["timezoneOffset"] = utc_offset_text(schedule.zone, now)
     out["status"] = schedule.status(now) if live else "unknown"
     return out
-
-
-async def maintenance_list(app: "App", user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """`maintenanceList`: every maintenance keyed by id (a string), as Uptime Kuma sends it.
-    `now` defaults to the app's clock; the maintenance service passes its own."""
-    moment = now or app.clock.utcnow()
-
-    def build(db):
-        tz = server_timezone(db)
-        return {str(row["id"]): maintenance_json(row, tz, moment) for row in all_maintenance(db)}
-
-    return await app.db.read(build)
-
-
-async def status_page_maintenance_list(app: "App", status_page_id: int) -> list[dict[str, Any]]:
-    """Maintenances linked to a status page that are under maintenance now (for its public JSON)."""
-    now = app.clock.utcnow()
-
-    def build(db):
-        tz = server_timezone(db)
-        wanted = set(maintenance_ids_of_status_page(db, status_page_id))
-        shapes = [maintenance_json(row, tz, now) for row in all_maintenance(db) if row["id"] in wanted]
-        return [s for s in shapes if s["status"] == "under-maintenance"]
-
-    return await app.db.read(build)

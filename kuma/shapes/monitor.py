@@ -1,8 +1,8 @@
 """The Monitor JSON clients receive (monitorList, updateMonitorIntoList, getMonitor, notifications).
 
 `monitor_json` is pure: one `monitor` row plus its related facts (`MonitorExtras`) → the 119-key dict in
-Uptime Kuma 2.5.3's order (data-model.md §4). `load_monitor_jsons` reads everything a batch of monitors
-needs in one read; `monitor_list(app, user_id)` is what the login burst and `getMonitorList` send.
+Uptime Kuma 2.5.3's order (data-model.md §4). Everything here is pure; the reads that feed it
+(`load_monitor_jsons`, `monitor_list(app, user_id)` …) live in `kuma.views.monitors`.
 """
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ import hmac
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
-
-import sqlite_utils
+from typing import Any, Iterable
 
 from kuma.shapes.jsnum import js_number
 
@@ -158,15 +156,16 @@ def monitor_json(row: dict[str, Any], extras: MonitorExtras, *, include_sensitiv
     return out
 
 
-class _Plan:
-    """How `load_monitor_jsons` builds Monitor JSON fast: the SELECT puts the columns in key order (NULL for
-    computed keys), `dict(zip(keys, row))` makes the dict in C, and only the non-raw positions are fixed
-    up in Python. Gives exactly `monitor_json`'s output (tests compare both)."""
+class Plan:
+    """How `kuma.views.monitors.load_monitor_jsons` builds Monitor JSON fast: the store selects `columns` in
+    key order (NULL for computed keys), `dict(zip(keys, row))` makes the dict in C, and only the non-raw
+    positions are fixed up in Python. Gives exactly `monitor_json`'s output (tests compare both)."""
 
     def __init__(self, columns: set[str]) -> None:
-        self.select = ", ".join(
-            f"[{column}]" if kind != COMPUTED and column in columns else "NULL" for _, kind, column in ALL_KEYS
-        ) + ", [active], [type]"
+        #: the column of each key in key order; None (selected as NULL) for computed or missing columns
+        self.columns: list[str | None] = [
+            column if kind != COMPUTED and column in columns else None for _, kind, column in ALL_KEYS
+        ]
         self.keys = [key for key, _, _ in ALL_KEYS]
         self.raw = [n for n, (_, kind, _) in enumerate(ALL_KEYS) if kind is RAW]
         self.bools = [n for n, (_, kind, _) in enumerate(ALL_KEYS) if kind is BOOL]
@@ -248,12 +247,12 @@ class MonitorTree:
         return all(self.nodes[a].active for a in self.ancestors(monitor_id) if a in self.nodes)
 
 
-def load_tree(db: sqlite_utils.Database) -> MonitorTree:
-    rows = db.conn.execute("SELECT id, name, parent, active FROM monitor ORDER BY id").fetchall()
-    return MonitorTree(TreeNode(r[0], r[1], r[2], bool(r[3])) for r in rows)
+def build_tree(rows: Iterable[tuple[int, Any, int | None, bool]]) -> MonitorTree:
+    """The tree from (id, name, parent, active) rows in id order (`kuma.store.monitor_lists.tree_rows`)."""
+    return MonitorTree(TreeNode(*row) for row in rows)
 
 
-# -- loading ------------------------------------------------------------------------------------------
+# -- computed keys ----------------------------------------------------------------------------------
 
 def screenshot_path(monitor_id: int, jwt_secret: str | None) -> str | None:
     """`/screenshots/<HS256 JWT whose payload is the id>.png`, as real-browser monitors expose it."""
@@ -268,122 +267,24 @@ def screenshot_path(monitor_id: int, jwt_secret: str | None) -> str | None:
     return f"/screenshots/{signing_input}.{b64(signature)}.png"
 
 
-def fetch_dicts(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    """Rows as dicts whatever the connection's row_factory is."""
-    cursor = db.conn.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+def tag_item(tag_id: int, monitor_id: int, value: Any, name: Any, color: Any) -> dict[str, Any]:
+    """One entry of a monitor's `tags` (a missing value is sent as "")."""
+    return {"tag_id": tag_id, "monitor_id": monitor_id, "value": value if value is not None else "",
+            "name": name, "color": color}
 
 
-def _placeholders(ids: list[int]) -> str:
-    return ",".join("?" * len(ids))
-
-
-def load_monitor_jsons(
-    db: sqlite_utils.Database,
-    *,
-    user_id: int | None = None,
-    ids: list[int] | None = None,
-    under_maintenance: Callable[[int], bool] | None = None,
-    include_sensitive: bool = True,
-) -> dict[int, dict[str, Any]]:
-    """Monitor JSON for the user's monitors (or the given ids), keyed by id in ascending id order."""
-    where, params = [], []
-    if user_id is not None:
-        where.append("user_id = ?")
-        params.append(user_id)
-    if ids is not None:
-        if not ids:
-            return {}
-        where.append(f"id IN ({_placeholders(ids)})")
-        params.extend(ids)
-    columns = {r[1] for r in db.conn.execute("PRAGMA table_info(monitor)")}
-    plan = _Plan(columns)
-    sql = f"SELECT {plan.select} FROM monitor" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
-    rows = db.conn.execute(sql, params).fetchall()
-    if not rows:
-        return {}
-    tree = load_tree(db)
-    # the same monitor filter as a subquery: no limit on how many monitors a list may hold
-    subquery = "SELECT id FROM monitor" + (" WHERE " + " AND ".join(where) if where else "")
-
-    notifications: dict[int, list[int]] = {}
-    for monitor_id, notification_id in db.conn.execute(
-        f"SELECT monitor_id, notification_id FROM monitor_notification WHERE monitor_id IN ({subquery}) "
-        "ORDER BY id", params,
-    ):
-        notifications.setdefault(monitor_id, []).append(notification_id)
-
-    tags: dict[int, list[dict[str, Any]]] = {}
-    for tag_id, monitor_id, value, name, color in db.conn.execute(
-        "SELECT mt.tag_id, mt.monitor_id, mt.value, t.name, t.color FROM monitor_tag mt "
-        f"JOIN tag t ON t.id = mt.tag_id WHERE mt.monitor_id IN ({subquery}) ORDER BY mt.id", params,
-    ):
-        tags.setdefault(monitor_id, []).append(
-            {"tag_id": tag_id, "monitor_id": monitor_id, "value": value if value is not None else "",
-             "name": name, "color": color}
-        )
-
-    jwt_secret = None
-    if any(r[-1] == "real-browser" for r in rows):
-        found = db.conn.execute("SELECT value FROM setting WHERE key = 'jwtSecret'").fetchone()
-        jwt_secret = found[0] if found else None
-
-    out: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        monitor_id = row[0]
-        active, monitor_type = row[-2], row[-1]
-        parents_active = tree.parents_active(monitor_id)
-        in_maintenance = False
-        if under_maintenance is not None:
-            in_maintenance = any(under_maintenance(i) for i in [monitor_id, *tree.ancestors(monitor_id)])
-        extras = MonitorExtras(
-            path=tree.path(monitor_id),
-            children_ids=tree.descendants(monitor_id),
-            active=bool(active) and parents_active,
-            force_inactive=not parents_active,
-            notification_ids=notifications.get(monitor_id, []),
-            tags=tags.get(monitor_id, []),
-            maintenance=in_maintenance,
-            screenshot=screenshot_path(monitor_id, jwt_secret) if monitor_type == "real-browser" else None,
-        )
-        out[monitor_id] = plan.build(row, extras, include_sensitive)
-    return out
-
-
-def maintenance_checker(app) -> Callable[[int], bool]:
-    """The maintenance service's cached check, made safe to call while building a list."""
-    check = app.maintenance.is_under_maintenance
-
-    def safe(monitor_id: int) -> bool:
-        try:
-            return bool(check(monitor_id))
-        except Exception:  # never let a maintenance glitch break the monitor list
-            return False
-
-    return safe
-
-
-async def monitor_list(app, user_id: int) -> dict[str, dict[str, Any]]:
-    """`monitorList` payload: every monitor of the user, keyed by id as a string, ascending ids."""
-    checker = maintenance_checker(app)
-    by_id = await app.db.read(lambda db: load_monitor_jsons(db, user_id=user_id, under_maintenance=checker))
-    return {str(k): v for k, v in by_id.items()}
-
-
-async def monitor_entries(app, ids: list[int], *, user_id: int | None = None) -> dict[str, dict[str, Any]]:
-    """`updateMonitorIntoList` payload for some monitors (missing ids are left out)."""
-    checker = maintenance_checker(app)
-    by_id = await app.db.read(
-        lambda db: load_monitor_jsons(db, user_id=user_id, ids=list(ids), under_maintenance=checker)
+def monitor_extras(monitor_id: int, active: Any, monitor_type: Any, tree: MonitorTree, *,
+                   notification_ids: list[int], tags: list[dict[str, Any]], in_maintenance: bool,
+                   jwt_secret: str | None) -> MonitorExtras:
+    """The computed keys' facts of one monitor: tree position, inherited pause, links, screenshot."""
+    parents_active = tree.parents_active(monitor_id)
+    return MonitorExtras(
+        path=tree.path(monitor_id),
+        children_ids=tree.descendants(monitor_id),
+        active=bool(active) and parents_active,
+        force_inactive=not parents_active,
+        notification_ids=notification_ids,
+        tags=tags,
+        maintenance=in_maintenance,
+        screenshot=screenshot_path(monitor_id, jwt_secret) if monitor_type == "real-browser" else None,
     )
-    return {str(k): v for k, v in by_id.items()}
-
-
-async def monitor_public_json(app, monitor_id: int) -> dict[str, Any] | None:
-    """The non-sensitive variant notifications receive (90 keys, includeSensitiveData false)."""
-    checker = maintenance_checker(app)
-    by_id = await app.db.read(
-        lambda db: load_monitor_jsons(db, ids=[monitor_id], under_maintenance=checker, include_sensitive=False)
-    )
-    return by_id.get(monitor_id)

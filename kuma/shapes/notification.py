@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kuma.store import notifications as store
-
 
 def notification_item(row: dict[str, Any]) -> dict[str, Any]:
     """`{id, name, active, userId, isDefault, config}` (order as captured in transcript 08)."""
@@ -16,9 +14,3 @@ def notification_item(row: dict[str, Any]) -> dict[str, Any]:
         "isDefault": bool(row.get("is_default")),
         "config": row.get("config"),
     }
-
-
-async def notification_list(app: Any, user_id: int) -> list[dict[str, Any]]:
-    """The `notificationList` payload for one user (also sent in the login burst)."""
-    rows = await app.db.read(lambda db: store.list_notifications(db, user_id))
-    return [notification_item(r) for r in rows]

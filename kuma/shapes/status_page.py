@@ -109,17 +109,5 @@ def public_monitor_json(row: dict, page: dict, tags: list[dict] | None, tls_info
     return out
 
 
-async def status_page_list(app) -> dict:
-    """`statusPageList` payload: `{"<id>": admin JSON}` ordered by title (login burst)."""
-    from kuma.store import status_pages as store
-
-    def load(db):
-        pages = store.all_pages(db)
-        domains = store.domains_of(db, [p["id"] for p in pages])
-        return {str(p["id"]): page_admin_json(p, domains.get(p["id"], [])) for p in pages}
-
-    return await app.db.read(load)
-
-
 def utc_iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"

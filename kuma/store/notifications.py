@@ -143,3 +143,11 @@ def tls_info(db: sqlite_utils.Database, monitor_id: int) -> dict | None:
     except ValueError:
         return None
     return info if isinstance(info, dict) else None
+
+
+def sent_certificate_days(db: sqlite_utils.Database, monitor_id: int) -> set[int]:
+    """The expiry thresholds (days) already warned about for this monitor's current certificate."""
+    rows = db.conn.execute(
+        "SELECT days FROM notification_sent_history WHERE type = 'certificate' AND monitor_id = ?",
+        (monitor_id,)).fetchall()
+    return {r[0] for r in rows}

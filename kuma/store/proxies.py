@@ -88,3 +88,22 @@ def delete_remote_browser(db, browser_id: int, user_id: int) -> None:
 def active_monitors_using(db, proxy_id: int) -> list[int]:
     """Active monitors that check through this proxy (restarted after the proxy changes)."""
     return [r[0] for r in db.conn.execute("SELECT id FROM monitor WHERE proxy_id = ? AND active = 1", (proxy_id,))]
+
+
+def _rows_of_user(db: sqlite_utils.Database, table: str, user_id: int) -> list[dict[str, Any]]:
+    return [dict(r) for r in db.conn.execute(f"SELECT * FROM [{table}] WHERE user_id = ? ORDER BY id", (user_id,))]
+
+
+def list_proxies(db: sqlite_utils.Database, user_id: int) -> list[dict[str, Any]]:
+    """The user's proxy rows by id (`proxyList`)."""
+    return _rows_of_user(db, "proxy", user_id)
+
+
+def list_docker_hosts(db: sqlite_utils.Database, user_id: int) -> list[dict[str, Any]]:
+    """The user's docker_host rows by id (`dockerHostList`)."""
+    return _rows_of_user(db, "docker_host", user_id)
+
+
+def list_remote_browsers(db: sqlite_utils.Database, user_id: int) -> list[dict[str, Any]]:
+    """The user's remote_browser rows by id (`remoteBrowserList`)."""
+    return _rows_of_user(db, "remote_browser", user_id)

@@ -74,3 +74,9 @@ def save_general_settings(db: sqlite_utils.Database, data: dict[str, Any]) -> li
             continue
         saved.append(key)
     return saved
+
+
+def get_raw_setting(db: sqlite_utils.Database, key: str) -> str | None:
+    """The stored text as is, not JSON-decoded (jwtSecret is stored raw and must be used verbatim)."""
+    row = db.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]

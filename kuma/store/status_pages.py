@@ -339,3 +339,12 @@ def avg_ping_raw(db: sqlite_utils.Database, monitor_id: int, hours: int, now: fl
         "SELECT AVG(ping) FROM heartbeat WHERE monitor_id = ? AND time > ? AND ping IS NOT NULL", (monitor_id, since)
     ).fetchone()
     return row[0] if row else None
+
+
+def slug_of_domain(db: sqlite_utils.Database, host: str) -> str | None:
+    """The slug of the status page a custom domain (`status_page_cname`) points to."""
+    row = db.conn.execute(
+        "SELECT sp.slug FROM status_page_cname c JOIN status_page sp ON sp.id = c.status_page_id WHERE c.domain = ?",
+        (host,),
+    ).fetchone()
+    return row[0] if row else None

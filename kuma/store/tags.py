@@ -45,3 +45,8 @@ def delete_monitor_tag(db: sqlite_utils.Database, tag_id: int, monitor_id: int, 
         "DELETE FROM monitor_tag WHERE tag_id = ? AND monitor_id = ? AND (value = ? OR (value IS NULL AND ? = ''))",
         (tag_id, monitor_id, value, value),
     )
+
+
+def tag_names(db: sqlite_utils.Database) -> list[str]:
+    """Every tag's name (the `/metrics` label set, fixed at start-up)."""
+    return [r[0] for r in db.conn.execute("SELECT name FROM tag")]

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 
 import sqlite_utils  # noqa: E402
 
-from kuma.shapes.monitor import load_monitor_jsons  # noqa: E402
+from kuma.views.monitors import load_monitor_jsons  # noqa: E402
 from kuma.store.schema import create_schema  # noqa: E402
 
 

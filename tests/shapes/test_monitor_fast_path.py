@@ -7,7 +7,8 @@ import sqlite3
 
 import sqlite_utils
 
-from kuma.shapes.monitor import MonitorExtras, load_monitor_jsons, load_tree, monitor_json
+from kuma.shapes.monitor import MonitorExtras, monitor_json
+from kuma.views.monitors import load_monitor_jsons, load_tree
 from tests.helpers.server import copy_fixture_db
 
 

@@ -6,7 +6,8 @@ import sqlite3
 
 import sqlite_utils
 
-from kuma.shapes.monitor import MonitorExtras, MonitorTree, TreeNode, load_monitor_jsons, monitor_json
+from kuma.shapes.monitor import MonitorExtras, MonitorTree, TreeNode, monitor_json
+from kuma.views.monitors import load_monitor_jsons
 from tests.helpers.paths import FIXTURES, TRANSCRIPTS
 from tests.helpers.server import copy_fixture_db
 

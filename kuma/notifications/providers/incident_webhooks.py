@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kuma.notifications.base import (DOWN, UP, Call, SimpleProvider, register, require, status_word, text)
+from kuma.notifications.base import DOWN, UP, Call, register, require, status_word, text
+from kuma.notifications.simple import SimpleProvider
 from kuma.notifications.templates import hostname_or_url
 
 

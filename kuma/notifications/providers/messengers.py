@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import secrets
 
-from kuma.notifications.base import Call, SimpleProvider, as_bool, register, require, split_list, text
+from kuma.notifications.base import Call, as_bool, register, require, split_list, text
+from kuma.notifications.simple import SimpleProvider
 from kuma.notifications.templates import render
 
 

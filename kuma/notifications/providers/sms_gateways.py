@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import base64
 
-from kuma.notifications.base import Call, SimpleProvider, as_bool, register, require, split_list, text
+from kuma.notifications.base import Call, as_bool, register, require, split_list, text
+from kuma.notifications.simple import SimpleProvider
 
 
 @register("bearsms")

@@ -1,0 +1,99 @@
+"""Monitor JSON for lists and events: one reader job per batch, shaped by `kuma.shapes.monitor`.
+
+`load_monitor_jsons` reads everything a batch of monitors needs in one read (rows in key order, links,
+the tree); `monitor_list(app, user_id)` is what the login burst and `getMonitorList` send.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+import sqlite_utils
+
+from kuma.shapes.monitor import MonitorTree, Plan, build_tree, monitor_extras, tag_item
+from kuma.store import monitor_lists
+from kuma.store.settings import get_raw_setting
+
+if TYPE_CHECKING:
+    from kuma.app import App
+
+
+def load_tree(db: sqlite_utils.Database) -> MonitorTree:
+    """The whole group tree (paths, descendants, inherited pause) from one query."""
+    return build_tree(monitor_lists.tree_rows(db))
+
+
+def load_monitor_jsons(
+    db: sqlite_utils.Database,
+    *,
+    user_id: int | None = None,
+    ids: list[int] | None = None,
+    under_maintenance: Callable[[int], bool] | None = None,
+    include_sensitive: bool = True,
+) -> dict[int, dict[str, Any]]:
+    """Monitor JSON for the user's monitors (or the given ids), keyed by id in ascending id order."""
+    if ids is not None and not ids:
+        return {}
+    plan = Plan(monitor_lists.monitor_column_names(db))
+    rows = monitor_lists.monitor_rows(db, plan.columns, user_id=user_id, ids=ids)
+    if not rows:
+        return {}
+    tree = load_tree(db)
+    notifications = monitor_lists.notification_ids_of(db, user_id=user_id, ids=ids)
+    tags: dict[int, list[dict[str, Any]]] = {}
+    for tag_id, monitor_id, value, name, color in monitor_lists.tag_rows_of(db, user_id=user_id, ids=ids):
+        tags.setdefault(monitor_id, []).append(tag_item(tag_id, monitor_id, value, name, color))
+    jwt_secret = get_raw_setting(db, "jwtSecret") if any(r[-1] == "real-browser" for r in rows) else None
+
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        monitor_id = row[0]
+        in_maintenance = False
+        if under_maintenance is not None:
+            in_maintenance = any(under_maintenance(i) for i in [monitor_id, *tree.ancestors(monitor_id)])
+        extras = monitor_extras(
+            monitor_id, row[-2], row[-1], tree,
+            notification_ids=notifications.get(monitor_id, []),
+            tags=tags.get(monitor_id, []),
+            in_maintenance=in_maintenance,
+            jwt_secret=jwt_secret,
+        )
+        out[monitor_id] = plan.build(row, extras, include_sensitive)
+    return out
+
+
+def maintenance_checker(app: "App") -> Callable[[int], bool]:
+    """The maintenance service's cached check, made safe to call while building a list."""
+    check = app.maintenance.is_under_maintenance
+
+    def safe(monitor_id: int) -> bool:
+        try:
+            return bool(check(monitor_id))
+        except Exception:  # never let a maintenance glitch break the monitor list
+            return False
+
+    return safe
+
+
+async def monitor_list(app: "App", user_id: int) -> dict[str, dict[str, Any]]:
+    """`monitorList` payload: every monitor of the user, keyed by id as a string, ascending ids."""
+    checker = maintenance_checker(app)
+    by_id = await app.db.read(lambda db: load_monitor_jsons(db, user_id=user_id, under_maintenance=checker))
+    return {str(k): v for k, v in by_id.items()}
+
+
+async def monitor_entries(app: "App", ids: list[int], *, user_id: int | None = None) -> dict[str, dict[str, Any]]:
+    """`updateMonitorIntoList` payload for some monitors (missing ids are left out)."""
+    checker = maintenance_checker(app)
+    by_id = await app.db.read(
+        lambda db: load_monitor_jsons(db, user_id=user_id, ids=list(ids), under_maintenance=checker)
+    )
+    return {str(k): v for k, v in by_id.items()}
+
+
+async def monitor_public_json(app: "App", monitor_id: int) -> dict[str, Any] | None:
+    """The non-sensitive variant notifications receive (90 keys, includeSensitiveData false)."""
+    checker = maintenance_checker(app)
+    by_id = await app.db.read(
+        lambda db: load_monitor_jsons(db, ids=[monitor_id], under_maintenance=checker, include_sensitive=False)
+    )
+    return by_id.get(monitor_id)
