@@ -97,6 +97,14 @@ def test_self_check_fails_when_the_socketio_endpoint_is_missing(tmp_path):
     assert results["monitor_types"]["ok"] is True  # the rest still reports
 
 
+def test_every_python_folder_under_kuma_is_a_package():
+    """PyInstaller's collect_submodules and pkgutil (source and frozen alike) skip a folder without
+    __init__.py, so its modules would be missing from the binary's lists and the binary (issue #11)."""
+    folders = {path.parent for path in (REPO / "kuma").rglob("*.py") if "__pycache__" not in path.parts}
+    missing = sorted(str(f.relative_to(REPO)) for f in folders if not (f / "__init__.py").is_file())
+    assert not missing, f"folders with Python modules but no __init__.py: {missing}"
+
+
 def test_serve_from_another_folder(binary, tmp_path):
     data_dir, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
     elsewhere.mkdir()
