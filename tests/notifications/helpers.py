@@ -6,13 +6,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import trio
-
 from kuma.app import App
-from kuma.maintenance.service import MaintenanceService
 from kuma.config import Config
+from kuma.maintenance.service import MaintenanceService
 from kuma.notifications.notifier import Notifier
-from kuma.store import Database
+from tests.helpers.app import running_app
 
 
 @dataclass
@@ -28,21 +26,13 @@ class FakeBeatEvent:
 
 @asynccontextmanager
 async def running_notifier(tmp_path: Path, **notifier_kwargs):
-    config = Config.from_sources(data_dir=tmp_path / "data", env={})
-    db = Database.open(config.db_path)
-    app = App(config, db)
-    notifier = Notifier(app, **notifier_kwargs)
-    app.notifier = notifier
-    app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
-    try:
-        async with trio.open_nursery() as nursery:
-            await nursery.start(db.run_writer)
-            app.nursery = nursery
-            await nursery.start(notifier.run)
-            yield app, notifier
-            nursery.cancel_scope.cancel()
-    finally:
-        db.close()
+    async with running_app(Config.from_sources(data_dir=tmp_path / "data", env={})) as app:
+        notifier = Notifier(app, **notifier_kwargs)
+        app.notifier = notifier
+        app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
+        assert app.nursery is not None
+        await app.nursery.start(notifier.run)
+        yield app, notifier
 
 
 async def add_user_monitor(app: App, **monitor) -> dict:

@@ -48,7 +48,7 @@ async def test_first_beat_down_notifies_and_maintenance_does_not(tmp_path, recor
             return monitor_id == blocked
 
     async with running_notifier(tmp_path) as (app, notifier):
-        app.extensions["maintenance"] = Maintenance()
+        app.maintenance = Maintenance()
         monitor = await add_user_monitor(app, name="A")
         other = await add_user_monitor(app, name="B")
         blocked = other["id"]
