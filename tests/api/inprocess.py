@@ -10,14 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import trio
-
 from kuma.app import App
+from kuma.config import Config
 from kuma.maintenance.service import MaintenanceService
 from kuma.monitoring.readings import Readings
 from kuma.monitoring.service import MonitoringService
-from kuma.config import Config
-from kuma.store import Database
+from tests.helpers.app import running_app
 
 
 @dataclass
@@ -95,26 +93,18 @@ async def api_app(tmp_path: Path, modules: tuple[str, ...] = ("kuma.api.monitors
 
     env = {"KUMA_CLOCK_START": clock_start} if clock_start else {}
     config = Config.from_sources(data_dir=tmp_path / "data", env=env)
-    db = Database.open(db_path or config.db_path)
-    app = App(config, db)
-    hub = RecordingHub()
-    monitoring = RecordingMonitoring(app)
-    app.hub = hub
-    app.monitoring = monitoring
-    app.readings = Readings(db, app.clock.time)
-    app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
-    try:
-        async with trio.open_nursery() as nursery:
-            await nursery.start(db.run_writer)
-            app.nursery = nursery
-            await db.write(lambda d: d.conn.execute(
-                "INSERT OR IGNORE INTO user (id, username, password, active) VALUES (1, 'admin', 'x', 1)"))
-            for name in modules:
-                importlib.import_module(name).register(hub, app)
-            yield app, hub, monitoring
-            nursery.cancel_scope.cancel()
-    finally:
-        db.close()
+    async with running_app(config, db_path) as app:
+        hub = RecordingHub()
+        monitoring = RecordingMonitoring(app)
+        app.hub = hub
+        app.monitoring = monitoring
+        app.readings = Readings(app.db, app.clock.time)
+        app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
+        await app.db.write(lambda d: d.conn.execute(
+            "INSERT OR IGNORE INTO user (id, username, password, active) VALUES (1, 'admin', 'x', 1)"))
+        for name in modules:
+            importlib.import_module(name).register(hub, app)
+        yield app, hub, monitoring
 
 
 def logged_in(user_id: int = 1) -> FakeSocket:
