@@ -17,8 +17,8 @@ from kuma.app import App
 from kuma.config import Config
 from kuma.realtime import endpoint
 from kuma.realtime.hub import Hub
-from kuma.store import Database
 from kuma.store import settings as settings_store
+from tests.helpers.app import running_app
 from tests.helpers.server import free_port
 
 
@@ -73,42 +73,32 @@ class HubServer:
 
     async def _main(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database.open(self.data_dir / "kuma.db")
         config = Config(host="127.0.0.1", port=self.port, data_dir=self.data_dir)
-        app = App(config, db)
-        hub = Hub(**self.hub_options)
-        app.hub = hub
-        app.test_state = {}  # what a test's handlers record, read by the test (not part of the App type)
-        app.add_service("realtime-hub", hub.run)
-        app.on_shutdown(hub.close_all)
-        if self.setup is not None:
-            self.setup(hub, app)
-        web = QuartTrio("kuma-test", static_folder=None)
-        endpoint.mount(web, hub, lambda: db.read(settings_store.trust_proxy))
-        hc = HypercornConfig()
-        hc.bind = [f"127.0.0.1:{self.port}"]
-        hc.accesslog = None
-        hc.graceful_timeout = 2.0
-        hc.websocket_ping_interval = None
-        self._stop = trio.Event()
-        self._token = trio.lowlevel.current_trio_token()
-        try:
-            async with trio.open_nursery() as root:
-                await root.start(db.run_writer)
-                async with trio.open_nursery() as services:
-                    app.nursery = services
-                    for _, service in app.services:
-                        await services.start(service)
-                    await services.start(
-                        lambda task_status: hypercorn_serve(
-                            web, hc, shutdown_trigger=self._stop.wait, task_status=task_status
-                        )
-                    )
-                    self.hub, self.app = hub, app
-                    self._ready.set()
-                    await self._stop.wait()
-                    await app.run_shutdown_hooks()
-                    services.cancel_scope.cancel()
-                root.cancel_scope.cancel()
-        finally:
-            db.close()
+        async with running_app(config) as app:
+            hub = Hub(**self.hub_options)
+            app.hub = hub
+            app.test_state = {}  # what a test's handlers record, read by the test (not part of the App type)
+            app.add_service("realtime-hub", hub.run)
+            app.on_shutdown(hub.close_all)
+            if self.setup is not None:
+                self.setup(hub, app)
+            web = QuartTrio("kuma-test", static_folder=None)
+            endpoint.mount(web, hub, lambda: app.db.read(settings_store.trust_proxy))
+            hc = HypercornConfig()
+            hc.bind = [f"127.0.0.1:{self.port}"]
+            hc.accesslog = None
+            hc.graceful_timeout = 2.0
+            hc.websocket_ping_interval = None
+            self._stop = trio.Event()
+            self._token = trio.lowlevel.current_trio_token()
+            services = app.nursery
+            assert services is not None
+            for _, service in app.services:
+                await services.start(service)
+            await services.start(
+                lambda task_status: hypercorn_serve(web, hc, shutdown_trigger=self._stop.wait, task_status=task_status)
+            )
+            self.hub, self.app = hub, app
+            self._ready.set()
+            await self._stop.wait()
+            await app.run_shutdown_hooks()
