@@ -33,7 +33,11 @@ async def save(app: App, user_id: int, data: Any, current_password: Any) -> bool
     auth_disabled = bool(await app.db.read(lambda db: store.get_setting(db, "disableAuth", False)))
     if not auth_disabled and data.get("disableAuth"):
         await verify_current_password(app, user_id, current_password)
-    if "serverTimezone" in data and not valid_timezone(data["serverTimezone"]):
+    # Uptime Kuma applies a time zone only when the value is non-empty (`if (data.serverTimezone)`):
+    # uptime-kuma-api sends `serverTimezone: ""` with every set_settings() call
+    if data.get("serverTimezone") and not valid_timezone(data["serverTimezone"]):
         raise DomainError("Invalid timezone")
+    if "serverTimezone" in data and not data["serverTimezone"]:
+        data = {key: value for key, value in data.items() if key != "serverTimezone"}  # the zone stays as it is
     await app.db.write(lambda db: store.save_general_settings(db, data))
     return auth_disabled and not data.get("disableAuth")

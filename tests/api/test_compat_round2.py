@@ -1,0 +1,62 @@
+"""Issue 13 (compatibility, round 2) against a running kuma with the published `uptime_kuma_api` client
+(uptime-kuma-api-ng) and raw Socket.IO calls: what real clients still tripped over."""
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.server import start_kuma
+from tests.helpers.transcripts import WireClient
+
+USER = {"username": "admin", "password": "secret123", "token": ""}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    kuma = start_kuma(tmp_path_factory.mktemp("compat") / "data")
+    client = WireClient(kuma.url)
+    client.connect()
+    try:
+        assert client.call("setup", "admin", "secret123")[0]["ok"] is True
+    finally:
+        client.disconnect()
+    yield kuma
+    kuma.stop()
+
+
+@pytest.fixture
+def api(server):
+    from uptime_kuma_api import UptimeKumaApi
+
+    client = UptimeKumaApi(server.url, timeout=10, wait_events=0.1)
+    client.login("admin", "secret123")
+    yield client
+    client.disconnect()
+
+
+@pytest.fixture
+def wire(server):
+    client = WireClient(server.url)
+    client.connect()
+    assert client.call("login", USER)[0]["ok"] is True
+    yield client
+    client.disconnect()
+
+
+# -- 1. setSettings with serverTimezone "" --------------------------------------------------------------
+
+def test_set_settings_round_trip_with_empty_timezone(api, wire):
+    """uptime_kuma_api sends every key, `serverTimezone: ""` unless set: accepted, the zone stays."""
+    before = api.get_settings()["serverTimezone"]
+    assert api.set_settings("secret123", keepDataPeriodDays=90)["msg"] == "Saved."
+    settings = api.get_settings()
+    assert settings["keepDataPeriodDays"] == 90
+    assert settings["serverTimezone"] == before  # "" applies no zone and does not erase the stored one
+
+    assert api.set_settings("secret123", keepDataPeriodDays=120, serverTimezone="Europe/Berlin")["msg"] == "Saved."
+    assert api.get_settings()["serverTimezone"] == "Europe/Berlin"
+    assert api.set_settings("secret123", keepDataPeriodDays=30)["msg"] == "Saved."
+    settings = api.get_settings()
+    assert (settings["keepDataPeriodDays"], settings["serverTimezone"]) == (30, "Europe/Berlin")
+
+    bad = wire.call("setSettings", {"serverTimezone": "Nowhere/Never"}, "secret123")[0]
+    assert bad == {"ok": False, "msg": "Invalid timezone"}
