@@ -211,14 +211,17 @@ async def delete(app: App, user_id: int, monitor_id: Any, delete_children: Any =
 # -- reads and clearing ------------------------------------------------------------------------------
 
 async def get(app: App, user_id: int, monitor_id: Any) -> dict[str, Any]:
-    """getMonitor's Monitor JSON (no path loaded, as in Uptime Kuma)."""
+    """getMonitor's Monitor JSON. A monitor inside a group has `path`/`pathName` as in `monitorList`
+    ("Group / Child", what clients editing a child rely on, issue #13); a top-level monitor keeps the captured
+    2.5.3 reply's `path: [null]`, `pathName: ""` (transcripts/06-monitor-crud.jsonl:26)."""
     number = to_int(monitor_id)
     found = {} if number is None else await monitor_entries(app, [number], user_id=user_id)
     monitor = found.get(str(number))
     if monitor is None:
         raise DomainError("Cannot read properties of null (reading 'id')")
-    monitor["path"] = [None]
-    monitor["pathName"] = ""
+    if monitor.get("parent") is None:
+        monitor["path"] = [None]
+        monitor["pathName"] = ""
     return monitor
 
 

@@ -60,3 +60,23 @@ def test_set_settings_round_trip_with_empty_timezone(api, wire):
 
     bad = wire.call("setSettings", {"serverTimezone": "Nowhere/Never"}, "secret123")[0]
     assert bad == {"ok": False, "msg": "Invalid timezone"}
+
+
+# -- 2. getMonitor of a child has the group's path -------------------------------------------------------
+
+def test_get_monitor_of_a_child_has_the_group_path(api):
+    from uptime_kuma_api import MonitorType
+
+    group = api.add_monitor(type=MonitorType.GROUP, name="Group")["monitorID"]
+    child = api.add_monitor(type=MonitorType.HTTP, name="Child", url="http://127.0.0.1:9/", parent=group)["monitorID"]
+    try:
+        listed = {m["id"]: m for m in api.get_monitors()}
+        assert listed[child]["path"] == ["Group", "Child"] and listed[child]["pathName"] == "Group / Child"
+        single = api.get_monitor(child)
+        assert single["pathName"] == "Group / Child"
+        assert single["path"] == listed[child]["path"]
+        assert single["parent"] == group
+    finally:
+        api.delete_monitor(child)
+        api.delete_monitor(group)
+
