@@ -75,7 +75,7 @@ async def link_status_pages(app: App, maintenance_id: Any, pages: Any) -> None:
 
 
 async def get(app: App, maintenance_id: Any) -> dict[str, Any]:
-    """One maintenance's JSON (not live: no current status computed against the service)."""
+    """One maintenance's JSON: the status as in `maintenanceList`, an empty timeslotList (as 2.5.3)."""
     now = app.clock.utcnow()
 
     def build(db: Any) -> dict[str, Any] | None:

@@ -16,8 +16,9 @@ def _time_range_item(text: str | None) -> dict[str, int]:
 
 def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime, *,
                      live: bool = True) -> dict[str, Any]:
-    """`live=False` is getMaintenance's reply: empty timeslotList and status "unknown", as Uptime Kuma does.
-    `now` (the app's clock) decides the status, the upcoming timeslots and the zone's offset."""
+    """`live=False` is getMaintenance's reply: an empty timeslotList as in the 2.5.3 capture; its `status` is
+    the one `maintenanceList` shows (issue #13: clients read it from getMaintenance; the capture's "unknown"
+    told them nothing). `now` (the app's clock) decides the status, the upcoming timeslots and the offset."""
     schedule = Schedule(row, server_tz)
     date_range = [row.get("start_date")]
     if row.get("end_date"):
@@ -43,5 +44,5 @@ def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime, *,
     out["timezone"] = schedule.zone.key
     out["timezoneOption"] = row.get("timezone")
     out["timezoneOffset"] = utc_offset_text(schedule.zone, now)
-    out["status"] = schedule.status(now) if live else "unknown"
+    out["status"] = schedule.status(now)
     return out

@@ -80,3 +80,48 @@ def test_get_monitor_of_a_child_has_the_group_path(api):
         api.delete_monitor(child)
         api.delete_monitor(group)
 
+
+# -- 3. getMaintenance has maintenanceList's status ---------------------------------------------------------
+
+def test_get_maintenance_status_for_every_strategy(api):
+    from datetime import datetime, timedelta, timezone
+
+    from uptime_kuma_api import MaintenanceStrategy as S
+
+    now = datetime.now(timezone.utc)
+
+    def at(delta: timedelta) -> str:
+        return (now + delta).strftime("%Y-%m-%d %H:%M:%S")
+
+    day = timedelta(days=1)
+    cases = {
+        "manual": (dict(strategy=S.MANUAL), "under-maintenance"),
+        "manual paused": (dict(strategy=S.MANUAL, active=False), "inactive"),
+        "single future": (dict(strategy=S.SINGLE, dateRange=[at(day), at(2 * day)]), "scheduled"),
+        "single now": (dict(strategy=S.SINGLE, dateRange=[at(-day), at(day)]), "under-maintenance"),
+        "single past": (dict(strategy=S.SINGLE, dateRange=[at(-2 * day), at(-day)]), "ended"),
+        "interval": (dict(strategy=S.RECURRING_INTERVAL, intervalDay=1, dateRange=[at(-day), at(10 * day)],
+                          timeRange=[{"hours": 0, "minutes": 0}, {"hours": 23, "minutes": 59}]), None),
+        "weekday": (dict(strategy=S.RECURRING_WEEKDAY, weekdays=[1, 2, 3, 4, 5, 6, 7],
+                         dateRange=[at(-day), at(10 * day)],
+                         timeRange=[{"hours": 0, "minutes": 0}, {"hours": 23, "minutes": 59}]), None),
+        "cron": (dict(strategy=S.CRON, cron="* * * * *", durationMinutes=60), "under-maintenance"),
+        "cron ended": (dict(strategy=S.CRON, cron="30 3 * * *", durationMinutes=60,
+                            dateRange=[at(-3 * day), at(-2 * day)]), "ended"),
+    }
+    ids = {}
+    for title, (kwargs, _) in cases.items():
+        ids[title] = api.add_maintenance(title=title, timezoneOption="UTC", **kwargs)["maintenanceID"]
+    try:
+        listed = {m["id"]: m for m in api.get_maintenances()}
+        for title, (_, expected) in cases.items():
+            single = api.get_maintenance(ids[title])
+            assert single["status"] == listed[ids[title]]["status"], title
+            if expected is None:  # a window of the whole day: under way, or next up just before midnight
+                assert single["status"] in ("under-maintenance", "scheduled"), title
+            else:
+                assert single["status"] == expected, title
+    finally:
+        for maintenance_id in ids.values():
+            api.delete_maintenance(maintenance_id)
+

@@ -60,7 +60,7 @@ def test_manual_window_turns_monitor_to_maintenance_and_back(api, kuma_server):
         api.add_monitor_maintenance(maintenance_id, [{"id": monitor_id}])
         beat = wait_for_beat(api, monitor_id, 3, after=up["id"])
         assert beat["msg"] == "Monitor under maintenance"
-        assert api.get_maintenance(maintenance_id)["status"] == "unknown"  # as Uptime Kuma answers getMaintenance
+        assert api.get_maintenance(maintenance_id)["status"] == "under-maintenance"  # as maintenanceList (#13)
         assert api.get_monitor(monitor_id)["maintenance"] is True
         api.pause_maintenance(maintenance_id)
         back = wait_for_beat(api, monitor_id, 1, after=beat["id"])
