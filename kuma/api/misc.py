@@ -1,4 +1,5 @@
-"""Small server handlers: database size and shrink (socketio-events.md §3.6)."""
+"""Small server handlers (socketio-events.md §3.5-§3.6): database size and shrink, game list, push examples,
+the Web Push key, PM2 processes, the Chrome test, domain-expiry support (`kuma.domain.extras`)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from kuma.api.common import Events, ok
+from kuma.domain import extras
 from kuma.store.db import vacuum
 
 if TYPE_CHECKING:
@@ -25,6 +27,37 @@ async def get_database_size(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
 async def shrink_database(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
     await trio.to_thread.run_sync(vacuum, app.db.path)  # VACUUM runs on a connection of its own
     return ok()
+
+
+@events.login("getGameList")
+async def get_game_list(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
+    return ok(gameList=extras.game_list())
+
+
+@events.login("getPushExample")
+async def get_push_example(app: App, sock: Any, language: Any = None, *rest: Any) -> dict[str, Any]:
+    return ok(code=extras.push_example(language))
+
+
+@events.public("getWebpushVapidPublicKey")
+async def get_webpush_vapid_public_key(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
+    return ok(await extras.webpush_public_key(app))
+
+
+@events.login("getPM2ProcessList")
+async def get_pm2_process_list(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
+    return ok(processList=await extras.pm2_process_list())
+
+
+@events.login("testChrome")
+async def test_chrome(app: App, sock: Any, executable: Any = None, *rest: Any) -> dict[str, Any]:
+    version = await extras.chrome_version(executable)
+    return ok({"key": "foundChromiumVersion", "values": [version]}, msgi18n=True)
+
+
+@events.login("checkDomain")
+async def check_domain(app: App, sock: Any, partial: Any = None, *rest: Any) -> dict[str, Any]:
+    return ok(**extras.check_domain(partial))
 
 
 def register(hub: Any, app: App) -> None:

@@ -125,3 +125,50 @@ def test_get_maintenance_status_for_every_strategy(api):
         for maintenance_id in ids.values():
             api.delete_maintenance(maintenance_id)
 
+
+# -- 4. every event answers -------------------------------------------------------------------------------
+
+def test_small_server_events_answer(wire, server):
+    games = wire.call("getGameList")[0]
+    assert games["ok"] is True and len(games["gameList"]) > 300
+    by_key = {key: game for game in games["gameList"] for key in game["keys"]}
+    assert by_key["minecraft"]["pretty"].startswith("Minecraft")
+    assert by_key["csgo"] == {"keys": ["csgo"], "pretty": "Counter-Strike: Global Offensive (2012)",
+                              "options": {"port": 27015, "protocol": "valve"}, "extra": {"doc_notes": "csgo"}}
+    assert by_key["7d2d"]["options"] == {"port": 26900, "port_query_offset": 1, "protocol": "valve"}
+    pretty = [game["pretty"] for game in games["gameList"]]
+    assert pretty == sorted(pretty)
+
+    example = wire.call("getPushExample", "python")[0]
+    assert example["ok"] is True and "https://example.com/api/push/key?status=up&msg=OK&ping=" in example["code"]
+    assert wire.call("getPushExample", "cobol")[0] == {"ok": False, "msg": "Not found"}
+    assert wire.call("getPushExample", "../etc")[0] == {"ok": False, "msg": "Invalid language"}
+
+    anonymous = WireClient(server.url)
+    anonymous.connect()
+    try:  # no login needed; the pair is made once
+        key = anonymous.call("getWebpushVapidPublicKey")[0]
+        assert key["ok"] is True and len(key["msg"]) == 87  # 65-byte P-256 point, URL-safe base64
+        assert wire.call("getWebpushVapidPublicKey")[0] == key
+        assert anonymous.call("getGameList")[0] == {"ok": False, "msg": "You are not logged in."}
+    finally:
+        anonymous.disconnect()
+
+    assert wire.call("getPM2ProcessList")[0] == {"ok": False, "msg": "PM2 monitors are not supported by this "
+                                                                     "server yet"}
+    assert wire.call("checkDomain", {"type": "http", "url": "https://example.com/"})[0] == {
+        "ok": False, "msg": "Domain expiry monitoring is not supported by this server yet", "msgi18n": False,
+        "meta": {}}
+    refused = wire.call("testChrome", "/bin/sh")[0]
+    assert refused == {"ok": False, "msg": "This path does not name a Chromium or Chrome executable"}
+    chrome = wire.call("testChrome", "#__default__")[0]
+    if chrome["ok"]:
+        assert chrome["msg"]["key"] == "foundChromiumVersion" and chrome["msgi18n"] is True
+    else:
+        assert chrome["msg"] == "Chromium executable not found"
+
+
+def test_uptime_kuma_api_game_list(api):
+    games = api.get_game_list()
+    assert any("minecraft" in game["keys"] and game["pretty"] == "Minecraft (2009)" for game in games)
+
