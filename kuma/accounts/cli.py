@@ -7,7 +7,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -47,6 +49,23 @@ def _read_new_password(args: argparse.Namespace) -> str | None:
     return password
 
 
+def _on_first_user(args: argparse.Namespace, no_user: str,
+                   change: Callable[[sqlite_utils.Database, dict[str, Any]], int]) -> int:
+    """Both commands' frame: open the stopped server's database, find the one account, run `change` on it
+    (its result is the exit code); 1 with a message when there is no database or no user."""
+    db = _open_existing(_db_path(args))
+    if db is None:
+        return 1
+    try:
+        user = offline.first_user_or_none(db)
+        if user is None:
+            print(no_user, file=sys.stderr)
+            return 1
+        return change(db, user)
+    finally:
+        db.conn.close()
+
+
 def _configure_reset_password(parser: argparse.ArgumentParser) -> None:
     _add_data_dir(parser)
     parser.add_argument("--password-stdin", action="store_true", help="read the new password from one line of stdin")
@@ -56,22 +75,15 @@ def _configure_reset_password(parser: argparse.ArgumentParser) -> None:
 def reset_password(args: argparse.Namespace) -> int:
     from kuma.accounts.passwords import hash_password
 
-    db = _open_existing(_db_path(args))
-    if db is None:
-        return 1
-    try:
-        user = offline.first_user_or_none(db)
-        if user is None:
-            print("No user exists yet: open kuma in a browser to set up the account.", file=sys.stderr)
-            return 1
+    def change(db: sqlite_utils.Database, user: dict[str, Any]) -> int:
         password = _read_new_password(args)
         if password is None:
             return 1
         users.set_password_hash(db, user["id"], hash_password(password))
         print(f"Password of {user['username']!r} changed. Log in again everywhere (old sessions are invalid).")
         return 0
-    finally:
-        db.conn.close()
+
+    return _on_first_user(args, "No user exists yet: open kuma in a browser to set up the account.", change)
 
 
 def _configure_remove_2fa(parser: argparse.ArgumentParser) -> None:
@@ -80,16 +92,9 @@ def _configure_remove_2fa(parser: argparse.ArgumentParser) -> None:
 
 @command("remove-2fa", "turn off two-factor authentication for the account (server stopped)")(_configure_remove_2fa)
 def remove_2fa(args: argparse.Namespace) -> int:
-    db = _open_existing(_db_path(args))
-    if db is None:
-        return 1
-    try:
-        user = offline.first_user_or_none(db)
-        if user is None:
-            print("No user exists yet: there is no two-factor authentication to remove.", file=sys.stderr)
-            return 1
+    def change(db: sqlite_utils.Database, user: dict[str, Any]) -> int:
         users.remove_twofa(db, user["id"])
         print(f"Two-factor authentication removed for {user['username']!r}.")
         return 0
-    finally:
-        db.conn.close()
+
+    return _on_first_user(args, "No user exists yet: there is no two-factor authentication to remove.", change)

@@ -1,35 +1,28 @@
 """The HTTP request shared by `http`, `keyword` and `json-query` (spec §4.1).
 
-Building the request and naming errors are pure functions; `perform()` does the I/O with httpx on Trio.
-Error texts follow what Uptime Kuma (Node + axios) shows, e.g. `connect ECONNREFUSED 127.0.0.1:3024`,
-`Request failed with status code 503`, `timeout of 16000ms exceeded`.
+Building the request is pure functions; `perform()` does the I/O with httpx on Trio. Its parts live
+beside it: `_http_auth` (the Authorization header, OAuth2 token), `_http_tls` (contexts, certificate info)
+and `_http_errors` (Node/axios error texts such as `connect ECONNREFUSED 127.0.0.1:3024`); this module adds
+`Request failed with status code 503` and `timeout of 16000ms exceeded`.
 """
 from __future__ import annotations
 
 import base64
-import errno as errno_module
-import functools
-import ipaddress
 import json
-import os
-import re
 import secrets
-import socket
 import ssl
-import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlsplit
 
 import trio
 
 from kuma.monitors._common import as_bool, effective_timeout
-from kuma.monitors._tls_info import chain_from_ssl_object, tls_info
+from kuma.monitors._http_auth import USER_AGENT, auth_header
+from kuma.monitors._http_errors import error_message
+from kuma.monitors._http_tls import chain_trusted, ssl_context, tls_from_response
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult
 
-USER_AGENT = "Uptime-Kuma/2.5.3"
 ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
           "application/signed-exchange;v=b3;q=0.9")
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -107,11 +100,6 @@ def build_body(monitor: dict[str, Any]) -> tuple[bytes | None, str | None]:
     return str(raw).encode(), _CONTENT_TYPES.get(encoding)
 
 
-def basic_auth(user: Any, password: Any) -> str:
-    token = f"{user or ''}:{password or ''}".encode()
-    return "Basic " + base64.b64encode(token).decode()
-
-
 def build_url(url: str, cache_bust: bool) -> str:
     if not cache_bust:
         return url
@@ -128,96 +116,6 @@ def proxy_url(proxy: dict[str, Any] | None) -> str | None:
     if as_bool(proxy.get("auth")) and proxy.get("username"):
         auth = f"{quote(str(proxy['username']), safe='')}:{quote(str(proxy.get('password') or ''), safe='')}@"
     return f"{proxy.get('protocol') or 'http'}://{auth}{proxy['host']}:{proxy['port']}"
-
-
-def _node_address(host: str, port: int | None) -> str:
-    return f"{host}:{port}" if port is not None else host
-
-
-_ADDRESS_IN_TEXT = re.compile(r"\('([^']+)', (\d+)")
-
-
-def _iter_causes(exc: BaseException):
-    """The exception, its causes/contexts and the members of exception groups, depth first."""
-    stack, seen = [exc], set()
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        if isinstance(current, BaseExceptionGroup):
-            stack.extend(current.exceptions)
-        stack.append(current.__cause__)
-        stack.append(current.__context__)
-
-
-_TLS_VERIFY_TEXT = {
-    9: "certificate is not yet valid",
-    10: "certificate has expired",
-    18: "self-signed certificate",
-    19: "self-signed certificate in certificate chain",
-    20: "unable to get local issuer certificate",
-    21: "unable to verify the first certificate",
-    23: "certificate revoked",
-}
-
-
-def error_message(exc: BaseException, url: str) -> str:
-    """Name a transport failure the way Node/axios would (the user compares these with Uptime Kuma)."""
-    import httpx
-
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        port = None
-    if isinstance(exc, httpx.TooManyRedirects):
-        return "Maximum number of redirects exceeded"
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return f"Unsupported protocol {parts.scheme}:" if parts.scheme else "Invalid URL"
-    if isinstance(exc, httpx.InvalidURL):
-        return "Invalid URL"
-    causes = list(_iter_causes(exc))
-    for cause in causes:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            code = getattr(cause, "verify_code", None)
-            if code in (62, 64):  # hostname / IP address mismatch
-                prefix = "Hostname/IP does not match certificate's altnames: "
-                if _is_ip(host):
-                    return f"{prefix}IP: {host.strip('[]')} is not in the cert's list"
-                return f"{prefix}Host: {host}. is not in the cert's altnames"
-            return _TLS_VERIFY_TEXT.get(code, str(getattr(cause, "verify_message", "") or cause))
-    for cause in causes:
-        if isinstance(cause, ssl.SSLError):
-            reason = getattr(cause, "reason", None) or str(cause)
-            return f"SSL routines: {reason}".replace("_", " ").lower() if reason else "SSL error"
-    for cause in causes:
-        if isinstance(cause, socket.gaierror):
-            code = "EAI_AGAIN" if cause.errno == -3 else "ENOTFOUND"
-            return f"getaddrinfo {code} {host}"
-    for cause in causes:
-        if isinstance(cause, OSError) and cause.errno:
-            name = errno_module.errorcode.get(cause.errno, f"E{cause.errno}")
-            match = _ADDRESS_IN_TEXT.search(str(cause))
-            address = _node_address(match.group(1), int(match.group(2))) if match else _node_address(host, port)
-            if isinstance(exc, httpx.ConnectError):
-                return f"connect {name} {address}"
-            return f"read {name}"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "socket hang up"
-    if isinstance(exc, httpx.ProxyError):
-        return f"Proxy error: {exc}"
-    return str(exc) or exc.__class__.__name__
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return True
-    except ValueError:
-        return False
 
 
 def response_text(raw: str) -> str:
@@ -247,7 +145,7 @@ def encode_response(text: str, max_length: Any) -> str:
     return base64.b64encode(brotli.compress(text.encode("utf-8"))).decode("ascii")
 
 
-def saved_response(monitor: dict[str, Any], outcome: "HttpOutcome", *, failed: bool) -> str | None:
+def saved_response(monitor: dict[str, Any], outcome: HttpOutcome, *, failed: bool) -> str | None:
     """Errors keep the body when save_error_response (default on); successes only when both flags are on."""
     save_error = as_bool(monitor.get("save_error_response", 1))
     wanted = save_error if failed else (save_error and as_bool(monitor.get("save_response")))
@@ -256,7 +154,7 @@ def saved_response(monitor: dict[str, Any], outcome: "HttpOutcome", *, failed: b
     return encode_response(response_text(outcome.text), monitor.get("response_max_length"))
 
 
-def failure(message: str, monitor: dict[str, Any], outcome: "HttpOutcome") -> CheckFailed:
+def failure(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> CheckFailed:
     """A DOWN that still carries what the request saw: TLS info and (maybe) the saved body."""
     exc = CheckFailed(message)
     exc.tls_info = outcome.tls_info  # type: ignore[attr-defined]
@@ -264,93 +162,12 @@ def failure(message: str, monitor: dict[str, Any], outcome: "HttpOutcome") -> Ch
     return exc
 
 
-def success(message: str, monitor: dict[str, Any], outcome: "HttpOutcome") -> CheckResult:
+def success(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> CheckResult:
     return CheckResult(msg=message, ping=outcome.ping, tls_info=outcome.tls_info,
                        response=saved_response(monitor, outcome, failed=False))
 
 
-# ---------------------------------------------------------------- TLS contexts
-
-@functools.lru_cache(maxsize=8)
-def client_tls_context(verify: bool, cafile: str | None) -> ssl.SSLContext:
-    """Contexts are costly to build (CA bundle parsing), so one per (verify, cafile) is reused."""
-    if verify:
-        context = ssl.create_default_context(cafile=cafile or _trusted_roots_file())
-    else:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    context.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0)
-    return context
-
-
-def ssl_context(monitor: dict[str, Any]) -> ssl.SSLContext:
-    """Verification per `ignore_tls`; mTLS adds the client certificate and the CA from the row."""
-    verify = not as_bool(monitor.get("ignore_tls"))
-    if (monitor.get("auth_method") or "") != "mtls":
-        return client_tls_context(verify, None)
-    if verify:
-        context = ssl.create_default_context(cafile=_trusted_roots_file())
-    else:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    context.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0)
-    ca = (monitor.get("tls_ca") or "").strip()
-    if ca and verify:
-        context.load_verify_locations(cadata=ca)
-    cert, key = (monitor.get("tls_cert") or "").strip(), (monitor.get("tls_key") or "").strip()
-    if cert:
-        with tempfile.TemporaryDirectory(prefix="kuma-mtls-") as folder:
-            cert_path, key_path = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
-            with open(cert_path, "w") as handle:
-                handle.write(cert + "\n")
-            with open(key_path, "w") as handle:
-                handle.write((key or cert) + "\n")
-            try:
-                context.load_cert_chain(cert_path, key_path)
-            except (ssl.SSLError, ValueError) as exc:
-                raise CheckFailed(f"Invalid client certificate or key: {exc}") from None
-    return context
-
-
 # ---------------------------------------------------------------- I/O
-
-async def _oauth_token(client: Any, monitor: dict[str, Any]) -> str:
-    """Client-credentials grant: POST to `oauth_token_url`, credentials in basic auth or in the body."""
-    data = {"grant_type": "client_credentials"}
-    if monitor.get("oauth_scopes"):
-        data["scope"] = str(monitor["oauth_scopes"])
-    if monitor.get("oauth_audience"):
-        data["audience"] = str(monitor["oauth_audience"])
-    headers = {"User-Agent": USER_AGENT}
-    if (monitor.get("oauth_auth_method") or "client_secret_basic") == "client_secret_basic":
-        headers["Authorization"] = basic_auth(monitor.get("oauth_client_id"), monitor.get("oauth_client_secret"))
-    else:
-        data["client_id"] = str(monitor.get("oauth_client_id") or "")
-        data["client_secret"] = str(monitor.get("oauth_client_secret") or "")
-    response = await client.post(str(monitor.get("oauth_token_url") or ""), data=data, headers=headers)
-    try:
-        token = response.json().get("access_token")
-    except (ValueError, AttributeError):
-        token = None
-    if response.status_code >= 400 or not token:
-        raise CheckFailed(f"The oauth config is invalid. Token request failed with status code {response.status_code}")
-    return str(token)
-
-
-async def _auth_header(client: Any, monitor: dict[str, Any]) -> str | None:
-    method = (monitor.get("auth_method") or "").lower()
-    if method == "basic":
-        return basic_auth(monitor.get("basic_auth_user"), monitor.get("basic_auth_pass"))
-    if method == "bearer":
-        return f"Bearer {monitor.get('bearer_token') or ''}"
-    if method == "oauth2-cc":
-        return f"Bearer {await _oauth_token(client, monitor)}"
-    if method == "ntlm":
-        raise CheckFailed("NTLM authentication is not supported")
-    return None
-
 
 def _local_address(monitor: dict[str, Any]) -> str | None:
     family = (monitor.get("ip_family") or "").lower()
@@ -394,7 +211,7 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
                 headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
                 if content_type:
                     headers["Content-Type"] = content_type
-                auth = await _auth_header(client, monitor)
+                auth = await auth_header(client, monitor)
                 if auth:
                     headers["Authorization"] = auth
                 headers.update(user_headers)
@@ -403,7 +220,7 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
                                                headers=headers, content=content)
                 response = await client.send(request, stream=True)
                 try:
-                    info = _tls_from_response(response, verify_tls, url, ctx.utcnow())
+                    info = tls_from_response(response, verify_tls, url, ctx.utcnow())
                     body = bytearray()
                     async for chunk in response.aiter_bytes():
                         body.extend(chunk)
@@ -430,59 +247,8 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
     return outcome
 
 
-async def chain_trusted(url: str, timeout: float) -> bool:
-    """Does the server's certificate chain verify against the trusted roots (host name not checked)?"""
-    parts = urlsplit(url)
-    context = chain_check_context(_trusted_roots_file())
-    with trio.move_on_after(timeout):
-        try:
-            stream = await trio.open_ssl_over_tcp_stream(parts.hostname or "", parts.port or 443,
-                                                         ssl_context=context, https_compatible=True)
-        except OSError:
-            return False
-        try:
-            await stream.do_handshake()
-            return True
-        except (OSError, ssl.SSLError, trio.BrokenResourceError):
-            return False
-        finally:
-            await trio.aclose_forcefully(stream)
-    return False
-
-
-@functools.lru_cache(maxsize=4)
-def chain_check_context(cafile: str) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_REQUIRED
-    context.load_verify_locations(cafile=cafile)
-    context.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0)
-    return context
-
-
-def _trusted_roots_file() -> str:
-    import certifi
-
-    return os.environ.get("SSL_CERT_FILE") or certifi.where()
-
-
 def _standard_reason(code: int) -> str:
     try:
         return HTTPStatus(code).phrase
     except ValueError:
         return ""
-
-
-def _tls_from_response(response: Any, verified: bool, url: str, now: datetime) -> dict[str, Any] | None:
-    """Certificate info of the connection that carried the final response (HTTPS only)."""
-    if response.url.scheme != "https":
-        return None
-    stream = response.extensions.get("network_stream")
-    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
-    if ssl_object is None:
-        return None
-    try:
-        chain = chain_from_ssl_object(ssl_object, verified)
-    except Exception:  # certificate decoding must never turn a good check into a failure
-        return None
-    return tls_info(chain, verified, urlsplit(url).hostname, now)

@@ -29,7 +29,7 @@ def alert_name(exc: BaseException) -> str | None:
 
 
 def tls_failure_text(exc: BaseException) -> str:
-    from kuma.monitors._http_request import error_message
+    from kuma.monitors._http_errors import error_message
 
     return error_message(exc, "")
 
@@ -83,7 +83,7 @@ async def _expect_alert(stream: trio.abc.Stream, host: str, expected: str, grace
 
 async def _certificate(stream: trio.abc.Stream, host: str, now: datetime) -> dict[str, Any] | None:
     """Verified TLS handshake; an invalid certificate fails the check with Node's wording."""
-    from kuma.monitors._http_request import client_tls_context
+    from kuma.monitors._http_tls import client_tls_context
 
     tls = trio.SSLStream(stream, client_tls_context(True, None), server_hostname=host or None)
     try:

@@ -1,12 +1,16 @@
 """Provider keys kuma sends through the apprise library: each maps the stored form to an apprise URL.
 
 A mapper is a pure function `config -> apprise URL` (raising NotificationError when a required field is
-missing). The send runs apprise in a worker thread (it is blocking), so the Trio loop never waits on it.
-Keys with no mapper and no native module are stored unchanged and answer "not supported yet".
+missing). Most keys are one URL template over required form fields (`TEMPLATES`, data); the rest need a
+few lines of parsing each (the `@mapper` functions). The send runs apprise in a worker thread (it is
+blocking), so the Trio loop never waits on it. Keys with no mapper and no native module are stored
+unchanged and answer "not supported yet".
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import string
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from kuma.notifications.apprise_send import send_with_apprise
@@ -16,7 +20,7 @@ Mapper = Callable[[dict[str, Any]], str]
 MAPPERS: dict[str, Mapper] = {}
 
 
-def mapper(key: str):
+def mapper(key: str) -> Callable[[Mapper], Mapper]:
     def decorator(fn: Mapper) -> Mapper:
         MAPPERS[key] = fn
         return fn
@@ -29,14 +33,16 @@ def q(value: Any) -> str:
 
 
 def need(config: dict, *fields: str) -> list[str]:
+    """The stripped values of required fields, in order; one error naming every missing one."""
     values = [text(config.get(f)).strip() for f in fields]
-    missing = [f for f, v in zip(fields, values) if not v]
+    missing = [f for f, v in zip(fields, values, strict=True) if not v]
     if missing:
         raise NotificationError(f"Missing required field(s): {', '.join(missing)}")
     return values
 
 
 def query(**params: Any) -> str:
+    """`?a=b&…` of the parameters that have a value (empty, None and False are left out)."""
     kept = {k: text(v) for k, v in params.items() if v not in (None, "", False)}
     return ("?" + urlencode(kept)) if kept else ""
 
@@ -57,47 +63,128 @@ def address(value: str) -> str:
     return f"{q(local)}@{domain}"
 
 
-def host_of(url: str) -> tuple[bool, str, str]:
-    """(secure, host[:port], path) of an http(s) URL from a form."""
+def endpoint(scheme: str, url: str) -> tuple[str, str, str]:
+    """(`scheme://`, or `schemes://` for https; host[:port]; path) of an http(s) URL from a form."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise NotificationError(f"Invalid URL: {url}")
-    return parts.scheme == "https", parts.netloc, parts.path
+    return f"{scheme}{'s' if parts.scheme == 'https' else ''}://", parts.netloc, parts.path
+
+
+def segments(path: str) -> list[str]:
+    """The non-empty segments of a URL path."""
+    return [p for p in path.split("/") if p]
 
 
 def last_segment(url: str) -> str:
-    return [p for p in urlsplit(url.strip()).path.split("/") if p][-1] if [
-        p for p in urlsplit(url.strip()).path.split("/") if p] else ""
+    found = segments(urlsplit(url.strip()).path)
+    return found[-1] if found else ""
 
 
-# -- messaging / chat -------------------------------------------------------------------------------
-
-@mapper("bale")
-def _bale(c):
-    token, chat = need(c, "baleBotToken", "baleChatID")
-    return f"bale://{q(token)}/{q(chat)}"
-
-
-@mapper("Kook")
-def _kook(c):
-    token, guild = need(c, "kookBotToken", "kookGuildID")
-    return f"kook://{q(token)}/{q(guild)}"
+def last_two(path: str, error: str) -> tuple[str, str, str]:
+    """(`<prefix>/` or "", second-last, last segment) of a path that must end with two segments."""
+    found = segments(path)
+    if len(found) < 2:
+        raise NotificationError(error)
+    prefix = "/".join(found[:-2])
+    return (prefix + "/" if prefix else ""), found[-2], found[-1]
 
 
-@mapper("line")
-def _line(c):
-    token, user = need(c, "lineChannelAccessToken", "lineUserID")
-    return f"line://{q(token)}/{q(user)}"
+def prefix_of(path: str) -> str:
+    """A base path kept in front of what a mapper appends: `a/b/`, or "" for none."""
+    prefix = path.strip("/")
+    return prefix + "/" if prefix else ""
 
 
-@mapper("Feishu")
-def _feishu(c):
-    (url,) = need(c, "feishuWebHookUrl")
-    return f"feishu://{q(last_segment(url))}"
+# -- one template per key --------------------------------------------------------------------------------
 
+#: How a template field's (required, stripped) value enters the URL: `{field}` one escaped component,
+#: `{field:last}` the last path segment of a URL, `{field:phones}` / `{field:emails}` a list of numbers /
+#: addresses, `{field:address}` one e-mail address.
+_CONVERSIONS: dict[str, Callable[[str], str]] = {
+    "": q, "last": lambda url: q(last_segment(url)), "phones": phones, "emails": emails, "address": address,
+}
+
+#: How an optional field's value enters the query (left out when empty): as stored, or converted.
+_OPTIONAL: dict[str, Callable[[Any], Any]] = {
+    "": lambda value: value, "emails": emails, "lower": lambda value: text(value).lower(),
+    "strip": lambda value: text(value).strip(),
+}
+
+#: key → (URL template, query parameter → optional form field, `field:<conversion>` as in `_OPTIONAL`).
+#: The template's fields are required in the order they appear (so is the error's list of missing ones).
+TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
+    # messaging / chat
+    "bale": ("bale://{baleBotToken}/{baleChatID}", {}),
+    "Kook": ("kook://{kookBotToken}/{kookGuildID}", {}),
+    "line": ("line://{lineChannelAccessToken}/{lineUserID}", {}),
+    "Feishu": ("feishu://{feishuWebHookUrl:last}", {}),
+    "WeCom": ("wecombot://{weComBotKey}", {}),
+    "stackfield": ("stackfield://{stackfieldwebhookURL:last}", {}),
+    "whapi": ("whapi://{whapiAuthToken}/{whapiRecipient}", {}),
+    "threema": ("threema://{threemaSenderIdentity}@{threemaSecret}/{threemaRecipient}", {}),
+    # push services
+    "PushPlus": ("pushplus://{pushPlusSendKey}", {}),
+    "pushy": ("pushy://{pushyAPIKey}/{pushyToken}", {}),
+    "ServerChan": ("schan://{serverChanSendKey}", {}),
+    "SpugPush": ("spugpush://{templateKey}", {}),
+    "PushByTechulus": ("push://{pushAPIKey}", {}),
+    "WPush": ("wpush://{wpushAPIkey}", {"channel": "wpushChannel"}),
+    # incident / on-call
+    "PagerTree": ("pagertree://{pagertreeIntegrationUrl:last}", {"urgency": "pagertreeUrgency:lower"}),
+    "SIGNL4": ("signl4://{webhookURL:last}", {}),
+    "squadcast": ("squadcast://{squadcastWebhookURL:last}", {}),
+    "JiraServiceManagement": ("jira://{jsmApiToken}", {"priority": "jsmPriority:strip"}),
+    # SMS
+    "Elks": ("46elks://{elksUsername}:{elksAuthToken}@{elksFromNumber}/{elksToNumber:phones}", {}),
+    "clicksendsms": ("clicksend://{clicksendsmsLogin}:{clicksendsmsPassword}@{clicksendsmsToNumber:phones}", {}),
+    "FreeMobile": ("freemobile://{freemobileUser}@{freemobilePass}", {}),
+    "plivo": ("plivo://{plivoAuthID}@{plivoAuthToken}/{plivoFromNumber}/{plivoToNumber:phones}", {}),
+    "serwersms": ("serwersms://{serwersmsUsername}:{serwersmsPassword}@{serwersmsSenderName}/"
+                  "{serwersmsPhoneNumber:phones}", {}),
+    "SevenIO": ("seven://{sevenioApiKey}/{sevenioReceiver:phones}", {"from": "sevenioSender"}),
+    "smsc": ("smsc://{smscLogin}:{smscPassword}@{smscToNumber:phones}",
+             {"sender": "smscSenderName", "translit": "smscTranslit"}),
+    "SMSManager": ("smsmgr://{smsmanagerApiKey}@{numbers:phones}", {"gateway": "messageType:lower"}),
+    "telnyx": ("telnyx://{telnyxApiKey}@{telnyxPhoneNumber}/{telnyxToNumber:phones}",
+               {"profile": "telnyxMessagingProfileId"}),
+    "twilio": ("twilio://{twilioAccountSID}:{twilioAuthToken}@{twilioFromNumber}/{twilioToNumber:phones}", {}),
+    # e-mail APIs
+    "SendGrid": ("sendgrid://{sendgridApiKey}:{sendgridFromEmail:address}/{sendgridToEmail:emails}",
+                 {"cc": "sendgridCcEmail:emails", "bcc": "sendgridBccEmail:emails"}),
+    "Brevo": ("brevo://{brevoApiKey}:{brevoFromEmail:address}/{brevoToEmail:emails}",
+              {"cc": "brevoCcEmail:emails", "bcc": "brevoBccEmail:emails"}),
+    "Resend": ("resend://{resendApiKey}:{resendFromEmail:address}/{resendToEmail:emails}",
+               {"name": "resendFromName"}),
+}
+
+
+def template_mapper(template: str, params: dict[str, str]) -> Mapper:
+    """The mapper one TEMPLATES row stands for."""
+    pieces = list(string.Formatter().parse(template))
+    fields = [name for _, name, _, _ in pieces if name]
+
+    def mapped(c: dict[str, Any]) -> str:
+        values = iter(need(c, *fields))
+        url = "".join(literal + (_CONVERSIONS[spec or ""](next(values)) if name else "")
+                      for literal, name, spec, _ in pieces)
+        optional = {}
+        for param, source in params.items():
+            field, _, conversion = source.partition(":")
+            optional[param] = _OPTIONAL[conversion](c.get(field))
+        return url + query(**optional)
+
+    return mapped
+
+
+for _key, (_template, _params) in TEMPLATES.items():
+    MAPPERS[_key] = template_mapper(_template, _params)
+
+
+# -- keys that need parsing ------------------------------------------------------------------------------
 
 @mapper("DingDing")
-def _dingding(c):
+def _dingding(c: dict[str, Any]) -> str:
     (url,) = need(c, "webHookUrl")
     token = (parse_qs(urlsplit(url).query).get("access_token") or [last_segment(url)])[0]
     secret = text(c.get("secretKey")).strip()
@@ -105,61 +192,46 @@ def _dingding(c):
     return f"dingtalk://{q(secret) + '@' if secret else ''}{q(token)}/{targets + '/' if targets else ''}"
 
 
-@mapper("WeCom")
-def _wecom(c):
-    (key,) = need(c, "weComBotKey")
-    return f"wecombot://{q(key)}"
-
-
 @mapper("nextcloudtalk")
-def _nextcloudtalk(c):
+def _nextcloudtalk(c: dict[str, Any]) -> str:
     host, room, secret = need(c, "host", "conversationToken", "botSecret")
-    secure, netloc, path = host_of(host if "://" in host else "https://" + host)
+    scheme, netloc, path = endpoint("nctalk", host if "://" in host else "https://" + host)
     prefix = path.strip("/")
-    return f"nctalk{'s' if secure else ''}://{netloc}/{q(room)}" + query(secret=secret, url_prefix=prefix or None)
+    return f"{scheme}{netloc}/{q(room)}" + query(secret=secret, url_prefix=prefix or None)
 
 
 @mapper("ZohoCliq")
-def _zoho_cliq(c):
+def _zoho_cliq(c: dict[str, Any]) -> str:
     (url,) = need(c, "webhookUrl")
     parts = urlsplit(url)
     token = (parse_qs(parts.query).get("zapikey") or [""])[0]
-    segments = [p for p in parts.path.split("/") if p]
-    channel = segments[segments.index("channelsbyname") + 1] if "channelsbyname" in segments else (
-        segments[-2] if len(segments) >= 2 else "")
+    found = segments(parts.path)
+    channel = found[found.index("channelsbyname") + 1] if "channelsbyname" in found else (
+        found[-2] if len(found) >= 2 else "")
     if not token or not channel:
         raise NotificationError("Zoho Cliq webhook URL must contain the channel name and zapikey")
     return f"cliq://{q(token)}/{q(channel)}"
 
 
-@mapper("stackfield")
-def _stackfield(c):
-    (url,) = need(c, "stackfieldwebhookURL")
-    return f"stackfield://{q(last_segment(url))}"
-
-
 @mapper("fluxer")
-def _fluxer(c):
+def _fluxer(c: dict[str, Any]) -> str:
     (url,) = need(c, "fluxerWebhookUrl")
-    secure, netloc, path = host_of(url)
-    segments = [p for p in path.split("/") if p]
-    if len(segments) < 2:
-        raise NotificationError("Fluxer webhook URL must end with /<id>/<token>")
-    prefix = "/".join(segments[:-2])
-    return f"fluxer{'s' if secure else ''}://{netloc}/{prefix + '/' if prefix else ''}{segments[-2]}/{segments[-1]}"
+    scheme, netloc, path = endpoint("fluxer", url)
+    prefix, webhook_id, token = last_two(path, "Fluxer webhook URL must end with /<id>/<token>")
+    return f"{scheme}{netloc}/{prefix}{webhook_id}/{token}"
 
 
 @mapper("OneBot")
-def _onebot(c):
-    address, receiver = need(c, "httpAddr", "recieverId")
-    secure, netloc, _ = host_of(address if "://" in address else "http://" + address)
+def _onebot(c: dict[str, Any]) -> str:
+    host, receiver = need(c, "httpAddr", "recieverId")
+    scheme, netloc, _ = endpoint("onebot", host if "://" in host else "http://" + host)
     token = text(c.get("accessToken")).strip()
     target = f"%23{q(receiver)}" if c.get("msgType") == "group" else q(receiver)
-    return f"onebot{'s' if secure else ''}://{q(token) + '@' if token else ''}{netloc}/{target}"
+    return f"{scheme}{q(token) + '@' if token else ''}{netloc}/{target}"
 
 
 @mapper("nostr")
-def _nostr(c):
+def _nostr(c: dict[str, Any]) -> str:
     sender, recipients = need(c, "sender", "recipients")
     relays = split_list(text(c.get("relays")).replace("\n", ","))
     url = f"nostr://{q(sender)}/" + "/".join(q(r) for r in split_list(recipients.replace("\n", ",")))
@@ -167,179 +239,75 @@ def _nostr(c):
 
 
 @mapper("evolution")
-def _evolution(c):
+def _evolution(c: dict[str, Any]) -> str:
     api, token, instance, recipient = need(c, "evolutionApiUrl", "evolutionAuthToken", "evolutionInstanceName",
                                            "evolutionRecipient")
-    secure, netloc, _ = host_of(api)
-    return f"evolution{'s' if secure else ''}://{q(token)}@{netloc}/{q(instance)}/{q(recipient)}"
+    scheme, netloc, _ = endpoint("evolution", api)
+    return f"{scheme}{q(token)}@{netloc}/{q(instance)}/{q(recipient)}"
 
-
-@mapper("whapi")
-def _whapi(c):
-    token, recipient = need(c, "whapiAuthToken", "whapiRecipient")
-    return f"whapi://{q(token)}/{q(recipient)}"
-
-
-@mapper("threema")
-def _threema(c):
-    gateway, secret, recipient = need(c, "threemaSenderIdentity", "threemaSecret", "threemaRecipient")
-    return f"threema://{q(gateway)}@{q(secret)}/{q(recipient)}"
-
-
-# -- push services -------------------------------------------------------------------------------------
 
 @mapper("Bark")
-def _bark(c):
-    (endpoint,) = need(c, "barkEndpoint")
-    secure, netloc, path = host_of(endpoint)
-    key = last_segment(endpoint)
+def _bark(c: dict[str, Any]) -> str:
+    (url,) = need(c, "barkEndpoint")
+    scheme, netloc, _ = endpoint("bark", url)
+    key = last_segment(url)
     if not key:
         raise NotificationError("Bark endpoint must end with the device key")
-    return f"bark{'s' if secure else ''}://{netloc}/{q(key)}" + query(group=c.get("barkGroup"),
-                                                                        sound=c.get("barkSound"))
+    return f"{scheme}{netloc}/{q(key)}" + query(group=c.get("barkGroup"), sound=c.get("barkSound"))
 
 
 @mapper("gorush")
-def _gorush(c):
+def _gorush(c: dict[str, Any]) -> str:
     server, device = need(c, "gorushServerURL", "gorushDeviceToken")
-    secure, netloc, _ = host_of(server)
+    scheme, netloc, _ = endpoint("gorush", server)
     platform = {"ios": "ios", "android": "android", "huawei": "huawei"}.get(text(c.get("gorushPlatform")).lower())
-    return f"gorush{'s' if secure else ''}://{netloc}/{q(device)}" + query(
+    return f"{scheme}{netloc}/{q(device)}" + query(
         platform=platform, priority=c.get("gorushPriority"), topic=c.get("gorushTopic"))
 
 
 @mapper("PushDeer")
-def _pushdeer(c):
+def _pushdeer(c: dict[str, Any]) -> str:
     (key,) = need(c, "pushdeerKey")
     server = text(c.get("pushdeerServer")).strip()
     if server:
-        secure, netloc, _ = host_of(server)
-        return f"pushdeer{'s' if secure else ''}://{netloc}/{q(key)}"
+        scheme, netloc, _ = endpoint("pushdeer", server)
+        return f"{scheme}{netloc}/{q(key)}"
     return f"pushdeer://{q(key)}"
 
 
-@mapper("PushPlus")
-def _pushplus(c):
-    (key,) = need(c, "pushPlusSendKey")
-    return f"pushplus://{q(key)}"
-
-
-@mapper("pushy")
-def _pushy(c):
-    key, token = need(c, "pushyAPIKey", "pushyToken")
-    return f"pushy://{q(key)}/{q(token)}"
-
-
-@mapper("ServerChan")
-def _serverchan(c):
-    (key,) = need(c, "serverChanSendKey")
-    return f"schan://{q(key)}"
-
-
-@mapper("SpugPush")
-def _spugpush(c):
-    (key,) = need(c, "templateKey")
-    return f"spugpush://{q(key)}"
-
-
-@mapper("PushByTechulus")
-def _techulus(c):
-    (key,) = need(c, "pushAPIKey")
-    return f"push://{q(key)}"
-
-
-@mapper("WPush")
-def _wpush(c):
-    (key,) = need(c, "wpushAPIkey")
-    return f"wpush://{q(key)}" + query(channel=c.get("wpushChannel"))
-
-
 @mapper("pinglet")
-def _pinglet(c):
+def _pinglet(c: dict[str, Any]) -> str:
     url, token = need(c, "pingletPublishUrl", "pingletApiKey")
-    secure, netloc, path = host_of(url)
-    segments = [p for p in path.split("/") if p]
-    if len(segments) < 2:
-        raise NotificationError("Pinglet publish URL must end with /<namespace>/<topic>")
-    prefix = "/".join(segments[:-2])
-    return (f"pinglet{'s' if secure else ''}://{q(token)}@{netloc}/{prefix + '/' if prefix else ''}"
-            f"{q(segments[-2])}/{q(segments[-1])}")
+    scheme, netloc, path = endpoint("pinglet", url)
+    prefix, namespace, topic = last_two(path, "Pinglet publish URL must end with /<namespace>/<topic>")
+    return f"{scheme}{q(token)}@{netloc}/{prefix}{q(namespace)}/{q(topic)}"
 
-
-# -- incident / on-call ----------------------------------------------------------------------------------
 
 @mapper("GoAlert")
-def _goalert(c):
+def _goalert(c: dict[str, Any]) -> str:
     base, token = need(c, "goAlertBaseURL", "goAlertToken")
-    secure, netloc, path = host_of(base)
-    prefix = path.strip("/")
-    return f"goalert{'s' if secure else ''}://{netloc}/{prefix + '/' if prefix else ''}{q(token)}"
-
-
-@mapper("PagerTree")
-def _pagertree(c):
-    (url,) = need(c, "pagertreeIntegrationUrl")
-    urgency = text(c.get("pagertreeUrgency")).lower() or None
-    return f"pagertree://{q(last_segment(url))}" + query(urgency=urgency)
-
-
-@mapper("SIGNL4")
-def _signl4(c):
-    (url,) = need(c, "webhookURL")
-    return f"signl4://{q(last_segment(url))}"
-
-
-@mapper("squadcast")
-def _squadcast(c):
-    (url,) = need(c, "squadcastWebhookURL")
-    return f"squadcast://{q(last_segment(url))}"
+    scheme, netloc, path = endpoint("goalert", base)
+    return f"{scheme}{netloc}/{prefix_of(path)}{q(token)}"
 
 
 @mapper("Splunk")
-def _splunk(c):
+def _splunk(c: dict[str, Any]) -> str:
     rest, routing = need(c, "splunkRestURL", "pagerdutyIntegrationKey")
-    segments = [p for p in urlsplit(rest).path.split("/") if p]
-    api_key = segments[segments.index("alert") + 1] if "alert" in segments and \
-        segments.index("alert") + 1 < len(segments) else last_segment(rest)
+    found = segments(urlsplit(rest).path)
+    after_alert = found.index("alert") + 1 if "alert" in found else len(found)
+    api_key = found[after_alert] if after_alert < len(found) else last_segment(rest)
     return f"splunk://{q(routing)}@{q(api_key)}"
 
 
-@mapper("JiraServiceManagement")
-def _jira(c):
-    (token,) = need(c, "jsmApiToken")
-    priority = text(c.get("jsmPriority")).strip() or None
-    return f"jira://{q(token)}" + query(priority=priority)
-
-
 @mapper("Flowtriq")
-def _flowtriq(c):
+def _flowtriq(c: dict[str, Any]) -> str:
     url, key = need(c, "flowtriqWebhookUrl", "flowtriqApiKey")
-    secure, netloc, path = host_of(url)
-    return f"flowtriq{'s' if secure else ''}://{q(key)}@{netloc}/{path.strip('/') or 'webhook'}/"
-
-
-# -- SMS ---------------------------------------------------------------------------------------------------
-
-@mapper("Elks")
-def _elks(c):
-    user, token, sender, to = need(c, "elksUsername", "elksAuthToken", "elksFromNumber", "elksToNumber")
-    return f"46elks://{q(user)}:{q(token)}@{q(sender)}/{phones(to)}"
-
-
-@mapper("clicksendsms")
-def _clicksend(c):
-    user, key, to = need(c, "clicksendsmsLogin", "clicksendsmsPassword", "clicksendsmsToNumber")
-    return f"clicksend://{q(user)}:{q(key)}@{phones(to)}"
-
-
-@mapper("FreeMobile")
-def _freemobile(c):
-    user, password = need(c, "freemobileUser", "freemobilePass")
-    return f"freemobile://{q(user)}@{q(password)}"
+    scheme, netloc, path = endpoint("flowtriq", url)
+    return f"{scheme}{q(key)}@{netloc}/{path.strip('/') or 'webhook'}/"
 
 
 @mapper("octopush")
-def _octopush(c):
+def _octopush(c: dict[str, Any]) -> str:
     version = text(c.get("octopushVersion")) or "2"
     fields = ("octopushLogin", "octopushAPIKey", "octopushPhoneNumber", "octopushSenderName") if version == "2" \
         else ("octopushDMLogin", "octopushDMAPIKey", "octopushDMPhoneNumber", "octopushDMSenderName")
@@ -348,36 +316,10 @@ def _octopush(c):
     return f"octopush://{address(login)}/{q(key)}/{phones(phone)}" + query(sender=sender)
 
 
-@mapper("plivo")
-def _plivo(c):
-    auth_id, token, sender, to = need(c, "plivoAuthID", "plivoAuthToken", "plivoFromNumber", "plivoToNumber")
-    return f"plivo://{q(auth_id)}@{q(token)}/{q(sender)}/{phones(to)}"
-
-
-@mapper("serwersms")
-def _serwersms(c):
-    user, password, sender, to = need(c, "serwersmsUsername", "serwersmsPassword", "serwersmsSenderName",
-                                      "serwersmsPhoneNumber")
-    return f"serwersms://{q(user)}:{q(password)}@{q(sender)}/{phones(to)}"
-
-
-@mapper("SevenIO")
-def _seven(c):
-    key, to = need(c, "sevenioApiKey", "sevenioReceiver")
-    return f"seven://{q(key)}/{phones(to)}" + query(**{"from": c.get("sevenioSender")})
-
-
-@mapper("smsc")
-def _smsc(c):
-    user, password, to = need(c, "smscLogin", "smscPassword", "smscToNumber")
-    return f"smsc://{q(user)}:{q(password)}@{phones(to)}" + query(sender=c.get("smscSenderName"),
-                                                                  translit=c.get("smscTranslit"))
-
-
 @mapper("SMSEagle")
-def _smseagle(c):
+def _smseagle(c: dict[str, Any]) -> str:
     url, token = need(c, "smseagleUrl", "smseagleToken")
-    secure, netloc, _ = host_of(url)
+    scheme, netloc, _ = endpoint("smseagle", url)
     kind = text(c.get("smseagleRecipientType")) or "smseagle-to"
     recipients = c.get("smseagleRecipient") or c.get("smseagleRecipientTo") or c.get("smseagleRecipientContact") \
         or c.get("smseagleRecipientGroup")
@@ -385,49 +327,7 @@ def _smseagle(c):
     targets = "/".join(prefix + q(r) for r in split_list(recipients))
     if not targets:
         raise NotificationError("Missing required field(s): smseagleRecipient")
-    return f"smseagle{'s' if secure else ''}://{q(token)}@{netloc}/{targets}" + query(
-        priority=c.get("smseaglePriority"))
-
-
-@mapper("SMSManager")
-def _smsmanager(c):
-    key, numbers = need(c, "smsmanagerApiKey", "numbers")
-    gateway = text(c.get("messageType")).lower() or None
-    return f"smsmgr://{q(key)}@{phones(numbers)}" + query(gateway=gateway)
-
-
-@mapper("telnyx")
-def _telnyx(c):
-    key, sender, to = need(c, "telnyxApiKey", "telnyxPhoneNumber", "telnyxToNumber")
-    return f"telnyx://{q(key)}@{q(sender)}/{phones(to)}" + query(profile=c.get("telnyxMessagingProfileId"))
-
-
-@mapper("twilio")
-def _twilio(c):
-    sid, token, sender, to = need(c, "twilioAccountSID", "twilioAuthToken", "twilioFromNumber", "twilioToNumber")
-    return f"twilio://{q(sid)}:{q(token)}@{q(sender)}/{phones(to)}"
-
-
-# -- e-mail APIs ---------------------------------------------------------------------------------------------
-
-@mapper("SendGrid")
-def _sendgrid(c):
-    key, sender, to = need(c, "sendgridApiKey", "sendgridFromEmail", "sendgridToEmail")
-    return f"sendgrid://{q(key)}:{address(sender)}/{emails(to)}" + query(cc=emails(c.get("sendgridCcEmail")),
-                                                                   bcc=emails(c.get("sendgridBccEmail")))
-
-
-@mapper("Brevo")
-def _brevo(c):
-    key, sender, to = need(c, "brevoApiKey", "brevoFromEmail", "brevoToEmail")
-    return f"brevo://{q(key)}:{address(sender)}/{emails(to)}" + query(cc=emails(c.get("brevoCcEmail")),
-                                                                bcc=emails(c.get("brevoBccEmail")))
-
-
-@mapper("Resend")
-def _resend(c):
-    key, sender, to = need(c, "resendApiKey", "resendFromEmail", "resendToEmail")
-    return f"resend://{q(key)}:{address(sender)}/{emails(to)}" + query(name=c.get("resendFromName"))
+    return f"{scheme}{q(token)}@{netloc}/{targets}" + query(priority=c.get("smseaglePriority"))
 
 
 # -- the provider class ----------------------------------------------------------------------------------------

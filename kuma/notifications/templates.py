@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kuma.notifications.base import DOWN, UP, NotificationError
+from kuma.notifications.base import DOWN, UP, NotificationError, as_bool, text
 
 STATUS_DOWN = "🔴 Down"
 STATUS_UP = "✅ Up"
@@ -68,6 +68,13 @@ def render(template: str, msg: str, monitor: dict | None, heartbeat: dict | None
         return liquid.parse(template or "").render(**template_variables(msg, monitor, heartbeat))
     except Exception as exc:  # liquid raises its own error classes
         raise NotificationError(f"Error rendering template: {exc}") from exc
+
+
+def templated_message(config: dict, prefix: str, msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
+    """The text to send: `msg`, or the form's `<prefix>Template` rendered when `<prefix>UseTemplate` is on."""
+    if as_bool(config.get(f"{prefix}UseTemplate")):
+        return render(text(config.get(f"{prefix}Template")), msg, monitor, heartbeat)
+    return msg
 
 
 def is_down_beat(heartbeat: dict | None) -> bool:

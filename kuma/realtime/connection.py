@@ -5,6 +5,7 @@ The protocol decisions live in the sans-io `EngineSession` / `SocketIOParser`; t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import trio
@@ -124,15 +125,16 @@ class Connection:
         self._after_change()
 
     def receive_polling(self, body: bytes, now: float) -> None:
-        try:
-            messages = self.session.receive_polling(body, now)
-        finally:
-            self._after_change()
-        self.receive_messages(messages)
+        self._receive(self.session.receive_polling, body, now)
 
     def receive_websocket(self, frame: Frame, now: float) -> None:
+        self._receive(self.session.receive_websocket, frame, now)
+
+    def _receive(self, decode: Callable[[Frame, float], list[Frame]], data: Frame, now: float) -> None:
+        """Decode through the session (which closes itself on bad input: wake its waiters either way),
+        then hand the messages to the hub."""
         try:
-            messages = self.session.receive_websocket(frame, now)
+            messages = decode(data, now)
         finally:
             self._after_change()
         self.receive_messages(messages)

@@ -12,6 +12,7 @@ import binascii
 import json
 import os
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Union
 
@@ -178,13 +179,20 @@ class EngineSession:
             self.transport = WEBSOCKET
 
     def receive_polling(self, body: bytes | str, now: float) -> list[Frame]:
+        """A polling POST body (one payload of packets) → the MESSAGE data it carried."""
+        return self._receive(body, now, "payload too large",
+                             lambda data: decode_payload(data, self.config.max_packets_per_payload))
+
+    def _receive(self, data: Frame, now: float, too_large: str,
+                 decode: Callable[[Frame], list[tuple[str, Frame]]]) -> list[Frame]:
+        """Both transports' input rules: nothing after close, size bound, a parse error closes the session."""
         if self.closed:
             return []
-        if len(body) > self.config.max_payload:
+        if len(data) > self.config.max_payload:
             self._close("transport error")
-            raise ProtocolError("payload too large")
+            raise ProtocolError(too_large)
         try:
-            packets = decode_payload(body, self.config.max_packets_per_payload)
+            packets = decode(data)
         except ProtocolError:
             self._close("parse error")
             raise
@@ -212,17 +220,8 @@ class EngineSession:
         return frames
 
     def receive_websocket(self, frame: Frame, now: float) -> list[Frame]:
-        if self.closed:
-            return []
-        if len(frame) > self.config.max_payload:
-            self._close("transport error")
-            raise ProtocolError("message too large")
-        try:
-            packet = decode_packet(frame)
-        except ProtocolError:
-            self._close("parse error")
-            raise
-        return self._receive_packets([packet], now)
+        """One websocket message (one packet) → the MESSAGE data it carried."""
+        return self._receive(frame, now, "message too large", lambda data: [decode_packet(data)])
 
     def receive_probe(self, frame: Frame) -> list[Frame]:
         """A frame on the websocket that wants to take over a polling session → frames to answer on it.

@@ -3,18 +3,19 @@
 Each socket's events are handled in arrival order by a worker task that exists only while the socket has
 work queued; sockets run concurrently with each other. Disconnect hooks run in a task of their own at once,
 so a handler that hangs cannot hold them back. Heartbeats are handled below this layer, so a slow
-handler never delays a pong.
+handler never delays a pong. `Socket` (sends, acks, rooms of one client) and the room index live in
+`kuma.realtime.sockets`; `Socket` is importable from here too.
 """
 from __future__ import annotations
 
 import logging
-from collections import deque
-from typing import Any, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 import trio
 
 from kuma.realtime.connection import Connection
-from kuma.realtime.engineio import EngineConfig, EngineSession, new_sid
+from kuma.realtime.engineio import EngineConfig, EngineSession
 from kuma.realtime.socketio import (
     ACK,
     CONNECT,
@@ -24,129 +25,19 @@ from kuma.realtime.socketio import (
     encode_ack,
     encode_connect,
     encode_connect_error,
-    encode_disconnect,
     encode_event,
 )
+from kuma.realtime.sockets import DRAIN_BYTES, Rooms, Socket
+
+__all__ = ["DRAIN_BYTES", "Handler", "Hub", "Socket", "SocketHook", "setup"]
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[Any]]
-SocketHook = Callable[["Socket"], Awaitable[None]]
-
-#: A socket's own sends wait (back-pressure) while more than this is queued for it.
-DRAIN_BYTES = 4 * 2**20
+SocketHook = Callable[[Socket], Awaitable[None]]
 
 _CONNECT_JOB = "connect"
 _EVENT_JOB = "event"
-
-
-class Socket:
-    """One client's Socket.IO connection to the main namespace."""
-
-    __slots__ = (
-        "hub", "conn", "sid", "namespace", "session", "auth", "rooms", "connected",
-        "disconnect_reason", "_inbox", "_working", "_acks", "_next_ack_id",
-    )
-
-    def __init__(self, hub: "Hub", conn: Connection, namespace: str, auth: dict | None) -> None:
-        self.hub = hub
-        self.conn = conn
-        self.sid = new_sid()
-        self.namespace = namespace
-        self.session: dict[str, Any] = {}
-        self.auth: dict = auth or {}
-        self.rooms: set[str] = set()
-        self.connected = True
-        self.disconnect_reason: str | None = None
-        self._inbox: deque = deque()
-        self._working = False
-        self._acks: dict[int, list] = {}
-        self._next_ack_id = 0
-
-    def __repr__(self) -> str:
-        return f"<Socket {self.sid} user={self.user_id}>"
-
-    @property
-    def user_id(self) -> int | None:
-        return self.session.get("user_id")
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return self.conn.headers
-
-    @property
-    def remote_addr(self) -> str:
-        return self.conn.remote_addr
-
-    @property
-    def transport(self) -> str:
-        return self.conn.session.transport
-
-    async def emit(self, event: str, *args: Any) -> None:
-        """Send `event` with exactly these arguments to this socket; waits while too much is queued for it."""
-        if self.connected:
-            self.conn.send_frames(encode_event(event, args, self.namespace))
-            if self.conn.session.queued_bytes > DRAIN_BYTES:
-                await self.conn.drain(DRAIN_BYTES)
-
-    async def emit_many(self, events: Iterable[tuple[str, tuple | list]]) -> None:
-        """Send several `(event, args)` in order with one hand-over to the transport, then wait while too much
-        is queued for this socket (back-pressure instead of dropping it)."""
-        if not self.connected:
-            return
-        frames: list = []
-        for event, args in events:
-            frames.extend(encode_event(event, args, self.namespace))
-        if frames:
-            self.conn.send_frames(frames)
-        await self.drain()
-
-    async def drain(self) -> None:
-        """Wait until this socket's queued output is back under `DRAIN_BYTES` (or it closed)."""
-        if self.connected and self.conn.session.queued_bytes > DRAIN_BYTES:
-            await self.conn.drain(DRAIN_BYTES)
-
-    async def call(self, event: str, *args: Any, timeout: float = 30.0) -> list:
-        """Emit with an ack request and wait for the client's ack arguments."""
-        if not self.connected:
-            raise ConnectionError("socket is disconnected")
-        self._next_ack_id += 1
-        ack_id = self._next_ack_id
-        waiter: list = [trio.Event(), None]
-        self._acks[ack_id] = waiter
-        self.conn.send_frames(encode_event(event, args, self.namespace, ack_id))
-        try:
-            with trio.fail_after(timeout):
-                await waiter[0].wait()
-        finally:
-            self._acks.pop(ack_id, None)
-        if waiter[1] is None:
-            raise ConnectionError("socket disconnected before the ack")
-        return waiter[1]
-
-    def join(self, room: str) -> None:
-        room = str(room)
-        if self.connected and room not in self.rooms:
-            self.rooms.add(room)
-            self.hub._rooms.setdefault(room, set()).add(self)
-
-    def leave(self, room: str) -> None:
-        room = str(room)
-        if room in self.rooms:
-            self.rooms.discard(room)
-            members = self.hub._rooms.get(room)
-            if members is not None:
-                members.discard(self)
-                if not members:
-                    del self.hub._rooms[room]
-
-    async def disconnect(self) -> None:
-        """Tell the client it was disconnected by the server (`41`) and close its connection."""
-        if not self.connected:
-            return
-        self.conn.send_frames([encode_disconnect(self.namespace)])
-        self.hub._remove_socket(self, "server namespace disconnect")
-        self.conn.close("server namespace disconnect")
 
 
 class Hub:
@@ -177,7 +68,7 @@ class Hub:
         self._disconnect_hooks: list[SocketHook] = []
         self._connections: dict[str, Connection] = {}
         self._sockets: dict[str, Socket] = {}
-        self._rooms: dict[str, set[Socket]] = {}
+        self._rooms = Rooms()
         self._transports_open = 0  # websocket writers / polls in flight, for a quick shutdown
         self._transports_idle = trio.Event()
         self._transports_idle.set()
@@ -205,18 +96,12 @@ class Hub:
     # ---- sending ---------------------------------------------------------------------------------
     async def emit(self, event: str, *args: Any, room: str | None = None) -> None:
         """Send to everyone connected, or to every socket in `room`. Encoded once for all recipients."""
-        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.get(str(room), ())
-        if not targets:
-            return
-        frames = encode_event(event, args)
-        for sock in list(targets):
-            if sock.connected:
-                sock.conn.send_frames(frames)
+        await self.emit_many([(event, args)], room)
 
     async def emit_many(self, events: Iterable[tuple[str, tuple | list]], room: str | None = None) -> None:
         """Several `(event, args)` in order, encoded once, one hand-over per recipient (no waiting: a
         recipient that cannot keep up is dropped by its outbox bound)."""
-        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.get(room, ())
+        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.members(str(room))
         if not targets:
             return
         frames: list = []
@@ -227,13 +112,13 @@ class Hub:
                 sock.conn.send_frames(frames)
 
     def room_size(self, room: str) -> int:
-        return len(self._rooms.get(str(room), ()))
+        return len(self._rooms.members(str(room)))
 
     def sockets(self) -> list[Socket]:
         return list(self._sockets.values())
 
     def sockets_in_room(self, room: str) -> list[Socket]:
-        return list(self._rooms.get(str(room), ()))
+        return list(self._rooms.members(str(room)))
 
     def get_socket(self, sid: str) -> Socket | None:
         return self._sockets.get(sid)
@@ -302,10 +187,7 @@ class Hub:
         if packet.type == EVENT:
             self._enqueue(sock, (_EVENT_JOB, packet))
         elif packet.type == ACK:
-            waiter = sock._acks.pop(packet.id, None)
-            if waiter is not None:
-                waiter[1] = packet.data
-                waiter[0].set()
+            sock.ack_received(packet.id, packet.data)
         elif packet.type == DISCONNECT:
             self._remove_socket(sock, "client namespace disconnect")
 
@@ -331,8 +213,7 @@ class Hub:
         self._sockets.pop(sock.sid, None)
         if sock.conn.sockets.get(sock.namespace) is sock:
             del sock.conn.sockets[sock.namespace]
-        for waiter in sock._acks.values():
-            waiter[0].set()  # result stays None: the caller sees a disconnect
+        sock.fail_acks()
         sock._inbox.clear()  # events not yet handled die with the socket
         if self.nursery is not None:  # not queued: a hung handler must not hold the hooks back
             self.nursery.start_soon(self._run_hooks, self._disconnect_hooks, sock, "disconnect")

@@ -6,11 +6,11 @@ any other id gets the label-less `N/A` badge.
 """
 from __future__ import annotations
 
-import functools
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import sqlite_utils
 from quart import request
@@ -54,7 +54,10 @@ def parse_monitor_id(raw: str) -> int:
     m = re.match(r"^\s*([+-]?\d+)", raw)
     if not m:
         raise BadgeError("Invalid monitor ID")
-    return int(m.group(1))
+    number = int(m.group(1))
+    if not -(2 ** 63) <= number < 2 ** 63:  # past SQLite's integers: no such monitor (404, not a 500)
+        raise BadgeError("Monitor not found")
+    return number
 
 
 def parse_duration(raw: str | None) -> tuple[str, int, str]:
@@ -202,6 +205,8 @@ def render(badge: Badge, style: str | None) -> str:
 
 # -- routes ---------------------------------------------------------------------------------------------
 Read = Callable[[sqlite_utils.Database, int], Badge]
+#: A monitor badge's reader: (db, monitor id, query args, duration as written or None, now in Unix s) → Badge.
+BadgeRead = Callable[[sqlite_utils.Database, int, Mapping[str, str], str | None, float], Badge]
 
 
 def _svg(badge: Badge, *, cors: bool = True) -> Any:
@@ -223,99 +228,83 @@ async def _monitor_badge(app: App, raw_id: str, read: Read) -> Any:
         return http_error(str(exc), cached_route=True, cors=True)
 
 
-def register(web: QuartTrio, app: App) -> None:
-    """The monitor badges over stat windows, those over the latest beat or TLS info, the status page badge."""
-    _register_window_badges(web, app)
-    _register_beat_badges(web, app)
-    _register_page_badge(web, app)
+def _read_status(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
+                 now: float) -> Badge:
+    beat = store.latest_beat(db, monitor_id)
+    if beat is None:
+        raise BadgeError("Cannot read properties of null (reading 'status')")
+    return status_badge(q, beat["status"])
 
 
-def _register_window_badges(web: QuartTrio, app: App) -> None:
-    """Badges computed over a duration of the stat tables (uptime, ping, avg-response) and status."""
-    monitor_badge = functools.partial(_monitor_badge, app)
+def _read_uptime(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
+                 now: float) -> Badge:
+    unit, count, number = parse_duration(duration)
+    stats = store.window_stats(db, [monitor_id], unit, count, now).get(monitor_id)
+    return uptime_badge(q, store.uptime_ratio(stats), number)
 
-    @web.route("/api/badge/<raw_id>/status")
-    async def badge_status(raw_id: str):
+
+def _read_ping(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
+               now: float) -> Badge:
+    unit, count, number = parse_duration(duration)
+    stats = store.window_stats(db, [monitor_id], unit, count, now).get(monitor_id)
+    return ping_badge(q, stats[2] if stats else None, number)
+
+
+def _read_avg_response(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
+                       now: float) -> Badge:
+    m = re.match(r"^\s*(\d+)", duration or "24")
+    hours = min(int(m.group(1)) if m else 24, 720) or 24
+    return avg_response_badge(q, store.avg_ping_raw(db, monitor_id, hours, now), hours)
+
+
+def _read_cert_exp(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
+                   now: float) -> Badge:
+    return cert_exp_badge(q, store.tls_info_of(db, [monitor_id]).get(monitor_id))
+
+
+def _read_response(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
+                   now: float) -> Badge:
+    beat = store.latest_beat(db, monitor_id)
+    return response_badge(q, beat["ping"] if beat else None)
+
+
+#: `/api/badge/<id>/<kind>[/<duration>]` → (takes a duration, what it reads): windows of the stat tables,
+#: the latest beat, the stored TLS info.
+MONITOR_BADGES: dict[str, tuple[bool, BadgeRead]] = {
+    "status": (False, _read_status),
+    "uptime": (True, _read_uptime),
+    "ping": (True, _read_ping),
+    "avg-response": (True, _read_avg_response),
+    "cert-exp": (False, _read_cert_exp),
+    "response": (False, _read_response),
+}
+
+
+def _register_monitor_badge(web: QuartTrio, app: App, kind: str, with_duration: bool, read: BadgeRead) -> None:
+    """One monitor badge route (two with a duration: with and without it), read in one reader job."""
+
+    async def badge(raw_id: str, duration: str | None = None) -> Any:
         q = request.args
+        return await _monitor_badge(app, raw_id, lambda db, monitor_id: read(db, monitor_id, q, duration,
+                                                                             app.clock.time()))
 
-        def read(db, monitor_id):
-            beat = store.latest_beat(db, monitor_id)
-            if beat is None:
-                raise BadgeError("Cannot read properties of null (reading 'status')")
-            return status_badge(q, beat["status"])
-
-        return await monitor_badge(raw_id, read)
-
-    @web.route("/api/badge/<raw_id>/uptime", defaults={"duration": None})
-    @web.route("/api/badge/<raw_id>/uptime/<duration>")
-    async def badge_uptime(raw_id: str, duration: str | None):
-        q = request.args
-
-        def read(db, monitor_id):
-            unit, count, number = parse_duration(duration)
-            stats = store.window_stats(db, [monitor_id], unit, count, app.clock.time()).get(monitor_id)
-            return uptime_badge(q, store.uptime_ratio(stats), number)
-
-        return await monitor_badge(raw_id, read)
-
-    @web.route("/api/badge/<raw_id>/ping", defaults={"duration": None})
-    @web.route("/api/badge/<raw_id>/ping/<duration>")
-    async def badge_ping(raw_id: str, duration: str | None):
-        q = request.args
-
-        def read(db, monitor_id):
-            unit, count, number = parse_duration(duration)
-            stats = store.window_stats(db, [monitor_id], unit, count, app.clock.time()).get(monitor_id)
-            return ping_badge(q, stats[2] if stats else None, number)
-
-        return await monitor_badge(raw_id, read)
-
-    @web.route("/api/badge/<raw_id>/avg-response", defaults={"duration": None})
-    @web.route("/api/badge/<raw_id>/avg-response/<duration>")
-    async def badge_avg_response(raw_id: str, duration: str | None):
-        q = request.args
-
-        def read(db, monitor_id):
-            m = re.match(r"^\s*(\d+)", duration or "24")
-            hours = min(int(m.group(1)) if m else 24, 720) or 24
-            return avg_response_badge(q, store.avg_ping_raw(db, monitor_id, hours, app.clock.time()), hours)
-
-        return await monitor_badge(raw_id, read)
-
-
-def _register_beat_badges(web: QuartTrio, app: App) -> None:
-    """Badges from the latest beat or the stored TLS info."""
-    monitor_badge = functools.partial(_monitor_badge, app)
-
-    @web.route("/api/badge/<raw_id>/cert-exp")
-    async def badge_cert_exp(raw_id: str):
-        q = request.args
-
-        def read(db, monitor_id):
-            return cert_exp_badge(q, store.tls_info_of(db, [monitor_id]).get(monitor_id))
-
-        return await monitor_badge(raw_id, read)
-
-    @web.route("/api/badge/<raw_id>/response")
-    async def badge_response(raw_id: str):
-        q = request.args
-
-        def read(db, monitor_id):
-            beat = store.latest_beat(db, monitor_id)
-            return response_badge(q, beat["ping"] if beat else None)
-
-        return await monitor_badge(raw_id, read)
+    endpoint = "badge_" + kind.replace("-", "_")
+    if with_duration:
+        web.route(f"/api/badge/<raw_id>/{kind}/<duration>", endpoint=endpoint)(badge)
+        web.route(f"/api/badge/<raw_id>/{kind}", endpoint=endpoint, defaults={"duration": None})(badge)
+    else:
+        web.route(f"/api/badge/<raw_id>/{kind}", endpoint=endpoint)(badge)
 
 
 def _register_page_badge(web: QuartTrio, app: App) -> None:
     """The overall status of a status page's public monitors (no CORS header, as Uptime Kuma)."""
 
     @web.route("/api/status-page/<slug>/badge")
-    async def status_page_badge(slug: str):
+    async def status_page_badge(slug: str) -> Any:
         slug = slug.lower()
         q = request.args
 
-        def job(db):
+        def job(db: sqlite_utils.Database) -> Badge:
             page = store.page_by_slug(db, slug)
             if page is None:
                 return page_badge(q, [])
@@ -326,3 +315,9 @@ def _register_page_badge(web: QuartTrio, app: App) -> None:
         badge = await app.db.read(job)
         return _svg(badge, cors=False)
 
+
+def register(web: QuartTrio, app: App) -> None:
+    """The monitor badges (`MONITOR_BADGES`) and the status page badge."""
+    for kind, (with_duration, read) in MONITOR_BADGES.items():
+        _register_monitor_badge(web, app, kind, with_duration, read)
+    _register_page_badge(web, app)

@@ -20,14 +20,15 @@ def page_icon(row: dict) -> str:
     return row.get("icon") or DEFAULT_ICON
 
 
-def page_public_config(row: dict) -> dict:
+def _page_fields(row: dict) -> dict[str, Any]:
+    """The page settings both page shapes carry, by wire key (each shape has its own key order)."""
     return {
         "slug": row["slug"],
         "title": row["title"],
         "description": row.get("description"),
         "icon": page_icon(row),
-        "autoRefreshInterval": row.get("auto_refresh_interval"),
         "theme": row.get("theme"),
+        "autoRefreshInterval": row.get("auto_refresh_interval"),
         "published": _bool(row.get("published")),
         "showTags": _bool(row.get("show_tags")),
         "customCSS": row.get("custom_css"),
@@ -40,30 +41,24 @@ def page_public_config(row: dict) -> dict:
         "showOnlyLastHeartbeat": _bool(row.get("show_only_last_heartbeat")),
         "rssTitle": row.get("rss_title"),
     }
+
+
+_PAGE_TAIL = ("customCSS", "footerText", "showPoweredBy", "analyticsId", "analyticsScriptUrl", "analyticsType",
+              "showCertificateExpiry", "showOnlyLastHeartbeat", "rssTitle")
+_PUBLIC_KEYS = ("slug", "title", "description", "icon", "autoRefreshInterval", "theme", "published", "showTags",
+                *_PAGE_TAIL)
+_ADMIN_KEYS = ("id", "slug", "title", "description", "icon", "theme", "autoRefreshInterval", "published", "showTags",
+               "domainNameList", *_PAGE_TAIL)
+
+
+def page_public_config(row: dict) -> dict:
+    fields = _page_fields(row)
+    return {key: fields[key] for key in _PUBLIC_KEYS}
 
 
 def page_admin_json(row: dict, domains: list[str]) -> dict:
-    return {
-        "id": row["id"],
-        "slug": row["slug"],
-        "title": row["title"],
-        "description": row.get("description"),
-        "icon": page_icon(row),
-        "theme": row.get("theme"),
-        "autoRefreshInterval": row.get("auto_refresh_interval"),
-        "published": _bool(row.get("published")),
-        "showTags": _bool(row.get("show_tags")),
-        "domainNameList": list(domains),
-        "customCSS": row.get("custom_css"),
-        "footerText": row.get("footer_text"),
-        "showPoweredBy": _bool(row.get("show_powered_by")),
-        "analyticsId": row.get("analytics_id"),
-        "analyticsScriptUrl": row.get("analytics_script_url"),
-        "analyticsType": row.get("analytics_type"),
-        "showCertificateExpiry": _bool(row.get("show_certificate_expiry")),
-        "showOnlyLastHeartbeat": _bool(row.get("show_only_last_heartbeat")),
-        "rssTitle": row.get("rss_title"),
-    }
+    fields = {**_page_fields(row), "id": row["id"], "domainNameList": list(domains)}
+    return {key: fields[key] for key in _ADMIN_KEYS}
 
 
 def incident_json(row: dict, *, with_last_updated: bool = True) -> dict:

@@ -11,8 +11,9 @@ aggregates never drift from the beats. Bucket rules (checked against the fixture
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -65,6 +66,16 @@ def record_beat(db: sqlite_utils.Database, monitor_id: int, epoch: float, status
         db.conn.execute(_UPSERTS[table], params)
 
 
+def _check_table(table: str) -> None:
+    """Table names go into the SQL text, so only the stat tables may pass."""
+    if table not in TABLES:
+        raise ValueError(f"not a stat table: {table}")
+
+
+#: The sums a window is computed from, in `WindowSums` order (`ping * up`: the up-weighted ping).
+_SUMS = "count(*), total(up), total(down), total(ping * up)"
+
+
 @dataclass(frozen=True)
 class WindowSums:
     """Sums over the buckets of one window: what uptime and average ping are computed from."""
@@ -74,28 +85,30 @@ class WindowSums:
     down: int = 0
     ping_weighted: float = 0.0  # Σ(avg ping × up)
 
+    @classmethod
+    def of(cls, row: Any, start: int = 0) -> WindowSums:
+        """From the four `_SUMS` columns at `start` of a result row (SQLite's total() is a float)."""
+        return cls(int(row[start]), int(row[start + 1]), int(row[start + 2]), float(row[start + 3]))
+
 
 def window_sums(db: sqlite_utils.Database, table: str, monitor_id: int, since: int) -> WindowSums:
     """Sums over buckets with timestamp ≥ since; if there are none, over the latest bucket (§7)."""
-    if table not in TABLES:
-        raise ValueError(f"not a stat table: {table}")
+    _check_table(table)
     row = db.conn.execute(
-        f"SELECT count(*), total(up), total(down), total(ping * up) FROM {table} "
-        "WHERE monitor_id = ? AND timestamp >= ?", (monitor_id, since),
+        f"SELECT {_SUMS} FROM {table} WHERE monitor_id = ? AND timestamp >= ?", (monitor_id, since),
     ).fetchone()
     if row[0] == 0:
         row = db.conn.execute(
-            f"SELECT count(*), total(up), total(down), total(ping * up) FROM "
+            f"SELECT {_SUMS} FROM "
             f"(SELECT up, down, ping FROM {table} WHERE monitor_id = ? ORDER BY timestamp DESC LIMIT 1)",
             (monitor_id,),
         ).fetchone()
-    return WindowSums(int(row[0]), int(row[1]), int(row[2]), float(row[3]))
+    return WindowSums.of(row)
 
 
 def buckets(db: sqlite_utils.Database, table: str, monitor_id: int, since: int) -> list[dict[str, Any]]:
     """Raw bucket rows of one monitor with timestamp ≥ since, newest first (charts)."""
-    if table not in TABLES:
-        raise ValueError(f"not a stat table: {table}")
+    _check_table(table)
     rows = db.conn.execute(
         f"SELECT timestamp, up, down, ping, ping_min, ping_max, extras FROM {table} "
         "WHERE monitor_id = ? AND timestamp >= ? ORDER BY timestamp DESC", (monitor_id, since),
@@ -105,8 +118,7 @@ def buckets(db: sqlite_utils.Database, table: str, monitor_id: int, since: int) 
 
 def delete_before(db: sqlite_utils.Database, table: str, monitor_id: int, before: int) -> int:
     """Drop one monitor's buckets older than `before` (Unix s). Uses the (monitor_id, timestamp) index."""
-    if table not in TABLES:
-        raise ValueError(f"not a stat table: {table}")
+    _check_table(table)
     return db.conn.execute(
         f"DELETE FROM {table} WHERE monitor_id = ? AND timestamp < ?", (monitor_id, before)
     ).rowcount
@@ -128,16 +140,15 @@ def window_sums_many(db: sqlite_utils.Database, table: str, monitor_ids: Iterabl
     """`window_sums` for many monitors in two set-based queries (one GROUP BY over the window, one for
     the monitors whose window is empty: their latest bucket). Monitors without any bucket get
     `WindowSums()`; the values equal the per-monitor reader's."""
-    if table not in TABLES:
-        raise ValueError(f"not a stat table: {table}")
+    _check_table(table)
     ids = [int(i) for i in monitor_ids]
     out: dict[int, WindowSums] = {}
     for row in db.conn.execute(
-        f"SELECT monitor_id, count(*), total(up), total(down), total(ping * up) FROM {table} "
+        f"SELECT monitor_id, {_SUMS} FROM {table} "
         "WHERE monitor_id IN (SELECT value FROM json_each(?)) AND timestamp >= ? GROUP BY monitor_id",
         (_ids_json(ids), since),
     ):
-        out[row[0]] = WindowSums(int(row[1]), int(row[2]), int(row[3]), float(row[4]))
+        out[row[0]] = WindowSums.of(row, 1)
     missing = [i for i in ids if i not in out]
     if missing:
         for row in db.conn.execute(
@@ -146,5 +157,5 @@ def window_sums_many(db: sqlite_utils.Database, table: str, monitor_ids: Iterabl
             f"(SELECT max(timestamp) FROM {table} WHERE monitor_id = s.monitor_id) GROUP BY s.monitor_id",
             (_ids_json(missing),),
         ):
-            out[row[0]] = WindowSums(int(row[1]), int(row[2]), int(row[3]), float(row[4]))
+            out[row[0]] = WindowSums.of(row, 1)
     return {i: out.get(i, WindowSums()) for i in ids}

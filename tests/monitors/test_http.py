@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import trio
 
-from kuma.monitors._http_request import client_tls_context
+from kuma.monitors._http_tls import client_tls_context
 from kuma.monitors.base import CheckContext, CheckFailed, get_monitor_type
 from tests.helpers.monitor_rows import monitor_row
 from tests.helpers.targets import Reply, closed_port, http_target, make_cert, silent_listener, tcp_listener

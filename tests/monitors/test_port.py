@@ -7,7 +7,7 @@ import socket
 import pytest
 import trio
 
-from kuma.monitors._http_request import client_tls_context
+from kuma.monitors._http_tls import client_tls_context
 from kuma.monitors.base import CheckContext, CheckFailed, get_monitor_type
 from tests.helpers.monitor_rows import monitor_row
 from tests.helpers.targets import closed_port, make_cert, tcp_listener, tls_listener

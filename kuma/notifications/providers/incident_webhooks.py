@@ -12,6 +12,16 @@ def _name(monitor: dict | None) -> str:
     return text((monitor or {}).get("name")) or "Uptime Kuma"
 
 
+def _alert_key(monitor: dict | None) -> str:
+    """One alert per monitor (`test` for the test message), so a recovery resolves what the outage opened."""
+    return f"uptime-kuma-{(monitor or {}).get('id', 'test')}"
+
+
+def _webhook_payload(msg: str, monitor: dict | None, heartbeat: dict | None) -> dict:
+    """Uptime Kuma's own webhook body, for the tools that ingest it unchanged."""
+    return {"heartbeat": heartbeat, "monitor": monitor, "msg": msg}
+
+
 @register("pumble")
 class Pumble(SimpleProvider):
     def call(self, config, msg, monitor, heartbeat):
@@ -25,7 +35,7 @@ class Keep(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         (url,) = require(config, "webhookURL")
-        return Call("POST", url, json_body={"heartbeat": heartbeat, "monitor": monitor, "msg": msg},
+        return Call("POST", url, json_body=_webhook_payload(msg, monitor, heartbeat),
                     headers={"x-api-key": text(config.get("webhookAPIKey"))})
 
 
@@ -36,7 +46,7 @@ class HaloPSA(SimpleProvider):
         import base64
 
         auth = base64.b64encode(f"{text(config.get('haloUsername'))}:{text(config.get('haloPassword'))}".encode())
-        return Call("POST", url, json_body={"heartbeat": heartbeat, "monitor": monitor, "msg": msg},
+        return Call("POST", url, json_body=_webhook_payload(msg, monitor, heartbeat),
                     headers={"Authorization": "Basic " + auth.decode()})
 
 
@@ -77,7 +87,7 @@ class AlertNow(SimpleProvider):
         (url,) = require(config, "alertNowWebhookURL")
         status = status_word(heartbeat, "RECOVERY", "CRITICAL", "TEST")
         body = {"summary": msg, "status": status, "event_type": "INFO" if status != "CRITICAL" else "ERROR",
-                "event_id": f"uptime-kuma-{(monitor or {}).get('id', 'test')}", "source": "Uptime Kuma",
+                "event_id": _alert_key(monitor), "source": "Uptime Kuma",
                 "monitor": _name(monitor)}
         return Call("POST", url, json_body=body)
 
@@ -110,7 +120,7 @@ class FlashDuty(SimpleProvider):
             text(config.get("flashdutySeverity")) or "Critical")
         body = {"title": f"Uptime Kuma Monitor {_name(monitor)} {status_word(heartbeat, 'Up', 'Down', 'Test')}",
                 "event_status": status, "description": msg,
-                "alert_key": f"uptime-kuma-{(monitor or {}).get('id', 'test')}",
+                "alert_key": _alert_key(monitor),
                 "labels": {"resource": hostname_or_url(monitor) or "Uptime Kuma"}}
         return Call("POST", self.vendor(), params={"integration_key": key}, json_body=body)
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 import secrets
 from urllib.parse import quote
 
-from kuma.notifications.base import SENT, Provider, as_bool, register, text
+from kuma.notifications.base import SENT, Provider, register, text
 from kuma.notifications.http import request
-from kuma.notifications.templates import render
+from kuma.notifications.templates import templated_message
 
 
 @register("matrix")
 class Matrix(Provider):
     async def send(self, config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
-        body = msg
-        if as_bool(config.get("matrixUseTemplate")):
-            body = render(text(config.get("matrixTemplate")), msg, monitor, heartbeat)
+        body = templated_message(config, "matrix", msg, monitor, heartbeat)
         server = text(config.get("homeserverUrl")).rstrip("/")
         room = quote(text(config.get("internalRoomId")), safe="")
         txn = secrets.token_urlsafe(48)[:64]
