@@ -58,9 +58,12 @@ def load_page_json(db, slug: str) -> tuple[dict, dict] | None:
     by_group: dict[int, list[dict]] = {g["id"]: [] for g in groups}
     for m in members:
         by_group[m["group_id"]].append(public_monitor_json(m, page, tags.get(m["id"]), tls.get(m["id"])))
+    incidents = [incident_json(r) for r in store.pinned_incidents(db, page["id"])]  # newest first
     body = {
         "config": page_public_config(page),
-        "incidents": [incident_json(r) for r in store.pinned_incidents(db, page["id"])],
+        # the seed API document's `incident` (the pinned one or null; 1.x clients read it) next to 2.5.3's list
+        "incident": incidents[0] if incidents else None,
+        "incidents": incidents,
         "publicGroupList": [
             {"id": g["id"], "name": g["name"], "weight": g["weight"], "monitorList": by_group[g["id"]]} for g in groups
         ],

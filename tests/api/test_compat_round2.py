@@ -172,3 +172,29 @@ def test_uptime_kuma_api_game_list(api):
     games = api.get_game_list()
     assert any("minecraft" in game["keys"] and game["pretty"] == "Minecraft (2009)" for game in games)
 
+
+# -- 5. the status page JSON has both `incident` (seed document, 1.x clients) and `incidents` (2.5.3) -----
+
+def test_status_page_json_has_incident_and_incidents(api, server):
+    import httpx
+    from uptime_kuma_api import IncidentStyle
+
+    api.add_status_page("compat", "Compat")
+    try:
+        body = httpx.get(server.url + "/api/status-page/compat").json()
+        assert list(body)[:3] == ["config", "incident", "incidents"]
+        assert body["incident"] is None and body["incidents"] == []
+
+        api.post_incident("compat", title="First", content="one", style=IncidentStyle.WARNING)
+        api.post_incident("compat", title="Second", content="two", style=IncidentStyle.DANGER)
+        body = httpx.get(server.url + "/api/status-page/compat").json()
+        assert body["incident"] == body["incidents"][0]  # the newest pinned one, what 1.2.1 reads
+        assert body["incident"]["title"] == "Second"
+        assert [i["title"] for i in api.get_status_page("compat")["incidents"]][0] == "Second"
+
+        api.unpin_incident("compat")
+        body = httpx.get(server.url + "/api/status-page/compat").json()
+        assert body["incident"] is None and body["incidents"] == []
+    finally:
+        api.delete_status_page("compat")
+
