@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Final
 
 
 class Status(IntEnum):
@@ -13,4 +14,8 @@ class Status(IntEnum):
     MAINTENANCE = 3
 
 
-DOWN, UP, PENDING, MAINTENANCE = Status.DOWN, Status.UP, Status.PENDING, Status.MAINTENANCE
+# The names the code compares with and stores: typed as plain ints, since columns and payloads hold ints.
+DOWN: Final[int] = Status.DOWN
+UP: Final[int] = Status.UP
+PENDING: Final[int] = Status.PENDING
+MAINTENANCE: Final[int] = Status.MAINTENANCE

@@ -53,7 +53,7 @@ def verify_password(password: str, stored: str | None) -> bool:
 
 def needs_rehash(stored: str | None) -> bool:
     """Legacy hashes are replaced by bcrypt after the first successful login."""
-    return bool(stored) and stored.startswith(LEGACY_PREFIX)
+    return bool(stored and stored.startswith(LEGACY_PREFIX))
 
 
 async def hash_password_async(password: str) -> str:

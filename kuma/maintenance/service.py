@@ -29,7 +29,8 @@ def monitors_covered(active_ids: set[int], links: list[tuple[int, int]], parents
     direct = {monitor for monitor, maintenance in links if maintenance in active_ids}
     covered = set()
     for monitor in parents:
-        seen, node = set(), monitor
+        seen: set[int] = set()
+        node: int | None = monitor
         while node is not None and node not in seen:
             if node in direct:
                 covered.add(monitor)

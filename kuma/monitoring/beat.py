@@ -40,7 +40,8 @@ def is_important_for_notification(is_first: bool, previous: int | None, new: int
 
 def flip(status: int) -> int:
     """Upside-down mode swaps UP and DOWN; PENDING and MAINTENANCE stay."""
-    return {UP: DOWN, DOWN: UP}.get(status, status)
+    swapped: dict[int, int] = {UP: DOWN, DOWN: UP}
+    return swapped.get(status, status)
 
 
 @dataclass(frozen=True)

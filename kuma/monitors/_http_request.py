@@ -190,7 +190,8 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
         user_headers = parse_headers(monitor.get("headers"))
     except ValueError as exc:
         raise CheckFailed(f"Headers are not valid JSON: {exc}") from None
-    max_redirects = int(monitor.get("maxredirects") if monitor.get("maxredirects") is not None else 10)
+    raw_redirects = monitor.get("maxredirects")
+    max_redirects = 10 if raw_redirects is None else int(raw_redirects)
     verify_tls = not as_bool(monitor.get("ignore_tls"))
     context = ssl_context(monitor)
     proxy = proxy_url(ctx.proxy)

@@ -8,7 +8,7 @@ import trio
 from kuma.monitors._common import elapsed_ms
 from kuma.monitors.base import DOWN, PENDING, UP, CheckContext, CheckResult, MonitorType, register
 
-_MESSAGES = {UP: "Up", DOWN: "Down", PENDING: "Pending"}
+_MESSAGES: dict[int, str] = {UP: "Up", DOWN: "Down", PENDING: "Pending"}
 
 
 def manual_result(manual_status: Any) -> tuple[int, str]:

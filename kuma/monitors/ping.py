@@ -124,7 +124,7 @@ async def resolve(host: str) -> tuple[int, str]:
     except OSError:
         raise CheckFailed(f"ping: {host}: Name or service not known") from None
     family, address = infos[0][0], infos[0][4][0]
-    return (6 if family == trio.socket.AF_INET6 else 4), address
+    return (6 if family == trio.socket.AF_INET6 else 4), str(address)
 
 
 async def ping_with_socket(host: str, settings: PingSettings, *, raw: bool) -> list[float]:
@@ -170,7 +170,7 @@ def _subprocess_env(ctx: CheckContext) -> dict[str, str]:
     if ctx.subprocess_env is not None:
         return ctx.subprocess_env
     try:
-        from kuma.process_env import subprocess_env  # type: ignore[import-not-found]
+        from kuma.process_env import subprocess_env
     except ImportError:
         return dict(os.environ)
     return subprocess_env()

@@ -99,8 +99,8 @@ class Port(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
         host = str(monitor.get("hostname") or "").strip()
         try:
-            port = int(monitor.get("port"))
-        except (TypeError, ValueError):
+            port = int(monitor["port"])
+        except (KeyError, TypeError, ValueError):
             raise CheckFailed("Connection failed") from None
         timeout = effective_timeout(monitor)
         deadline = trio.current_time() + timeout

@@ -333,7 +333,7 @@ def _smseagle(c: dict[str, Any]) -> str:
 # -- the provider class ----------------------------------------------------------------------------------------
 
 def apprise_url(config: dict[str, Any]) -> str:
-    fn = MAPPERS.get(config.get("type"))
+    fn = MAPPERS.get(str(config.get("type")))
     if fn is None:
         raise NotificationError(f"Notification type {config.get('type')} is not supported yet")
     return fn(config)

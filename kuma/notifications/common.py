@@ -53,11 +53,11 @@ def text(value: Any) -> str:
 
 
 def is_up(heartbeat: dict | None) -> bool:
-    return bool(heartbeat) and heartbeat.get("status") == UP
+    return bool(heartbeat and heartbeat.get("status") == UP)
 
 
 def is_down(heartbeat: dict | None) -> bool:
-    return bool(heartbeat) and heartbeat.get("status") == DOWN
+    return bool(heartbeat and heartbeat.get("status") == DOWN)
 
 
 def time_field(heartbeat: dict | None) -> tuple[str, str]:

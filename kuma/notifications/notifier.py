@@ -107,7 +107,7 @@ class Notifier:
             return
         monitor_json = await public_monitor_json(self.app, monitor)
         hb = heartbeat_json(beat, monitor.get("type"), tz_name, last_down, set_keys, now=self.app.clock.utcnow())
-        msg = event_message(monitor.get("name") or "", beat.get("status"), beat.get("msg") or "")
+        msg = event_message(monitor.get("name") or "", int(beat["status"]), beat.get("msg") or "")
         for row in rows:
             self._spawn(store.parse_config(row), msg, monitor_json, hb, f"notification {row['id']}")
 

@@ -78,4 +78,4 @@ def templated_message(config: dict, prefix: str, msg: str, monitor: dict | None,
 
 
 def is_down_beat(heartbeat: dict | None) -> bool:
-    return bool(heartbeat) and heartbeat.get("status") == DOWN
+    return bool(heartbeat and heartbeat.get("status") == DOWN)

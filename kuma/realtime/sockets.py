@@ -129,7 +129,7 @@ class Socket:
 
     def ack_received(self, ack_id: int | None, data: Any) -> None:
         """The client's ack for a `call`: wake its waiter (unknown ids are ignored)."""
-        waiter = self._acks.pop(ack_id, None)
+        waiter = None if ack_id is None else self._acks.pop(ack_id, None)
         if waiter is not None:
             waiter[1] = data
             waiter[0].set()

@@ -109,7 +109,7 @@ def status_badge(q: Mapping[str, str], status: int | None) -> Badge:
         PENDING: (q.get("pendingLabel", "Pending"), q.get("pendingColor", "#f8a306")),
         MAINTENANCE: (q.get("maintenanceLabel", "Maintenance"), q.get("maintenanceColor", "#1747f5")),
     }
-    message, color = choices.get(state, ("N/A", NA_COLOR))
+    message, color = choices.get(-1 if state is None else state, ("N/A", NA_COLOR))
     return Badge(message, color, label, q.get("labelColor"))
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from flask.json.provider import DefaultJSONProvider
 from quart import Response
@@ -29,4 +29,5 @@ class WireJSONProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(dumps(obj), content_type=JSON_CONTENT_TYPE)
+        response = self._app.response_class(dumps(obj), content_type=JSON_CONTENT_TYPE)
+        return cast(Response, response)  # Flask's provider is typed with werkzeug's class; Quart's is this one

@@ -5,6 +5,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id
+
 
 def list_api_keys(db: sqlite_utils.Database, user_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in db.conn.execute("SELECT * FROM api_key WHERE user_id = ? ORDER BY id", (user_id,))]
@@ -20,7 +22,7 @@ def insert_api_key(db: sqlite_utils.Database, user_id: int, name: str, key_hash:
         "INSERT INTO api_key (key, name, user_id, active, expires) VALUES (?, ?, ?, ?, ?)",
         (key_hash, name, user_id, 1 if active else 0, expires),
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def set_key_hash(db: sqlite_utils.Database, key_id: int, key_hash: str) -> None:

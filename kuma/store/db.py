@@ -199,3 +199,17 @@ def vacuum(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+def read_back(row: T | None) -> T:
+    """A row just written in this transaction, read back (never missing; a typed guarantee for callers)."""
+    if row is None:
+        raise sqlite3.InterfaceError("the row just written is missing")
+    return row
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types it Optional; after an INSERT it is always set)."""
+    if cursor.lastrowid is None:
+        raise sqlite3.InterfaceError("no row was inserted")
+    return cursor.lastrowid

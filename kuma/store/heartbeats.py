@@ -13,6 +13,8 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id
+
 #: Column order of the table (and of the raw `heartbeatList` row).
 COLUMNS = (
     "id", "important", "monitor_id", "status", "msg", "time", "ping",
@@ -49,7 +51,7 @@ def format_seconds(epoch: float) -> str:
 def insert(db: sqlite_utils.Database, beat: dict[str, Any]) -> int:
     """Insert one beat (keys of COLUMNS except id); returns the new id. Run inside a writer job."""
     cursor = db.conn.execute(_INSERT_SQL, tuple(beat.get(c) for c in _INSERT_COLUMNS))
-    return int(cursor.lastrowid)
+    return inserted_id(cursor)
 
 
 def latest(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:

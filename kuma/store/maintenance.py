@@ -5,6 +5,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id
+
 COLUMNS = ("title", "description", "strategy", "active", "start_date", "end_date", "start_time", "end_time",
            "weekdays", "days_of_month", "interval_day", "cron", "timezone", "duration")
 
@@ -25,7 +27,7 @@ def insert_maintenance(db: sqlite_utils.Database, row: dict[str, Any], user_id: 
         f"INSERT INTO maintenance ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
         tuple(values.values()),
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def update_maintenance(db: sqlite_utils.Database, maintenance_id: int, row: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from kuma.rules.validate import Column
+from kuma.store.db import inserted_id
 
 STAT_TABLES = ("stat_minutely", "stat_hourly", "stat_daily")
 
@@ -50,7 +51,7 @@ def insert_monitor(db: sqlite_utils.Database, user_id: int, fields: dict[str, An
         f"INSERT INTO monitor ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
         [values[n] for n in names],
     )
-    monitor_id = int(cursor.lastrowid)
+    monitor_id = inserted_id(cursor)
     replace_notifications(db, monitor_id, notification_ids)
     return monitor_id
 

@@ -9,8 +9,10 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id
 
-def _row(cursor_row: Any) -> dict[str, Any]:
+
+def _row(cursor_row: Any) -> dict[str, Any] | None:
     return dict(cursor_row) if cursor_row is not None else None
 
 
@@ -50,7 +52,7 @@ def save_notification(db: sqlite_utils.Database, notification: dict[str, Any], n
         cursor = db.conn.execute(
             "INSERT INTO notification (name, config, is_default, user_id, active) VALUES (?, ?, ?, ?, 1)",
             (*values, user_id))
-        notification_id = cursor.lastrowid
+        notification_id = inserted_id(cursor)
     else:
         if get_notification(db, notification_id, user_id) is None:
             return None

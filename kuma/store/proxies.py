@@ -5,6 +5,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id
+
 
 def _one(db: sqlite_utils.Database, table: str, row_id: int, user_id: int) -> dict[str, Any] | None:
     row = db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ? AND user_id = ?", (row_id, user_id)).fetchone()
@@ -23,7 +25,7 @@ def save_proxy(db, user_id: int, proxy_id: int | None, values: dict[str, Any]) -
             f"INSERT INTO proxy (user_id, {', '.join(f'[{c}]' for c in columns)}) VALUES (?, {', '.join('?' * len(columns))})",
             (user_id, *(values[c] for c in columns)),
         )
-        proxy_id = cursor.lastrowid
+        proxy_id = inserted_id(cursor)
     else:
         db.conn.execute(
             f"UPDATE proxy SET {', '.join(f'[{c}] = ?' for c in columns)} WHERE id = ? AND user_id = ?",
@@ -53,10 +55,10 @@ def get_docker_host(db, host_id: int, user_id: int) -> dict[str, Any] | None:
 
 def save_docker_host(db, user_id: int, host_id: int | None, name: str, docker_type: str, daemon: str) -> int:
     if host_id is None:
-        return db.conn.execute(
+        return inserted_id(db.conn.execute(
             "INSERT INTO docker_host (user_id, name, docker_type, docker_daemon) VALUES (?, ?, ?, ?)",
             (user_id, name, docker_type, daemon),
-        ).lastrowid
+        ))
     db.conn.execute("UPDATE docker_host SET name = ?, docker_type = ?, docker_daemon = ? WHERE id = ? AND user_id = ?",
                     (name, docker_type, daemon, host_id, user_id))
     return host_id
@@ -73,8 +75,8 @@ def get_remote_browser(db, browser_id: int, user_id: int) -> dict[str, Any] | No
 
 def save_remote_browser(db, user_id: int, browser_id: int | None, name: str, url: str) -> int:
     if browser_id is None:
-        return db.conn.execute("INSERT INTO remote_browser (user_id, name, url) VALUES (?, ?, ?)",
-                               (user_id, name, url)).lastrowid
+        return inserted_id(db.conn.execute("INSERT INTO remote_browser (user_id, name, url) VALUES (?, ?, ?)",
+                               (user_id, name, url)))
     db.conn.execute("UPDATE remote_browser SET name = ?, url = ? WHERE id = ? AND user_id = ?",
                     (name, url, browser_id, user_id))
     return browser_id

@@ -53,8 +53,8 @@ def record_beat(db: sqlite_utils.Database, monitor_id: int, epoch: float, status
     has_ping = status == UP and ping is not None
     params: dict[str, Any] = {
         "monitor_id": monitor_id,
-        "p": float(ping) if has_ping else 0.0,
-        "p0": float(ping) if has_ping else 0.0,
+        "p": float(ping) if has_ping and ping is not None else 0.0,
+        "p0": float(ping) if has_ping and ping is not None else 0.0,
         "has_ping": 1 if has_ping else 0,
         "up": 1 if status == UP else 0,
         "down": 1 if status in (DOWN, PENDING) else 0,

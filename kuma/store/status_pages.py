@@ -11,6 +11,8 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id, read_back
+
 INCIDENTS_PER_PAGE = 10
 HEARTBEATS_PER_MONITOR = 100
 
@@ -57,7 +59,7 @@ def insert_page(db: sqlite_utils.Database, title: str, slug: str) -> int:
         "INSERT INTO status_page (auto_refresh_interval, icon, slug, theme, title) VALUES (300, '', ?, 'auto', ?)",
         (slug, title),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def update_page(db: sqlite_utils.Database, page_id: int, fields: dict[str, Any]) -> None:
@@ -140,10 +142,10 @@ def save_groups(db: sqlite_utils.Database, page_id: int, groups: list[dict]) -> 
         if isinstance(gid, int) and gid in existing:
             db.conn.execute("UPDATE [group] SET name = ?, public = 1, weight = ? WHERE id = ?", (name, weight, gid))
         else:
-            gid = db.conn.execute(
+            gid = inserted_id(db.conn.execute(
                 "INSERT INTO [group] (name, public, weight, status_page_id) VALUES (?, 1, ?, ?)",
                 (name, weight, page_id),
-            ).lastrowid
+            ))
         kept.append(gid)
         db.conn.execute("DELETE FROM monitor_group WHERE group_id = ?", (gid,))
         for m_weight, monitor in enumerate(group.get("monitorList") or [], start=1):
@@ -231,11 +233,11 @@ def incident_by_id(db: sqlite_utils.Database, page_id: int, incident_id: Any) ->
 def insert_incident(db: sqlite_utils.Database, page_id: int, title: str, content: str, style: str,
                     now: float) -> dict:
     now_text = utc_text(now)
-    iid = db.conn.execute(
+    iid = inserted_id(db.conn.execute(
         "INSERT INTO incident (title, content, style, created_date, pin, active, status_page_id) VALUES (?, ?, ?, ?, 1, 1, ?)",
         (title, content, style, now_text, page_id),
-    ).lastrowid
-    return incident_by_id(db, page_id, iid)
+    ))
+    return read_back(incident_by_id(db, page_id, iid))
 
 
 def update_incident(db: sqlite_utils.Database, incident_id: int, fields: dict[str, Any]) -> None:

@@ -5,6 +5,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id, read_back
+
 
 def tag_row(db: sqlite_utils.Database, tag_id: int) -> dict[str, Any] | None:
     row = db.conn.execute("SELECT id, name, color FROM tag WHERE id = ?", (tag_id,)).fetchone()
@@ -17,7 +19,7 @@ def all_tags(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 def insert_tag(db: sqlite_utils.Database, name: Any, color: Any) -> dict[str, Any]:
     cursor = db.conn.execute("INSERT INTO tag (name, color) VALUES (?, ?)", (name, color))
-    return tag_row(db, int(cursor.lastrowid))  # type: ignore[return-value]
+    return read_back(tag_row(db, inserted_id(cursor)))
 
 
 def update_tag(db: sqlite_utils.Database, tag_id: int, name: Any, color: Any) -> dict[str, Any] | None:

@@ -5,6 +5,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import inserted_id
+
 
 def _row(cursor) -> dict[str, Any] | None:
     row = cursor.fetchone()
@@ -39,7 +41,7 @@ def create_user(db: sqlite_utils.Database, username: str, password_hash: str) ->
     cursor = db.conn.execute(
         "INSERT INTO user (username, password, active, twofa_status) VALUES (?, ?, 1, 0)", (username, password_hash)
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:

@@ -1,6 +1,8 @@
 """Opsgenie: Alert API v2 — create on DOWN/test, close by alias on UP (US or EU region)."""
 from __future__ import annotations
 
+from typing import Any
+
 from kuma.notifications.base import SENT, UP, Provider, as_int, register, text
 from kuma.notifications.http import post_json
 from kuma.notifications.templates import hostname_or_url
@@ -24,7 +26,7 @@ class Opsgenie(Provider):
             await post_json(f"{base}/{alias}/close?identifierType=alias", {"source": "Uptime Kuma", "note": msg},
                             headers=headers)
             return SENT
-        body = {"message": f"{monitor.get('name')} is down", "alias": alias, "description": msg,
+        body: dict[str, Any] = {"message": f"{monitor.get('name')} is down", "alias": alias, "description": msg,
                 "source": "Uptime Kuma", "priority": priority}
         target = hostname_or_url(monitor)
         if target:
