@@ -168,7 +168,7 @@ def _server_parts() -> dict[str, Any]:
     for rule in web.url_map.iter_rules():
         methods = ",".join(sorted(rule.methods or ())) + (",WEBSOCKET" if getattr(rule, "websocket", False) else "")
         routes.append(f"{methods} {rule.rule}")
-    return {"events": sorted(hub._handlers), "routes": routes, "socketio_path": hub.path, "probe": probe}
+    return {"events": hub.event_names(), "routes": routes, "socketio_path": hub.path, "probe": probe}
 
 
 async def _asgi_get(web: Any, path: str, query: bytes) -> tuple[int, bytes]:

@@ -85,6 +85,10 @@ class Hub:
 
         return decorator
 
+    def event_names(self) -> list[str]:
+        """Every event that has a handler, sorted (`kuma self-check` compares builds with it)."""
+        return sorted(self._handlers)
+
     def on_connect(self, fn: SocketHook) -> SocketHook:
         self._connect_hooks.append(fn)
         return fn
