@@ -30,6 +30,9 @@ def _active(value: Any) -> bool:
     return bool(value) if not isinstance(value, str) else value.lower() not in ("", "0", "false")
 
 
+MAX_NAME = 255
+
+
 async def add(app: App, user_id: int, key: Any) -> tuple[int, str]:
     """Create a key from `{name, expires, active}`; returns (its id, the clear key). Turns the
     `apiKeysEnabled` setting on, as Uptime Kuma does."""
@@ -38,6 +41,8 @@ async def add(app: App, user_id: int, key: Any) -> tuple[int, str]:
     name = key.get("name")
     if not isinstance(name, str) or not name.strip():
         raise DomainError("Name is required")
+    if len(name) > MAX_NAME:
+        raise DomainError(f"Name must be at most {MAX_NAME} characters")
     expires = _expires(key.get("expires"))
     active = _active(key.get("active", True))
     secret = generate_secret()

@@ -27,8 +27,19 @@ def link_ids(items: Any) -> list[int]:
     return ids
 
 
+MAX_TITLE = 150  # maintenance.title is varchar(150)
+MAX_DESCRIPTION = 64 * 1024
+
+
 async def _row(app: App, data: Any) -> dict[str, Any]:
     """The maintenance row from the client's object, times in the server's timezone."""
+    if isinstance(data, dict):
+        title = data.get("title")
+        if title is not None and (not isinstance(title, str) or len(title) > MAX_TITLE):
+            raise DomainError(f"Title must be text of at most {MAX_TITLE} characters")
+        description = data.get("description")
+        if description is not None and (not isinstance(description, str) or len(description) > MAX_DESCRIPTION):
+            raise DomainError(f"Description must be text of at most {MAX_DESCRIPTION} characters")
     try:
         return row_from_input(data, await app.db.read(server_timezone))
     except InvalidMaintenance as exc:

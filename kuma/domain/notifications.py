@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 import trio
 
 from kuma.domain.errors import DomainError
-from kuma.notifications.base import NotificationError, send_notification
+from kuma.notifications.base import NotificationError, known_spec_keys, send_notification
 from kuma.store import notifications as store
 
 if TYPE_CHECKING:
@@ -33,10 +34,46 @@ def notification_id(value: Any) -> int | None:
     return None
 
 
-async def save(app: App, user_id: int, notification: Any, wanted_id: Any = None) -> int:
-    """Create (no id) or replace one of the user's notifications; returns its id."""
+MAX_CONFIG_BYTES = 512 * 1024
+MAX_DEPTH = 8
+MAX_NAME = 255
+
+
+def _check_value(value: Any, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise DomainError("Invalid notification: nested too deeply")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or key in ("__proto__", "constructor", "prototype"):
+                raise DomainError(f"Invalid notification: key {key!r} is not allowed")
+            _check_value(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_value(item, depth + 1)
+
+
+def validate(notification: Any) -> None:
+    """What kuma stores must be a notification (issue #13; Uptime Kuma stores any object): a config object
+    with a known provider `type`, a text `name`, boolean-ish flags, no prototype keys, bounded depth and size."""
     if not isinstance(notification, dict):
         raise DomainError("Invalid notification")
+    kind = notification.get("type")
+    if not isinstance(kind, str) or kind not in known_spec_keys():
+        raise DomainError("Notification type is not supported")
+    name = notification.get("name")
+    if name is not None and (not isinstance(name, str) or len(name) > MAX_NAME):
+        raise DomainError(f"Invalid notification: name must be text of at most {MAX_NAME} characters")
+    for flag in ("isDefault", "applyExisting", "active"):
+        if notification.get(flag) not in (None, True, False, 0, 1):
+            raise DomainError(f"Invalid notification: {flag} must be true or false")
+    _check_value(notification, 1)
+    if len(json.dumps(notification, ensure_ascii=False)) > MAX_CONFIG_BYTES:
+        raise DomainError("Invalid notification: too large")
+
+
+async def save(app: App, user_id: int, notification: Any, wanted_id: Any = None) -> int:
+    """Create (no id) or replace one of the user's notifications; returns its id."""
+    validate(notification)
     wanted = None
     if wanted_id is not None:
         wanted = notification_id(wanted_id)

@@ -179,7 +179,10 @@ def browser_fields(browser: Any) -> tuple[str, str]:
     if not isinstance(browser, dict) or not isinstance(browser.get("url"), str) or not browser["url"].strip():
         raise DomainError("Remote browser URL is required")
     name = browser.get("name")
-    return (name if isinstance(name, str) else ""), browser["url"].strip()
+    name, url = (name if isinstance(name, str) else ""), browser["url"].strip()
+    if len(name) > 255 or len(url) > 255:  # remote_browser.name/url are varchar(255)
+        raise DomainError("Remote browser name and URL must be at most 255 characters")
+    return name, url
 
 
 async def save_remote_browser(app: App, user_id: int, browser: Any, browser_id: Any = None) -> int:

@@ -5,6 +5,7 @@ apiKeysEnabled …) is silently left alone, so a client can never overwrite the 
 """
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from kuma.accounts.info import server_timezone
@@ -15,6 +16,16 @@ from kuma.timezones import valid_timezone
 
 if TYPE_CHECKING:
     from kuma.app import App
+
+
+#: The `general` settings a client may write (data-model.md §6, plus the 1.x `dnsCache` the published clients
+#: still send). Anything else is ignored (issue #13: Uptime Kuma stores any key, `__proto__` included).
+KNOWN_KEYS = frozenset({
+    "serverTimezone", "primaryBaseURL", "entryPage", "disableAuth", "trustProxy", "searchEngineIndex",
+    "checkUpdate", "checkBeta", "keepDataPeriodDays", "tlsExpiryNotifyDays", "domainExpiryNotifyDays", "nscd",
+    "chromeExecutable", "steamAPIKey", "globalpingApiToken", "dnsCache",
+})
+MAX_VALUE_BYTES = 64 * 1024
 
 
 async def general(app: App) -> dict[str, Any]:
@@ -30,6 +41,10 @@ async def save(app: App, user_id: int, data: Any, current_password: Any) -> bool
     when auth was just turned back on (the caller then logs the user's other sessions out)."""
     if not isinstance(data, dict):
         raise DomainError("Wrong data type?")
+    data = {key: value for key, value in data.items() if key in KNOWN_KEYS}
+    for key, value in data.items():
+        if len(json.dumps(value, ensure_ascii=False, default=str)) > MAX_VALUE_BYTES:
+            raise DomainError(f"{key} is too large")
     auth_disabled = bool(await app.db.read(lambda db: store.get_setting(db, "disableAuth", False)))
     if not auth_disabled and data.get("disableAuth"):
         await verify_current_password(app, user_id, current_password)

@@ -107,7 +107,8 @@ async def add(app: App, title: Any, slug: Any) -> str:
         raise DomainError("Please input all fields")
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         raise DomainError("Invalid Slug")
-    title = str(title)
+    if not isinstance(title, str) or len(title) > 255:  # status_page.title is varchar(255); no numbers
+        raise DomainError("Title must be text of at most 255 characters")
 
     def job(db: Any) -> None:
         try:

@@ -13,15 +13,21 @@ if TYPE_CHECKING:
     from kuma.app import App
 
 
-def _text(value: Any) -> Any:
-    """Names/colours as stored: strings stay, numbers become text, null stays null (NOT NULL decides)."""
-    if value is None or isinstance(value, str):
-        return value
-    return str(value)
-
-
 def _value(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+MAX_NAME = 255
+MAX_COLOR = 255
+
+
+def _checked(name: Any, color: Any) -> dict[str, Any]:
+    """Names and colours are text (null still meets the NOT NULL constraint with knex's text, as 2.5.3);
+    numbers, objects, lists and over-long texts are refused (issue #13: Uptime Kuma stores them)."""
+    for label, value, limit in (("name", name, MAX_NAME), ("color", color, MAX_COLOR)):
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise DomainError(f"Tag {label} must be text of at most {limit} characters")
+    return {"name": name, "color": color}
 
 
 async def all_tags(app: App) -> list[dict[str, Any]]:
@@ -33,7 +39,7 @@ async def add(app: App, tag: Any) -> dict[str, Any]:
     """Create a tag from `{name, color}`; returns the stored row (knex's text when SQLite refuses)."""
     if not isinstance(tag, dict):
         raise DomainError("Cannot read properties of undefined (reading 'name')")
-    values = {"name": _text(tag.get("name")), "color": _text(tag.get("color"))}
+    values = _checked(tag.get("name"), tag.get("color"))
     try:
         return await app.db.write(lambda db: store.insert_tag(db, values["name"], values["color"]))
     except sqlite3.Error as exc:
@@ -45,9 +51,10 @@ async def edit(app: App, tag: Any) -> dict[str, Any]:
     if not isinstance(tag, dict):
         raise DomainError("Cannot read properties of undefined (reading 'id')")
     tag_id = to_int(tag.get("id"))
+    values = _checked(tag.get("name"), tag.get("color"))
     try:
         row = None if tag_id is None else await app.db.write(
-            lambda db: store.update_tag(db, tag_id, _text(tag.get("name")), _text(tag.get("color"))))
+            lambda db: store.update_tag(db, tag_id, values["name"], values["color"]))
     except sqlite3.Error as exc:
         raise DomainError(f"SQLITE_CONSTRAINT: {exc}") from None
     if row is None:

@@ -5,16 +5,20 @@ from typing import Any
 
 
 def to_int(value: Any) -> int | None:
-    """Liberal id parsing: 3, "3", 3.0 → 3; anything else → None."""
+    """Liberal id parsing: 3, "3", 3.0 → 3; anything else, or past SQLite's 64-bit integers (no row can have
+    such an id: "not found", never an OverflowError), → None."""
+    number: int | None = None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and len(value) <= 40:
         try:
-            return int(value.strip())
+            number = int(value.strip())
         except ValueError:
             return None
-    return None
+    if number is None or not -(2 ** 63) <= number < 2 ** 63:
+        return None
+    return number

@@ -198,3 +198,122 @@ def test_status_page_json_has_incident_and_incidents(api, server):
     finally:
         api.delete_status_page("compat")
 
+
+# -- 6. validation at the edge; every event with malformed arguments ------------------------------------------
+
+def _row_counts(server) -> dict[str, int]:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{server.data_dir / 'kuma.db'}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
+def _nested(depth: int) -> dict:
+    value: dict = {"type": "webhook", "name": "deep"}
+    for _ in range(depth):
+        value = {"type": "webhook", "name": "deep", "inner": value}
+    return value
+
+
+def _deep(depth: int) -> dict:
+    value: dict = {}
+    for _ in range(depth):
+        value = {"inner": value}
+    return value
+
+
+def _grown(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {t: (before.get(t, 0), n) for t, n in after.items() if n > before.get(t, 0) and t != "heartbeat"
+            and t != "sqlite_sequence" and not t.startswith("stat_")}
+
+
+def test_malformed_notifications_settings_tags_keys_are_refused(wire, server):
+    import httpx
+
+    assert wire.call("setSettings", {"keepDataPeriodDays": 180}, "secret123")[0]["ok"] is True  # the row exists
+    before = _row_counts(server)
+    for bad in ({}, {"__proto__": {"type": "webhook"}}, {"type": "webhook", "name": "x", "__proto__": {}},
+                _nested(50), {"type": "no-such-provider", "name": "x"}, {"type": 5, "name": "x"},
+                {"type": "webhook", "name": {"a": 1}}, {"type": "webhook", "name": "x", "isDefault": "yes"},
+                {"type": "webhook", "name": "x" * 1000}, {"type": "webhook", "name": "x", "blob": "y" * 600_000}):
+        ack = wire.call("addNotification", bad, None)[0]
+        assert ack["ok"] is False and ack["msg"], bad if len(str(bad)) < 200 else "big"
+    ok = wire.call("addNotification", {"type": "webhook", "name": "fine", "webhookURL": "http://127.0.0.1:9/"},
+                   None)[0]
+    assert ok["ok"] is True
+    assert wire.call("deleteNotification", ok["id"])[0]["ok"] is True
+
+    settings_before = wire.call("getSettings")[0]["data"]
+    assert wire.call("setSettings", {"__proto__": {"x": 1}, "constructor": "y", "madeUp": 1,
+                                     "keepDataPeriodDays": 77, "serverTimezone": ""}, "secret123")[0]["ok"] is True
+    settings = wire.call("getSettings")[0]["data"]
+    assert settings["keepDataPeriodDays"] == 77
+    assert not {"__proto__", "constructor", "madeUp"} & set(settings)
+    assert set(settings) <= set(settings_before) | {"keepDataPeriodDays"}
+
+    for tag in ({"name": 5, "color": "#fff"}, {"name": "t", "color": {}}, {"name": "x" * 1000, "color": "#fff"},
+                {"name": ["a"], "color": "#fff"}):
+        ack = wire.call("addTag", tag)[0]
+        assert ack["ok"] is False and ack["msg"].startswith("Tag "), ack
+    assert wire.call("addAPIKey", {"name": "k" * 900_000, "expires": None, "active": 1})[0]["ok"] is False
+
+    assert _grown(before, _row_counts(server)) == {}
+    r = httpx.get(server.url + "/api/badge/99999999999999999999999/status")
+    assert 400 <= r.status_code < 500 and r.json() == {"status": "fail", "msg": "Monitor not found"}
+
+
+def _server_events() -> list[str]:
+    from kuma.selfcheck import _server_parts
+
+    return _server_parts()["events"]
+
+
+HUGE = "x" * 100_000  # six of them stay under the 1 MB Engine.IO message limit (larger: the transport closes)
+MALFORMED: list[tuple] = [
+    (), (None,), (5,), ("x",), (True,), ({},), ([],), ({"__proto__": {"polluted": True}},),
+    (_deep(50),), (HUGE,), (99999999999999999999999,), (-1, -1, -1), (1e308, "x", None),
+    ({"id": "x", "name": 5, "type": [], "color": {}, "title": {}, "slug": []},),
+    ({"name": HUGE, "title": HUGE, "slug": HUGE, "type": HUGE, "url": HUGE, "color": HUGE},),
+    ("a", {"__proto__": {}}, [], None, 1e308),
+]
+#: logout would end the session the test needs; the rest all get the malformed arguments.
+SKIPPED = {"logout"}
+
+
+def test_every_event_answers_malformed_arguments_and_stores_nothing(wire, server):
+    events = [e for e in _server_events() if e not in SKIPPED]
+    assert len(events) > 75 and {"add", "addNotification", "setSettings", "getGameList"} <= set(events)
+    assert wire.call("getWebpushVapidPublicKey")[0]["ok"] is True  # its key pair is made on first use
+    before = _row_counts(server)
+    unanswered, stored = [], {}
+    for event in events:
+        counts = _row_counts(server)
+        for args in MALFORMED:
+            count = wire.count_acks(event)
+            try:
+                acks = wire.call(event, *args, timeout=15)
+            except Exception as exc:
+                raise AssertionError(f"{event} {repr(args)[:80]}: {exc!r}") from None
+            if wire.count_acks(event) <= count:
+                unanswered.append((event, repr(args)[:60]))
+                continue
+            if acks and isinstance(acks[0], dict) and "ok" in acks[0] and not acks[0]["ok"]:
+                assert acks[0].get("msg") not in (None, ""), (event, repr(args)[:60])
+        grown = _grown(counts, _row_counts(server))
+        if grown:
+            stored[event] = grown
+    assert unanswered == []
+    assert stored == {}
+    assert _grown(before, _row_counts(server)) == {}
+    # still responsive: the same session and a new connection are answered
+    assert wire.call("getSettings")[0]["ok"] is True
+    fresh = WireClient(server.url)
+    fresh.connect()
+    try:
+        assert fresh.call("getWebpushVapidPublicKey")[0]["ok"] is True
+    finally:
+        fresh.disconnect()
