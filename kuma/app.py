@@ -44,10 +44,10 @@ class App:
     notifier: Notifier
     maintenance: MaintenanceService
 
-    def __init__(self, config: Config, db: Database) -> None:
+    def __init__(self, config: Config, db: Database, clock: WallClock | None = None) -> None:
         self.config = config
         self.db = db
-        self.clock = WallClock(config.clock_start)  # the one wall clock (pinned in tests)
+        self.clock = clock or WallClock(config.clock_start)  # the one wall clock (pinned in tests)
         self.services: list[tuple[str, Service]] = []
         self.shutdown_hooks: list[Hook] = []
         self.nursery: trio.Nursery | None = None  # the services' nursery, set while running

@@ -15,6 +15,7 @@ from hypercorn.trio import serve as hypercorn_serve
 
 from kuma.accounts import service as accounts_service
 from kuma.app import App
+from kuma.clock import WallClock
 from kuma.config import Config
 from kuma.maintenance import service as maintenance_service
 from kuma.monitoring import service as monitoring_service
@@ -46,9 +47,9 @@ def _hypercorn_config(config: Config) -> HypercornConfig:
     return hc
 
 
-def setup_app(config: Config, db: Database) -> App:
+def setup_app(config: Config, db: Database, clock: WallClock | None = None) -> App:
     """Every service, in start order: each `setup` sets its service on the App and registers its task."""
-    app = App(config, db)
+    app = App(config, db, clock)
     realtime_hub.setup(app)
     accounts_service.setup(app)
     monitoring_service.setup(app)
@@ -59,8 +60,9 @@ def setup_app(config: Config, db: Database) -> App:
 
 async def serve(config: Config, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database.open(config.db_path)
-    app = setup_app(config, db)
+    clock = WallClock(config.clock_start)  # also stamps a new database's migration rows
+    db = Database.open(config.db_path, clock=clock)
+    app = setup_app(config, db, clock)
     web = create_web_app(app)
     stop = trio.Event()
     try:
