@@ -1,8 +1,10 @@
 """The one application object: configuration, storage and services, passed explicitly everywhere."""
+
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import trio
 
@@ -56,6 +58,12 @@ class App:
 
     def add_service(self, name: str, service: Service) -> None:
         self.services.append((name, service))
+
+    def start_soon(self, fn: Callable[..., Awaitable[object]], *args: object) -> None:
+        """Run `fn(*args)` in the services nursery: work that outlives a request (emits after an ack)."""
+        if self.nursery is None:
+            raise RuntimeError("the App's services are not running")
+        self.nursery.start_soon(fn, *args)
 
     def on_shutdown(self, hook: Hook) -> None:
         self.shutdown_hooks.append(hook)

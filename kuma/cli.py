@@ -1,4 +1,5 @@
 """Command line: `kuma serve`, `kuma --version`, and maintenance commands on a stopped data folder."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,7 @@ import sys
 
 from kuma import UPTIME_KUMA_VERSION, __version__
 
-COMMANDS: dict[str, "Command"] = {}
+COMMANDS: dict[str, Command] = {}
 
 
 class Command:
@@ -21,7 +22,9 @@ def command(name: str, help: str):
         def register(run):
             COMMANDS[name] = Command(name, help, configure, run)
             return run
+
         return register
+
     return decorator
 
 

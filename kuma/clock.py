@@ -6,10 +6,11 @@ that instant and run on at real speed. Tests use it to compare with captures mad
 an operator can use it to replay a database as of its capture. Monotonic time (timeouts, rate limits,
 scheduling) stays with `trio.current_time()` / `time.monotonic()`: only the wall clock moves.
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class WallClock:
@@ -22,7 +23,7 @@ class WallClock:
         return time.time() + self.offset
 
     def utcnow(self) -> datetime:
-        return datetime.fromtimestamp(self.time(), timezone.utc)
+        return datetime.fromtimestamp(self.time(), UTC)
 
     @property
     def pinned(self) -> bool:
@@ -38,5 +39,5 @@ def parse_instant(text: str) -> float:
         pass
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()

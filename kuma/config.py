@@ -2,12 +2,13 @@
 
 Names follow Uptime Kuma's so kuma can replace it in place (same env variables, same defaults).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from kuma.clock import parse_instant
 
@@ -44,7 +45,7 @@ class Config:
         data_dir: str | os.PathLike | None = None,
         log_level: str | None = None,
         env: Mapping[str, str] | None = None,
-    ) -> "Config":
+    ) -> Config:
         """Flags win over environment variables, which win over defaults."""
         env = os.environ if env is None else env
         env_port = _first_env(env, "UPTIME_KUMA_PORT", "PORT")

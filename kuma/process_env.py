@@ -5,6 +5,7 @@ its libraries, and keeps the caller's value in `LD_LIBRARY_PATH_ORIG`. A system 
 bootloader's value would load our bundled libraries (libssl, libz …) instead of its own and may crash,
 so every subprocess gets the original value back (or none, when there was none).
 """
+
 from __future__ import annotations
 
 import os

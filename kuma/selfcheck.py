@@ -6,13 +6,15 @@ by name (apprise plugins, dnspython rdata types, tzdata zones). Each check here 
 paths the way the server does and reports what it found, so a missing piece shows at build time (the
 binary test runs this) instead of on a user's first notification.
 """
+
 from __future__ import annotations
 
 import argparse
 import functools
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kuma.cli import command
 
@@ -176,9 +178,20 @@ async def _asgi_get(web: Any, path: str, query: bytes) -> tuple[int, bytes]:
     The client "disconnects" once the response is complete; 10 s bound, so a stuck app fails the check."""
     import trio
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
-             "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 3001)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"localhost")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 3001),
+    }
     status, body, sent, done = 0, b"", False, trio.Event()
 
     async def receive() -> dict:

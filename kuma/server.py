@@ -3,6 +3,7 @@
 Shutdown order (SIGINT/SIGTERM): run the App's shutdown hooks (close Socket.IO sessions), stop the
 HTTP server, cancel the services, let the writer commit what is queued, close the database.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The four monitor/heartbeat statuses, as Uptime Kuma stores and sends them (heartbeat.status)."""
+
 from __future__ import annotations
 
 from enum import IntEnum

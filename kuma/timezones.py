@@ -1,5 +1,6 @@
 """The one server-timezone rule (as Uptime Kuma): the `serverTimezone` setting when it names a zone, else
 env `TZ`, else the host's zone when it can be named, else UTC. Callers read the setting; this decides."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The Quart-Trio application: REST routes and the Socket.IO endpoint, wired to the App object."""
+
 from __future__ import annotations
 
 import logging

@@ -4,13 +4,14 @@
 REST routes: auth disabled → open; once any key was ever created (`apiKeysEnabled`) → Basic auth whose
 password is an API key (60/min bucket); otherwise Basic auth with a user's username/password (login bucket).
 """
+
 from __future__ import annotations
 
 import base64
 import binascii
 import secrets
 import string
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import bcrypt
@@ -35,7 +36,7 @@ def parse_key(clear_key: Any) -> tuple[int, str] | None:
     """`uk12_secret` → (12, "secret"); the secret itself may contain `_` (split on the first one)."""
     if not isinstance(clear_key, str) or not clear_key.startswith(KEY_PREFIX) or "_" not in clear_key:
         return None
-    id_text, secret = clear_key[len(KEY_PREFIX):].split("_", 1)
+    id_text, secret = clear_key[len(KEY_PREFIX) :].split("_", 1)
     if not id_text.isdigit() or not secret:
         return None
     return int(id_text), secret
@@ -47,7 +48,7 @@ def hash_secret(secret: str) -> str:
 
 def utc_text(now: float) -> str:
     """Epoch seconds (the app's clock) as `YYYY-MM-DD HH:mm:ss` UTC, the form `expires` is stored in."""
-    return datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def is_expired(expires: str | None, now_text: str) -> bool:
@@ -58,7 +59,7 @@ def is_expired(expires: str | None, now_text: str) -> bool:
 
 
 def key_status(row: dict[str, Any], now_text: str) -> str:
-    """"active" | "inactive" | "expired" as the API-key list shows it (expiry wins)."""
+    """ "active" | "inactive" | "expired" as the API-key list shows it (expiry wins)."""
     if is_expired(row.get("expires"), now_text):
         return "expired"
     return "active" if row.get("active") else "inactive"

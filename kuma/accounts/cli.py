@@ -2,6 +2,7 @@
 
 They act on the first user (Uptime Kuma has one account) and refuse clearly when there is none.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,14 +44,18 @@ def _read_new_password(args: argparse.Namespace) -> str | None:
             print("The passwords do not match; nothing changed.", file=sys.stderr)
             return None
     if is_too_weak(password):
-        print("Password too weak: use at least 8 characters of at least two kinds "
-              "(lower case, upper case, digits, symbols); nothing changed.", file=sys.stderr)
+        print(
+            "Password too weak: use at least 8 characters of at least two kinds "
+            "(lower case, upper case, digits, symbols); nothing changed.",
+            file=sys.stderr,
+        )
         return None
     return password
 
 
-def _on_first_user(args: argparse.Namespace, no_user: str,
-                   change: Callable[[sqlite_utils.Database, dict[str, Any]], int]) -> int:
+def _on_first_user(
+    args: argparse.Namespace, no_user: str, change: Callable[[sqlite_utils.Database, dict[str, Any]], int]
+) -> int:
     """Both commands' frame: open the stopped server's database, find the one account, run `change` on it
     (its result is the exit code); 1 with a message when there is no database or no user."""
     db = _open_existing(_db_path(args))

@@ -1,4 +1,5 @@
 """The `info` event: reduced before login (no version), full after login (socketio-events.md §1, §5.2)."""
+
 from __future__ import annotations
 
 import os
@@ -11,12 +12,20 @@ from zoneinfo import ZoneInfo
 from kuma import UPTIME_KUMA_VERSION
 from kuma.timezones import server_timezone_of
 
-ARCH_NAMES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64", "armv7l": "arm", "i386": "ia32", "i686": "ia32"}
+ARCH_NAMES = {
+    "x86_64": "x64",
+    "amd64": "x64",
+    "aarch64": "arm64",
+    "arm64": "arm64",
+    "armv7l": "arm",
+    "i386": "ia32",
+    "i686": "ia32",
+}
 PLATFORM_NAMES = {"win32": "win32", "darwin": "darwin"}
 
 
 def utc_offset(tz_name: str, at: datetime) -> str:
-    """"+02:00" style offset of a zone at `at` (the app's clock: offsets change with summer time)."""
+    """ "+02:00" style offset of a zone at `at` (the app's clock: offsets change with summer time)."""
     offset = at.astimezone(ZoneInfo(tz_name)).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "-"
@@ -26,16 +35,19 @@ def utc_offset(tz_name: str, at: datetime) -> str:
 
 def runtime_info() -> dict[str, str]:
     machine = platform.machine().lower()
-    return {"platform": PLATFORM_NAMES.get(sys.platform, "linux" if sys.platform.startswith("linux") else sys.platform),
-            "arch": ARCH_NAMES.get(machine, machine)}
+    return {
+        "platform": PLATFORM_NAMES.get(sys.platform, "linux" if sys.platform.startswith("linux") else sys.platform),
+        "arch": ARCH_NAMES.get(machine, machine),
+    }
 
 
 def is_container() -> bool:
     return os.environ.get("UPTIME_KUMA_IS_CONTAINER") == "1"
 
 
-def build_info(settings: dict[str, Any], *, full: bool, now: datetime,
-               latest_version: str | None = None) -> dict[str, Any]:
+def build_info(
+    settings: dict[str, Any], *, full: bool, now: datetime, latest_version: str | None = None
+) -> dict[str, Any]:
     """`settings` holds the stored `primaryBaseURL` and `serverTimezone` values (None when absent);
     `now` (the app's clock) gives the zone's current offset."""
     tz = server_timezone_of(settings.get("serverTimezone"))
@@ -45,13 +57,15 @@ def build_info(settings: dict[str, Any], *, full: bool, now: datetime,
         "serverTimezoneOffset": utc_offset(tz, now),
     }
     if full:
-        info.update({
-            "version": UPTIME_KUMA_VERSION,
-            "latestVersion": latest_version,
-            "isContainer": is_container(),
-            "dbType": "sqlite",
-            "runtime": runtime_info(),
-        })
+        info.update(
+            {
+                "version": UPTIME_KUMA_VERSION,
+                "latestVersion": latest_version,
+                "isContainer": is_container(),
+                "dbType": "sqlite",
+                "runtime": runtime_info(),
+            }
+        )
     return info
 
 

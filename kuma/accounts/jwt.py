@@ -2,6 +2,7 @@
 
 `h` fingerprints the stored password hash, so changing the password invalidates every older token.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,11 @@ def password_fingerprint(password_hash: str | None) -> str:
 
 
 def make_token(username: str, password_hash: str | None, secret: str, *, now: float | None = None) -> str:
-    payload = {"username": username, "h": password_fingerprint(password_hash), "iat": int(now if now is not None else time.time())}
+    payload = {
+        "username": username,
+        "h": password_fingerprint(password_hash),
+        "iat": int(now if now is not None else time.time()),
+    }
     return _pyjwt().encode(payload, secret, algorithm="HS256")
 
 

@@ -2,6 +2,7 @@
 
 bcrypt is deliberately slow (~50 ms), so the async helpers run it in a worker thread.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,11 +69,7 @@ def is_too_weak(password: Any) -> bool:
     """check-password-strength's "Too weak": shorter than 8 or fewer than 2 character classes."""
     if not isinstance(password, str):
         return True
-    classes = sum(
-        1
-        for pattern in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
-        if re.search(pattern, password)
-    )
+    classes = sum(1 for pattern in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]") if re.search(pattern, password))
     return len(password) < 8 or classes < 2
 
 

@@ -3,10 +3,11 @@
 Limits (socketio-events.md §7): login 20/min shared by every client (login, logout, failed basic-auth
 logins), 2FA 30/min, API-key auth 60/min.
 """
+
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 LOGIN_PER_MINUTE = 20
 TWOFA_PER_MINUTE = 30

@@ -3,6 +3,7 @@
 The state lives at `app.accounts`; `setup(app)` registers a service that loads it before the HTTP server
 starts (services start in order, Hypercorn last).
 """
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 Uptime Kuma stores the secret raw and gives authenticators its base32 form without padding; a code
 equal to `twofa_last_token` is refused so an observed code cannot be replayed.
 """
+
 from __future__ import annotations
 
 import base64

@@ -4,6 +4,7 @@
 Handlers are thin: parse the arguments, call `kuma.domain.<area>` (validation, store, engine), shape the
 ack, send the list events where Uptime Kuma sends them. No SQL here: reads go through `kuma.store`.
 """
+
 from __future__ import annotations
 
 from kuma.api import (
@@ -22,8 +23,19 @@ from kuma.api import (
 from kuma.app import App
 
 #: Handler modules in registration order.
-API_MODULES = (auth, settings, api_keys, monitors, tags, monitor_events, notifications, proxies, status_pages,
-               maintenance, misc)
+API_MODULES = (
+    auth,
+    settings,
+    api_keys,
+    monitors,
+    tags,
+    monitor_events,
+    notifications,
+    proxies,
+    status_pages,
+    maintenance,
+    misc,
+)
 
 
 def register(web, app: App) -> None:

@@ -2,9 +2,11 @@
 
 `apiKeyList` goes to the user's room: before the ack for add, after it for the others (as captured).
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import Events, after_ack, ok, ok_i18n, require_login
 from kuma.domain import api_keys as domain
@@ -51,14 +53,12 @@ async def delete_api_key(app: App, sock: Any, key_id: Any = None, *rest: Any) ->
 
 @events.login("disableAPIKey")
 async def disable_api_key(app: App, sock: Any, key_id: Any = None, *rest: Any) -> dict[str, Any]:
-    return await _changed(app, sock, lambda user_id: domain.set_active(app, user_id, key_id, False),
-                          "successDisabled")
+    return await _changed(app, sock, lambda user_id: domain.set_active(app, user_id, key_id, False), "successDisabled")
 
 
 @events.login("enableAPIKey")
 async def enable_api_key(app: App, sock: Any, key_id: Any = None, *rest: Any) -> dict[str, Any]:
-    return await _changed(app, sock, lambda user_id: domain.set_active(app, user_id, key_id, True),
-                          "successEnabled")
+    return await _changed(app, sock, lambda user_id: domain.set_active(app, user_id, key_id, True), "successEnabled")
 
 
 def register(hub: Any, app: App) -> None:

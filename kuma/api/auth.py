@@ -5,6 +5,7 @@ is logged in) or `loginRequired`. The checks and their messages live in the doma
 session side: the socket's room, the afterLogin burst (kuma/api/burst.py, sent before the login ack) and
 disconnecting a user's other sockets.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,6 +66,7 @@ async def on_connect(app: App, sock: Any) -> None:
 
 # -- setup and login -----------------------------------------------------------------------------------
 
+
 @events.public("needSetup")
 async def need_setup(app: App, sock: Any, *rest: Any) -> bool:
     return app.accounts.need_setup
@@ -99,6 +101,7 @@ async def logout(app: App, sock: Any, *rest: Any) -> None:
 
 # -- password and 2FA ----------------------------------------------------------------------------------
 
+
 @events.login("changePassword")
 async def change_password(app: App, sock: Any, password: Any = None, *rest: Any) -> dict[str, Any]:
     user_id = require_login(sock)
@@ -125,8 +128,9 @@ async def disable_2fa(app: App, sock: Any, current_password: Any = None, *rest: 
 
 
 @events.login("verifyToken")
-async def verify_token(app: App, sock: Any, code: Any = None, current_password: Any = None,
-                       *rest: Any) -> dict[str, Any]:
+async def verify_token(
+    app: App, sock: Any, code: Any = None, current_password: Any = None, *rest: Any
+) -> dict[str, Any]:
     await domain.verify_2fa_code(app, require_login(sock), code, current_password)
     return ok(valid=True)
 
@@ -137,6 +141,7 @@ async def twofa_status(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
 
 
 # -- other sockets, timezone ---------------------------------------------------------------------------
+
 
 @events.login("disconnectOtherSocketClients")
 async def disconnect_others(app: App, sock: Any, *rest: Any) -> None:

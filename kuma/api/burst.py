@@ -5,25 +5,27 @@ The payloads come from the shapes (`monitor_list`, `maintenance_list`, `notifica
 `status_page_list`, the fixed `monitor_type_list`) and the per-monitor figures (avg ping, uptime) from
 the stat tables through the read model (`app.readings`).
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import trio
 
 from kuma.accounts.info import info_payload
 from kuma.api.common import current_user_id
 from kuma.shapes.heartbeat import important_beat, raw_row
-from kuma.views.lists import api_key_list, docker_host_list, proxy_list, remote_browser_list
-from kuma.views.maintenance import maintenance_list
-from kuma.views.monitors import monitor_list
 from kuma.shapes.monitor_types import monitor_type_list
-from kuma.views.notifications import notification_list
-from kuma.views.status_pages import status_page_list
 from kuma.store import heartbeats as beats_store
 from kuma.store.monitors import latest_tls_infos
 from kuma.store.settings import get_setting
+from kuma.views.lists import api_key_list, docker_host_list, proxy_list, remote_browser_list
+from kuma.views.maintenance import maintenance_list
+from kuma.views.monitors import monitor_list
+from kuma.views.notifications import notification_list
+from kuma.views.status_pages import status_page_list
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +65,29 @@ async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     monitors = await monitor_list(app, user_id)
     await hub.emit("monitorList", monitors, room=room)
 
-    lists = await gather({
-        "maintenanceList": lambda: maintenance_list(app, user_id),
-        "info": lambda: info_payload(app, full=True),
-        "notificationList": lambda: notification_list(app, user_id),
-        "proxyList": lambda: proxy_list(app, user_id),
-        "dockerHostList": lambda: docker_host_list(app, user_id),
-        "apiKeyList": lambda: api_key_list(app, user_id),
-        "remoteBrowserList": lambda: remote_browser_list(app, user_id),
-        "statusPageList": lambda: status_page_list(app),
-    })
+    lists = await gather(
+        {
+            "maintenanceList": lambda: maintenance_list(app, user_id),
+            "info": lambda: info_payload(app, full=True),
+            "notificationList": lambda: notification_list(app, user_id),
+            "proxyList": lambda: proxy_list(app, user_id),
+            "dockerHostList": lambda: docker_host_list(app, user_id),
+            "apiKeyList": lambda: api_key_list(app, user_id),
+            "remoteBrowserList": lambda: remote_browser_list(app, user_id),
+            "statusPageList": lambda: status_page_list(app),
+        }
+    )
     await hub.emit("monitorTypeList", monitor_type_list(), room=room)
     await hub.emit("maintenanceList", lists["maintenanceList"], room=room)
     await sock.emit("info", lists["info"])
-    for event in ("notificationList", "proxyList", "dockerHostList", "apiKeyList", "remoteBrowserList", "statusPageList"):
+    for event in (
+        "notificationList",
+        "proxyList",
+        "dockerHostList",
+        "apiKeyList",
+        "remoteBrowserList",
+        "statusPageList",
+    ):
         await hub.emit(event, lists[event], room=room)
 
     ids = sorted(int(key) for key in monitors)  # JS object keys: ascending numeric order
@@ -136,4 +147,5 @@ async def send_monitor_data(app: Any, sock: Any, ids: list[int]) -> None:
     for start in range(0, len(ids), EMIT_CHUNK):
         chunk = range(start, min(start + EMIT_CHUNK, len(ids)))
         await sock.emit_many(
-            ("importantHeartbeatList", (keys[n], [important_beat(r) for r in important[ids[n]]], False)) for n in chunk)
+            ("importantHeartbeatList", (keys[n], [important_beat(r) for r in important[ids[n]]], False)) for n in chunk
+        )

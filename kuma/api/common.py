@@ -6,14 +6,16 @@ the same: raise `ApiError` (or call `require_login`) anywhere in a handler. Hand
 the hub's generic catch still acks `{ok: false, msg: str(exc)}`, which is the same shape for the plain
 errors (`NotLoggedIn`, `ApiError(msg)`).
 """
+
 from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from kuma.domain.errors import DomainError
 from kuma.domain.accounts import verify_current_password  # noqa: F401 - re-exported for the handler modules
+from kuma.domain.errors import DomainError
 from kuma.domain.values import to_int  # noqa: F401 - re-exported for the handler modules
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,7 @@
 """Socket.IO handlers for maintenance windows (socketio-events §3.7) over `kuma.domain.maintenance`.
 All require login. `maintenanceList` goes to the user's room before the ack for add/edit (addMaintenance
 also sends it first, as Uptime Kuma does) and right after it for delete/pause/resume."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -39,15 +40,17 @@ async def edit_maintenance(app: App, sock: Any, data: Any = None, *_: Any) -> di
 
 
 @events.login("addMonitorMaintenance")
-async def add_monitor_maintenance(app: App, sock: Any, maintenance_id: Any = None, monitors: Any = None,
-                                  *_: Any) -> dict[str, Any]:
+async def add_monitor_maintenance(
+    app: App, sock: Any, maintenance_id: Any = None, monitors: Any = None, *_: Any
+) -> dict[str, Any]:
     await domain.link_monitors(app, maintenance_id, monitors)
     return ok_i18n("successAdded")
 
 
 @events.login("addMaintenanceStatusPage")
-async def add_maintenance_status_page(app: App, sock: Any, maintenance_id: Any = None, pages: Any = None,
-                                      *_: Any) -> dict[str, Any]:
+async def add_maintenance_status_page(
+    app: App, sock: Any, maintenance_id: Any = None, pages: Any = None, *_: Any
+) -> dict[str, Any]:
     await domain.link_status_pages(app, maintenance_id, pages)
     return ok_i18n("successAdded")
 
@@ -76,13 +79,13 @@ async def get_maintenance_status_page(app: App, sock: Any, maintenance_id: Any =
 @events.login("deleteMaintenance")
 async def delete_maintenance(app: App, sock: Any, maintenance_id: Any = None, *_: Any) -> dict[str, Any]:
     await domain.delete(app, maintenance_id)
-    app.nursery.start_soon(send_list, app, current_user_id(sock))  # after the ack, as Uptime Kuma orders it
+    app.start_soon(send_list, app, current_user_id(sock))  # after the ack, as Uptime Kuma orders it
     return ok_i18n("successDeleted")
 
 
 async def _set_active(app: App, sock: Any, maintenance_id: Any, active: bool, msg: str) -> dict[str, Any]:
     await domain.set_active(app, maintenance_id, active)
-    app.nursery.start_soon(send_list, app, current_user_id(sock))
+    app.start_soon(send_list, app, current_user_id(sock))
     return ok_i18n(msg)
 
 

@@ -1,5 +1,6 @@
 """Small server handlers (socketio-events.md §3.5-§3.6): database size and shrink, game list, push examples,
 the Web Push key, PM2 processes, the Chrome test, domain-expiry support (`kuma.domain.extras`)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -3,14 +3,15 @@
 `certInfo` when TLS info is stored. The monitor id is a NUMBER here (a string only in the login burst).
 Nothing is read or sent while the owner has no connected socket.
 """
+
 from __future__ import annotations
 
 import logging
 
 from kuma.shapes.heartbeat import live_beat
 from kuma.shapes.jsnum import js_number
-from kuma.views.maintenance import maintenance_list
 from kuma.store.monitors import stored_tls_info
+from kuma.views.maintenance import maintenance_list
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ Each handler parses its arguments, calls `kuma.domain.monitors` and shapes the a
 Uptime Kuma's order: `updateMonitorIntoList` / `deleteMonitorFromList` / `monitorList` go to the owner's
 room BEFORE the ack, announced by the domain through `RoomChanges` at the moment Uptime Kuma sends them.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ events = Events()
 
 
 # -- list events (shared with the tag and proxy handlers) --------------------------------------------
+
 
 async def emit_monitor_update(app: App, user_id: int, monitor_id: int) -> None:
     """`updateMonitorIntoList({"<id>": Monitor})` to the owner's room (one event per monitor)."""
@@ -55,6 +57,7 @@ def _changes(app: App, sock: Any) -> tuple[int, RoomChanges]:
 
 
 # -- handlers ------------------------------------------------------------------------------------------
+
 
 @events.login("add")
 async def add_monitor(app: App, sock: Any, monitor: Any = None, *rest: Any) -> dict[str, Any]:
@@ -96,23 +99,26 @@ async def resume_monitor(app: App, sock: Any, monitor_id: Any = None, *rest: Any
 
 
 @events.login("deleteMonitor")
-async def delete_monitor(app: App, sock: Any, monitor_id: Any = None, delete_children: Any = False,
-                         *rest: Any) -> dict[str, Any]:
+async def delete_monitor(
+    app: App, sock: Any, monitor_id: Any = None, delete_children: Any = False, *rest: Any
+) -> dict[str, Any]:
     user_id, changes = _changes(app, sock)
     await domain.delete(app, user_id, monitor_id, delete_children, changes)
     return ok_i18n("successDeleted")
 
 
 @events.login("getMonitorBeats")
-async def get_monitor_beats(app: App, sock: Any, monitor_id: Any = None, period: Any = None,
-                            *rest: Any) -> dict[str, Any]:
+async def get_monitor_beats(
+    app: App, sock: Any, monitor_id: Any = None, period: Any = None, *rest: Any
+) -> dict[str, Any]:
     rows = await domain.beats(app, monitor_id, period)
     return ok(data=[raw_row(r) for r in rows])
 
 
 @events.login("getMonitorChartData")
-async def get_monitor_chart_data(app: App, sock: Any, monitor_id: Any = None, period: Any = None,
-                                 *rest: Any) -> dict[str, Any]:
+async def get_monitor_chart_data(
+    app: App, sock: Any, monitor_id: Any = None, period: Any = None, *rest: Any
+) -> dict[str, Any]:
     buckets = await domain.chart_data(app, monitor_id, period)
     return ok(data=[{key: js_number(value) for key, value in item.items()} for item in buckets])
 
@@ -145,8 +151,9 @@ async def important_count(app: App, sock: Any, monitor_id: Any = None, *rest: An
 
 
 @events.login("monitorImportantHeartbeatListPaged")
-async def important_paged(app: App, sock: Any, monitor_id: Any = None, offset: Any = 0, count: Any = 25,
-                          *rest: Any) -> dict[str, Any]:
+async def important_paged(
+    app: App, sock: Any, monitor_id: Any = None, offset: Any = 0, count: Any = 25, *rest: Any
+) -> dict[str, Any]:
     rows = await domain.important_page(app, require_login(sock), monitor_id, offset, count)
     return ok(data=[important_beat(r) for r in rows])
 

@@ -1,5 +1,6 @@
 """Socket.IO handlers: addNotification, deleteNotification, testNotification, checkApprise (spec §3.5),
 over `kuma.domain.notifications`. `notificationList` goes to the user's room before the ack."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,9 @@ async def send_list(app: App, user_id: int) -> None:
 
 
 @events.login("addNotification")
-async def add_notification(app: App, sock: Any, notification: Any = None, notification_id: Any = None,
-                           *rest: Any) -> dict[str, Any]:
+async def add_notification(
+    app: App, sock: Any, notification: Any = None, notification_id: Any = None, *rest: Any
+) -> dict[str, Any]:
     user_id = require_login(sock)
     saved = await domain.save(app, user_id, notification, notification_id)
     await send_list(app, user_id)

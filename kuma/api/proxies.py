@@ -3,9 +3,11 @@
 Each change re-sends the user's list to the room before the ack (for proxies: once the change is stored,
 before the monitors that use it restart, plus `monitorList` when it was applied to every monitor).
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import Events, ok, ok_i18n, require_login
 from kuma.api.monitors import send_monitor_list
@@ -26,6 +28,7 @@ async def send(app: App, event: str, builder: ListBuilder, user_id: int) -> None
 
 
 # -- proxies -----------------------------------------------------------------------------------------
+
 
 @events.login("addProxy")
 async def add_proxy(app: App, sock: Any, proxy: Any = None, proxy_id: Any = None, *rest: Any) -> dict[str, Any]:
@@ -49,9 +52,11 @@ async def delete_proxy(app: App, sock: Any, proxy_id: Any = None, *rest: Any) ->
 
 # -- Docker hosts ------------------------------------------------------------------------------------
 
+
 @events.login("addDockerHost")
-async def add_docker_host(app: App, sock: Any, docker_host: Any = None, host_id: Any = None,
-                          *rest: Any) -> dict[str, Any]:
+async def add_docker_host(
+    app: App, sock: Any, docker_host: Any = None, host_id: Any = None, *rest: Any
+) -> dict[str, Any]:
     user_id = require_login(sock)
     saved_id = await domain.save_docker_host(app, user_id, docker_host, host_id)
     await send(app, "dockerHostList", docker_host_list, user_id)
@@ -73,9 +78,11 @@ async def test_docker_host(app: App, sock: Any, docker_host: Any = None, *rest: 
 
 # -- remote browsers ---------------------------------------------------------------------------------
 
+
 @events.login("addRemoteBrowser")
-async def add_remote_browser(app: App, sock: Any, browser: Any = None, browser_id: Any = None,
-                             *rest: Any) -> dict[str, Any]:
+async def add_remote_browser(
+    app: App, sock: Any, browser: Any = None, browser_id: Any = None, *rest: Any
+) -> dict[str, Any]:
     user_id = require_login(sock)
     saved_id = await domain.save_remote_browser(app, user_id, browser, browser_id)
     await send(app, "remoteBrowserList", remote_browser_list, user_id)

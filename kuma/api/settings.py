@@ -1,5 +1,6 @@
 """`getSettings` / `setSettings` (socketio-events.md §3.5) over `kuma.domain.settings`. After a save the
 full `info` (this socket) and `maintenanceList` (the room) follow the ack, as Uptime Kuma sends them."""
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,9 @@ async def get_settings(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
 
 
 @events.login("setSettings")
-async def set_settings(app: App, sock: Any, data: Any = None, current_password: Any = None,
-                       *rest: Any) -> dict[str, Any]:
+async def set_settings(
+    app: App, sock: Any, data: Any = None, current_password: Any = None, *rest: Any
+) -> dict[str, Any]:
     user_id = require_login(sock)
     if await domain.save(app, user_id, data, current_password):
         await disconnect_other_sockets(app, sock, user_id)

@@ -1,4 +1,5 @@
 """Socket.IO status page and incident events (socketio-events.md §3.8) over `kuma.domain.status_pages`."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,15 @@ async def get_status_page(app: App, sock: Any, slug: Any = None, *rest: Any) -> 
 
 
 @events.login("saveStatusPage")
-async def save_status_page(app: App, sock: Any, slug: Any = None, config: Any = None, img_data_url: Any = None,
-                           public_group_list: Any = None, *rest: Any) -> dict[str, Any]:
+async def save_status_page(
+    app: App,
+    sock: Any,
+    slug: Any = None,
+    config: Any = None,
+    img_data_url: Any = None,
+    public_group_list: Any = None,
+    *rest: Any,
+) -> dict[str, Any]:
     return ok(publicGroupList=await domain.save(app, slug, config, img_data_url, public_group_list))
 
 
@@ -36,6 +44,7 @@ async def delete_status_page(app: App, sock: Any, slug: Any = None, *rest: Any) 
 
 
 # -- incidents ---------------------------------------------------------------------------------------
+
 
 @events.login("postIncident")
 async def post_incident(app: App, sock: Any, slug: Any = None, incident: Any = None, *rest: Any) -> dict[str, Any]:
@@ -62,21 +71,22 @@ async def get_incident_history(app: App, sock: Any, slug: Any = None, cursor: An
 
 
 @events.login("editIncident")
-async def edit_incident(app: App, sock: Any, slug: Any = None, incident_id: Any = None, incident: Any = None,
-                        *rest: Any) -> dict[str, Any]:
+async def edit_incident(
+    app: App, sock: Any, slug: Any = None, incident_id: Any = None, incident: Any = None, *rest: Any
+) -> dict[str, Any]:
     return ok_i18n("Saved.", incident=await domain.edit_incident(app, slug, incident_id, incident))
 
 
 @events.login("deleteIncident")
-async def delete_incident(app: App, sock: Any, slug: Any = None, incident_id: Any = None,
-                          *rest: Any) -> dict[str, Any]:
+async def delete_incident(app: App, sock: Any, slug: Any = None, incident_id: Any = None, *rest: Any) -> dict[str, Any]:
     await domain.delete_incident(app, slug, incident_id)
     return ok_i18n("successDeleted")
 
 
 @events.login("resolveIncident")
-async def resolve_incident(app: App, sock: Any, slug: Any = None, incident_id: Any = None,
-                           *rest: Any) -> dict[str, Any]:
+async def resolve_incident(
+    app: App, sock: Any, slug: Any = None, incident_id: Any = None, *rest: Any
+) -> dict[str, Any]:
     return ok_i18n("Resolved", incident=await domain.resolve_incident(app, slug, incident_id))
 
 

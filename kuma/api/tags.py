@@ -1,5 +1,6 @@
 """Socket.IO tag events (socketio-events.md §3.3) over `kuma.domain.tags`. Monitor-tag changes are
 followed by `updateMonitorIntoList` for that monitor, before the ack."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -37,24 +38,27 @@ async def delete_tag(app: App, sock: Any, tag_id: Any = None, *rest: Any) -> dic
 
 
 @events.login("addMonitorTag")
-async def add_monitor_tag(app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "",
-                          *rest: Any) -> dict[str, Any]:
+async def add_monitor_tag(
+    app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
+) -> dict[str, Any]:
     user_id = require_login(sock)
     await emit_monitor_update(app, user_id, await domain.add_monitor_tag(app, tag_id, monitor_id, value))
     return ok_i18n("successAdded")
 
 
 @events.login("editMonitorTag")
-async def edit_monitor_tag(app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "",
-                           *rest: Any) -> dict[str, Any]:
+async def edit_monitor_tag(
+    app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
+) -> dict[str, Any]:
     user_id = require_login(sock)
     await emit_monitor_update(app, user_id, await domain.edit_monitor_tag(app, tag_id, monitor_id, value))
     return ok_i18n("successEdited")
 
 
 @events.login("deleteMonitorTag")
-async def delete_monitor_tag(app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "",
-                             *rest: Any) -> dict[str, Any]:
+async def delete_monitor_tag(
+    app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
+) -> dict[str, Any]:
     user_id = require_login(sock)
     await emit_monitor_update(app, user_id, await domain.delete_monitor_tag(app, tag_id, monitor_id, value))
     return ok_i18n("successDeleted")

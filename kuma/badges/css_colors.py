@@ -31,6 +31,4 @@ tomato ff6347  turquoise 40e0d0  violet ee82ee  wheat f5deb3  white ffffff  whit
 yellowgreen 9acd32  transparent 00000000
 """
 
-CSS_COLOR_NAMES: dict[str, str] = {
-    name: "#" + value for name, value in zip(*[iter(_TABLE.split())] * 2, strict=True)
-}
+CSS_COLOR_NAMES: dict[str, str] = {name: "#" + value for name, value in zip(*[iter(_TABLE.split())] * 2, strict=True)}

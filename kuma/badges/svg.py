@@ -5,6 +5,7 @@ flat-square and plastic; 10px normal / bold with 1.25 px letter spacing for for-
 upper-cases), widths are truncated then rounded up to an odd number, 5 px horizontal padding, text
 coordinates scaled ×10. A badge without a label has no label part and a zero-width label rect.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -114,7 +115,8 @@ def _css_rgb(color: str) -> tuple[float, float, float] | None:
             vals = []
             for p in parts[:3]:
                 vals.append(float(p[:-1]) * 2.55 if p.endswith("%") else float(p))
-            return tuple(max(0.0, min(255.0, v)) for v in vals)  # type: ignore[return-value]
+            red, green, blue = (max(0.0, min(255.0, v)) for v in vals)
+            return red, green, blue
         hue = float(parts[0].rstrip("deg")) / 360.0
         sat = float(parts[1].rstrip("%")) / 100.0
         light = float(parts[2].rstrip("%")) / 100.0
@@ -175,7 +177,11 @@ def _js_round(x: float) -> float:
 # -- SVG pieces ---------------------------------------------------------------------------------------
 def escape_xml(text: str) -> str:
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&apos;")
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
     )
 
 

@@ -4,6 +4,7 @@ The checks keep the spec's order exactly (rate limit, input, lookup, password, 2
 message a client gets for a given mistake is part of the wire. Sessions (rooms, the afterLogin burst,
 disconnecting other sockets) are the caller's business.
 """
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from kuma.accounts import totp
 from kuma.accounts.jwt import InvalidToken, decode_token, make_token, token_matches_password
-from kuma.accounts.passwords import (hash_password_async, is_too_weak, needs_rehash, verify_password_async,
-                                     verify_user_password)
+from kuma.accounts.passwords import (
+    hash_password_async,
+    is_too_weak,
+    needs_rehash,
+    verify_password_async,
+    verify_user_password,
+)
 from kuma.accounts.ratelimit import LOGIN_MESSAGE, TWOFA_MESSAGE
 from kuma.domain.errors import DomainError
 from kuma.store import users as users_store
@@ -98,8 +104,8 @@ async def login(app: App, data: Any, remote: str = "?") -> dict[str, Any]:
         log.info("failed login for %r from %s", username, remote)
         raise _incorrect()
     if needs_rehash(user["password"]):
-        new_hash = await hash_password_async(password)
-        await app.db.write(lambda db: users_store.set_password_hash(db, user["id"], new_hash))
+        new_hash, user_id = await hash_password_async(password), user["id"]
+        await app.db.write(lambda db: users_store.set_password_hash(db, user_id, new_hash))
         user = {**user, "password": new_hash}
     if user["twofa_status"]:
         await _second_factor(app, user, data.get("token"))
@@ -149,6 +155,7 @@ async def change_password(app: App, user_id: int, password: Any) -> str:
 
 # -- 2FA -----------------------------------------------------------------------------------------------
 
+
 async def _twofa_user(app: App, user_id: int, current_password: Any) -> dict[str, Any]:
     """Rate limit, current password, then the user row: what every 2FA change checks first."""
     if not app.accounts.limits.twofa.try_take():
@@ -181,8 +188,7 @@ async def verify_2fa_code(app: App, user_id: int, code: Any, current_password: A
     await verify_current_password(app, user_id, current_password)
     user = await app.db.read(lambda db: users_store.get_user(db, user_id))
     text = code if isinstance(code, str) else str(code)
-    if user is None or not totp.verify_code(user["twofa_secret"], text, user["twofa_last_token"],
-                                            at=app.clock.time()):
+    if user is None or not totp.verify_code(user["twofa_secret"], text, user["twofa_last_token"], at=app.clock.time()):
         raise DomainError("authInvalidToken", msgi18n=True, valid=False)
 
 

@@ -2,6 +2,7 @@
 
 The clear key `uk<id>_<secret>` exists only in `add`'s result (shown once); only bcrypt(secret) is stored.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -3,6 +3,7 @@
 The Socket.IO handlers and the REST API turn it into the same `{ok: false, msg[, msgi18n][, **extra]}`
 body, so a validation text is written once, here below, never per transport.
 """
+
 from __future__ import annotations
 
 import sqlite3

@@ -2,6 +2,7 @@
 examples, the Web Push VAPID key, PM2 processes, Chrome test, domain-expiry support. Each answers as Uptime
 Kuma does, or, for a part kuma does not build (domain expiry, PM2, real-browser monitors), raises a
 `DomainError` that says so: the client always gets an ack."""
+
 from __future__ import annotations
 
 import base64
@@ -187,6 +188,7 @@ def push_example(language: Any) -> str:
 
 # -- Web Push ------------------------------------------------------------------------------------------
 
+
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -198,8 +200,7 @@ def new_vapid_keys() -> tuple[str, str]:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     key = ec.generate_private_key(ec.SECP256R1())
-    public = key.public_key().public_bytes(serialization.Encoding.X962,
-                                           serialization.PublicFormat.UncompressedPoint)
+    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     return _b64url(public), _b64url(key.private_numbers().private_value.to_bytes(32, "big"))
 
 
@@ -223,6 +224,7 @@ async def webpush_public_key(app: App) -> str:
 
 
 # -- PM2, Chrome, domain expiry -------------------------------------------------------------------------
+
 
 async def pm2_process_list() -> list[Any]:
     raise DomainError(PM2_NOT_BUILT)
@@ -257,8 +259,7 @@ async def chrome_version(executable: Any) -> str:
     path = find_chrome(executable)
     try:
         with trio.fail_after(20):
-            done = await trio.run_process([path, "--version"], capture_stdout=True, capture_stderr=True,
-                                          check=False)
+            done = await trio.run_process([path, "--version"], capture_stdout=True, capture_stderr=True, check=False)
     except (OSError, trio.TooSlowError) as exc:
         raise DomainError(f"Cannot run {path}: {exc}") from None
     text = done.stdout.decode(errors="replace").strip()

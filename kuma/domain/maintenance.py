@@ -1,5 +1,6 @@
 """Maintenance window operations (socketio-events §3.7): validate, store, and tell the maintenance service
 (`app.maintenance.changed()`), which re-evaluates which monitors are under maintenance."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ def link_ids(items: Any) -> list[int]:
     """Ids from a list of `{id}` objects or plain ids (unusable entries skipped)."""
     ids = []
     for item in items if isinstance(items, list) else []:
-        value = item.get("id") if isinstance(item, dict) else item
+        value: Any = item.get("id") if isinstance(item, dict) else item
         try:
             ids.append(int(value))
         except (TypeError, ValueError):

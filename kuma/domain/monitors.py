@@ -6,19 +6,21 @@ the group tree changed (maintenance is inherited through groups). Changed and de
 announced through `MonitorChanges` at the moment Uptime Kuma sends its list events, so the caller's
 events keep Uptime Kuma's order relative to the engine calls.
 """
+
 from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Callable, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kuma.domain.errors import DomainError, sql_error
 from kuma.domain.values import to_int
 from kuma.rules.validate import MonitorInputError, add_input, edit_input, notification_ids, validate_monitor
-from kuma.views.monitors import load_tree, monitor_entries
 from kuma.store import heartbeats as beats_store
 from kuma.store import monitors_write as store
+from kuma.views.monitors import load_tree, monitor_entries
 
 if TYPE_CHECKING:
     from kuma.app import App
@@ -51,6 +53,7 @@ SILENT: MonitorChanges = _Silent()
 
 
 # -- helpers -----------------------------------------------------------------------------------------
+
 
 async def engine(app: App, action: str, monitor_id: int) -> None:
     """start_monitor / stop_monitor / restart_monitor; a scheduling hiccup is logged, never the caller's
@@ -100,6 +103,7 @@ def period_hours(period: Any) -> float:
 
 # -- changes -----------------------------------------------------------------------------------------
 
+
 async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILENT) -> int:
     """Create a monitor from the client's object; started unless sent inactive. Returns its id."""
 
@@ -125,7 +129,7 @@ def _edit_job(user_id: int, monitor_id: int | None, data: Any) -> Callable[[Any]
 
     def job(db: Any) -> tuple[list[int], bool, bool]:
         row = None if monitor_id is None else store.get_monitor_row(db, monitor_id)
-        if row is None:
+        if row is None or monitor_id is None:
             raise MonitorInputError("Cannot read properties of null (reading 'user_id')")
         if row["user_id"] != user_id:
             raise MonitorInputError("Permission denied.")
@@ -153,6 +157,7 @@ async def edit(app: App, user_id: int, data: Any, changes: MonitorChanges = SILE
     """Change one of the user's monitors (only the keys sent); restarted when it may run. Returns its id."""
     monitor_id = to_int(data.get("id")) if isinstance(data, dict) else None
     unlinked, runnable, changed_tree = await write(app, _edit_job(user_id, monitor_id, data))
+    assert monitor_id is not None  # the job refused a missing id
     if changed_tree:
         tree_changed(app)
     if runnable:
@@ -181,8 +186,13 @@ async def resume(app: App, user_id: int, monitor_id: Any, changes: MonitorChange
     return await _set_active(app, user_id, monitor_id, True, changes)
 
 
-async def delete(app: App, user_id: int, monitor_id: Any, delete_children: Any = False,
-                 changes: MonitorChanges = SILENT) -> None:
+def _delete_job(monitor_id: int, user_id: int) -> Callable[[Any], Any]:
+    return lambda db: store.delete_monitor(db, monitor_id, user_id)
+
+
+async def delete(
+    app: App, user_id: int, monitor_id: Any, delete_children: Any = False, changes: MonitorChanges = SILENT
+) -> None:
     """Delete one of the user's monitors. A group's children are deleted too (leaves first) when
     `delete_children is True`, else they become top-level. Someone else's id is announced deleted and
     nothing happens, as in Uptime Kuma."""
@@ -191,12 +201,12 @@ async def delete(app: App, user_id: int, monitor_id: Any, delete_children: Any =
         raise DomainError("Invalid monitor ID")
     row = await app.db.read(lambda db: store.get_monitor_row(db, number))
     owned = row is not None and row.get("user_id") == user_id
-    if owned and row.get("type") == "group":
+    if row is not None and owned and row.get("type") == "group":
         if delete_children is True:
             descendants = await app.db.read(lambda db: load_tree(db).descendants(number))
             for child in reversed(descendants):  # leaves first
                 await engine(app, "stop_monitor", child)
-                await write(app, lambda db, child=child: store.delete_monitor(db, child, user_id))
+                await write(app, _delete_job(child, user_id))
                 await changes.deleted(child)
         else:
             for child in await write(app, lambda db: store.unlink_children(db, number)):
@@ -209,6 +219,7 @@ async def delete(app: App, user_id: int, monitor_id: Any, delete_children: Any =
 
 
 # -- reads and clearing ------------------------------------------------------------------------------
+
 
 async def get(app: App, user_id: int, monitor_id: Any) -> dict[str, Any]:
     """getMonitor's Monitor JSON. A monitor inside a group has `path`/`pathName` as in `monitorList`
@@ -251,14 +262,17 @@ async def clear_heartbeats(app: App, user_id: int, monitor_id: Any) -> list[dict
     """Delete a monitor's beats and stats, restart it; returns its beats now (the heartbeatList rows,
     oldest first), or None when it is not the user's monitor."""
     number = to_int(monitor_id)
-    row = None if number is None else await app.db.read(lambda db: store.get_monitor_row(db, number))
+    if number is None:
+        return None
+    found: int = number  # narrowed once, for the closures below
+    row = await app.db.read(lambda db: store.get_monitor_row(db, found))
     if row is None or row.get("user_id") != user_id:
         return None
-    await write(app, lambda db: store.clear_heartbeats(db, number))
-    app.monitoring.forget(number)  # its cached latest beat and uptime numbers are gone with the rows
+    await write(app, lambda db: store.clear_heartbeats(db, found))
+    app.monitoring.forget(found)  # its cached latest beat and uptime founds are gone with the rows
     if row.get("active"):
-        await engine(app, "restart_monitor", number)
-    return await app.db.read(lambda db: beats_store.recent(db, number, HEARTBEAT_LIST_LIMIT))
+        await engine(app, "restart_monitor", found)
+    return await app.db.read(lambda db: beats_store.recent(db, found, HEARTBEAT_LIST_LIMIT))
 
 
 async def clear_statistics(app: App) -> None:
@@ -288,4 +302,3 @@ async def important_page(app: App, user_id: int, monitor_id: Any, offset: Any, c
     target = _important_target(monitor_id)
     limit, skip = max(0, to_int(count) or 0), max(0, to_int(offset) or 0)
     return await app.db.read(lambda db: beats_store.important_page(db, user_id, target, limit, skip))
-

@@ -1,4 +1,5 @@
 """Notification operations (spec §3.5): save, delete, send a test message, whether apprise is there."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -4,10 +4,12 @@ Monitors that used a deleted target lose the reference; monitors whose proxy cha
 their next check uses it. `stored` callbacks run once a change is committed and before those restarts
 (the Socket.IO layer sends the lists there, as Uptime Kuma does).
 """
+
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import trio
 
@@ -51,6 +53,7 @@ async def restart_monitors(app: App, ids: list[int]) -> None:
 
 # -- proxies -----------------------------------------------------------------------------------------
 
+
 def proxy_values(proxy: Any) -> dict[str, Any]:
     """Validated proxy columns from the client's object (active is always stored true)."""
     if not isinstance(proxy, dict):
@@ -58,15 +61,22 @@ def proxy_values(proxy: Any) -> dict[str, Any]:
     protocol = proxy.get("protocol")
     if protocol not in PROXY_PROTOCOLS:
         raise DomainError(
-            f"Unsupported proxy protocol \"{protocol}\". Supported protocols are {', '.join(PROXY_PROTOCOLS)}")
+            f'Unsupported proxy protocol "{protocol}". Supported protocols are {", ".join(PROXY_PROTOCOLS)}'
+        )
     host = proxy.get("host")
     if not isinstance(host, str) or not host.strip():
         raise DomainError("Proxy host is required")
     auth = _flag(proxy.get("auth"))
-    return {"protocol": protocol, "host": host.strip(), "port": to_int(proxy.get("port")), "auth": auth,
-            "username": proxy.get("username") if auth else proxy.get("username") or None,
-            "password": proxy.get("password") if auth else proxy.get("password") or None,
-            "active": 1, "default": _flag(proxy.get("default"))}
+    return {
+        "protocol": protocol,
+        "host": host.strip(),
+        "port": to_int(proxy.get("port")),
+        "auth": auth,
+        "username": proxy.get("username") if auth else proxy.get("username") or None,
+        "password": proxy.get("password") if auth else proxy.get("password") or None,
+        "active": 1,
+        "default": _flag(proxy.get("default")),
+    }
 
 
 async def save_proxy(app: App, user_id: int, proxy: Any, proxy_id: Any = None, stored: Stored = _nothing) -> int:
@@ -101,6 +111,7 @@ async def delete_proxy(app: App, user_id: int, proxy_id: Any, stored: Stored = _
 
 
 # -- Docker hosts ------------------------------------------------------------------------------------
+
 
 def docker_fields(docker_host: Any) -> tuple[str, str, str]:
     """(name, dockerType, dockerDaemon) from the client's object, validated."""
@@ -148,7 +159,7 @@ async def docker_container_count(docker_type: str, daemon: str) -> int:
         transport = httpx.AsyncHTTPTransport()
         base = daemon.rstrip("/")
         if base.startswith("tcp://"):
-            base = "http://" + base[len("tcp://"):]
+            base = "http://" + base[len("tcp://") :]
     async with httpx.AsyncClient(transport=transport, base_url=base, timeout=TEST_TIMEOUT) as client:
         response = await client.get("/containers/json", params={"all": "true"})
         response.raise_for_status()
@@ -173,6 +184,7 @@ async def test_docker_host(docker_host: Any) -> str:
 
 
 # -- remote browsers ---------------------------------------------------------------------------------
+
 
 def browser_fields(browser: Any) -> tuple[str, str]:
     """(name, url) from the client's object, validated."""

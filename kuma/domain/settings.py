@@ -3,6 +3,7 @@
 Only `general` settings are read and written: a key whose existing row has another type (jwtSecret,
 apiKeysEnabled …) is silently left alone, so a client can never overwrite the server's secrets.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,26 @@ if TYPE_CHECKING:
 
 #: The `general` settings a client may write (data-model.md §6, plus the 1.x `dnsCache` the published clients
 #: still send). Anything else is ignored (issue #13: Uptime Kuma stores any key, `__proto__` included).
-KNOWN_KEYS = frozenset({
-    "serverTimezone", "primaryBaseURL", "entryPage", "disableAuth", "trustProxy", "searchEngineIndex",
-    "checkUpdate", "checkBeta", "keepDataPeriodDays", "tlsExpiryNotifyDays", "domainExpiryNotifyDays", "nscd",
-    "chromeExecutable", "steamAPIKey", "globalpingApiToken", "dnsCache",
-})
+KNOWN_KEYS = frozenset(
+    {
+        "serverTimezone",
+        "primaryBaseURL",
+        "entryPage",
+        "disableAuth",
+        "trustProxy",
+        "searchEngineIndex",
+        "checkUpdate",
+        "checkBeta",
+        "keepDataPeriodDays",
+        "tlsExpiryNotifyDays",
+        "domainExpiryNotifyDays",
+        "nscd",
+        "chromeExecutable",
+        "steamAPIKey",
+        "globalpingApiToken",
+        "dnsCache",
+    }
+)
 MAX_VALUE_BYTES = 64 * 1024
 
 

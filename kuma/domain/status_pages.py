@@ -3,6 +3,7 @@
 Validation happens inside the write jobs where it needs the stored page, so a refused request stores
 nothing. kuma keeps no HTTP response cache, so there is nothing to clear after a save or delete.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,6 +18,7 @@ import trio
 from kuma.domain.errors import DomainError, insert_error
 from kuma.shapes.status_page import incident_json, page_admin_json
 from kuma.store import status_pages as store
+from kuma.store.db import read_back
 from kuma.store.settings import get_setting, set_setting
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ def decode_png_data_url(data_url: str) -> bytes:
     if not data_url.startswith(PNG_PREFIX):
         raise DomainError("Only allowed PNG logo.")
     try:
-        return base64.b64decode(data_url[len(PNG_PREFIX):], validate=False)
+        return base64.b64decode(data_url[len(PNG_PREFIX) :], validate=False)
     except (binascii.Error, ValueError):
         raise DomainError("Only allowed PNG logo.") from None
 
@@ -98,6 +100,7 @@ def write_logo(upload_dir: Path, page_id: int, data: bytes) -> None:
 
 
 # -- pages -------------------------------------------------------------------------------------------
+
 
 async def add(app: App, title: Any, slug: Any) -> str:
     """Create an empty page; returns its slug (trimmed, lower case)."""
@@ -194,6 +197,7 @@ async def delete(app: App, slug: Any) -> None:
 
 # -- incidents ---------------------------------------------------------------------------------------
 
+
 async def post_incident(app: App, slug: Any, incident: Any) -> dict[str, Any]:
     """Pin an incident on the page (a new one, or the one with `incident.id`); returns its JSON."""
     incident = incident if isinstance(incident, dict) else {}
@@ -206,10 +210,19 @@ async def post_incident(app: App, slug: Any, incident: Any) -> dict[str, Any]:
         existing = store.incident_by_id(db, page["id"], incident.get("id")) if incident.get("id") is not None else None
         try:
             if existing is not None:
-                store.update_incident(db, existing["id"], {"title": title, "content": content, "style": style,
-                                                           "pin": 1, "active": 1,
-                                                           "last_updated_date": store.utc_text(now)})
-                return incident_json(store.incident_by_id(db, page["id"], existing["id"]))
+                store.update_incident(
+                    db,
+                    existing["id"],
+                    {
+                        "title": title,
+                        "content": content,
+                        "style": style,
+                        "pin": 1,
+                        "active": 1,
+                        "last_updated_date": store.utc_text(now),
+                    },
+                )
+                return incident_json(read_back(store.incident_by_id(db, page["id"], existing["id"])))
             row = store.insert_incident(db, page["id"], title, content, style, now)
         except sqlite3.IntegrityError as exc:
             raise DomainError(str(exc)) from None
@@ -236,7 +249,7 @@ async def _change_incident(app: App, slug: Any, incident_id: Any, fields: dict[s
             store.delete_incident(db, row["id"])
             return None
         store.update_incident(db, row["id"], {**fields, "last_updated_date": store.utc_text(now)})
-        return incident_json(store.incident_by_id(db, page["id"], row["id"]))
+        return incident_json(read_back(store.incident_by_id(db, page["id"], row["id"])))
 
     return await app.db.write(job)
 
@@ -252,7 +265,7 @@ async def edit_incident(app: App, slug: Any, incident_id: Any, incident: Any) ->
     style = incident.get("style") if incident.get("style") in INCIDENT_STYLES else "warning"
     pin = 0 if incident.get("pin") is False else 1
     fields = {"title": title, "content": content, "style": style, "pin": pin}
-    return await _change_incident(app, slug, incident_id, fields)
+    return read_back(await _change_incident(app, slug, incident_id, fields))
 
 
 async def delete_incident(app: App, slug: Any, incident_id: Any) -> None:
@@ -262,4 +275,4 @@ async def delete_incident(app: App, slug: Any, incident_id: Any) -> None:
 
 async def resolve_incident(app: App, slug: Any, incident_id: Any) -> dict[str, Any]:
     """Mark an incident resolved (inactive, unpinned); returns its JSON."""
-    return await _change_incident(app, slug, incident_id, {"active": 0, "pin": 0})
+    return read_back(await _change_incident(app, slug, incident_id, {"active": 0, "pin": 0}))

@@ -1,9 +1,11 @@
 """Tag operations (socketio-events.md §3.3). Tags are global (no ownership checks, as in Uptime Kuma);
 a monitor-tag change returns the monitor id so the caller can announce that monitor."""
+
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kuma.domain.errors import DomainError, insert_error
 from kuma.domain.values import to_int
@@ -53,8 +55,11 @@ async def edit(app: App, tag: Any) -> dict[str, Any]:
     tag_id = to_int(tag.get("id"))
     values = _checked(tag.get("name"), tag.get("color"))
     try:
-        row = None if tag_id is None else await app.db.write(
-            lambda db: store.update_tag(db, tag_id, values["name"], values["color"]))
+        row = (
+            None
+            if tag_id is None
+            else await app.db.write(lambda db: store.update_tag(db, tag_id, values["name"], values["color"]))
+        )
     except sqlite3.Error as exc:
         raise DomainError(f"SQLITE_CONSTRAINT: {exc}") from None
     if row is None:

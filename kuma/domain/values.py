@@ -1,4 +1,5 @@
 """Lenient input conversions shared by every domain area (clients send ids as numbers or strings)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,6 +20,6 @@ def to_int(value: Any) -> int | None:
             number = int(value.strip())
         except ValueError:
             return None
-    if number is None or not -(2 ** 63) <= number < 2 ** 63:
+    if number is None or not -(2**63) <= number < 2**63:
         return None
     return number

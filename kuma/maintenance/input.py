@@ -1,4 +1,5 @@
 """What a client sends for add/editMaintenance (MaintenanceInput) → a `maintenance` row. Pure."""
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,11 @@ def row_from_input(data: Any, server_tz: str) -> dict[str, Any]:
     start_date = _stored_date(date_range[0] if len(date_range) > 0 else None, zone, "start")
     end_date = _stored_date(date_range[1] if len(date_range) > 1 else None, zone, "end")
     weekdays = [int(d) for d in (data.get("weekdays") or []) if str(d).lstrip("-").isdigit()]
-    days_of_month = [d if str(d).startswith("lastDay") else int(d) for d in (data.get("daysOfMonth") or [])
-                     if str(d).startswith("lastDay") or str(d).isdigit()]
+    days_of_month = [
+        d if str(d).startswith("lastDay") else int(d)
+        for d in (data.get("daysOfMonth") or [])
+        if str(d).startswith("lastDay") or str(d).isdigit()
+    ]
     row: dict[str, Any] = {
         "title": title,
         "description": data.get("description") or "",

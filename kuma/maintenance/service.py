@@ -4,18 +4,20 @@ The engine asks `is_under_maintenance(monitor_id)` before every check, so the an
 recomputed here at window edges (and whenever a maintenance or its links change), never per check.
 When the set of running maintenances changes, logged-in users get a fresh `maintenanceList`.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import trio
 
 from kuma.maintenance.windows import Schedule
 from kuma.store.maintenance import all_maintenance, monitor_links, monitor_parents
-from kuma.views.maintenance import maintenance_list
 from kuma.store.settings import server_timezone
+from kuma.views.maintenance import maintenance_list
 
 if TYPE_CHECKING:
     from kuma.app import App
@@ -41,7 +43,7 @@ def monitors_covered(active_ids: set[int], links: list[tuple[int, int]], parents
 
 
 class MaintenanceService:
-    def __init__(self, app: "App", clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, app: App, clock: Callable[[], datetime] | None = None) -> None:
         self.app = app
         self.clock = clock or app.clock.utcnow  # the app's one wall clock (pinnable); tests pass their own
         self._under: set[int] = set()
@@ -111,7 +113,7 @@ class MaintenanceService:
             await hub.emit("maintenanceList", payload, room=room)
 
 
-def setup(app: "App") -> None:
+def setup(app: App) -> None:
     service = MaintenanceService(app)
     app.maintenance = service
     app.add_service("maintenance", service.run)

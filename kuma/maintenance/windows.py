@@ -6,19 +6,27 @@ recurring ones that become a cron (`recurring-interval`, `recurring-weekday`, `r
 and `cron` (user cron + duration). A window starts at each cron fire and lasts `duration` seconds,
 clipped at end_date; the date range bounds the whole schedule.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 RECURRING = ("recurring-interval", "recurring-weekday", "recurring-day-of-month")
 CRON_STRATEGIES = (*RECURRING, "cron")
 STRATEGIES = ("manual", "single", *CRON_STRATEGIES)
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ",
-                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+)
 #: How far ahead/back we look for cron fires. A window longer than this is not a window.
 MAX_LOOKBACK = timedelta(days=400)
 
@@ -41,7 +49,7 @@ class Window:
 
 def iso_utc(moment: datetime) -> str:
     """`2026-11-27T02:00:00.000Z`, as JavaScript's Date.toISOString() writes it."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
@@ -74,7 +82,7 @@ def parse_local_datetime(text: str | None, zone: ZoneInfo) -> datetime | None:
         if parsed.year > 9999:
             return None
         if text.endswith("Z"):
-            return parsed.replace(tzinfo=timezone.utc)
+            return parsed.replace(tzinfo=UTC)
         return parsed.replace(tzinfo=zone)
     raise ValueError(text)
 
@@ -193,12 +201,12 @@ class Schedule:
         end = fire + timedelta(seconds=self.duration or 0)
         if self.end_date and end > self.end_date:
             end = self.end_date
-        return Window(fire.astimezone(timezone.utc), end.astimezone(timezone.utc))
+        return Window(fire.astimezone(UTC), end.astimezone(UTC))
 
     def current_window(self, now: datetime) -> Window | None:
         if self.strategy == "single":
             if self.start_date and self.end_date and self.start_date <= now < self.end_date:
-                return Window(self.start_date.astimezone(timezone.utc), self.end_date.astimezone(timezone.utc))
+                return Window(self.start_date.astimezone(UTC), self.end_date.astimezone(UTC))
             return None
         if self.strategy not in CRON_STRATEGIES or not self.duration:
             return None
@@ -211,7 +219,7 @@ class Schedule:
     def next_window(self, now: datetime) -> Window | None:
         if self.strategy == "single":
             if self.start_date and self.end_date and now < self.start_date:
-                return Window(self.start_date.astimezone(timezone.utc), self.end_date.astimezone(timezone.utc))
+                return Window(self.start_date.astimezone(UTC), self.end_date.astimezone(UTC))
             return None
         if self.strategy not in CRON_STRATEGIES:
             return None
@@ -241,7 +249,7 @@ class Schedule:
             return []
         if self.strategy == "single":
             if self.start_date and self.end_date:
-                return [Window(self.start_date.astimezone(timezone.utc), self.end_date.astimezone(timezone.utc))]
+                return [Window(self.start_date.astimezone(UTC), self.end_date.astimezone(UTC))]
             return []
         slots = []
         current = self.current_window(now)

@@ -3,6 +3,7 @@
 Nothing here does I/O or reads a clock: the service gathers the inputs (monitor row, previous beat,
 what the check said, maintenance) and stores what these functions decide.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,8 +23,13 @@ PUSH_WINDOW_MSG = "No heartbeat in the time window"
 
 #: (previous, new) pairs that are important when the beat is not the first one (§3).
 _IMPORTANT = {
-    (UP, DOWN), (DOWN, UP), (PENDING, DOWN),
-    (UP, MAINTENANCE), (DOWN, MAINTENANCE), (MAINTENANCE, UP), (MAINTENANCE, DOWN),
+    (UP, DOWN),
+    (DOWN, UP),
+    (PENDING, DOWN),
+    (UP, MAINTENANCE),
+    (DOWN, MAINTENANCE),
+    (MAINTENANCE, UP),
+    (MAINTENANCE, DOWN),
 }
 #: (previous, new) pairs that send notifications (§3), a subset of _IMPORTANT.
 _NOTIFY = {(UP, DOWN), (DOWN, UP), (PENDING, DOWN), (MAINTENANCE, DOWN)}
@@ -53,7 +59,7 @@ class Previous:
     down_count: int = 0
 
     @classmethod
-    def from_row(cls, row: dict[str, Any] | None) -> "Previous | None":
+    def from_row(cls, row: dict[str, Any] | None) -> Previous | None:
         if row is None:
             return None
         return cls(int(row["status"]), int(row.get("retries") or 0), int(row.get("down_count") or 0))
@@ -69,7 +75,7 @@ class CheckOutcome:
     error: str | None = None  # set when the check raised (or was cut / returned garbage)
 
     @classmethod
-    def failed(cls, msg: str) -> "CheckOutcome":
+    def failed(cls, msg: str) -> CheckOutcome:
         return cls(status=DOWN, msg=msg, ping=None, error=msg)
 
 
@@ -86,8 +92,9 @@ class Decision:
     notify: bool
 
 
-def _notification_rules(is_first: bool, previous: Previous | None, status: int, down_count: int,
-                        resend_interval: int) -> tuple[bool, bool, int]:
+def _notification_rules(
+    is_first: bool, previous: Previous | None, status: int, down_count: int, resend_interval: int
+) -> tuple[bool, bool, int]:
     """§2 step 6: important flag, whether to notify, and the new down_count."""
     prev_status = previous.status if previous else None
     important = is_important(is_first, prev_status, status)
@@ -105,8 +112,9 @@ def _notification_rules(is_first: bool, previous: Previous | None, status: int, 
     return important, notify, down_count
 
 
-def decide_check_beat(monitor: dict[str, Any], previous: Previous | None, outcome: CheckOutcome | None,
-                      *, under_maintenance: bool = False) -> Decision:
+def decide_check_beat(
+    monitor: dict[str, Any], previous: Previous | None, outcome: CheckOutcome | None, *, under_maintenance: bool = False
+) -> Decision:
     """One monitor-loop beat (§2). `outcome` is ignored (may be None) when under maintenance."""
     is_first = previous is None
     retries = previous.retries if previous else 0
@@ -133,8 +141,11 @@ def decide_check_beat(monitor: dict[str, Any], previous: Previous | None, outcom
         retries = 0
     elif upside_down and status == UP:
         retries = 0  # with upside-down, a check that raised means UP
-    elif (monitor.get("type") == "json-query" and monitor.get("retry_only_on_status_code_failure")
-          and JSON_QUERY_FAIL in error):
+    elif (
+        monitor.get("type") == "json-query"
+        and monitor.get("retry_only_on_status_code_failure")
+        and JSON_QUERY_FAIL in error
+    ):
         status, retries = DOWN, 0
     elif maxretries > 0 and retries < maxretries:
         status, retries = PENDING, retries + 1
@@ -142,7 +153,8 @@ def decide_check_beat(monitor: dict[str, Any], previous: Previous | None, outcom
         status, retries = DOWN, retries + 1
 
     important, notify, down_count = _notification_rules(
-        is_first, previous, status, down_count, int(monitor.get("resend_interval") or 0))
+        is_first, previous, status, down_count, int(monitor.get("resend_interval") or 0)
+    )
     return Decision(status, msg, ping, retries, down_count, important, notify)
 
 
@@ -163,8 +175,15 @@ def push_status(pushed: int, previous: Previous | None, maxretries: int) -> tupl
     return UP, 0
 
 
-def decide_push_beat(monitor: dict[str, Any], previous: Previous | None, pushed: int, msg: str,
-                     ping: float | None, *, under_maintenance: bool = False) -> Decision:
+def decide_push_beat(
+    monitor: dict[str, Any],
+    previous: Previous | None,
+    pushed: int,
+    msg: str,
+    ping: float | None,
+    *,
+    under_maintenance: bool = False,
+) -> Decision:
     """A beat received on /api/push (rest-endpoints §2)."""
     is_first = previous is None
     down_count = previous.down_count if previous else 0
@@ -175,7 +194,8 @@ def decide_push_beat(monitor: dict[str, Any], previous: Previous | None, pushed:
             pushed = flip(pushed)
         status, retries = push_status(pushed, previous, int(monitor.get("maxretries") or 0))
     important, notify, down_count = _notification_rules(
-        is_first, previous, status, down_count, int(monitor.get("resend_interval") or 0))
+        is_first, previous, status, down_count, int(monitor.get("resend_interval") or 0)
+    )
     return Decision(status, msg, ping, retries, down_count, important, notify)
 
 

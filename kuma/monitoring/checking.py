@@ -3,6 +3,7 @@
 The engine gets a `CheckOutcome` for the beat rules and the check's result (or a stand-in carrying what a
 raised exception saved: response body, column updates, TLS info).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,8 +35,9 @@ class ErrorCarrier:
         self.tls_info = getattr(exc, "tls_info", None)
 
 
-async def run_check(mtype: MonitorType, row: dict[str, Any],
-                    ctx: CheckContext) -> tuple[CheckOutcome, CheckResult | ErrorCarrier | None]:
+async def run_check(
+    mtype: MonitorType, row: dict[str, Any], ctx: CheckContext
+) -> tuple[CheckOutcome, CheckResult | ErrorCarrier | None]:
     """Run the type's check, cut at its timeout + CUT_MARGIN; a non-CheckResult or unknown status is DOWN."""
     timeout = rules.effective_timeout(row)
     started = trio.current_time()

@@ -4,10 +4,12 @@
 buckets, heartbeat lists) through the store, never scanning heartbeats for figures. "Now" is the
 injectable `wall` clock: the app's one clock (`app.clock.time`) in the server, anything in tests.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kuma.monitoring import uptime as upt
 from kuma.store import Database, heartbeats, stats
@@ -59,8 +61,10 @@ class Readings:
         ids = [int(i) for i in monitor_ids]
 
         def read(d) -> dict[int, dict[str, Any]]:
-            sums = {key: stats.window_sums_many(d, upt.table_for(unit), ids, upt.window_start(now, unit, count))
-                    for key, (unit, count) in upt.PERIODS.items()}
+            sums = {
+                key: stats.window_sums_many(d, upt.table_for(unit), ids, upt.window_start(now, unit, count))
+                for key, (unit, count) in upt.PERIODS.items()
+            }
             return {i: _stats_of({key: sums[key][i] for key in sums}) for i in ids}
 
         return read
@@ -88,8 +92,14 @@ class Readings:
         current = upt.window_start(now, unit, 1)
         data = []
         for row in rows:
-            item = {"up": row["up"], "down": row["down"], "avgPing": row["ping"], "minPing": row["ping_min"],
-                    "maxPing": row["ping_max"], "timestamp": row["timestamp"]}
+            item = {
+                "up": row["up"],
+                "down": row["down"],
+                "avgPing": row["ping"],
+                "minPing": row["ping_min"],
+                "maxPing": row["ping_max"],
+                "timestamp": row["timestamp"],
+            }
             maintenance = _maintenance_count(row.get("extras"))
             if maintenance:
                 item["maintenance"] = maintenance

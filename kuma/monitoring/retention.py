@@ -6,12 +6,14 @@ monitor's latest 100; (b) heartbeats and stat_daily rows older than `keepDataPer
 buckets older than 30 days are dropped, `PRAGMA incremental_vacuum(200)` and a WAL checkpoint.
 Work is done one monitor per write job so beats keep flowing while it runs.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import trio
 
@@ -82,9 +84,15 @@ async def daily_cleanup(db: Database, now: float) -> int:
     cut = cutoffs(now, days)
     deleted = 0
     for monitor_id in await db.read(monitors.all_ids):
+
         def job(d, monitor_id=monitor_id) -> int:
-            count = heartbeats.delete_old(d, monitor_id, non_important_before=cut.non_important_before,
-                                          keep_latest=KEEP_LATEST, all_before=cut.all_before)
+            count = heartbeats.delete_old(
+                d,
+                monitor_id,
+                non_important_before=cut.non_important_before,
+                keep_latest=KEEP_LATEST,
+                all_before=cut.all_before,
+            )
             if cut.daily_before is not None:
                 stats.delete_before(d, "stat_daily", monitor_id, cut.daily_before)
             return count
@@ -99,6 +107,7 @@ async def upkeep(db: Database, now: float) -> None:
     """Every 5 minutes: drop expired minute/hour buckets, incremental vacuum, WAL checkpoint."""
     cut = cutoffs(now, DEFAULT_KEEP_DAYS)
     for monitor_id in await db.read(monitors.all_ids):
+
         def job(d, monitor_id=monitor_id) -> None:
             stats.delete_before(d, "stat_minutely", monitor_id, cut.minutely_before)
             stats.delete_before(d, "stat_hourly", monitor_id, cut.hourly_before)

@@ -8,14 +8,16 @@ Every monitor type takes the same road: what differs (first check delayed, no be
 beat's duration) comes from its `MonitorType` attributes. Reads for the API live in `readings.Readings`
 (`app.readings`), cached settings in `settings_cache.SettingsCache`.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import math
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import trio
 
@@ -61,8 +63,14 @@ class EngineCounters:
 
 
 class MonitoringService:
-    def __init__(self, app: App, *, settings: SettingsCache | None = None,
-                 wall_clock: Callable[[], float] | None = None, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        settings: SettingsCache | None = None,
+        wall_clock: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self.app = app
         # epoch seconds for beat times: the app's one clock (pinnable); tests derive theirs from MockClock
         self.wall = wall_clock or app.clock.time
@@ -110,8 +118,9 @@ class MonitoringService:
         """Drop the cached latest beat (call after deleting a monitor's heartbeats)."""
         self._previous.pop(int(monitor_id), None)
 
-    async def record_push(self, monitor_row: dict[str, Any], status: int | str, msg: str,
-                          ping: float | None) -> dict[str, Any]:
+    async def record_push(
+        self, monitor_row: dict[str, Any], status: int | str, msg: str, ping: float | None
+    ) -> dict[str, Any]:
         """Store a beat received on /api/push; committed (and listeners told) before it returns."""
         monitor_id = int(monitor_row["id"])
         pushed = rules.UP if status in (rules.UP, "up") else rules.DOWN
@@ -120,16 +129,22 @@ class MonitoringService:
             previous = await self._latest(monitor_id)
             maintenance = self._under_maintenance(monitor_id, self._ancestors_of(monitor_id, monitor_row))
             decision = rules.decide_push_beat(
-                monitor_row, Previous.from_row(previous), pushed, msg, rules.normalize_ping(ping),
-                under_maintenance=maintenance)
+                monitor_row,
+                Previous.from_row(previous),
+                pushed,
+                msg,
+                rules.normalize_ping(ping),
+                under_maintenance=maintenance,
+            )
             set_keys = {"ping"}
             duration = 0
             if previous is not None:
                 duration = max(0, math.floor(now - heartbeats.parse_time(previous["time"])))
                 set_keys.add("duration")
             row = self._beat_row(monitor_id, decision, now, duration, None)
-            event = await self._store(monitor_row, row, decision, previous, frozenset(set_keys), "push",
-                                      None, None, urgent=True, epoch=now)
+            event = await self._store(
+                monitor_row, row, decision, previous, frozenset(set_keys), "push", None, None, urgent=True, epoch=now
+            )
             return dict(event.beat)
 
     # -- service life cycle ---------------------------------------------------------------------
@@ -214,8 +229,7 @@ class MonitoringService:
                 if typed_duration is not None:
                     duration = typed_duration
                     set_keys.add("duration")
-            decision = rules.decide_check_beat(row, Previous.from_row(previous), outcome,
-                                               under_maintenance=maintenance)
+            decision = rules.decide_check_beat(row, Previous.from_row(previous), outcome, under_maintenance=maintenance)
             if decision.ping is not None:
                 set_keys.add("ping")
             response = response_of(result)
@@ -224,15 +238,26 @@ class MonitoringService:
             beat_row = self._beat_row(monitor_id, decision, now, duration, response)
             updates = dict(result.monitor_updates) if result is not None and result.monitor_updates else {}
             tls_info = result.tls_info if result is not None else None
-            await self._store(row, beat_row, decision, previous, frozenset(set_keys), "check", updates, tls_info,
-                              urgent=False, epoch=now)
+            await self._store(
+                row,
+                beat_row,
+                decision,
+                previous,
+                frozenset(set_keys),
+                "check",
+                updates,
+                tls_info,
+                urgent=False,
+                epoch=now,
+            )
             if updates:
                 row.update({k: v for k, v in updates.items() if k in row})
         return rules.next_delay(decision.status, row)
 
     # -- storing ----------------------------------------------------------------------------------
-    def _beat_row(self, monitor_id: int, decision: Decision, now: float, duration: int,
-                  response: str | None) -> dict[str, Any]:
+    def _beat_row(
+        self, monitor_id: int, decision: Decision, now: float, duration: int, response: str | None
+    ) -> dict[str, Any]:
         return {
             "id": None,
             "important": 1 if decision.important else 0,
@@ -248,10 +273,20 @@ class MonitoringService:
             "response": response,
         }
 
-    async def _store(self, monitor_row: dict[str, Any], beat_row: dict[str, Any], decision: Decision,
-                     previous: dict[str, Any] | None, set_keys: frozenset[str], source: str,
-                     updates: dict[str, Any] | None, tls_info: dict[str, Any] | None, *, urgent: bool,
-                     epoch: float) -> BeatEvent:
+    async def _store(
+        self,
+        monitor_row: dict[str, Any],
+        beat_row: dict[str, Any],
+        decision: Decision,
+        previous: dict[str, Any] | None,
+        set_keys: frozenset[str],
+        source: str,
+        updates: dict[str, Any] | None,
+        tls_info: dict[str, Any] | None,
+        *,
+        urgent: bool,
+        epoch: float,
+    ) -> BeatEvent:
         """Write the beat (+ buckets, column updates, TLS info) and tell the listeners.
 
         Shielded: a monitor stopped mid-beat still finishes storing the beat it already made."""
@@ -272,9 +307,15 @@ class MonitoringService:
             self.counters.beats_written += 1
             self._previous[monitor_id] = beat_row
             event = BeatEvent(
-                monitor=monitor_row, beat=beat_row, important=decision.important, notify=decision.notify,
-                previous_status=int(previous["status"]) if previous else None, is_first=previous is None,
-                set_keys=set_keys, source=source, tls_info=tls_info,
+                monitor=monitor_row,
+                beat=beat_row,
+                important=decision.important,
+                notify=decision.notify,
+                previous_status=int(previous["status"]) if previous else None,
+                is_first=previous is None,
+                set_keys=set_keys,
+                source=source,
+                tls_info=tls_info,
             )
             with trio.move_on_after(LISTENER_GRACE):
                 await self._tell_listeners(event)

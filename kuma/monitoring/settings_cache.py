@@ -3,9 +3,11 @@
 Checks ask for settings synchronously (`CheckContext.settings`), so a value not cached yet is read on
 the Trio thread (`Database.read_now`); a minute later it is read again.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import trio
 
@@ -16,8 +18,9 @@ SETTINGS_TTL = 60.0
 
 
 class SettingsCache:
-    def __init__(self, db: Database, *, ttl: float = SETTINGS_TTL,
-                 now: Callable[[], float] = trio.current_time) -> None:
+    def __init__(
+        self, db: Database, *, ttl: float = SETTINGS_TTL, now: Callable[[], float] = trio.current_time
+    ) -> None:
         self._db = db
         self._ttl = ttl
         self._now = now  # monotonic seconds (Trio's clock: MockClock in tests)

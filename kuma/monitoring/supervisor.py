@@ -5,11 +5,12 @@ monitor and keeps it alive. A runner that crashes is logged and restarted after 
 runner does can end the nursery or another monitor's task. Start/stop/restart of one id are serialised
 so that a restart never leaves two tasks for one monitor.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 import trio
 

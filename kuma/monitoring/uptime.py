@@ -5,6 +5,7 @@ buckets (today included), `1y` = the last 365 daily buckets. Badges ask for othe
 count. Ratio = Σup / (Σup + Σdown) (PENDING counted as down, MAINTENANCE as neither); average ping =
 Σ(avg × up) / Σup. No data → uptime 0, average ping None.
 """
+
 from __future__ import annotations
 
 from kuma.store.stats import UNIT_TABLES, WindowSums

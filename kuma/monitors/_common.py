@@ -1,4 +1,5 @@
 """Small helpers shared by the check types: the effective timeout and elapsed-time rounding."""
+
 from __future__ import annotations
 
 from typing import Any

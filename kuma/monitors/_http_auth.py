@@ -1,6 +1,7 @@
 """The `Authorization` header of an HTTP check: basic, bearer, or an OAuth2 client-credentials token
 fetched first (NTLM is refused with a clear message rather than sent without credentials).
 """
+
 from __future__ import annotations
 
 import base64

@@ -3,6 +3,7 @@
 
 Pure: an exception and the URL in, the message out (shared by the HTTP request and the port check).
 """
+
 from __future__ import annotations
 
 import errno as errno_module
@@ -64,7 +65,9 @@ def _tls_message(causes: list[BaseException], host: str) -> str | None:
                 if _is_ip(host):
                     return f"{prefix}IP: {host.strip('[]')} is not in the cert's list"
                 return f"{prefix}Host: {host}. is not in the cert's altnames"
-            return _TLS_VERIFY_TEXT.get(-1 if code is None else code, str(getattr(cause, "verify_message", "") or cause))
+            return _TLS_VERIFY_TEXT.get(
+                -1 if code is None else code, str(getattr(cause, "verify_message", "") or cause)
+            )
     for cause in causes:
         if isinstance(cause, ssl.SSLError):
             reason = getattr(cause, "reason", None) or str(cause)

@@ -5,6 +5,7 @@ beside it: `_http_auth` (the Authorization header, OAuth2 token), `_http_tls` (c
 and `_http_errors` (Node/axios error texts such as `connect ECONNREFUSED 127.0.0.1:3024`); this module adds
 `Request failed with status code 503` and `timeout of 16000ms exceeded`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -23,12 +24,17 @@ from kuma.monitors._http_errors import error_message
 from kuma.monitors._http_tls import chain_trusted, ssl_context, tls_from_response
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult
 
-ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
-          "application/signed-exchange;v=b3;q=0.9")
+ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.9"
+)
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
-_CONTENT_TYPES = {"json": "application/json", "form": "application/x-www-form-urlencoded",
-                  "xml": "text/xml; charset=utf-8"}
+_CONTENT_TYPES = {
+    "json": "application/json",
+    "form": "application/x-www-form-urlencoded",
+    "xml": "text/xml; charset=utf-8",
+}
 
 
 @dataclass
@@ -52,6 +58,7 @@ class HttpOutcome:
 
 
 # ---------------------------------------------------------------- pure parts
+
 
 def parse_accepted(raw: Any) -> list[tuple[int, int]]:
     """`["200-299", "418"]` (JSON text or list) → inclusive ranges; broken input accepts nothing."""
@@ -157,21 +164,40 @@ def saved_response(monitor: dict[str, Any], outcome: HttpOutcome, *, failed: boo
 def failure(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> CheckFailed:
     """A DOWN that still carries what the request saw: TLS info and (maybe) the saved body."""
     exc = CheckFailed(message)
-    exc.tls_info = outcome.tls_info  # type: ignore[attr-defined]
-    exc.response = saved_response(monitor, outcome, failed=True)  # type: ignore[attr-defined]
+    exc.tls_info = outcome.tls_info
+    exc.response = saved_response(monitor, outcome, failed=True)
     return exc
 
 
 def success(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> CheckResult:
-    return CheckResult(msg=message, ping=outcome.ping, tls_info=outcome.tls_info,
-                       response=saved_response(monitor, outcome, failed=False))
+    return CheckResult(
+        msg=message,
+        ping=outcome.ping,
+        tls_info=outcome.tls_info,
+        response=saved_response(monitor, outcome, failed=False),
+    )
 
 
 # ---------------------------------------------------------------- I/O
 
+
 def _local_address(monitor: dict[str, Any]) -> str | None:
     family = (monitor.get("ip_family") or "").lower()
     return {"ipv4": "0.0.0.0", "ipv6": "::"}.get(family)
+
+
+async def _request_headers(
+    client: Any, monitor: dict[str, Any], content_type: str | None, user_headers: dict[str, str]
+) -> dict[str, str]:
+    """Uptime Kuma's defaults, the body's type, the auth header (OAuth may fetch a token), then the user's."""
+    headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
+    if content_type:
+        headers["Content-Type"] = content_type
+    auth = await auth_header(client, monitor)
+    if auth:
+        headers["Authorization"] = auth
+    headers.update(user_headers)
+    return headers
 
 
 async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
@@ -197,28 +223,26 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
     proxy = proxy_url(ctx.proxy)
     if proxy and proxy.startswith("socks"):
         try:
-            import socksio  # noqa: F401
+            import socksio  # noqa: F401  (only whether it can be imported)
         except ImportError:
             raise CheckFailed("SOCKS proxies are not supported by this build") from None
-    transport = httpx.AsyncHTTPTransport(verify=context, local_address=_local_address(monitor), proxy=proxy,
-                                         retries=0)
+    transport = httpx.AsyncHTTPTransport(verify=context, local_address=_local_address(monitor), proxy=proxy, retries=0)
     start = trio.current_time()
     outcome: HttpOutcome | None = None
     with trio.move_on_after(timeout) as scope:
         try:
-            async with httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(timeout),
-                                         follow_redirects=max_redirects > 0, max_redirects=max(max_redirects, 0),
-                                         trust_env=False) as client:
-                headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
-                if content_type:
-                    headers["Content-Type"] = content_type
-                auth = await auth_header(client, monitor)
-                if auth:
-                    headers["Authorization"] = auth
-                headers.update(user_headers)
+            async with httpx.AsyncClient(
+                transport=transport,
+                timeout=httpx.Timeout(timeout),
+                follow_redirects=max_redirects > 0,
+                max_redirects=max(max_redirects, 0),
+                trust_env=False,
+            ) as client:
+                headers = await _request_headers(client, monitor, content_type, user_headers)
                 method = str(monitor.get("method") or "GET").upper()
-                request = client.build_request(method, build_url(url, as_bool(monitor.get("cache_bust"))),
-                                               headers=headers, content=content)
+                request = client.build_request(
+                    method, build_url(url, as_bool(monitor.get("cache_bust"))), headers=headers, content=content
+                )
                 response = await client.send(request, stream=True)
                 try:
                     info = tls_from_response(response, verify_tls, url, ctx.utcnow())
@@ -230,8 +254,15 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
                 finally:
                     await response.aclose()
                 reason = response.reason_phrase or _standard_reason(response.status_code)
-                outcome = HttpOutcome(response.status_code, reason, bytes(body), dict(response.headers),
-                                      round((trio.current_time() - start) * 1000), info, str(response.url))
+                outcome = HttpOutcome(
+                    response.status_code,
+                    reason,
+                    bytes(body),
+                    dict(response.headers),
+                    round((trio.current_time() - start) * 1000),
+                    info,
+                    str(response.url),
+                )
         except CheckFailed:
             raise
         except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:

@@ -2,6 +2,7 @@
 connection that carried the response, and the extra verifying handshake that tells whether a chain is
 trusted when the monitor ignores TLS errors (Node reports `authorized` either way).
 """
+
 from __future__ import annotations
 
 import functools
@@ -85,8 +86,9 @@ async def chain_trusted(url: str, timeout: float) -> bool:
     context = chain_check_context(trusted_roots_file())
     with trio.move_on_after(timeout):
         try:
-            stream = await trio.open_ssl_over_tcp_stream(parts.hostname or "", parts.port or 443,
-                                                         ssl_context=context, https_compatible=True)
+            stream = await trio.open_ssl_over_tcp_stream(
+                parts.hostname or "", parts.port or 443, ssl_context=context, https_compatible=True
+            )
         except OSError:
             return False
         try:

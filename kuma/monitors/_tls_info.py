@@ -8,6 +8,7 @@ end). Node's `raw`, `pubkey`, `modulus` members are left out: nothing reads them
 Input is what Python's ssl layer gives: per certificate the decoded dict (`getpeercert()` shape) and the DER
 bytes. Everything here is pure so it is tested without sockets.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,19 @@ from typing import Any
 
 #: OpenSSL long attribute names → the short keys Node uses in `subject`/`issuer`.
 _SHORT_NAMES = {
-    "countryName": "C", "stateOrProvinceName": "ST", "localityName": "L", "organizationName": "O",
-    "organizationalUnitName": "OU", "commonName": "CN", "emailAddress": "emailAddress",
-    "serialNumber": "serialNumber", "domainComponent": "DC", "businessCategory": "businessCategory",
-    "jurisdictionCountryName": "jurisdictionC", "streetAddress": "street", "postalCode": "postalCode",
+    "countryName": "C",
+    "stateOrProvinceName": "ST",
+    "localityName": "L",
+    "organizationName": "O",
+    "organizationalUnitName": "OU",
+    "commonName": "CN",
+    "emailAddress": "emailAddress",
+    "serialNumber": "serialNumber",
+    "domainComponent": "DC",
+    "businessCategory": "businessCategory",
+    "jurisdictionCountryName": "jurisdictionC",
+    "streetAddress": "street",
+    "postalCode": "postalCode",
 }
 _OPENSSL_TIME = "%b %d %H:%M:%S %Y %Z"
 
@@ -41,17 +51,17 @@ def _name(rdns: Any) -> dict[str, Any]:
 
 def _fingerprint(der: bytes, algorithm: str) -> str:
     digest = hashlib.new(algorithm, der).hexdigest().upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def parse_openssl_time(text: str) -> dt.datetime:
     """'Nov 26 10:00:00 2026 GMT' → aware UTC datetime."""
-    return dt.datetime.strptime(" ".join(text.split()), _OPENSSL_TIME).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(" ".join(text.split()), _OPENSSL_TIME).replace(tzinfo=dt.UTC)
 
 
 def js_iso(moment: dt.datetime) -> str:
     """JavaScript's Date.toJSON(): 2026-11-26T10:00:00.000Z."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def days_remaining(valid_to: dt.datetime, now: dt.datetime) -> int:
@@ -67,10 +77,7 @@ def _san_text(info: dict[str, Any]) -> str | None:
 
 def cert_entry(info: dict[str, Any], der: bytes, now: dt.datetime) -> dict[str, Any]:
     """One certificate as Node's detailed peer certificate plus Uptime Kuma's added fields."""
-    entry: dict[str, Any] = {
-        "subject": _name(info.get("subject")),
-        "issuer": _name(info.get("issuer")),
-    }
+    entry: dict[str, Any] = {"subject": _name(info.get("subject")), "issuer": _name(info.get("issuer"))}
     san = _san_text(info)
     if san is not None:
         entry["subjectaltname"] = san
@@ -145,8 +152,9 @@ def _dns_match(pattern: str, host: str) -> bool:
     return False
 
 
-def tls_info(chain: list[tuple[dict[str, Any], bytes]], valid: bool, hostname: str | None,
-             now: dt.datetime) -> dict[str, Any] | None:
+def tls_info(
+    chain: list[tuple[dict[str, Any], bytes]], valid: bool, hostname: str | None, now: dt.datetime
+) -> dict[str, Any] | None:
     """The full `monitor_tls_info.info_json` object, or None when no certificate was seen.
     `now` (the check's wall clock) counts the days remaining."""
     cert_info = build_cert_info(chain, now)

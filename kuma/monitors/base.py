@@ -6,14 +6,16 @@ whose message becomes the DOWN beat's `msg`. Custom-status types (group, manual)
 with `status` DOWN/PENDING instead of raising. The beat rules (retries, upside-down, important flags)
 live in `kuma.monitoring.beat`, not here: a check only says what it saw.
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, ClassVar
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 from kuma.status import DOWN as DOWN  # the one definition, re-exported here
 from kuma.status import MAINTENANCE as MAINTENANCE
@@ -22,7 +24,14 @@ from kuma.status import UP as UP
 
 
 class CheckFailed(Exception):
-    """The target answered wrongly or not at all; the message is shown to the user as the beat's msg."""
+    """The target answered wrongly or not at all; the message is shown to the user as the beat's msg.
+
+    A failure may still carry what the check saw (the engine reads these when set): the TLS info, the
+    saved response body, and column updates (e.g. DNS records that resolved but failed a condition)."""
+
+    tls_info: dict[str, Any] | None
+    response: str | None
+    monitor_updates: dict[str, Any]
 
 
 @dataclass
@@ -64,7 +73,7 @@ class CheckContext:
 
     def utcnow(self) -> datetime:
         """Now on the engine's wall clock, for certificate validity days."""
-        return datetime.fromtimestamp(self.wall_clock(), timezone.utc)
+        return datetime.fromtimestamp(self.wall_clock(), UTC)
 
 
 class MonitorType:
@@ -93,6 +102,7 @@ def register(name: str):
         cls.name = name
         _REGISTRY[name] = cls()
         return cls
+
     return decorator
 
 

@@ -4,6 +4,7 @@ The query goes over a connected UDP socket (TCP when truncated), so an unreachab
 Node's c-ares does it (`queryA ECONNREFUSED example.test`) rather than as a timeout. Formatting the answer
 and evaluating `conditions` are pure functions.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -50,12 +51,22 @@ def record_values(rdtype: str, rdatas: list[Any]) -> list[Any]:
     if rdtype == "SRV":
         return [{"name": _name(r.target), "port": r.port, "priority": r.priority, "weight": r.weight} for r in rdatas]
     if rdtype == "CAA":
-        return [{"critical": r.flags, r.tag.decode("ascii", "replace"): r.value.decode("utf-8", "replace")}
-                for r in rdatas]
+        return [
+            {"critical": r.flags, r.tag.decode("ascii", "replace"): r.value.decode("utf-8", "replace")} for r in rdatas
+        ]
     if rdtype == "SOA":
         r = rdatas[0]
-        return [{"nsname": _name(r.mname), "hostmaster": _name(r.rname), "serial": r.serial, "refresh": r.refresh,
-                 "retry": r.retry, "expire": r.expire, "minttl": r.minimum}]
+        return [
+            {
+                "nsname": _name(r.mname),
+                "hostmaster": _name(r.rname),
+                "serial": r.serial,
+                "refresh": r.refresh,
+                "retry": r.retry,
+                "expire": r.expire,
+                "minttl": r.minimum,
+            }
+        ]
     return [r.to_text() for r in rdatas]
 
 
@@ -75,11 +86,14 @@ def format_records(rdtype: str, values: list[Any]) -> str:
         return "Servers: " + " | ".join(values)
     if rdtype == "SOA":
         v = values[0]
-        return (f"NS-Name: {v['nsname']} | Hostmaster: {v['hostmaster']} | Serial: {v['serial']} | "
-                f"Refresh: {v['refresh']} | Retry: {v['retry']} | Expire: {v['expire']} | MinTTL: {v['minttl']}")
+        return (
+            f"NS-Name: {v['nsname']} | Hostmaster: {v['hostmaster']} | Serial: {v['serial']} | "
+            f"Refresh: {v['refresh']} | Retry: {v['retry']} | Expire: {v['expire']} | MinTTL: {v['minttl']}"
+        )
     if rdtype == "SRV":
-        return " | ".join(f"Name: {v['name']} | Port: {v['port']} | Priority: {v['priority']} | Weight: {v['weight']}"
-                          for v in values)
+        return " | ".join(
+            f"Name: {v['name']} | Port: {v['port']} | Priority: {v['priority']} | Weight: {v['weight']}" for v in values
+        )
     return "Records: " + " | ".join(str(v) for v in values)
 
 
@@ -110,18 +124,23 @@ def _expression(condition: dict[str, Any], variables: dict[str, str]) -> bool:
     right = str(condition.get("value") if condition.get("value") is not None else "")
     op = str(condition.get("operator") or "")
     strings = {
-        "equals": left == right, "not_equals": left != right,
-        "contains": right in left, "not_contains": right not in left,
-        "starts_with": left.startswith(right), "not_starts_with": not left.startswith(right),
-        "ends_with": left.endswith(right), "not_ends_with": not left.endswith(right),
+        "equals": left == right,
+        "not_equals": left != right,
+        "contains": right in left,
+        "not_contains": right not in left,
+        "starts_with": left.startswith(right),
+        "not_starts_with": not left.startswith(right),
+        "ends_with": left.endswith(right),
+        "not_ends_with": not left.endswith(right),
     }
     if op in strings:
         return strings[op]
     a, b = _number(left), _number(right)
     if a is None or b is None:
         return False
-    return {"num_equals": a == b, "num_not_equals": a != b, "lt": a < b, "gt": a > b, "lte": a <= b,
-            "gte": a >= b}.get(op, False)
+    return {"num_equals": a == b, "num_not_equals": a != b, "lt": a < b, "gt": a > b, "lte": a <= b, "gte": a >= b}.get(
+        op, False
+    )
 
 
 def evaluate_conditions(conditions: list[dict[str, Any]], variables: dict[str, str]) -> bool:
@@ -239,7 +258,7 @@ async def _ask_tcp(wire: bytes, sockaddr: tuple, timeout: float) -> bytes:
                 if not chunk:
                     raise DnsError("ECONNRESET")
                 data += chunk
-            return data[2:2 + int.from_bytes(data[:2], "big")]
+            return data[2 : 2 + int.from_bytes(data[:2], "big")]
     raise DnsError("ETIMEOUT")
 
 
@@ -289,9 +308,10 @@ class Dns(MonitorType):
         message = format_records(rdtype, values)
         updates = {} if monitor.get("dns_last_result") == message else {"dns_last_result": message}
         conditions = parse_conditions(monitor.get("conditions"))
-        if conditions and not any(evaluate_conditions(conditions, {"record": subject})
-                                  for subject in condition_subjects(rdtype, values)):
+        if conditions and not any(
+            evaluate_conditions(conditions, {"record": subject}) for subject in condition_subjects(rdtype, values)
+        ):
             failed = CheckFailed(message)
-            failed.monitor_updates = updates  # type: ignore[attr-defined]  # the records did resolve
+            failed.monitor_updates = updates  # the records did resolve
             raise failed
         return CheckResult(msg=message, ping=elapsed_ms(start), monitor_updates=updates)

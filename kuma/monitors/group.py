@@ -1,4 +1,5 @@
 """`group`: the status summarises the direct children's latest beats (spec §4.6)."""
+
 from __future__ import annotations
 
 from typing import Any

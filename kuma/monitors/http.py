@@ -1,4 +1,5 @@
 """`http`: UP when the request answers with an accepted status code (spec §4.1)."""
+
 from __future__ import annotations
 
 from typing import Any

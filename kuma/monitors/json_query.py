@@ -1,4 +1,5 @@
 """`json-query`: an HTTP check whose JSON body, queried with JSONata, must compare true (spec §4.1)."""
+
 from __future__ import annotations
 
 import json
@@ -62,11 +63,14 @@ def evaluate_query(expression: str, data: Any) -> Any:
     if isinstance(result, list):
         shown = json.dumps(result, separators=(",", ":"))
         shown = shown if len(shown) <= 100 else shown[:100] + "..."
-        raise ValueError(f"JSON query returned the array {shown}, but a primitive value is required. "
-                         "Use [0] for the first element or an aggregation like $count(), $sum() or $boolean()")
+        raise ValueError(
+            f"JSON query returned the array {shown}, but a primitive value is required. "
+            "Use [0] for the first element or an aggregation like $count(), $sum() or $boolean()"
+        )
     if isinstance(result, dict):
-        raise ValueError("The JSON query result is of type object, which cannot be directly compared "
-                         "to the expected value")
+        raise ValueError(
+            "The JSON query result is of type object, which cannot be directly compared to the expected value"
+        )
     return result
 
 
@@ -93,9 +97,12 @@ class JsonQuery(MonitorType):
         outcome = await perform(monitor, ctx)
         expected = monitor.get("expected_value")
         try:
-            msg = json_query_verdict(outcome.text, str(monitor.get("json_path") or ""),
-                                     str(monitor.get("json_path_operator") or "=="),
-                                     js_string(expected if expected is not None else ""))
+            msg = json_query_verdict(
+                outcome.text,
+                str(monitor.get("json_path") or ""),
+                str(monitor.get("json_path_operator") or "=="),
+                js_string(expected if expected is not None else ""),
+            )
         except CheckFailed as exc:
             raise failure(str(exc), monitor, outcome) from None
         return success(msg, monitor, outcome)

@@ -1,4 +1,5 @@
 """`keyword`: an HTTP check whose body must contain (or, inverted, must not contain) `keyword` (spec §4.1)."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ SNIPPET_MAX = 50
 def snippet(text: str) -> str:
     """Body shown in the failure message: tags and whitespace runs become one space, at most 50 chars."""
     flat = " ".join(_TAGS_AND_SPACE.sub(" ", text).split())
-    return flat if len(flat) <= SNIPPET_MAX else flat[:SNIPPET_MAX - 3] + "..."
+    return flat if len(flat) <= SNIPPET_MAX else flat[: SNIPPET_MAX - 3] + "..."
 
 
 def keyword_verdict(status_msg: str, text: str, keyword: str, invert: bool) -> str:
@@ -32,8 +33,12 @@ class Keyword(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
         try:
-            msg = keyword_verdict(outcome.status_msg, response_text(outcome.text), str(monitor.get("keyword") or ""),
-                                  as_bool(monitor.get("invert_keyword")))
+            msg = keyword_verdict(
+                outcome.status_msg,
+                response_text(outcome.text),
+                str(monitor.get("keyword") or ""),
+                as_bool(monitor.get("invert_keyword")),
+            )
         except CheckFailed as exc:
             raise failure(str(exc), monitor, outcome) from None
         return success(msg, monitor, outcome)

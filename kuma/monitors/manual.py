@@ -1,4 +1,5 @@
 """`manual`: the status is whatever the user set in `manual_status` (spec §4.8)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ Three ways, first that the system allows: an unprivileged ICMP datagram socket (
 net.ipv4.ping_group_range), a raw socket (needs CAP_NET_RAW), else the system `ping` binary. Packet building,
 reply parsing and `ping` output parsing are pure functions.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,6 +67,7 @@ def target_host(hostname: str) -> str:
 
 # ---------------------------------------------------------------- ICMP packets (pure)
 
+
 def checksum(data: bytes) -> int:
     if len(data) % 2:
         data += b"\0"
@@ -87,7 +89,7 @@ def parse_reply(version: int, data: bytes, has_ip_header: bool) -> tuple[int, in
     if has_ip_header and version == 4:
         if not data:
             return None
-        data = data[(data[0] & 0x0F) * 4:]
+        data = data[(data[0] & 0x0F) * 4 :]
     if len(data) < 8:
         return None
     kind, _code, _sum, ident, seq = struct.unpack("!BBHHH", data[:8])
@@ -106,12 +108,15 @@ def parse_ping_output(output: str) -> float | None:
 def loss_text(host: str, address: str, settings: PingSettings, received: int, elapsed_ms: int) -> str:
     """A `ping`-like summary for the socket paths, so a DOWN message reads the same either way."""
     loss = round(100 * (settings.count - received) / settings.count)
-    return (f"PING {host} ({address}) {settings.size}({settings.size + 28}) bytes of data.\n\n"
-            f"--- {host} ping statistics ---\n"
-            f"{settings.count} packets transmitted, {received} received, {loss}% packet loss, time {elapsed_ms}ms")
+    return (
+        f"PING {host} ({address}) {settings.size}({settings.size + 28}) bytes of data.\n\n"
+        f"--- {host} ping statistics ---\n"
+        f"{settings.count} packets transmitted, {received} received, {loss}% packet loss, time {elapsed_ms}ms"
+    )
 
 
 # ---------------------------------------------------------------- I/O
+
 
 class SocketNotAllowed(Exception):
     """This way of sending ICMP is not permitted here; try the next one."""
@@ -138,7 +143,7 @@ async def ping_with_socket(host: str, settings: PingSettings, *, raw: bool) -> l
         raise SocketNotAllowed(str(exc)) from None
     ident = secrets.randbelow(0xFFFF)
     token = secrets.token_bytes(8)
-    payload = (token * (settings.size // 8 + 1))[:settings.size]
+    payload = (token * (settings.size // 8 + 1))[: settings.size]
     rtts: list[float] = []
     with sock:
         with trio.move_on_after(settings.deadline):
@@ -157,8 +162,12 @@ async def ping_with_socket(host: str, settings: PingSettings, *, raw: bool) -> l
                                 continue
                             kind, reply_ident, reply_seq, reply_payload = reply
                             # datagram sockets: the kernel rewrites the id, so match by sequence + payload
-                            if (kind == ECHO_REPLY[version] and reply_seq == seq and reply_payload[:8] == token
-                                    and (reply_ident == ident or not raw)):
+                            if (
+                                kind == ECHO_REPLY[version]
+                                and reply_seq == seq
+                                and reply_payload[:8] == token
+                                and (reply_ident == ident or not raw)
+                            ):
                                 rtts.append((trio.current_time() - sent_at) * 1000)
                                 break
                 if seq < settings.count:  # one second between echo requests, like `ping`
@@ -178,20 +187,30 @@ def _subprocess_env(ctx: CheckContext) -> dict[str, str]:
 
 def ping_command(host: str, settings: PingSettings, version: int | None = None) -> list[str]:
     args = ["ping"] + ([f"-{version}"] if version else [])
-    args += ["-c", str(settings.count), "-s", str(settings.size), "-W", str(int(settings.per_request_timeout)),
-             "-w", str(int(round(settings.deadline)))]
+    args += [
+        "-c",
+        str(settings.count),
+        "-s",
+        str(settings.size),
+        "-W",
+        str(int(settings.per_request_timeout)),
+        "-w",
+        str(int(round(settings.deadline))),
+    ]
     if settings.numeric:
         args.append("-n")
     return args + [host]
 
 
-async def ping_with_binary(host: str, settings: PingSettings, env: dict[str, str],
-                           version: int | None = None) -> tuple[float | None, str]:
+async def ping_with_binary(
+    host: str, settings: PingSettings, env: dict[str, str], version: int | None = None
+) -> tuple[float | None, str]:
     """(average ms or None, output) from the system `ping`."""
     with trio.move_on_after(settings.deadline + 5):
         try:
-            done = await trio.run_process(ping_command(host, settings, version), capture_stdout=True,
-                                          capture_stderr=True, check=False, env=env)
+            done = await trio.run_process(
+                ping_command(host, settings, version), capture_stdout=True, capture_stderr=True, check=False, env=env
+            )
         except FileNotFoundError:
             raise CheckFailed("ping: command not found (install iputils-ping)") from None
         output = (done.stdout + done.stderr).decode("utf-8", "replace").strip()

@@ -5,6 +5,7 @@ Optional TLS on top: `smtp_security` `secure` (TLS at once) or `starttls` (SMTP 
 `expected_tls_alert` ≠ `none` is UP only when the server refuses the handshake with that alert (e.g. an mTLS
 endpoint answering `certificate_required`).
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,7 @@ async def _starttls(stream: trio.abc.Stream) -> None:
             lines = buffer.split(b"\r\n")
             for index, line in enumerate(lines[:-1]):
                 if len(line) >= 4 and line[3:4] == b" ":
-                    buffer = b"\r\n".join(lines[index + 1:])
+                    buffer = b"\r\n".join(lines[index + 1 :])
                     return line
             chunk = await stream.receive_some(4096)
             if not chunk:

@@ -5,6 +5,7 @@ What the engine's loop does differently for push comes from this type's attribut
 `first_check_delayed` (first check after one interval), `skip_beat` on the CheckResult (no beat while the
 last one still covers the window) and `beat_duration` (the timeout DOWN beat carries a duration).
 """
+
 from __future__ import annotations
 
 import math

@@ -6,6 +6,7 @@ few lines of parsing each (the `@mapper` functions). The send runs apprise in a 
 blocking), so the Trio loop never waits on it. Keys with no mapper and no native module are stored
 unchanged and answer "not supported yet".
 """
+
 from __future__ import annotations
 
 import string
@@ -24,6 +25,7 @@ def mapper(key: str) -> Callable[[Mapper], Mapper]:
     def decorator(fn: Mapper) -> Mapper:
         MAPPERS[key] = fn
         return fn
+
     return decorator
 
 
@@ -102,12 +104,18 @@ def prefix_of(path: str) -> str:
 #: `{field:last}` the last path segment of a URL, `{field:phones}` / `{field:emails}` a list of numbers /
 #: addresses, `{field:address}` one e-mail address.
 _CONVERSIONS: dict[str, Callable[[str], str]] = {
-    "": q, "last": lambda url: q(last_segment(url)), "phones": phones, "emails": emails, "address": address,
+    "": q,
+    "last": lambda url: q(last_segment(url)),
+    "phones": phones,
+    "emails": emails,
+    "address": address,
 }
 
 #: How an optional field's value enters the query (left out when empty): as stored, or converted.
 _OPTIONAL: dict[str, Callable[[Any], Any]] = {
-    "": lambda value: value, "emails": emails, "lower": lambda value: text(value).lower(),
+    "": lambda value: value,
+    "emails": emails,
+    "lower": lambda value: text(value).lower(),
     "strip": lambda value: text(value).strip(),
 }
 
@@ -140,22 +148,31 @@ TEMPLATES: dict[str, tuple[str, dict[str, str]]] = {
     "clicksendsms": ("clicksend://{clicksendsmsLogin}:{clicksendsmsPassword}@{clicksendsmsToNumber:phones}", {}),
     "FreeMobile": ("freemobile://{freemobileUser}@{freemobilePass}", {}),
     "plivo": ("plivo://{plivoAuthID}@{plivoAuthToken}/{plivoFromNumber}/{plivoToNumber:phones}", {}),
-    "serwersms": ("serwersms://{serwersmsUsername}:{serwersmsPassword}@{serwersmsSenderName}/"
-                  "{serwersmsPhoneNumber:phones}", {}),
+    "serwersms": (
+        "serwersms://{serwersmsUsername}:{serwersmsPassword}@{serwersmsSenderName}/{serwersmsPhoneNumber:phones}",
+        {},
+    ),
     "SevenIO": ("seven://{sevenioApiKey}/{sevenioReceiver:phones}", {"from": "sevenioSender"}),
-    "smsc": ("smsc://{smscLogin}:{smscPassword}@{smscToNumber:phones}",
-             {"sender": "smscSenderName", "translit": "smscTranslit"}),
+    "smsc": (
+        "smsc://{smscLogin}:{smscPassword}@{smscToNumber:phones}",
+        {"sender": "smscSenderName", "translit": "smscTranslit"},
+    ),
     "SMSManager": ("smsmgr://{smsmanagerApiKey}@{numbers:phones}", {"gateway": "messageType:lower"}),
-    "telnyx": ("telnyx://{telnyxApiKey}@{telnyxPhoneNumber}/{telnyxToNumber:phones}",
-               {"profile": "telnyxMessagingProfileId"}),
+    "telnyx": (
+        "telnyx://{telnyxApiKey}@{telnyxPhoneNumber}/{telnyxToNumber:phones}",
+        {"profile": "telnyxMessagingProfileId"},
+    ),
     "twilio": ("twilio://{twilioAccountSID}:{twilioAuthToken}@{twilioFromNumber}/{twilioToNumber:phones}", {}),
     # e-mail APIs
-    "SendGrid": ("sendgrid://{sendgridApiKey}:{sendgridFromEmail:address}/{sendgridToEmail:emails}",
-                 {"cc": "sendgridCcEmail:emails", "bcc": "sendgridBccEmail:emails"}),
-    "Brevo": ("brevo://{brevoApiKey}:{brevoFromEmail:address}/{brevoToEmail:emails}",
-              {"cc": "brevoCcEmail:emails", "bcc": "brevoBccEmail:emails"}),
-    "Resend": ("resend://{resendApiKey}:{resendFromEmail:address}/{resendToEmail:emails}",
-               {"name": "resendFromName"}),
+    "SendGrid": (
+        "sendgrid://{sendgridApiKey}:{sendgridFromEmail:address}/{sendgridToEmail:emails}",
+        {"cc": "sendgridCcEmail:emails", "bcc": "sendgridBccEmail:emails"},
+    ),
+    "Brevo": (
+        "brevo://{brevoApiKey}:{brevoFromEmail:address}/{brevoToEmail:emails}",
+        {"cc": "brevoCcEmail:emails", "bcc": "brevoBccEmail:emails"},
+    ),
+    "Resend": ("resend://{resendApiKey}:{resendFromEmail:address}/{resendToEmail:emails}", {"name": "resendFromName"}),
 }
 
 
@@ -166,8 +183,9 @@ def template_mapper(template: str, params: dict[str, str]) -> Mapper:
 
     def mapped(c: dict[str, Any]) -> str:
         values = iter(need(c, *fields))
-        url = "".join(literal + (_CONVERSIONS[spec or ""](next(values)) if name else "")
-                      for literal, name, spec, _ in pieces)
+        url = "".join(
+            literal + (_CONVERSIONS[spec or ""](next(values)) if name else "") for literal, name, spec, _ in pieces
+        )
         optional = {}
         for param, source in params.items():
             field, _, conversion = source.partition(":")
@@ -182,6 +200,7 @@ for _key, (_template, _params) in TEMPLATES.items():
 
 
 # -- keys that need parsing ------------------------------------------------------------------------------
+
 
 @mapper("DingDing")
 def _dingding(c: dict[str, Any]) -> str:
@@ -206,8 +225,11 @@ def _zoho_cliq(c: dict[str, Any]) -> str:
     parts = urlsplit(url)
     token = (parse_qs(parts.query).get("zapikey") or [""])[0]
     found = segments(parts.path)
-    channel = found[found.index("channelsbyname") + 1] if "channelsbyname" in found else (
-        found[-2] if len(found) >= 2 else "")
+    channel = (
+        found[found.index("channelsbyname") + 1]
+        if "channelsbyname" in found
+        else (found[-2] if len(found) >= 2 else "")
+    )
     if not token or not channel:
         raise NotificationError("Zoho Cliq webhook URL must contain the channel name and zapikey")
     return f"cliq://{q(token)}/{q(channel)}"
@@ -240,8 +262,9 @@ def _nostr(c: dict[str, Any]) -> str:
 
 @mapper("evolution")
 def _evolution(c: dict[str, Any]) -> str:
-    api, token, instance, recipient = need(c, "evolutionApiUrl", "evolutionAuthToken", "evolutionInstanceName",
-                                           "evolutionRecipient")
+    api, token, instance, recipient = need(
+        c, "evolutionApiUrl", "evolutionAuthToken", "evolutionInstanceName", "evolutionRecipient"
+    )
     scheme, netloc, _ = endpoint("evolution", api)
     return f"{scheme}{q(token)}@{netloc}/{q(instance)}/{q(recipient)}"
 
@@ -262,7 +285,8 @@ def _gorush(c: dict[str, Any]) -> str:
     scheme, netloc, _ = endpoint("gorush", server)
     platform = {"ios": "ios", "android": "android", "huawei": "huawei"}.get(text(c.get("gorushPlatform")).lower())
     return f"{scheme}{netloc}/{q(device)}" + query(
-        platform=platform, priority=c.get("gorushPriority"), topic=c.get("gorushTopic"))
+        platform=platform, priority=c.get("gorushPriority"), topic=c.get("gorushTopic")
+    )
 
 
 @mapper("PushDeer")
@@ -309,8 +333,11 @@ def _flowtriq(c: dict[str, Any]) -> str:
 @mapper("octopush")
 def _octopush(c: dict[str, Any]) -> str:
     version = text(c.get("octopushVersion")) or "2"
-    fields = ("octopushLogin", "octopushAPIKey", "octopushPhoneNumber", "octopushSenderName") if version == "2" \
+    fields = (
+        ("octopushLogin", "octopushAPIKey", "octopushPhoneNumber", "octopushSenderName")
+        if version == "2"
         else ("octopushDMLogin", "octopushDMAPIKey", "octopushDMPhoneNumber", "octopushDMSenderName")
+    )
     login, key, phone = need(c, *fields[:3])
     sender = text(c.get(fields[3])).strip()
     return f"octopush://{address(login)}/{q(key)}/{phones(phone)}" + query(sender=sender)
@@ -321,8 +348,12 @@ def _smseagle(c: dict[str, Any]) -> str:
     url, token = need(c, "smseagleUrl", "smseagleToken")
     scheme, netloc, _ = endpoint("smseagle", url)
     kind = text(c.get("smseagleRecipientType")) or "smseagle-to"
-    recipients = c.get("smseagleRecipient") or c.get("smseagleRecipientTo") or c.get("smseagleRecipientContact") \
+    recipients = (
+        c.get("smseagleRecipient")
+        or c.get("smseagleRecipientTo")
+        or c.get("smseagleRecipientContact")
         or c.get("smseagleRecipientGroup")
+    )
     prefix = {"smseagle-contact": "@", "smseagle-group": "#"}.get(kind, "")
     targets = "/".join(prefix + q(r) for r in split_list(recipients))
     if not targets:
@@ -331,6 +362,7 @@ def _smseagle(c: dict[str, Any]) -> str:
 
 
 # -- the provider class ----------------------------------------------------------------------------------------
+
 
 def apprise_url(config: dict[str, Any]) -> str:
     fn = MAPPERS.get(str(config.get("type")))

@@ -3,6 +3,7 @@
 apprise is blocking and heavy, so it is imported in the worker thread that sends, never at start-up;
 this module imports only `common`, so the bridge and the providers both import it without a cycle.
 """
+
 from __future__ import annotations
 
 import trio

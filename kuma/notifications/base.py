@@ -7,22 +7,64 @@ returns the text shown to the user ("Sent Successfully.") or raises `Notificatio
 message in Uptime Kuma's format. Providers with a fixed vendor URL take `api_url=` so tests can point them
 at a local recorder.
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kuma.notifications import apprise_bridge
-from kuma.notifications.common import (DOWN, MAINTENANCE, PENDING, SENT, UP, Call, NotificationError, Provider,
-                                       as_bool, as_int, is_down, is_up, monitor_url, require, split_list,
-                                       status_word, text, time_field)
+from kuma.notifications.common import (
+    DOWN,
+    MAINTENANCE,
+    PENDING,
+    SENT,
+    UP,
+    Call,
+    NotificationError,
+    Provider,
+    as_bool,
+    as_int,
+    is_down,
+    is_up,
+    monitor_url,
+    require,
+    split_list,
+    status_word,
+    text,
+    time_field,
+)
 from kuma.notifications.keys import SPEC_KEYS
 
-__all__ = ["DOWN", "MAINTENANCE", "PENDING", "SENT", "UP", "Call", "NotificationError", "Provider", "as_bool",
-           "as_int", "is_down", "is_up", "monitor_url", "require", "split_list", "status_word", "text",
-           "time_field", "register", "get_provider", "get_provider_class", "provider_keys", "is_native",
-           "send_notification", "known_spec_keys"]
+__all__ = [
+    "DOWN",
+    "MAINTENANCE",
+    "PENDING",
+    "SENT",
+    "UP",
+    "Call",
+    "NotificationError",
+    "Provider",
+    "as_bool",
+    "as_int",
+    "is_down",
+    "is_up",
+    "monitor_url",
+    "require",
+    "split_list",
+    "status_word",
+    "text",
+    "time_field",
+    "register",
+    "get_provider",
+    "get_provider_class",
+    "provider_keys",
+    "is_native",
+    "send_notification",
+    "known_spec_keys",
+]
 
 _REGISTRY: dict[str, type[Provider]] = {}
 _LOADED: list[bool] = []
@@ -74,8 +116,9 @@ def is_native(key: str) -> bool:
     return cls is not None and not getattr(cls, "bridged", False)
 
 
-async def send_notification(config: dict[str, Any], msg: str, monitor: dict | None = None,
-                            heartbeat: dict | None = None) -> str:
+async def send_notification(
+    config: dict[str, Any], msg: str, monitor: dict | None = None, heartbeat: dict | None = None
+) -> str:
     """Dispatch to the provider named by `config["type"]`; unknown keys fail like Uptime Kuma."""
     provider = get_provider(config.get("type"))
     if provider is None:

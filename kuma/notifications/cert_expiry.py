@@ -3,17 +3,22 @@
 Pure: `due_warnings` gets the chain, the thresholds and a "was a warning ≤ N days already sent" check;
 the notifier sends the messages and records the history rows.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 DEFAULT_DAYS = [7, 14, 21]
 
 
 def thresholds(setting: Any) -> list[int]:
     """`tlsExpiryNotifyDays`, reset to the default when invalid."""
-    if isinstance(setting, list) and setting and all(isinstance(d, int) and not isinstance(d, bool) and d > 0
-                                                     for d in setting):
+    if (
+        isinstance(setting, list)
+        and setting
+        and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in setting)
+    ):
         return sorted(setting)
     return list(DEFAULT_DAYS)
 
@@ -44,8 +49,9 @@ def leaf_fingerprint(tls_info: dict[str, Any] | None) -> str | None:
     return (cert.get("fingerprint256") or cert.get("fingerprint")) if isinstance(cert, dict) else None
 
 
-def due_warnings(monitor_name: str, url: str, tls_info: dict[str, Any], days: list[int],
-                 already_sent: Callable[[int], bool]) -> list[tuple[int, str]]:
+def due_warnings(
+    monitor_name: str, url: str, tls_info: dict[str, Any], days: list[int], already_sent: Callable[[int], bool]
+) -> list[tuple[int, str]]:
     """(threshold, message) pairs to send now; each threshold at most once."""
     due: list[tuple[int, str]] = []
     fired: set[int] = set()
@@ -58,6 +64,11 @@ def due_warnings(monitor_name: str, url: str, tls_info: dict[str, Any], days: li
                 continue
             fired.add(target)
             cert_type = cert.get("certType") or "server"
-            due.append((target, f"[{monitor_name}][{url}] {cert_type} certificate {common_name(cert)} "
-                                f"will expire in {int(remaining)} days"))
+            due.append(
+                (
+                    target,
+                    f"[{monitor_name}][{url}] {cert_type} certificate {common_name(cert)} "
+                    f"will expire in {int(remaining)} days",
+                )
+            )
     return due

@@ -2,6 +2,7 @@
 small form/heartbeat helpers. It imports nothing of kuma.notifications, so every module can import it
 without a cycle (the registry in `base.py` sits above it, the providers above that).
 """
+
 from __future__ import annotations
 
 from typing import Any, ClassVar
@@ -33,6 +34,7 @@ class Provider:
 
 
 # -- small helpers providers share ---------------------------------------------------------------
+
 
 def as_bool(value: Any) -> bool:
     """Form values arrive as bools, "true"/"false", 0/1 or missing."""
@@ -86,8 +88,16 @@ class Call:
 
     __slots__ = ("method", "url", "json_body", "data", "params", "headers")
 
-    def __init__(self, method: str, url: str, *, json_body: Any = None, data: dict | None = None,
-                 params: dict | None = None, headers: dict | None = None) -> None:
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        data: dict | None = None,
+        params: dict | None = None,
+        headers: dict | None = None,
+    ) -> None:
         self.method, self.url, self.json_body, self.data = method, url, json_body, data
         self.params, self.headers = params, headers
 

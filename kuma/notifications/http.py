@@ -5,14 +5,16 @@ Every provider sends through `request()`, so each call looks like Uptime Kuma's 
 order and raw UTF-8) and every failure becomes one NotificationError message in the spec's format:
 `<message> (code=<code>) (HTTP <status> <statusText>) <body>`.
 """
+
 from __future__ import annotations
 
 import functools
 import json
 import os
 import ssl
+from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, Mapping
+from typing import Any
 
 import httpx
 
@@ -43,8 +45,9 @@ def _ssl_context(verify: bool) -> ssl.SSLContext:
 
 
 def _client(timeout: float, verify: bool = True) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(proxy=proxy_url(), timeout=timeout, verify=_ssl_context(verify),
-                               follow_redirects=True, trust_env=False)
+    client = httpx.AsyncClient(
+        proxy=proxy_url(), timeout=timeout, verify=_ssl_context(verify), follow_redirects=True, trust_env=False
+    )
     client.headers.clear()  # only the headers Uptime Kuma (axios) sends
     return client
 
@@ -64,8 +67,9 @@ def http_error(response: httpx.Response) -> NotificationError:
     except ValueError:
         pass
     reason = response.reason_phrase or _status_text(response.status_code)
-    message = f"Request failed with status code {response.status_code} (code={code}) " \
-              f"(HTTP {response.status_code} {reason})"
+    message = (
+        f"Request failed with status code {response.status_code} (code={code}) (HTTP {response.status_code} {reason})"
+    )
     if body:
         message += f" {body}"
     return NotificationError(message)
@@ -118,11 +122,11 @@ async def request(
     try:
         async with _client(timeout, verify) as client:
             if data is not None or files is not None:
-                response = await client.request(method.upper(), url, data=dict(data or {}), files=files,
-                                                params=params, headers=send_headers)
+                response = await client.request(
+                    method.upper(), url, data=dict(data or {}), files=files, params=params, headers=send_headers
+                )
             else:
-                response = await client.request(method.upper(), url, content=body, params=params,
-                                                headers=send_headers)
+                response = await client.request(method.upper(), url, content=body, params=params, headers=send_headers)
     except httpx.InvalidURL as exc:
         raise NotificationError(f"Invalid URL: {exc}") from exc
     except httpx.UnsupportedProtocol as exc:

@@ -5,20 +5,22 @@ hands each monitor's events to that monitor's lane, which handles them in order:
 DOWN time, server timezone) and starts one delivery task per provider; each delivery has a timeout
 and a bounded number of retries, and a failure is logged without touching the others.
 """
+
 from __future__ import annotations
 
 import logging
 import math
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import trio
 
 from kuma.notifications import cert_expiry
 from kuma.notifications.base import NotificationError, send_notification
 from kuma.notifications.payloads import event_message, heartbeat_json, should_notify
-from kuma.views.monitors import monitor_public_json
 from kuma.store import notifications as store
 from kuma.store.settings import get_setting, server_timezone
+from kuma.views.monitors import monitor_public_json
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +28,16 @@ Sender = Callable[[dict, str, dict | None, dict | None], Awaitable[str]]
 
 
 class Notifier:
-    def __init__(self, app: Any, *, send: Sender = send_notification, attempts: int = 3,
-                 timeout: float = 30.0, retry_delay: float = 2.0, max_parallel: int = 32) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        send: Sender = send_notification,
+        attempts: int = 3,
+        timeout: float = 30.0,
+        retry_delay: float = 2.0,
+        max_parallel: int = 32,
+    ) -> None:
         self.app = app
         self.send = send
         self.attempts = attempts
@@ -86,8 +96,12 @@ class Notifier:
         monitor, beat = event.monitor, event.beat
         monitor_id = monitor["id"]
         status = beat.get("status")
-        if should_notify(notify=bool(getattr(event, "notify", False)), is_first=bool(getattr(event, "is_first", False)),
-                         status=status, under_maintenance=self._under_maintenance(monitor_id)):
+        if should_notify(
+            notify=bool(getattr(event, "notify", False)),
+            is_first=bool(getattr(event, "is_first", False)),
+            status=status,
+            under_maintenance=self._under_maintenance(monitor_id),
+        ):
             await self._send_beat(monitor, beat, getattr(event, "set_keys", None))
         if status == 1 and monitor.get("expiry_notification") and not monitor.get("ignore_tls"):
             await self.check_certificate(monitor, getattr(event, "tls_info", None))
@@ -131,9 +145,13 @@ class Notifier:
         if previous and fingerprint and previous != fingerprint:
             await self.app.db.write(lambda db: store.clear_cert_warnings(db, monitor_id))
         sent = await self.app.db.read(lambda db: store.sent_certificate_days(db, monitor_id))
-        due = cert_expiry.due_warnings(monitor.get("name") or "", monitor.get("url") or "", info,
-                                       cert_expiry.thresholds(days_setting),
-                                       lambda days: any(d <= days for d in sent))
+        due = cert_expiry.due_warnings(
+            monitor.get("name") or "",
+            monitor.get("url") or "",
+            info,
+            cert_expiry.thresholds(days_setting),
+            lambda days: any(d <= days for d in sent),
+        )
         for days, msg in due:
             await self.app.db.write(lambda db, d=days: store.record_cert_warning(db, monitor_id, d))
             await self.notify_monitor(monitor_id, msg)
@@ -146,8 +164,9 @@ class Notifier:
             return
         nursery.start_soon(self.deliver, config, msg, monitor_json, hb, label)
 
-    async def deliver(self, config: dict, msg: str, monitor_json: dict | None, hb: dict | None,
-                      label: str = "notification") -> bool:
+    async def deliver(
+        self, config: dict, msg: str, monitor_json: dict | None, hb: dict | None, label: str = "notification"
+    ) -> bool:
         """Send once, retrying a bounded number of times; True when a provider accepted it."""
         for attempt in range(1, self.attempts + 1):
             error: str
@@ -163,8 +182,7 @@ class Notifier:
                         error = f"{type(exc).__name__}: {exc}"
             if scope.cancelled_caught:
                 error = f"timed out after {self.timeout:g}s"
-            log.warning("%s (%s) failed, attempt %d/%d: %s", label, config.get("type"), attempt, self.attempts,
-                        error)
+            log.warning("%s (%s) failed, attempt %d/%d: %s", label, config.get("type"), attempt, self.attempts, error)
             if attempt < self.attempts:
                 await trio.sleep(self.retry_delay * attempt)
         self.failures += 1
@@ -183,7 +201,13 @@ async def public_monitor_json(app: Any, monitor: dict) -> dict | None:
     if found is not None:
         return found
     return {
-        "id": monitor.get("id"), "name": monitor.get("name"), "description": monitor.get("description"),
-        "url": monitor.get("url"), "method": monitor.get("method"), "hostname": monitor.get("hostname"),
-        "port": monitor.get("port"), "type": monitor.get("type"), "includeSensitiveData": False,
+        "id": monitor.get("id"),
+        "name": monitor.get("name"),
+        "description": monitor.get("description"),
+        "url": monitor.get("url"),
+        "method": monitor.get("method"),
+        "hostname": monitor.get("hostname"),
+        "port": monitor.get("port"),
+        "type": monitor.get("type"),
+        "includeSensitiveData": False,
     }

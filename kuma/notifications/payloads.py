@@ -2,14 +2,16 @@
 
 Pure functions: the caller looks up the server timezone, the last DOWN time and the monitor JSON.
 """
+
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kuma.notifications.base import DOWN, UP
+
 
 def event_message(monitor_name: str, status: int, beat_msg: str) -> str:
     """`[<name>] [✅ Up] <msg>` for UP, `[<name>] [🔴 Down] <msg>` for anything else."""
@@ -37,9 +39,9 @@ def decode_response(stored: str | None) -> str | None:
 
 def zone(tz_name: str | None) -> ZoneInfo | timezone:
     try:
-        return ZoneInfo(tz_name) if tz_name else timezone.utc
+        return ZoneInfo(tz_name) if tz_name else UTC
     except Exception:
-        return timezone.utc
+        return UTC
 
 
 def offset_text(moment: datetime) -> str:
@@ -53,15 +55,21 @@ def offset_text(moment: datetime) -> str:
 def parse_utc(text: str) -> datetime | None:
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
         except (TypeError, ValueError):
             continue
     return None
 
 
-def heartbeat_json(beat: dict[str, Any], monitor_type: str | None, tz_name: str | None,
-                   last_down_time: str | None = None, set_keys: frozenset[str] | set[str] | None = None,
-                   *, now: datetime) -> dict[str, Any]:
+def heartbeat_json(
+    beat: dict[str, Any],
+    monitor_type: str | None,
+    tz_name: str | None,
+    last_down_time: str | None = None,
+    set_keys: frozenset[str] | set[str] | None = None,
+    *,
+    now: datetime,
+) -> dict[str, Any]:
     """The heartbeat JSON a provider gets: the live event's keys, then timezone fields (+ lastDownTime on UP).
     `now` (the app's clock) stands in for a beat without a time.
 

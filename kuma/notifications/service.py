@@ -1,4 +1,5 @@
 """`setup(app)`: the Notifier at `app.notifier`, listening to committed beats."""
+
 from __future__ import annotations
 
 import logging

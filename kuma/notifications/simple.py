@@ -3,6 +3,7 @@
 Kept out of `base.py` so the registry (imported at start-up) does not load httpx; it imports `http` at
 the top, as any provider that sends does.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,6 +24,7 @@ class SimpleProvider(Provider):
 
     async def send(self, config: dict[str, Any], msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
         call = self.call(config, msg, monitor, heartbeat)
-        await request(call.method, call.url, json_body=call.json_body, data=call.data, params=call.params,
-                      headers=call.headers)
+        await request(
+            call.method, call.url, json_body=call.json_body, data=call.data, params=call.params, headers=call.headers
+        )
         return SENT

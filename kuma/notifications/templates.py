@@ -4,6 +4,7 @@ Variables (spec "Common contract"): `msg`, `name`, `status` ("🔴 Down" | "✅ 
 `hostnameOrURL`, their upper-case aliases `NAME`, `STATUS`, `HOSTNAME_OR_URL`, and the objects
 `monitorJSON`, `heartbeatJSON`. python-liquid is imported lazily (only when a template is rendered).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -2,6 +2,7 @@
 
 The protocol decisions live in the sans-io `EngineSession` / `SocketIOParser`; this class only waits.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,12 +20,12 @@ log = logging.getLogger(__name__)
 class ConnectionOwner(Protocol):
     """What a Connection tells the one who opened it (the hub); it knows nothing else about it."""
 
-    def packet_received(self, conn: "Connection", packet: SioPacket) -> None: ...
+    def packet_received(self, conn: Connection, packet: SioPacket) -> None: ...
 
-    def connection_closed(self, conn: "Connection") -> None:
+    def connection_closed(self, conn: Connection) -> None:
         """The session closed: disconnect its sockets."""
 
-    def connection_finished(self, conn: "Connection") -> None:
+    def connection_finished(self, conn: Connection) -> None:
         """The last output was fetched: forget the session id."""
 
 
@@ -47,8 +48,9 @@ class Signal:
 class Connection:
     """One client's Engine.IO session and its Socket.IO sockets (by namespace)."""
 
-    def __init__(self, owner: ConnectionOwner, session: EngineSession, headers: dict[str, str],
-                 remote_addr: str) -> None:
+    def __init__(
+        self, owner: ConnectionOwner, session: EngineSession, headers: dict[str, str], remote_addr: str
+    ) -> None:
         self.owner = owner
         self.session = session
         self.parser = SocketIOParser()

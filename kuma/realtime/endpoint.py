@@ -3,11 +3,13 @@
 Served in front of Quart (an ASGI middleware on `web.asgi_app`) so the bytes and headers are exactly
 Engine.IO's and a broadcast costs one ASGI `send` per recipient, without a request context per frame.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 import trio

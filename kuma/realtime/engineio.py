@@ -5,6 +5,7 @@ time, sends what `take_poll_payload()` / `take_frames()` hand out, and calls `ha
 `next_deadline()` is reached. Every malformed input raises `ProtocolError`; the adapter then closes that
 one session.
 """
+
 from __future__ import annotations
 
 import base64
@@ -14,7 +15,6 @@ import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Union
 
 OPEN, CLOSE, PING, PONG, MESSAGE, UPGRADE, NOOP = "0", "1", "2", "3", "4", "5", "6"
 PACKET_TYPES = frozenset("0123456")
@@ -23,7 +23,7 @@ RECORD_SEPARATOR = "\x1e"
 POLLING = "polling"
 WEBSOCKET = "websocket"
 
-Frame = Union[str, bytes]  # one encoded Engine.IO packet: text ("4…") or a raw binary message
+Frame = str | bytes  # one encoded Engine.IO packet: text ("4…") or a raw binary message
 
 
 class ProtocolError(Exception):
@@ -180,11 +180,13 @@ class EngineSession:
 
     def receive_polling(self, body: bytes | str, now: float) -> list[Frame]:
         """A polling POST body (one payload of packets) → the MESSAGE data it carried."""
-        return self._receive(body, now, "payload too large",
-                             lambda data: decode_payload(data, self.config.max_packets_per_payload))
+        return self._receive(
+            body, now, "payload too large", lambda data: decode_payload(data, self.config.max_packets_per_payload)
+        )
 
-    def _receive(self, data: Frame, now: float, too_large: str,
-                 decode: Callable[[Frame], list[tuple[str, Frame]]]) -> list[Frame]:
+    def _receive(
+        self, data: Frame, now: float, too_large: str, decode: Callable[[Frame], list[tuple[str, Frame]]]
+    ) -> list[Frame]:
         """Both transports' input rules: nothing after close, size bound, a parse error closes the session."""
         if self.closed:
             return []

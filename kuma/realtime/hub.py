@@ -6,6 +6,7 @@ so a handler that hangs cannot hold them back. Heartbeats are handled below this
 handler never delays a pong. `Socket` (sends, acks, rooms of one client) and the room index live in
 `kuma.realtime.sockets`; `Socket` is importable from here too.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,7 +56,9 @@ class Hub:
         max_pending_events: int = 1000,
     ) -> None:
         self.engine_config = EngineConfig(
-            ping_interval=ping_interval, ping_timeout=ping_timeout, max_payload=max_payload,
+            ping_interval=ping_interval,
+            ping_timeout=ping_timeout,
+            max_payload=max_payload,
             max_outbox_bytes=max_outbox_bytes,
         )
         self.origin_check = origin_check

@@ -1,8 +1,8 @@
 """WebSocket Origin check (browsers do not apply CORS to websockets), as socketio-events.md §0 states."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
-
 
 _DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443, "ftp": 21}
 

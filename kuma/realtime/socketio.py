@@ -4,6 +4,7 @@
 more complete `SioPacket`s; the `encode_*` functions build what the server sends, as Engine.IO frames
 (text frames carry the `4` MESSAGE prefix already, so a broadcast is encoded once and shared).
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ A `Socket` sends (with back-pressure), waits for acks and joins/leaves rooms; `R
 to its members so a broadcast finds them without scanning every socket. The hub creates both and owns
 the socket's lifetime (`Hub._remove_socket`).
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -50,8 +51,19 @@ class Socket:
     """One client's Socket.IO connection to the main namespace."""
 
     __slots__ = (
-        "hub", "conn", "sid", "namespace", "session", "auth", "rooms", "connected",
-        "disconnect_reason", "_inbox", "_working", "_acks", "_next_ack_id",
+        "hub",
+        "conn",
+        "sid",
+        "namespace",
+        "session",
+        "auth",
+        "rooms",
+        "connected",
+        "disconnect_reason",
+        "_inbox",
+        "_working",
+        "_acks",
+        "_next_ack_id",
     )
 
     def __init__(self, hub: Hub, conn: Connection, namespace: str, auth: dict | None) -> None:

@@ -4,6 +4,7 @@ Badge values are decided by pure functions (`*_badge` below) from the numbers re
 the SVG comes from `kuma.badges.svg`. Only monitors on a public group of some status page are shown;
 any other id gets the label-less `N/A` badge.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,7 +56,7 @@ def parse_monitor_id(raw: str) -> int:
     if not m:
         raise BadgeError("Invalid monitor ID")
     number = int(m.group(1))
-    if not -(2 ** 63) <= number < 2 ** 63:  # past SQLite's integers: no such monitor (404, not a 500)
+    if not -(2**63) <= number < 2**63:  # past SQLite's integers: no such monitor (404, not a 500)
         raise BadgeError("Monitor not found")
     return number
 
@@ -199,7 +200,11 @@ def page_badge(q: Mapping[str, str], statuses: list[int]) -> Badge:
 
 def render(badge: Badge, style: str | None) -> str:
     return make_badge(
-        label=badge.label, message=badge.message, color=badge.color, label_color=badge.label_color, style=style or "flat"
+        label=badge.label,
+        message=badge.message,
+        color=badge.color,
+        label_color=badge.label_color,
+        style=style or "flat",
     )
 
 
@@ -228,42 +233,48 @@ async def _monitor_badge(app: App, raw_id: str, read: Read) -> Any:
         return http_error(str(exc), cached_route=True, cors=True)
 
 
-def _read_status(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
-                 now: float) -> Badge:
+def _read_status(
+    db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None, now: float
+) -> Badge:
     beat = store.latest_beat(db, monitor_id)
     if beat is None:
         raise BadgeError("Cannot read properties of null (reading 'status')")
     return status_badge(q, beat["status"])
 
 
-def _read_uptime(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
-                 now: float) -> Badge:
+def _read_uptime(
+    db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None, now: float
+) -> Badge:
     unit, count, number = parse_duration(duration)
     stats = store.window_stats(db, [monitor_id], unit, count, now).get(monitor_id)
     return uptime_badge(q, store.uptime_ratio(stats), number)
 
 
-def _read_ping(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
-               now: float) -> Badge:
+def _read_ping(
+    db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None, now: float
+) -> Badge:
     unit, count, number = parse_duration(duration)
     stats = store.window_stats(db, [monitor_id], unit, count, now).get(monitor_id)
     return ping_badge(q, stats[2] if stats else None, number)
 
 
-def _read_avg_response(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
-                       now: float) -> Badge:
+def _read_avg_response(
+    db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None, now: float
+) -> Badge:
     m = re.match(r"^\s*(\d+)", duration or "24")
     hours = min(int(m.group(1)) if m else 24, 720) or 24
     return avg_response_badge(q, store.avg_ping_raw(db, monitor_id, hours, now), hours)
 
 
-def _read_cert_exp(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
-                   now: float) -> Badge:
+def _read_cert_exp(
+    db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None, now: float
+) -> Badge:
     return cert_exp_badge(q, store.tls_info_of(db, [monitor_id]).get(monitor_id))
 
 
-def _read_response(db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None,
-                   now: float) -> Badge:
+def _read_response(
+    db: sqlite_utils.Database, monitor_id: int, q: Mapping[str, str], duration: str | None, now: float
+) -> Badge:
     beat = store.latest_beat(db, monitor_id)
     return response_badge(q, beat["ping"] if beat else None)
 
@@ -285,8 +296,9 @@ def _register_monitor_badge(web: QuartTrio, app: App, kind: str, with_duration: 
 
     async def badge(raw_id: str, duration: str | None = None) -> Any:
         q = request.args
-        return await _monitor_badge(app, raw_id, lambda db, monitor_id: read(db, monitor_id, q, duration,
-                                                                             app.clock.time()))
+        return await _monitor_badge(
+            app, raw_id, lambda db, monitor_id: read(db, monitor_id, q, duration, app.clock.time())
+        )
 
     endpoint = "badge_" + kind.replace("-", "_")
     if with_duration:

@@ -1,4 +1,5 @@
 """`/` and `/api/entry-page`: where a visitor lands (dashboard, a status page, or a custom domain's page)."""
+
 from __future__ import annotations
 
 from quart import Response, request
@@ -22,7 +23,7 @@ def register(web: QuartTrio, app: App) -> None:
         if slug is not None:
             return await status_page_response(app, slug)
         entry = await app.db.read(lambda db: get_setting(db, "entryPage", "dashboard")) or "dashboard"
-        target = f"/status/{entry[len('statusPage-'):]}" if entry.startswith("statusPage-") else "/dashboard"
+        target = f"/status/{entry[len('statusPage-') :]}" if entry.startswith("statusPage-") else "/dashboard"
         response = Response(f"Found. Redirecting to {target}", status=302, content_type="text/plain; charset=utf-8")
         response.headers["Location"] = target
         response.headers["Vary"] = "Accept"

@@ -1,4 +1,5 @@
 """JSON responses the way Express sends them: compact, key order kept, no trailing newline."""
+
 from __future__ import annotations
 
 import json

@@ -4,12 +4,14 @@ Values are computed at scrape time from the database (one reader job: last beat 
 the stat tables), so there is no gauge state to keep in step with the engine. Auth is Uptime Kuma's
 "apiAuth": open when auth is disabled, API-key basic auth once any key exists, else user basic auth.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from quart import Response, request
 from quart_trio import QuartTrio

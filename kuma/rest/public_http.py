@@ -4,6 +4,7 @@
 kuma keeps no server-side response cache (the spec allows caching less, never more): every
 response is computed fresh and carries what Uptime Kuma's cache-filling response carries.
 """
+
 from __future__ import annotations
 
 import base64

@@ -3,12 +3,14 @@
 The reply is sent only after the engine's `record_push` has committed the beat (urgent write), so an
 acknowledged push is never lost. Query parameters only; the body is ignored.
 """
+
 from __future__ import annotations
 
 import logging
 import math
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import sqlite_utils
 from quart import request

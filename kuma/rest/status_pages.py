@@ -2,10 +2,11 @@
 
 Everything is read in ONE reader job per request (a handful of indexed queries, no per-row round trips).
 """
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -16,11 +17,7 @@ from quart_trio import QuartTrio
 from kuma.app import App
 from kuma.rest.jsonwire import JSON_CONTENT_TYPE, dumps
 from kuma.rest.public_http import RSS_CONTENT_TYPE, body_response, http_error, json_body
-from kuma.shapes.status_page import (
-    incident_json,
-    page_public_config,
-    public_monitor_json,
-)
+from kuma.shapes.status_page import incident_json, page_public_config, public_monitor_json
 from kuma.status import DOWN as DOWN  # the one definition, re-exported here
 from kuma.status import MAINTENANCE as MAINTENANCE
 from kuma.status import PENDING as PENDING
@@ -29,7 +26,6 @@ from kuma.store import status_pages as store
 from kuma.store.settings import get_setting
 
 log = logging.getLogger(__name__)
-
 
 
 async def maintenance_list_for_page(app: App, page_id: int) -> list[dict]:
@@ -137,7 +133,7 @@ def overall_status(statuses: list[int]) -> str:
 
 
 def _rfc1123(dt: datetime) -> str:
-    return format_datetime(dt.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(dt.astimezone(UTC), usegmt=True)
 
 
 def _parse_db_time(text: str, now: datetime) -> datetime:
@@ -145,7 +141,7 @@ def _parse_db_time(text: str, now: datetime) -> datetime:
     text = text.replace("T", " ").rstrip("Z")
     for fmt in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
         except ValueError:
             pass
     return now
@@ -155,8 +151,9 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + str(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def render_rss(page: dict, incidents: list[dict], down: list[tuple[dict, dict]], status: str, link: str,
-               now: datetime) -> str:
+def render_rss(
+    page: dict, incidents: list[dict], down: list[tuple[dict, dict]], status: str, link: str, now: datetime
+) -> str:
     """RSS 2.0 in the layout of the `feed` package Uptime Kuma uses (4-space indentation, CDATA).
     `now` (the app's clock) is the build date."""
     title = page.get("rss_title") or (f"{page['title']} RSS Feed" if page.get("title") else "Uptime Kuma RSS Feed")
@@ -191,7 +188,12 @@ def render_rss(page: dict, incidents: list[dict], down: list[tuple[dict, dict]],
         item(inc["title"], f"i{inc['id']}-{stamp}", stamp, inc.get("content") or "")
     for monitor, beat in down:
         when = beat["time"]
-        item(f"{monitor['name']} is down", f"{monitor['id']}-{when}", when, f"{monitor['name']} has been down since {when} UTC")
+        item(
+            f"{monitor['name']} is down",
+            f"{monitor['id']}-{when}",
+            when,
+            f"{monitor['name']} has been down since {when} UTC",
+        )
     lines.extend(["    </channel>", "</rss>"])
     return "\n".join(lines)
 

@@ -5,12 +5,14 @@ Uptime Kuma's texts where the captures show them (socketio-events.md §3.2.1, mo
 Liberal in what we accept: older clients omit newer fields (their column defaults are filled), unknown
 keys are ignored, ids may arrive as strings.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from kuma.shapes.monitor import KEY_TO_COLUMN, camel_to_snake
 
@@ -33,8 +35,21 @@ class Column:
 #: Keys only the web UI uses (never stored).
 FRONTEND_KEYS = {"humanReadableInterval", "globalpingdnsresolvetypeoptions", "responsecheck"}
 #: Keys that only exist in the JSON we send (never stored).
-OUTPUT_ONLY_KEYS = {"id", "path", "pathName", "childrenIDs", "tags", "maintenance", "screenshot", "forceInactive",
-                    "includeSensitiveData", "notificationIDList", "active", "user_id", "created_date"}
+OUTPUT_ONLY_KEYS = {
+    "id",
+    "path",
+    "pathName",
+    "childrenIDs",
+    "tags",
+    "maintenance",
+    "screenshot",
+    "forceInactive",
+    "includeSensitiveData",
+    "notificationIDList",
+    "active",
+    "user_id",
+    "created_date",
+}
 #: Columns stored as JSON text, with the default an omitted value gets (data-model §4).
 JSON_COLUMNS: dict[str, str] = {
     "kafka_producer_brokers": "[]",
@@ -45,25 +60,113 @@ JSON_COLUMNS: dict[str, str] = {
 
 #: editMonitor copies only these client keys (socketio-events.md §3.2.2), in this order.
 EDITABLE_KEYS = [
-    "name", "description", "parent", "type", "subtype", "url", "wsIgnoreSecWebsocketAcceptHeader", "wsSubprotocol",
-    "method", "body", "ipFamily", "headers", "basic_auth_user", "basic_auth_pass", "bearer_token", "timeout",
-    "oauth_client_id", "oauth_client_secret", "oauth_auth_method", "oauth_token_url", "oauth_scopes",
-    "oauth_audience", "tlsCa", "tlsCert", "tlsKey", "interval", "retryInterval", "resendInterval", "hostname",
-    "game", "maxretries", "port", "location", "protocol", "keyword", "invertKeyword", "ignoreTls",
-    "expiryNotification", "domainExpiryNotification", "upsideDown", "packetSize", "maxredirects",
-    "accepted_statuscodes", "saveResponse", "saveErrorResponse", "responseMaxLength", "dns_resolve_type",
-    "dns_resolve_server", "pushToken", "docker_container", "docker_host", "proxyId", "mqttUsername",
-    "mqttPassword", "mqttTopic", "mqttSuccessMessage", "mqttCheckType", "mqttWebsocketPath",
-    "databaseConnectionString", "databaseQuery", "authMethod", "authWorkstation", "authDomain", "grpcUrl",
-    "grpcProtobuf", "grpcServiceName", "grpcMethod", "grpcBody", "grpcMetadata", "grpcEnableTls",
-    "radiusUsername", "radiusPassword", "radiusCalledStationId", "radiusCallingStationId", "radiusSecret",
-    "httpBodyEncoding", "expectedValue", "jsonPath", "kafkaProducerTopic", "kafkaProducerBrokers",
-    "kafkaProducerAllowAutoTopicCreation", "kafkaProducerSaslOptions", "kafkaProducerMessage", "cacheBust",
-    "kafkaProducerSsl", "gamedigGivenPortOnly", "gamedigToken", "remote_browser", "screenshot_delay",
-    "smtpSecurity", "snmpVersion", "snmpOid", "jsonPathOperator", "retryOnlyOnStatusCodeFailure", "rabbitmqNodes",
-    "rabbitmqUsername", "rabbitmqPassword", "conditions", "manual_status", "system_service_name",
-    "expectedTlsAlert", "ntpStratumThreshold", "ntpTimeOffsetThreshold", "ntpRootDispersionThreshold",
-    "ping_numeric", "ping_count", "ping_per_request_timeout",
+    "name",
+    "description",
+    "parent",
+    "type",
+    "subtype",
+    "url",
+    "wsIgnoreSecWebsocketAcceptHeader",
+    "wsSubprotocol",
+    "method",
+    "body",
+    "ipFamily",
+    "headers",
+    "basic_auth_user",
+    "basic_auth_pass",
+    "bearer_token",
+    "timeout",
+    "oauth_client_id",
+    "oauth_client_secret",
+    "oauth_auth_method",
+    "oauth_token_url",
+    "oauth_scopes",
+    "oauth_audience",
+    "tlsCa",
+    "tlsCert",
+    "tlsKey",
+    "interval",
+    "retryInterval",
+    "resendInterval",
+    "hostname",
+    "game",
+    "maxretries",
+    "port",
+    "location",
+    "protocol",
+    "keyword",
+    "invertKeyword",
+    "ignoreTls",
+    "expiryNotification",
+    "domainExpiryNotification",
+    "upsideDown",
+    "packetSize",
+    "maxredirects",
+    "accepted_statuscodes",
+    "saveResponse",
+    "saveErrorResponse",
+    "responseMaxLength",
+    "dns_resolve_type",
+    "dns_resolve_server",
+    "pushToken",
+    "docker_container",
+    "docker_host",
+    "proxyId",
+    "mqttUsername",
+    "mqttPassword",
+    "mqttTopic",
+    "mqttSuccessMessage",
+    "mqttCheckType",
+    "mqttWebsocketPath",
+    "databaseConnectionString",
+    "databaseQuery",
+    "authMethod",
+    "authWorkstation",
+    "authDomain",
+    "grpcUrl",
+    "grpcProtobuf",
+    "grpcServiceName",
+    "grpcMethod",
+    "grpcBody",
+    "grpcMetadata",
+    "grpcEnableTls",
+    "radiusUsername",
+    "radiusPassword",
+    "radiusCalledStationId",
+    "radiusCallingStationId",
+    "radiusSecret",
+    "httpBodyEncoding",
+    "expectedValue",
+    "jsonPath",
+    "kafkaProducerTopic",
+    "kafkaProducerBrokers",
+    "kafkaProducerAllowAutoTopicCreation",
+    "kafkaProducerSaslOptions",
+    "kafkaProducerMessage",
+    "cacheBust",
+    "kafkaProducerSsl",
+    "gamedigGivenPortOnly",
+    "gamedigToken",
+    "remote_browser",
+    "screenshot_delay",
+    "smtpSecurity",
+    "snmpVersion",
+    "snmpOid",
+    "jsonPathOperator",
+    "retryOnlyOnStatusCodeFailure",
+    "rabbitmqNodes",
+    "rabbitmqUsername",
+    "rabbitmqPassword",
+    "conditions",
+    "manual_status",
+    "system_service_name",
+    "expectedTlsAlert",
+    "ntpStratumThreshold",
+    "ntpTimeOffsetThreshold",
+    "ntpRootDispersionThreshold",
+    "ping_numeric",
+    "ping_count",
+    "ping_per_request_timeout",
 ]
 
 
@@ -72,6 +175,7 @@ def column_for(key: str) -> str:
 
 
 # -- JSON text checks with JavaScript's error wording ---------------------------------------------------
+
 
 def js_json_error(text: str) -> str | None:
     """None if `text` is valid JSON, else the message V8's JSON.parse would give (the common cases)."""
@@ -121,6 +225,7 @@ def _innermost_open(text: str, pos: int) -> str:
 
 
 # -- input conversion ---------------------------------------------------------------------------------
+
 
 def check_accepted_statuscodes(value: Any) -> str:
     """The list as stored JSON text, or Uptime Kuma's errors for a missing/non-string list."""
@@ -208,7 +313,9 @@ def add_input(payload: Any, columns: Mapping[str, Column]) -> tuple[dict[str, An
     if not isinstance(payload, dict):
         raise MonitorInputError("Cannot read properties of undefined (reading 'every')")
     notifications = notification_ids(payload.get("notificationIDList"))
-    fields: dict[str, Any] = {"accepted_statuscodes_json": check_accepted_statuscodes(payload.get("accepted_statuscodes"))}
+    fields: dict[str, Any] = {
+        "accepted_statuscodes_json": check_accepted_statuscodes(payload.get("accepted_statuscodes"))
+    }
     for key, value in payload.items():
         if key in FRONTEND_KEYS or key in OUTPUT_ONLY_KEYS or key == "accepted_statuscodes":
             continue
@@ -232,7 +339,9 @@ def edit_input(payload: Any, columns: Mapping[str, Column]) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise MonitorInputError("Cannot read properties of undefined (reading 'id')")
     # Uptime Kuma checks the list on every edit, so a client must always send it
-    fields: dict[str, Any] = {"accepted_statuscodes_json": check_accepted_statuscodes(payload.get("accepted_statuscodes"))}
+    fields: dict[str, Any] = {
+        "accepted_statuscodes_json": check_accepted_statuscodes(payload.get("accepted_statuscodes"))
+    }
     for key in EDITABLE_KEYS:
         if key == "accepted_statuscodes" or key not in payload:
             continue
@@ -242,6 +351,7 @@ def edit_input(payload: Any, columns: Mapping[str, Column]) -> dict[str, Any]:
 
 
 # -- validation of the merged row ---------------------------------------------------------------------
+
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
@@ -284,9 +394,12 @@ def validate_monitor(row: Mapping[str, Any], *, sent: set[str] | None = None) ->
         error = js_json_error(headers)
         if error:
             raise MonitorInputError(f"Headers must be valid JSON: {error}")
-    for column, label in (("kafka_producer_brokers", "Kafka Producer Brokers"),
-                          ("kafka_producer_sasl_options", "Kafka Producer SASL Options"),
-                          ("rabbitmq_nodes", "RabbitMQ Nodes"), ("conditions", "Conditions")):
+    for column, label in (
+        ("kafka_producer_brokers", "Kafka Producer Brokers"),
+        ("kafka_producer_sasl_options", "Kafka Producer SASL Options"),
+        ("rabbitmq_nodes", "RabbitMQ Nodes"),
+        ("conditions", "Conditions"),
+    ):
         text = row.get(column)
         if isinstance(text, str):
             error = js_json_error(text)

@@ -5,14 +5,27 @@
 - important list item: `monitorImportantHeartbeatListPaged` — all nine keys, `important` integer;
 - status-page beat: `{status, time, msg: "", ping}`.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from kuma.shapes.jsnum import js_number
 
-RAW_COLUMNS = ("id", "important", "monitor_id", "status", "msg", "time", "ping", "duration", "down_count",
-               "end_time", "retries", "response")
+RAW_COLUMNS = (
+    "id",
+    "important",
+    "monitor_id",
+    "status",
+    "msg",
+    "time",
+    "ping",
+    "duration",
+    "down_count",
+    "end_time",
+    "retries",
+    "response",
+)
 
 #: msg of a beat the push monitor's own loop writes (no push arrived): it carries no ping key.
 PUSH_TIMEOUT_MSG = "No heartbeat in the time window"
@@ -25,8 +38,9 @@ def raw_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def live_beat(row: dict[str, Any], monitor_type: str | None = None, *,
-              set_keys: frozenset[str] | set[str] | None = None) -> dict[str, Any]:
+def live_beat(
+    row: dict[str, Any], monitor_type: str | None = None, *, set_keys: frozenset[str] | set[str] | None = None
+) -> dict[str, Any]:
     """The live `heartbeat` event.
 
     Key order `monitorID, status, time, msg, ping, important, duration, retries, response`, carrying only

@@ -1,4 +1,5 @@
 """JavaScript has one number type: an integral float goes on the wire as `10`, never `10.0`."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """The Maintenance object (socketio-events §5.8); `kuma.views.maintenance` builds the lists from it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,7 @@ def _time_range_item(text: str | None) -> dict[str, int]:
     return {"hours": parsed[0], "minutes": parsed[1], "seconds": 0}
 
 
-def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime, *,
-                     live: bool = True) -> dict[str, Any]:
+def maintenance_json(row: dict[str, Any], server_tz: str, now: datetime, *, live: bool = True) -> dict[str, Any]:
     """`live=False` is getMaintenance's reply: an empty timeslotList as in the 2.5.3 capture; its `status` is
     the one `maintenanceList` shows (issue #13: clients read it from getMaintenance; the capture's "unknown"
     told them nothing). `now` (the app's clock) decides the status, the upcoming timeslots and the offset."""

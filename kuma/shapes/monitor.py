@@ -4,6 +4,7 @@
 Uptime Kuma 2.5.3's order (data-model.md §4). Everything here is pure; the reads that feed it
 (`load_monitor_jsons`, `monitor_list(app, user_id)` …) live in `kuma.views.monitors`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -11,8 +12,9 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from kuma.shapes.jsnum import js_number
 
@@ -31,46 +33,128 @@ def _spec(key: str, kind: str = RAW, column: str | None = None) -> tuple[str, st
 
 #: Keys sent to everyone (notifications too), in order. The non-sensitive variant ends here.
 PUBLIC_KEYS: list[tuple[str, str, str]] = [
-    _spec("id"), _spec("name"), _spec("description"),
-    _spec("path", COMPUTED), _spec("pathName", COMPUTED),
-    _spec("parent"), _spec("childrenIDs", COMPUTED),
-    _spec("url"), _spec("wsIgnoreSecWebsocketAcceptHeader", BOOL), _spec("wsSubprotocol"),
-    _spec("method"), _spec("hostname"), _spec("port"), _spec("location"), _spec("protocol"),
-    _spec("maxretries"), _spec("weight"),
-    _spec("active", COMPUTED), _spec("forceInactive", COMPUTED),
-    _spec("type"), _spec("subtype"), _spec("timeout"), _spec("interval"), _spec("retryInterval"),
-    _spec("retryOnlyOnStatusCodeFailure", BOOL), _spec("resendInterval"), _spec("keyword"),
-    _spec("invertKeyword", BOOL), _spec("expiryNotification", BOOL), _spec("domainExpiryNotification", BOOL),
-    _spec("ignoreTls", BOOL), _spec("upsideDown", BOOL), _spec("packetSize"), _spec("maxredirects"),
+    _spec("id"),
+    _spec("name"),
+    _spec("description"),
+    _spec("path", COMPUTED),
+    _spec("pathName", COMPUTED),
+    _spec("parent"),
+    _spec("childrenIDs", COMPUTED),
+    _spec("url"),
+    _spec("wsIgnoreSecWebsocketAcceptHeader", BOOL),
+    _spec("wsSubprotocol"),
+    _spec("method"),
+    _spec("hostname"),
+    _spec("port"),
+    _spec("location"),
+    _spec("protocol"),
+    _spec("maxretries"),
+    _spec("weight"),
+    _spec("active", COMPUTED),
+    _spec("forceInactive", COMPUTED),
+    _spec("type"),
+    _spec("subtype"),
+    _spec("timeout"),
+    _spec("interval"),
+    _spec("retryInterval"),
+    _spec("retryOnlyOnStatusCodeFailure", BOOL),
+    _spec("resendInterval"),
+    _spec("keyword"),
+    _spec("invertKeyword", BOOL),
+    _spec("expiryNotification", BOOL),
+    _spec("domainExpiryNotification", BOOL),
+    _spec("ignoreTls", BOOL),
+    _spec("upsideDown", BOOL),
+    _spec("packetSize"),
+    _spec("maxredirects"),
     _spec("accepted_statuscodes", JSON_, "accepted_statuscodes_json"),
-    _spec("dns_resolve_type"), _spec("dns_resolve_server"), _spec("dns_last_result"),
-    _spec("docker_container"), _spec("docker_host"), _spec("proxyId"),
-    _spec("notificationIDList", COMPUTED), _spec("tags", COMPUTED), _spec("maintenance", COMPUTED),
-    _spec("mqttTopic"), _spec("mqttSuccessMessage"), _spec("mqttCheckType"), _spec("databaseQuery"),
-    _spec("authMethod"), _spec("grpcUrl"), _spec("grpcProtobuf"), _spec("grpcMethod"), _spec("grpcServiceName"),
-    _spec("grpcEnableTls", BOOL), _spec("radiusCalledStationId"), _spec("radiusCallingStationId"), _spec("game"),
-    _spec("gamedigGivenPortOnly", BOOL), _spec("httpBodyEncoding"), _spec("jsonPath"), _spec("expectedValue"),
-    _spec("system_service_name"), _spec("kafkaProducerTopic"), _spec("kafkaProducerBrokers", JSON_),
-    _spec("kafkaProducerSsl", BOOL), _spec("kafkaProducerAllowAutoTopicCreation", BOOL),
-    _spec("kafkaProducerMessage"), _spec("screenshot", COMPUTED), _spec("cacheBust", BOOL),
-    _spec("remote_browser"), _spec("screenshot_delay"), _spec("snmpOid"), _spec("jsonPathOperator"),
-    _spec("snmpVersion"), _spec("smtpSecurity"), _spec("rabbitmqNodes", JSON_), _spec("conditions", JSON_),
-    _spec("ntpStratumThreshold"), _spec("ntpTimeOffsetThreshold"), _spec("ntpRootDispersionThreshold"),
-    _spec("ipFamily"), _spec("expectedTlsAlert"), _spec("ping_numeric", BOOL), _spec("ping_count"),
-    _spec("ping_per_request_timeout"), _spec("saveResponse", BOOL), _spec("saveErrorResponse", BOOL),
+    _spec("dns_resolve_type"),
+    _spec("dns_resolve_server"),
+    _spec("dns_last_result"),
+    _spec("docker_container"),
+    _spec("docker_host"),
+    _spec("proxyId"),
+    _spec("notificationIDList", COMPUTED),
+    _spec("tags", COMPUTED),
+    _spec("maintenance", COMPUTED),
+    _spec("mqttTopic"),
+    _spec("mqttSuccessMessage"),
+    _spec("mqttCheckType"),
+    _spec("databaseQuery"),
+    _spec("authMethod"),
+    _spec("grpcUrl"),
+    _spec("grpcProtobuf"),
+    _spec("grpcMethod"),
+    _spec("grpcServiceName"),
+    _spec("grpcEnableTls", BOOL),
+    _spec("radiusCalledStationId"),
+    _spec("radiusCallingStationId"),
+    _spec("game"),
+    _spec("gamedigGivenPortOnly", BOOL),
+    _spec("httpBodyEncoding"),
+    _spec("jsonPath"),
+    _spec("expectedValue"),
+    _spec("system_service_name"),
+    _spec("kafkaProducerTopic"),
+    _spec("kafkaProducerBrokers", JSON_),
+    _spec("kafkaProducerSsl", BOOL),
+    _spec("kafkaProducerAllowAutoTopicCreation", BOOL),
+    _spec("kafkaProducerMessage"),
+    _spec("screenshot", COMPUTED),
+    _spec("cacheBust", BOOL),
+    _spec("remote_browser"),
+    _spec("screenshot_delay"),
+    _spec("snmpOid"),
+    _spec("jsonPathOperator"),
+    _spec("snmpVersion"),
+    _spec("smtpSecurity"),
+    _spec("rabbitmqNodes", JSON_),
+    _spec("conditions", JSON_),
+    _spec("ntpStratumThreshold"),
+    _spec("ntpTimeOffsetThreshold"),
+    _spec("ntpRootDispersionThreshold"),
+    _spec("ipFamily"),
+    _spec("expectedTlsAlert"),
+    _spec("ping_numeric", BOOL),
+    _spec("ping_count"),
+    _spec("ping_per_request_timeout"),
+    _spec("saveResponse", BOOL),
+    _spec("saveErrorResponse", BOOL),
     _spec("responseMaxLength"),
 ]
 
 #: Keys only sent to the owner's sockets (includeSensitiveData = true), in order.
 SENSITIVE_KEYS: list[tuple[str, str, str]] = [
-    _spec("headers"), _spec("body"), _spec("grpcBody"), _spec("grpcMetadata"),
-    _spec("basic_auth_user"), _spec("basic_auth_pass"),
-    _spec("oauth_client_id"), _spec("oauth_client_secret"), _spec("oauth_token_url"), _spec("oauth_scopes"),
-    _spec("oauth_audience"), _spec("oauth_auth_method"), _spec("bearer_token"), _spec("gamedigToken"),
-    _spec("pushToken"), _spec("databaseConnectionString"), _spec("radiusUsername"), _spec("radiusPassword"),
-    _spec("radiusSecret"), _spec("mqttUsername"), _spec("mqttPassword"), _spec("mqttWebsocketPath"),
-    _spec("authWorkstation"), _spec("authDomain"), _spec("tlsCa"), _spec("tlsCert"), _spec("tlsKey"),
-    _spec("kafkaProducerSaslOptions", JSON_), _spec("rabbitmqUsername"), _spec("rabbitmqPassword"),
+    _spec("headers"),
+    _spec("body"),
+    _spec("grpcBody"),
+    _spec("grpcMetadata"),
+    _spec("basic_auth_user"),
+    _spec("basic_auth_pass"),
+    _spec("oauth_client_id"),
+    _spec("oauth_client_secret"),
+    _spec("oauth_token_url"),
+    _spec("oauth_scopes"),
+    _spec("oauth_audience"),
+    _spec("oauth_auth_method"),
+    _spec("bearer_token"),
+    _spec("gamedigToken"),
+    _spec("pushToken"),
+    _spec("databaseConnectionString"),
+    _spec("radiusUsername"),
+    _spec("radiusPassword"),
+    _spec("radiusSecret"),
+    _spec("mqttUsername"),
+    _spec("mqttPassword"),
+    _spec("mqttWebsocketPath"),
+    _spec("authWorkstation"),
+    _spec("authDomain"),
+    _spec("tlsCa"),
+    _spec("tlsCert"),
+    _spec("tlsKey"),
+    _spec("kafkaProducerSaslOptions", JSON_),
+    _spec("rabbitmqUsername"),
+    _spec("rabbitmqPassword"),
 ]
 
 ALL_KEYS = PUBLIC_KEYS + SENSITIVE_KEYS
@@ -186,7 +270,7 @@ class Plan:
             values[n] = _parse_json(values[n])
         for n, key in self.computed:
             values[n] = _computed(key, extras)
-        out = dict(zip(self.keys if include_sensitive else self.keys[:self.public_count], values))
+        out = dict(zip(self.keys if include_sensitive else self.keys[: self.public_count], values))
         if out.get("responseMaxLength") is None:
             out["responseMaxLength"] = 1024
         out["includeSensitiveData"] = include_sensitive
@@ -194,6 +278,7 @@ class Plan:
 
 
 # -- the monitor tree -----------------------------------------------------------------------------------
+
 
 @dataclass
 class TreeNode:
@@ -254,6 +339,7 @@ def build_tree(rows: Iterable[tuple[int, Any, int | None, bool]]) -> MonitorTree
 
 # -- computed keys ----------------------------------------------------------------------------------
 
+
 def screenshot_path(monitor_id: int, jwt_secret: str | None) -> str | None:
     """`/screenshots/<HS256 JWT whose payload is the id>.png`, as real-browser monitors expose it."""
     if not jwt_secret:
@@ -269,13 +355,26 @@ def screenshot_path(monitor_id: int, jwt_secret: str | None) -> str | None:
 
 def tag_item(tag_id: int, monitor_id: int, value: Any, name: Any, color: Any) -> dict[str, Any]:
     """One entry of a monitor's `tags` (a missing value is sent as "")."""
-    return {"tag_id": tag_id, "monitor_id": monitor_id, "value": value if value is not None else "",
-            "name": name, "color": color}
+    return {
+        "tag_id": tag_id,
+        "monitor_id": monitor_id,
+        "value": value if value is not None else "",
+        "name": name,
+        "color": color,
+    }
 
 
-def monitor_extras(monitor_id: int, active: Any, monitor_type: Any, tree: MonitorTree, *,
-                   notification_ids: list[int], tags: list[dict[str, Any]], in_maintenance: bool,
-                   jwt_secret: str | None) -> MonitorExtras:
+def monitor_extras(
+    monitor_id: int,
+    active: Any,
+    monitor_type: Any,
+    tree: MonitorTree,
+    *,
+    notification_ids: list[int],
+    tags: list[dict[str, Any]],
+    in_maintenance: bool,
+    jwt_secret: str | None,
+) -> MonitorExtras:
     """The computed keys' facts of one monitor: tree position, inherited pause, links, screenshot."""
     parents_active = tree.parents_active(monitor_id)
     return MonitorExtras(

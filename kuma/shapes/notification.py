@@ -1,4 +1,5 @@
 """Notification list items (`notificationList`): the row with camelCase keys in Uptime Kuma's order."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,10 +3,11 @@
 `page_public_config` is the `config` of `/api/status-page/:slug`; `page_admin_json` the object of
 `statusPageList` / `getStatusPage`; `incident_json` the Incident object.
 """
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 DEFAULT_ICON = "/icon.svg"
@@ -43,12 +44,41 @@ def _page_fields(row: dict) -> dict[str, Any]:
     }
 
 
-_PAGE_TAIL = ("customCSS", "footerText", "showPoweredBy", "analyticsId", "analyticsScriptUrl", "analyticsType",
-              "showCertificateExpiry", "showOnlyLastHeartbeat", "rssTitle")
-_PUBLIC_KEYS = ("slug", "title", "description", "icon", "autoRefreshInterval", "theme", "published", "showTags",
-                *_PAGE_TAIL)
-_ADMIN_KEYS = ("id", "slug", "title", "description", "icon", "theme", "autoRefreshInterval", "published", "showTags",
-               "domainNameList", *_PAGE_TAIL)
+_PAGE_TAIL = (
+    "customCSS",
+    "footerText",
+    "showPoweredBy",
+    "analyticsId",
+    "analyticsScriptUrl",
+    "analyticsType",
+    "showCertificateExpiry",
+    "showOnlyLastHeartbeat",
+    "rssTitle",
+)
+_PUBLIC_KEYS = (
+    "slug",
+    "title",
+    "description",
+    "icon",
+    "autoRefreshInterval",
+    "theme",
+    "published",
+    "showTags",
+    *_PAGE_TAIL,
+)
+_ADMIN_KEYS = (
+    "id",
+    "slug",
+    "title",
+    "description",
+    "icon",
+    "theme",
+    "autoRefreshInterval",
+    "published",
+    "showTags",
+    "domainNameList",
+    *_PAGE_TAIL,
+)
 
 
 def page_public_config(row: dict) -> dict:
@@ -92,7 +122,12 @@ def cert_expiry_fields(tls_info_json: str | None) -> tuple[Any, bool]:
 
 def public_monitor_json(row: dict, page: dict, tags: list[dict] | None, tls_info_json: str | None) -> dict:
     """A monitor as shown on a status page: only what the public may see."""
-    out: dict[str, Any] = {"id": row["id"], "name": row["name"], "sendUrl": 1 if row.get("send_url") else 0, "type": row["type"]}
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "name": row["name"],
+        "sendUrl": 1 if row.get("send_url") else 0,
+        "type": row["type"],
+    }
     if out["sendUrl"]:
         out["url"] = row.get("custom_url") or row.get("url")
     if _bool(page.get("show_tags")):
@@ -105,4 +140,4 @@ def public_monitor_json(row: dict, page: dict, tags: list[dict] | None, tls_info
 
 
 def utc_iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"

@@ -1,4 +1,5 @@
 """The `api_key` table (the `key` column holds the bcrypt hash of the secret, never the secret)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,7 +18,9 @@ def get_api_key(db: sqlite_utils.Database, key_id: int) -> dict[str, Any] | None
     return None if row is None else dict(row)
 
 
-def insert_api_key(db: sqlite_utils.Database, user_id: int, name: str, key_hash: str, active: bool, expires: str | None) -> int:
+def insert_api_key(
+    db: sqlite_utils.Database, user_id: int, name: str, key_hash: str, active: bool, expires: str | None
+) -> int:
     cursor = db.conn.execute(
         "INSERT INTO api_key (key, name, user_id, active, expires) VALUES (?, ?, ?, ?, ?)",
         (key_hash, name, user_id, 1 if active else 0, expires),

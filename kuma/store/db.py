@@ -6,14 +6,16 @@ functions taking a `sqlite_utils.Database`) sent to the writer; it runs every jo
 transaction (each job inside its own savepoint, so one failing job rolls back only itself), commits,
 then hands each caller its result. A caller that awaits `write()` knows its change is committed.
 """
+
 from __future__ import annotations
 
 import logging
 import math
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import sqlite_utils
 import trio
@@ -54,7 +56,9 @@ class _WriteJob:
 class Database:
     """Open with `Database.open(path)`; run `await db.run_writer()` in a nursery; then read and write."""
 
-    def __init__(self, path: Path, writer_conn: sqlite3.Connection, readers: int = 3, status: SchemaStatus | None = None):
+    def __init__(
+        self, path: Path, writer_conn: sqlite3.Connection, readers: int = 3, status: SchemaStatus | None = None
+    ):
         self.path = path
         self.status = status
         self._writer = sqlite_utils.Database(writer_conn)
@@ -67,7 +71,7 @@ class Database:
         self.jobs_written = 0
 
     @classmethod
-    def open(cls, path: Path | str, *, readers: int = 3, clock: WallClock | None = None) -> "Database":
+    def open(cls, path: Path | str, *, readers: int = 3, clock: WallClock | None = None) -> Database:
         """Open (creating the schema if the file is new) and check the schema version.
         `clock` (the server's, pinnable) stamps a new schema's migration rows; unpinned by default."""
         path = Path(path)

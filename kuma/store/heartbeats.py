@@ -3,13 +3,15 @@
 Times are UTC text `YYYY-MM-DD HH:MM:SS.mmm`, which sorts like the instant it names, so range queries
 compare strings. Reads use the `monitor_time_index` (monitor_id, time) index.
 """
+
 from __future__ import annotations
 
 import calendar
 import json
 import time as _time
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -17,14 +19,21 @@ from kuma.store.db import inserted_id
 
 #: Column order of the table (and of the raw `heartbeatList` row).
 COLUMNS = (
-    "id", "important", "monitor_id", "status", "msg", "time", "ping",
-    "duration", "down_count", "end_time", "retries", "response",
+    "id",
+    "important",
+    "monitor_id",
+    "status",
+    "msg",
+    "time",
+    "ping",
+    "duration",
+    "down_count",
+    "end_time",
+    "retries",
+    "response",
 )
 _INSERT_COLUMNS = COLUMNS[1:]
-_INSERT_SQL = (
-    f"INSERT INTO heartbeat ({', '.join(_INSERT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})"
-)
+_INSERT_SQL = f"INSERT INTO heartbeat ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})"
 
 
 def format_time(epoch: float) -> str:
@@ -45,7 +54,7 @@ def parse_time(text: str) -> float:
 
 def format_seconds(epoch: float) -> str:
     """Epoch seconds → `YYYY-MM-DD HH:MM:SS` (UTC), the plain DATETIME format."""
-    return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def insert(db: sqlite_utils.Database, beat: dict[str, Any]) -> int:
@@ -82,8 +91,14 @@ def recent(db: sqlite_utils.Database, monitor_id: int, limit: int = 100) -> list
     return [dict(r) for r in reversed(rows)]
 
 
-def delete_old(db: sqlite_utils.Database, monitor_id: int, *, non_important_before: str | None,
-               keep_latest: int, all_before: str | None) -> int:
+def delete_old(
+    db: sqlite_utils.Database,
+    monitor_id: int,
+    *,
+    non_important_before: str | None,
+    keep_latest: int,
+    all_before: str | None,
+) -> int:
     """Retention for one monitor (§8): non-important beats older than a cut-off except the latest
     `keep_latest`, and every beat older than `all_before`. Returns rows deleted."""
     deleted = 0
@@ -109,7 +124,9 @@ def _rows_by_monitor(cursor, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def recent_many(db: sqlite_utils.Database, monitor_ids: Iterable[int], limit: int = 100) -> dict[int, list[dict[str, Any]]]:
+def recent_many(
+    db: sqlite_utils.Database, monitor_ids: Iterable[int], limit: int = 100
+) -> dict[int, list[dict[str, Any]]]:
     """`recent` for many monitors in one statement: each monitor's last `limit` beats (by the
     (monitor_id, time) index, however long its history), oldest first; monitors without beats → []."""
     ids = [int(i) for i in monitor_ids]
@@ -122,8 +139,9 @@ def recent_many(db: sqlite_utils.Database, monitor_ids: Iterable[int], limit: in
     return _rows_by_monitor(cursor, ids)
 
 
-def important_many(db: sqlite_utils.Database, monitor_ids: Iterable[int],
-                   limit: int = 500) -> dict[int, list[dict[str, Any]]]:
+def important_many(
+    db: sqlite_utils.Database, monitor_ids: Iterable[int], limit: int = 500
+) -> dict[int, list[dict[str, Any]]]:
     """Each monitor's last `limit` important beats, NEWEST first (the `importantHeartbeatList` order)."""
     ids = [int(i) for i in monitor_ids]
     cursor = db.conn.execute(
@@ -139,7 +157,8 @@ def important_many(db: sqlite_utils.Database, monitor_ids: Iterable[int],
 def since(db: sqlite_utils.Database, monitor_id: int, after: str) -> list[dict[str, Any]]:
     """The monitor's beats newer than `after` (UTC text), oldest first (getMonitorBeats)."""
     cursor = db.conn.execute(
-        "SELECT * FROM heartbeat WHERE monitor_id = ? AND time > ? ORDER BY time ASC, id ASC", (monitor_id, after))
+        "SELECT * FROM heartbeat WHERE monitor_id = ? AND time > ? ORDER BY time ASC, id ASC", (monitor_id, after)
+    )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
@@ -155,15 +174,19 @@ def important_count(db: sqlite_utils.Database, user_id: int, monitor_id: int | N
     """How many important beats the user's monitor (or all the user's monitors) has."""
     where, params = _important_filter(user_id, monitor_id)
     return db.conn.execute(
-        f"SELECT COUNT(*) FROM heartbeat h JOIN monitor m ON m.id = h.monitor_id WHERE {where}", params).fetchone()[0]
+        f"SELECT COUNT(*) FROM heartbeat h JOIN monitor m ON m.id = h.monitor_id WHERE {where}", params
+    ).fetchone()[0]
 
 
-def important_page(db: sqlite_utils.Database, user_id: int, monitor_id: int | None, limit: int,
-                   offset: int) -> list[dict[str, Any]]:
+def important_page(
+    db: sqlite_utils.Database, user_id: int, monitor_id: int | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
     """One page of important beats, newest first (monitorImportantHeartbeatListPaged)."""
     where, params = _important_filter(user_id, monitor_id)
     cursor = db.conn.execute(
         f"SELECT h.* FROM heartbeat h JOIN monitor m ON m.id = h.monitor_id WHERE {where} "
-        "ORDER BY h.time DESC, h.id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+        "ORDER BY h.time DESC, h.id DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -1,4 +1,5 @@
 """The `maintenance`, `monitor_maintenance` and `maintenance_status_page` tables."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +8,22 @@ import sqlite_utils
 
 from kuma.store.db import inserted_id
 
-COLUMNS = ("title", "description", "strategy", "active", "start_date", "end_date", "start_time", "end_time",
-           "weekdays", "days_of_month", "interval_day", "cron", "timezone", "duration")
+COLUMNS = (
+    "title",
+    "description",
+    "strategy",
+    "active",
+    "start_date",
+    "end_date",
+    "start_time",
+    "end_time",
+    "weekdays",
+    "days_of_month",
+    "interval_day",
+    "cron",
+    "timezone",
+    "duration",
+)
 
 
 def all_maintenance(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -36,8 +51,10 @@ def update_maintenance(db: sqlite_utils.Database, maintenance_id: int, row: dict
 
 
 def set_active(db: sqlite_utils.Database, maintenance_id: Any, active: bool) -> bool:
-    return db.conn.execute("UPDATE maintenance SET active = ? WHERE id = ?",
-                           (1 if active else 0, maintenance_id)).rowcount > 0
+    return (
+        db.conn.execute("UPDATE maintenance SET active = ? WHERE id = ?", (1 if active else 0, maintenance_id)).rowcount
+        > 0
+    )
 
 
 def delete_maintenance(db: sqlite_utils.Database, maintenance_id: Any) -> None:
@@ -46,14 +63,18 @@ def delete_maintenance(db: sqlite_utils.Database, maintenance_id: Any) -> None:
 
 def replace_monitor_links(db: sqlite_utils.Database, maintenance_id: int, monitor_ids: list[int]) -> None:
     db.conn.execute("DELETE FROM monitor_maintenance WHERE maintenance_id = ?", (maintenance_id,))
-    db.conn.executemany("INSERT INTO monitor_maintenance (monitor_id, maintenance_id) VALUES (?, ?)",
-                        [(m, maintenance_id) for m in monitor_ids])
+    db.conn.executemany(
+        "INSERT INTO monitor_maintenance (monitor_id, maintenance_id) VALUES (?, ?)",
+        [(m, maintenance_id) for m in monitor_ids],
+    )
 
 
 def replace_status_page_links(db: sqlite_utils.Database, maintenance_id: int, page_ids: list[int]) -> None:
     db.conn.execute("DELETE FROM maintenance_status_page WHERE maintenance_id = ?", (maintenance_id,))
-    db.conn.executemany("INSERT INTO maintenance_status_page (status_page_id, maintenance_id) VALUES (?, ?)",
-                        [(p, maintenance_id) for p in page_ids])
+    db.conn.executemany(
+        "INSERT INTO maintenance_status_page (status_page_id, maintenance_id) VALUES (?, ?)",
+        [(p, maintenance_id) for p in page_ids],
+    )
 
 
 def monitor_links(db: sqlite_utils.Database) -> list[tuple[int, int]]:
@@ -62,21 +83,25 @@ def monitor_links(db: sqlite_utils.Database) -> list[tuple[int, int]]:
 
 
 def monitors_of(db: sqlite_utils.Database, maintenance_id: Any) -> list[dict[str, int]]:
-    rows = db.conn.execute("SELECT monitor_id FROM monitor_maintenance WHERE maintenance_id = ? ORDER BY id",
-                           (maintenance_id,))
+    rows = db.conn.execute(
+        "SELECT monitor_id FROM monitor_maintenance WHERE maintenance_id = ? ORDER BY id", (maintenance_id,)
+    )
     return [{"id": r[0]} for r in rows]
 
 
 def status_pages_of(db: sqlite_utils.Database, maintenance_id: Any) -> list[dict[str, Any]]:
     rows = db.conn.execute(
         "SELECT sp.id, sp.title FROM maintenance_status_page msp JOIN status_page sp ON sp.id = msp.status_page_id "
-        "WHERE msp.maintenance_id = ? ORDER BY msp.id", (maintenance_id,))
+        "WHERE msp.maintenance_id = ? ORDER BY msp.id",
+        (maintenance_id,),
+    )
     return [{"id": r[0], "title": r[1]} for r in rows]
 
 
 def maintenance_ids_of_status_page(db: sqlite_utils.Database, status_page_id: int) -> list[int]:
-    rows = db.conn.execute("SELECT maintenance_id FROM maintenance_status_page WHERE status_page_id = ?",
-                           (status_page_id,))
+    rows = db.conn.execute(
+        "SELECT maintenance_id FROM maintenance_status_page WHERE status_page_id = ?", (status_page_id,)
+    )
     return [r[0] for r in rows]
 
 

@@ -4,9 +4,11 @@ in one query whatever the count (the login burst and `monitorList` read hundreds
 `kuma.views.monitors` puts the pieces together; the column order of `monitor_rows` is the caller's
 (Monitor JSON key order), so its pure shape can build each dict with `zip`.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -36,29 +38,31 @@ def monitor_column_names(db: sqlite_utils.Database) -> set[str]:
     return {r[1] for r in db.conn.execute("PRAGMA table_info(monitor)")}
 
 
-def monitor_rows(db: sqlite_utils.Database, columns: list[str | None], *, user_id: int | None = None,
-                 ids: list[int] | None = None) -> list[tuple]:
+def monitor_rows(
+    db: sqlite_utils.Database, columns: list[str | None], *, user_id: int | None = None, ids: list[int] | None = None
+) -> list[tuple]:
     """Tuples of `columns` in that order (None → NULL), then `active` and `type`; ascending ids."""
     select = ", ".join(f"[{c}]" if c is not None else "NULL" for c in columns) + ", [active], [type]"
     where, params = _filter(user_id, ids)
     return db.conn.execute(f"SELECT {select} FROM monitor{where} ORDER BY id", params).fetchall()
 
 
-def notification_ids_of(db: sqlite_utils.Database, *, user_id: int | None = None,
-                        ids: list[int] | None = None) -> dict[int, list[int]]:
+def notification_ids_of(
+    db: sqlite_utils.Database, *, user_id: int | None = None, ids: list[int] | None = None
+) -> dict[int, list[int]]:
     """monitor id → linked notification ids (link order), for the same monitor filter as `monitor_rows`."""
     where, params = _filter(user_id, ids)
     out: dict[int, list[int]] = {}
     for monitor_id, notification_id in db.conn.execute(
         f"SELECT monitor_id, notification_id FROM monitor_notification WHERE monitor_id IN "
-        f"(SELECT id FROM monitor{where}) ORDER BY id", params,
+        f"(SELECT id FROM monitor{where}) ORDER BY id",
+        params,
     ):
         out.setdefault(monitor_id, []).append(notification_id)
     return out
 
 
-def tag_rows_of(db: sqlite_utils.Database, *, user_id: int | None = None,
-                ids: list[int] | None = None) -> list[tuple]:
+def tag_rows_of(db: sqlite_utils.Database, *, user_id: int | None = None, ids: list[int] | None = None) -> list[tuple]:
     """(tag_id, monitor_id, value, name, color) of every monitor_tag of the filtered monitors, link order."""
     where, params = _filter(user_id, ids)
     return db.conn.execute(
@@ -76,6 +80,7 @@ def tree_rows(db: sqlite_utils.Database) -> list[tuple[int, Any, int | None, boo
 
 def active_monitor_labels(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """id, name, type, url, hostname, port of every active monitor by id (the `/metrics` series labels)."""
-    return [dict(r) for r in db.conn.execute(
-        "SELECT id, name, type, url, hostname, port FROM monitor WHERE active = 1 ORDER BY id"
-    )]
+    return [
+        dict(r)
+        for r in db.conn.execute("SELECT id, name, type, url, hostname, port FROM monitor WHERE active = 1 ORDER BY id")
+    ]

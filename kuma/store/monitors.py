@@ -2,6 +2,7 @@
 
 Rows are plain dicts with the table's snake_case column names, as monitor types expect them.
 """
+
 from __future__ import annotations
 
 import json

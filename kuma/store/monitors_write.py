@@ -3,9 +3,11 @@
 Every function takes the `sqlite_utils.Database` first and runs inside a writer job (or a read for the
 `get_*` helpers). Reading rows for the monitoring engine lives in `kuma/store/monitors.py`.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -38,8 +40,7 @@ def existing_ids(db: sqlite_utils.Database, table: str, ids: Iterable[int]) -> l
     ids = list(ids)
     if not ids:
         return []
-    found = {r[0] for r in db.conn.execute(
-        f"SELECT id FROM [{table}] WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    found = {r[0] for r in db.conn.execute(f"SELECT id FROM [{table}] WHERE id IN ({','.join('?' * len(ids))})", ids)}
     return [i for i in ids if i in found]
 
 
@@ -71,7 +72,8 @@ def replace_notifications(db: sqlite_utils.Database, monitor_id: int, notificati
     db.conn.execute("DELETE FROM monitor_notification WHERE monitor_id = ?", (monitor_id,))
     for notification_id in existing_ids(db, "notification", notification_ids):
         db.conn.execute(
-            "INSERT INTO monitor_notification (monitor_id, notification_id) VALUES (?, ?)", (monitor_id, notification_id)
+            "INSERT INTO monitor_notification (monitor_id, notification_id) VALUES (?, ?)",
+            (monitor_id, notification_id),
         )
 
 

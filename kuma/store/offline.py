@@ -3,6 +3,7 @@
 No Database object (no writer task, no readers): one autocommit connection, so each statement the
 command runs is on disk when it returns.
 """
+
 from __future__ import annotations
 
 import sqlite3

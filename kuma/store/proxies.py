@@ -1,4 +1,5 @@
 """The `proxy`, `docker_host` and `remote_browser` tables (per-user connection targets of monitors)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -55,12 +56,16 @@ def get_docker_host(db, host_id: int, user_id: int) -> dict[str, Any] | None:
 
 def save_docker_host(db, user_id: int, host_id: int | None, name: str, docker_type: str, daemon: str) -> int:
     if host_id is None:
-        return inserted_id(db.conn.execute(
-            "INSERT INTO docker_host (user_id, name, docker_type, docker_daemon) VALUES (?, ?, ?, ?)",
-            (user_id, name, docker_type, daemon),
-        ))
-    db.conn.execute("UPDATE docker_host SET name = ?, docker_type = ?, docker_daemon = ? WHERE id = ? AND user_id = ?",
-                    (name, docker_type, daemon, host_id, user_id))
+        return inserted_id(
+            db.conn.execute(
+                "INSERT INTO docker_host (user_id, name, docker_type, docker_daemon) VALUES (?, ?, ?, ?)",
+                (user_id, name, docker_type, daemon),
+            )
+        )
+    db.conn.execute(
+        "UPDATE docker_host SET name = ?, docker_type = ?, docker_daemon = ? WHERE id = ? AND user_id = ?",
+        (name, docker_type, daemon, host_id, user_id),
+    )
     return host_id
 
 
@@ -75,10 +80,12 @@ def get_remote_browser(db, browser_id: int, user_id: int) -> dict[str, Any] | No
 
 def save_remote_browser(db, user_id: int, browser_id: int | None, name: str, url: str) -> int:
     if browser_id is None:
-        return inserted_id(db.conn.execute("INSERT INTO remote_browser (user_id, name, url) VALUES (?, ?, ?)",
-                               (user_id, name, url)))
-    db.conn.execute("UPDATE remote_browser SET name = ?, url = ? WHERE id = ? AND user_id = ?",
-                    (name, url, browser_id, user_id))
+        return inserted_id(
+            db.conn.execute("INSERT INTO remote_browser (user_id, name, url) VALUES (?, ?, ?)", (user_id, name, url))
+        )
+    db.conn.execute(
+        "UPDATE remote_browser SET name = ?, url = ? WHERE id = ? AND user_id = ?", (name, url, browser_id, user_id)
+    )
     return browser_id
 
 

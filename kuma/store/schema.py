@@ -3,6 +3,7 @@
 A fresh kuma.db made here can be opened by real Uptime Kuma 2.5.3 and the other way round: the same
 tables, columns, defaults and indexes, and the same `knex_migrations` / patch bookkeeping.
 """
+
 from __future__ import annotations
 
 import json

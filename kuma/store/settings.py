@@ -1,4 +1,5 @@
 """The `setting` table: key → JSON text (a few legacy keys such as jwtSecret are stored raw)."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,9 @@ def get_settings_of_type(db: sqlite_utils.Database, type_: str) -> dict[str, Any
     return {r[0]: decode_value(r[1]) for r in rows}
 
 
-def set_setting(db: sqlite_utils.Database, key: str, value: Any, type_: str | None = None, *, raw: bool = False) -> None:
+def set_setting(
+    db: sqlite_utils.Database, key: str, value: Any, type_: str | None = None, *, raw: bool = False
+) -> None:
     """Insert or update one key. Must run inside a writer job."""
     text = value if raw else json.dumps(value, separators=(",", ":"))
     row = db.conn.execute("SELECT id FROM setting WHERE key = ?", (key,)).fetchone()

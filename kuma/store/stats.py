@@ -8,6 +8,7 @@ aggregates never drift from the beats. Bucket rules (checked against the fixture
   increase `up`.
 `timestamp` is the bucket start in Unix seconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -95,7 +96,7 @@ def window_sums(db: sqlite_utils.Database, table: str, monitor_id: int, since: i
     """Sums over buckets with timestamp ≥ since; if there are none, over the latest bucket (§7)."""
     _check_table(table)
     row = db.conn.execute(
-        f"SELECT {_SUMS} FROM {table} WHERE monitor_id = ? AND timestamp >= ?", (monitor_id, since),
+        f"SELECT {_SUMS} FROM {table} WHERE monitor_id = ? AND timestamp >= ?", (monitor_id, since)
     ).fetchone()
     if row[0] == 0:
         row = db.conn.execute(
@@ -111,7 +112,8 @@ def buckets(db: sqlite_utils.Database, table: str, monitor_id: int, since: int) 
     _check_table(table)
     rows = db.conn.execute(
         f"SELECT timestamp, up, down, ping, ping_min, ping_max, extras FROM {table} "
-        "WHERE monitor_id = ? AND timestamp >= ? ORDER BY timestamp DESC", (monitor_id, since),
+        "WHERE monitor_id = ? AND timestamp >= ? ORDER BY timestamp DESC",
+        (monitor_id, since),
     ).fetchall()
     return [dict(r) for r in rows]
 
@@ -119,9 +121,7 @@ def buckets(db: sqlite_utils.Database, table: str, monitor_id: int, since: int) 
 def delete_before(db: sqlite_utils.Database, table: str, monitor_id: int, before: int) -> int:
     """Drop one monitor's buckets older than `before` (Unix s). Uses the (monitor_id, timestamp) index."""
     _check_table(table)
-    return db.conn.execute(
-        f"DELETE FROM {table} WHERE monitor_id = ? AND timestamp < ?", (monitor_id, before)
-    ).rowcount
+    return db.conn.execute(f"DELETE FROM {table} WHERE monitor_id = ? AND timestamp < ?", (monitor_id, before)).rowcount
 
 
 def clear_monitor(db: sqlite_utils.Database, monitor_id: int) -> None:
@@ -135,8 +135,9 @@ def _ids_json(monitor_ids: Iterable[int]) -> str:
     return json.dumps([int(i) for i in monitor_ids])
 
 
-def window_sums_many(db: sqlite_utils.Database, table: str, monitor_ids: Iterable[int],
-                     since: int) -> dict[int, WindowSums]:
+def window_sums_many(
+    db: sqlite_utils.Database, table: str, monitor_ids: Iterable[int], since: int
+) -> dict[int, WindowSums]:
     """`window_sums` for many monitors in two set-based queries (one GROUP BY over the window, one for
     the monitors whose window is empty: their latest bucket). Monitors without any bucket get
     `WindowSums()`; the values equal the per-monitor reader's."""

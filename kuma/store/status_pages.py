@@ -4,10 +4,12 @@
 Plain functions taking a `sqlite_utils.Database` first; writers must run inside `app.db.write` jobs.
 Reads of many monitors are one query each (IN lists / window functions), never one query per monitor.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -21,7 +23,7 @@ def utc_text(now: float) -> str:
     """`YYYY-MM-DD HH:MM:SS` in UTC, the way Uptime Kuma stores created/modified dates.
 
     `now` comes from the caller (`app.clock.time()`): the store never reads the wall clock."""
-    return datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[dict]:
@@ -132,8 +134,7 @@ def is_public_monitor(db: sqlite_utils.Database, monitor_id: int) -> bool:
 def save_groups(db: sqlite_utils.Database, page_id: int, groups: list[dict]) -> list[int]:
     """Replace the page's public groups with `groups` (order = weight). Returns the group ids."""
     existing = {
-        r[0]
-        for r in db.conn.execute("SELECT id FROM [group] WHERE status_page_id = ? AND public = 1", (page_id,))
+        r[0] for r in db.conn.execute("SELECT id FROM [group] WHERE status_page_id = ? AND public = 1", (page_id,))
     }
     kept: list[int] = []
     for weight, group in enumerate(groups, start=1):
@@ -142,10 +143,12 @@ def save_groups(db: sqlite_utils.Database, page_id: int, groups: list[dict]) -> 
         if isinstance(gid, int) and gid in existing:
             db.conn.execute("UPDATE [group] SET name = ?, public = 1, weight = ? WHERE id = ?", (name, weight, gid))
         else:
-            gid = inserted_id(db.conn.execute(
-                "INSERT INTO [group] (name, public, weight, status_page_id) VALUES (?, 1, ?, ?)",
-                (name, weight, page_id),
-            ))
+            gid = inserted_id(
+                db.conn.execute(
+                    "INSERT INTO [group] (name, public, weight, status_page_id) VALUES (?, 1, ?, ?)",
+                    (name, weight, page_id),
+                )
+            )
         kept.append(gid)
         db.conn.execute("DELETE FROM monitor_group WHERE group_id = ?", (gid,))
         for m_weight, monitor in enumerate(group.get("monitorList") or [], start=1):
@@ -230,13 +233,14 @@ def incident_by_id(db: sqlite_utils.Database, page_id: int, incident_id: Any) ->
     return dict(row) if row else None
 
 
-def insert_incident(db: sqlite_utils.Database, page_id: int, title: str, content: str, style: str,
-                    now: float) -> dict:
+def insert_incident(db: sqlite_utils.Database, page_id: int, title: str, content: str, style: str, now: float) -> dict:
     now_text = utc_text(now)
-    iid = inserted_id(db.conn.execute(
-        "INSERT INTO incident (title, content, style, created_date, pin, active, status_page_id) VALUES (?, ?, ?, ?, 1, 1, ?)",
-        (title, content, style, now_text, page_id),
-    ))
+    iid = inserted_id(
+        db.conn.execute(
+            "INSERT INTO incident (title, content, style, created_date, pin, active, status_page_id) VALUES (?, ?, ?, ?, 1, 1, ?)",
+            (title, content, style, now_text, page_id),
+        )
+    )
     return read_back(incident_by_id(db, page_id, iid))
 
 
@@ -254,7 +258,9 @@ def delete_incident(db: sqlite_utils.Database, incident_id: int) -> None:
 
 
 # -- heartbeats and stats for public views -------------------------------------------------------
-def recent_beats(db: sqlite_utils.Database, monitor_ids: list[int], limit: int = HEARTBEATS_PER_MONITOR) -> dict[int, list[tuple]]:
+def recent_beats(
+    db: sqlite_utils.Database, monitor_ids: list[int], limit: int = HEARTBEATS_PER_MONITOR
+) -> dict[int, list[tuple]]:
     """Last `limit` beats (status, time, ping) per monitor, oldest first: one indexed query per monitor."""
     out: dict[int, list[tuple]] = {}
     sql = "SELECT status, time, ping FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC LIMIT ?"

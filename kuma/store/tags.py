@@ -1,4 +1,5 @@
 """The `tag` and `monitor_tag` tables. Tags are shared by all users (no ownership, as in Uptime Kuma)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +15,10 @@ def tag_row(db: sqlite_utils.Database, tag_id: int) -> dict[str, Any] | None:
 
 
 def all_tags(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    return [{"id": r[0], "name": r[1], "color": r[2]} for r in db.conn.execute("SELECT id, name, color FROM tag ORDER BY id")]
+    return [
+        {"id": r[0], "name": r[1], "color": r[2]}
+        for r in db.conn.execute("SELECT id, name, color FROM tag ORDER BY id")
+    ]
 
 
 def insert_tag(db: sqlite_utils.Database, name: Any, color: Any) -> dict[str, Any]:

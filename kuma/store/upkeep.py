@@ -1,4 +1,5 @@
 """Whole-database SQLite upkeep the retention jobs run (kuma/monitoring/retention.py)."""
+
 from __future__ import annotations
 
 import sqlite_utils

@@ -1,4 +1,5 @@
 """The `user` table. Plain functions taking the `sqlite_utils.Database` first (see docs/CONTRACTS.md)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 Each reads the user's rows (`kuma.store.proxies`, `kuma.store.api_keys`) and returns the event's single
 argument, items shaped by `kuma.shapes.lists`.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -15,22 +16,22 @@ if TYPE_CHECKING:
     from kuma.app import App
 
 
-async def proxy_list(app: "App", user_id: int) -> list[dict[str, Any]]:
+async def proxy_list(app: App, user_id: int) -> list[dict[str, Any]]:
     """`proxyList`."""
     return [proxy_item(r) for r in await app.db.read(lambda db: proxies.list_proxies(db, user_id))]
 
 
-async def docker_host_list(app: "App", user_id: int) -> list[dict[str, Any]]:
+async def docker_host_list(app: App, user_id: int) -> list[dict[str, Any]]:
     """`dockerHostList`."""
     return [docker_host_item(r) for r in await app.db.read(lambda db: proxies.list_docker_hosts(db, user_id))]
 
 
-async def remote_browser_list(app: "App", user_id: int) -> list[dict[str, Any]]:
+async def remote_browser_list(app: App, user_id: int) -> list[dict[str, Any]]:
     """`remoteBrowserList`."""
     return [remote_browser_item(r) for r in await app.db.read(lambda db: proxies.list_remote_browsers(db, user_id))]
 
 
-async def api_key_list(app: "App", user_id: int) -> list[dict[str, Any]]:
+async def api_key_list(app: App, user_id: int) -> list[dict[str, Any]]:
     """`apiKeyList`: "expired" is decided on the app's clock."""
     now_text = utc_text(app.clock.time())
     return [api_key_item(r, now_text) for r in await app.db.read(lambda db: api_keys.list_api_keys(db, user_id))]

@@ -1,4 +1,5 @@
 """The `maintenanceList` payload and a status page's active maintenances, shaped by `kuma.shapes.maintenance`."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from kuma.app import App
 
 
-async def maintenance_list(app: "App", user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
+async def maintenance_list(app: App, user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
     """`maintenanceList`: every maintenance keyed by id (a string), as Uptime Kuma sends it.
     `now` defaults to the app's clock; the maintenance service passes its own."""
     moment = now or app.clock.utcnow()
@@ -24,7 +25,7 @@ async def maintenance_list(app: "App", user_id: int | None = None, now: datetime
     return await app.db.read(build)
 
 
-async def status_page_maintenance_list(app: "App", status_page_id: int) -> list[dict[str, Any]]:
+async def status_page_maintenance_list(app: App, status_page_id: int) -> list[dict[str, Any]]:
     """Maintenances linked to a status page that are under maintenance now (for its public JSON)."""
     now = app.clock.utcnow()
 

@@ -3,9 +3,11 @@
 `load_monitor_jsons` reads everything a batch of monitors needs in one read (rows in key order, links,
 the tree); `monitor_list(app, user_id)` is what the login burst and `getMonitorList` send.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -51,7 +53,10 @@ def load_monitor_jsons(
         if under_maintenance is not None:
             in_maintenance = any(under_maintenance(i) for i in [monitor_id, *tree.ancestors(monitor_id)])
         extras = monitor_extras(
-            monitor_id, row[-2], row[-1], tree,
+            monitor_id,
+            row[-2],
+            row[-1],
+            tree,
             notification_ids=notifications.get(monitor_id, []),
             tags=tags.get(monitor_id, []),
             in_maintenance=in_maintenance,
@@ -61,7 +66,7 @@ def load_monitor_jsons(
     return out
 
 
-def maintenance_checker(app: "App") -> Callable[[int], bool]:
+def maintenance_checker(app: App) -> Callable[[int], bool]:
     """The maintenance service's cached check, made safe to call while building a list."""
     check = app.maintenance.is_under_maintenance
 
@@ -74,14 +79,14 @@ def maintenance_checker(app: "App") -> Callable[[int], bool]:
     return safe
 
 
-async def monitor_list(app: "App", user_id: int) -> dict[str, dict[str, Any]]:
+async def monitor_list(app: App, user_id: int) -> dict[str, dict[str, Any]]:
     """`monitorList` payload: every monitor of the user, keyed by id as a string, ascending ids."""
     checker = maintenance_checker(app)
     by_id = await app.db.read(lambda db: load_monitor_jsons(db, user_id=user_id, under_maintenance=checker))
     return {str(k): v for k, v in by_id.items()}
 
 
-async def monitor_entries(app: "App", ids: list[int], *, user_id: int | None = None) -> dict[str, dict[str, Any]]:
+async def monitor_entries(app: App, ids: list[int], *, user_id: int | None = None) -> dict[str, dict[str, Any]]:
     """`updateMonitorIntoList` payload for some monitors (missing ids are left out)."""
     checker = maintenance_checker(app)
     by_id = await app.db.read(
@@ -90,7 +95,7 @@ async def monitor_entries(app: "App", ids: list[int], *, user_id: int | None = N
     return {str(k): v for k, v in by_id.items()}
 
 
-async def monitor_public_json(app: "App", monitor_id: int) -> dict[str, Any] | None:
+async def monitor_public_json(app: App, monitor_id: int) -> dict[str, Any] | None:
     """The non-sensitive variant notifications receive (90 keys, includeSensitiveData false)."""
     checker = maintenance_checker(app)
     by_id = await app.db.read(

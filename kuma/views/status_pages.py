@@ -1,4 +1,5 @@
 """The `statusPageList` payload, pages shaped by `kuma.shapes.status_page`."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ if TYPE_CHECKING:
     from kuma.app import App
 
 
-async def status_page_list(app: "App") -> dict:
+async def status_page_list(app: App) -> dict:
     """`statusPageList` payload: `{"<id>": admin JSON}` ordered by title (login burst)."""
 
     def load(db):

@@ -1,4 +1,5 @@
 """Serves the dashboard (one HTML shell for every SPA path, static assets) and public status pages."""
+
 from __future__ import annotations
 
 from importlib import resources
@@ -11,8 +12,20 @@ from kuma.app import App
 from kuma.web.status_page import render_status_page
 
 STATIC = Path(str(resources.files("kuma.web").joinpath("static")))
-SPA_PREFIXES = ("dashboard", "add", "edit", "clone", "settings", "maintenance", "add-maintenance",
-                "manage-status-page", "add-status-page", "setup", "login", "list")
+SPA_PREFIXES = (
+    "dashboard",
+    "add",
+    "edit",
+    "clone",
+    "settings",
+    "maintenance",
+    "add-maintenance",
+    "manage-status-page",
+    "add-status-page",
+    "setup",
+    "login",
+    "list",
+)
 HTML = "text/html; charset=utf-8"
 
 

@@ -1,4 +1,5 @@
 """AliyunSMS: Alibaba Cloud SendSms (RPC API, HMAC-SHA1 signed), the alert in the template's parameters."""
+
 from __future__ import annotations
 
 import base64
@@ -6,7 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from kuma.notifications.base import SENT, NotificationError, Provider, register, require, status_word, text
@@ -31,18 +32,31 @@ class AliyunSMS(Provider):
 
     async def send(self, config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
         key_id, secret, phones, sign_name, template = require(
-            config, "accessKeyId", "secretAccessKey", "phonenumber", "signName", "templateCode")
+            config, "accessKeyId", "secretAccessKey", "phonenumber", "signName", "templateCode"
+        )
         if heartbeat is None:
             template_param = {"name": "", "time": "", "status": "", "msg": msg}
         else:
-            template_param = {"name": text((monitor or {}).get("name")), "time": text(heartbeat.get("localDateTime")),
-                              "status": status_word(heartbeat, "UP", "DOWN"), "msg": text(heartbeat.get("msg"))}
+            template_param = {
+                "name": text((monitor or {}).get("name")),
+                "time": text(heartbeat.get("localDateTime")),
+                "status": status_word(heartbeat, "UP", "DOWN"),
+                "msg": text(heartbeat.get("msg")),
+            }
         params = {
-            "AccessKeyId": key_id, "Action": "SendSms", "Format": "JSON", "PhoneNumbers": phones,
-            "RegionId": "cn-hangzhou", "SignName": sign_name, "SignatureMethod": "HMAC-SHA1",
-            "SignatureNonce": secrets.token_hex(16), "SignatureVersion": "1.0", "TemplateCode": template,
+            "AccessKeyId": key_id,
+            "Action": "SendSms",
+            "Format": "JSON",
+            "PhoneNumbers": phones,
+            "RegionId": "cn-hangzhou",
+            "SignName": sign_name,
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": secrets.token_hex(16),
+            "SignatureVersion": "1.0",
+            "TemplateCode": template,
             "TemplateParam": json.dumps(template_param, separators=(",", ":"), ensure_ascii=False),
-            "Timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "Version": "2017-05-25",
+            "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Version": "2017-05-25",
         }
         params["Signature"] = sign(params, secret)
         response = await request("POST", self.api_url, data=params)

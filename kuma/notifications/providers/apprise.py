@@ -1,4 +1,5 @@
 """apprise: Uptime Kuma's "Apprise" type — any apprise URL, sent with the apprise library in a worker thread."""
+
 from __future__ import annotations
 
 from kuma.notifications.apprise_send import notify_with_apprise as notify_with_apprise  # re-exported

@@ -1,9 +1,10 @@
 """discord: webhook message — embeds (normal), one line (minimalist) or a Liquid template (custom)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from kuma.notifications.base import SENT, DOWN, UP, Provider, as_bool, register, text, time_field
+from kuma.notifications.base import DOWN, SENT, UP, Provider, as_bool, register, text, time_field
 from kuma.notifications.http import post_json, request
 from kuma.notifications.payloads import parse_utc
 from kuma.notifications.templates import hostname_or_url, render
@@ -12,7 +13,7 @@ ICON = "https://github.com/louislam/uptime-kuma/raw/master/public/icon.png"
 
 
 def duration_text(seconds: float) -> str:
-    """"1h 2m" / "5s" style downtime durations."""
+    """ "1h 2m" / "5s" style downtime durations."""
     seconds = int(max(0, seconds))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
@@ -24,7 +25,7 @@ def duration_text(seconds: float) -> str:
 
 
 def _unix(time_text: str | None) -> int:
-    moment = parse_utc(time_text or "") or datetime.now(timezone.utc)
+    moment = parse_utc(time_text or "") or datetime.now(UTC)
     return int(moment.timestamp())
 
 
@@ -38,21 +39,33 @@ def embed(monitor: dict, heartbeat: dict, disable_url: bool) -> dict:
             fields.append({"name": "Service URL", "value": hostname_or_url(monitor) or "N/A"})
     time_name, time_value = time_field(heartbeat)
     if heartbeat.get("status") == DOWN:
-        fields += [{"name": "Went Offline", "value": f"<t:{_unix(heartbeat.get('time'))}:F>"},
-                   {"name": time_name, "value": time_value},
-                   {"name": "Error", "value": text(heartbeat.get("msg")) or "N/A"}]
-        return {"title": f"❌ Your service {name} went down. ❌", "color": 16711680,
-                "timestamp": text(heartbeat.get("time")), "fields": fields}
+        fields += [
+            {"name": "Went Offline", "value": f"<t:{_unix(heartbeat.get('time'))}:F>"},
+            {"name": time_name, "value": time_value},
+            {"name": "Error", "value": text(heartbeat.get("msg")) or "N/A"},
+        ]
+        return {
+            "title": f"❌ Your service {name} went down. ❌",
+            "color": 16711680,
+            "timestamp": text(heartbeat.get("time")),
+            "fields": fields,
+        }
     last_down = heartbeat.get("lastDownTime")
     if last_down:
         down_seconds = _unix(heartbeat.get("time")) - _unix(last_down)
-        fields += [{"name": "Went Offline", "value": f"<t:{_unix(last_down)}:F>"},
-                   {"name": "Downtime Duration", "value": duration_text(down_seconds)}]
+        fields += [
+            {"name": "Went Offline", "value": f"<t:{_unix(last_down)}:F>"},
+            {"name": "Downtime Duration", "value": duration_text(down_seconds)},
+        ]
     fields += [{"name": time_name, "value": time_value}]
     if heartbeat.get("ping") is not None:
         fields.append({"name": "Ping", "value": f"{heartbeat.get('ping')} ms"})
-    return {"title": f"✅ Your service {name} is up! ✅", "color": 65280,
-            "timestamp": text(heartbeat.get("time")), "fields": fields}
+    return {
+        "title": f"✅ Your service {name} is up! ✅",
+        "color": 65280,
+        "timestamp": text(heartbeat.get("time")),
+        "fields": fields,
+    }
 
 
 @register("discord")
@@ -73,8 +86,9 @@ class Discord(Provider):
             target += ("&" if "?" in url else "?") + f"thread_id={text(config.get('threadId'))}"
         elif channel == "createNewForumPost":
             body["thread_name"] = text(config.get("postName"))
-        fmt = config.get("discordMessageFormat") or ("custom" if as_bool(config.get("discordUseMessageTemplate"))
-                                                      else "normal")
+        fmt = config.get("discordMessageFormat") or (
+            "custom" if as_bool(config.get("discordUseMessageTemplate")) else "normal"
+        )
         prefix = text(config.get("discordPrefixMessage"))
         if heartbeat is None or monitor is None:
             body["content"] = msg

@@ -1,4 +1,5 @@
 """GoogleChat: a card (or a Liquid template as plain text) posted to a Chat space webhook."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, UP, Provider, as_bool, monitor_url, register, text, time_field
@@ -25,7 +26,9 @@ class GoogleChat(Provider):
         ]
         site = monitor_url(monitor)
         if site:
-            widgets.append({"buttonList": {"buttons": [{"text": "Visit site", "onClick": {"openLink": {"url": site}}}]}})
+            widgets.append(
+                {"buttonList": {"buttons": [{"text": "Visit site", "onClick": {"openLink": {"url": site}}}]}}
+            )
         card = {"header": {"title": title, "subtitle": text(monitor.get("name"))}, "sections": [{"widgets": widgets}]}
         await post_json(url, {"fallbackText": msg, "cardsV2": [{"cardId": "uptime-kuma", "card": card}]})
         return SENT

@@ -1,4 +1,5 @@
 """gotify: POST <server>/message?token=… {message, priority, title}."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, Provider, as_int, register, text
@@ -10,7 +11,8 @@ class Gotify(Provider):
     async def send(self, config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
         server = text(config.get("gotifyserverurl")).rstrip("/")
         token = text(config.get("gotifyapplicationToken"))
-        await post_json(f"{server}/message?token={token}",
-                        {"message": msg, "priority": as_int(config.get("gotifyPriority"), 8),
-                         "title": "Uptime-Kuma"})
+        await post_json(
+            f"{server}/message?token={token}",
+            {"message": msg, "priority": as_int(config.get("gotifyPriority"), 8), "title": "Uptime-Kuma"},
+        )
         return SENT

@@ -1,4 +1,5 @@
 """HomeAssistant: call a notify service with a long-lived token."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, UP, Provider, register, text
@@ -17,7 +18,11 @@ class HomeAssistant(Provider):
             status = None
             if heartbeat is not None:
                 status = "up" if heartbeat.get("status") == UP else "down"
-            body["data"] = {"name": (monitor or {}).get("name"), "status": status, "channel": "Uptime Kuma",
-                            "icon_url": ICON}
+            body["data"] = {
+                "name": (monitor or {}).get("name"),
+                "status": status,
+                "channel": "Uptime Kuma",
+                "icon_url": ICON,
+            }
         await post_json(url, body, headers={"Authorization": f"Bearer {text(config.get('longLivedAccessToken'))}"})
         return SENT

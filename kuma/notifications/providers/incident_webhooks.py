@@ -1,7 +1,8 @@
 """Webhook-style incident and team tools: one JSON request each (vendor APIs as publicly documented)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kuma.notifications.base import DOWN, UP, Call, register, require, status_word, text
 from kuma.notifications.simple import SimpleProvider
@@ -35,8 +36,12 @@ class Keep(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         (url,) = require(config, "webhookURL")
-        return Call("POST", url, json_body=_webhook_payload(msg, monitor, heartbeat),
-                    headers={"x-api-key": text(config.get("webhookAPIKey"))})
+        return Call(
+            "POST",
+            url,
+            json_body=_webhook_payload(msg, monitor, heartbeat),
+            headers={"x-api-key": text(config.get("webhookAPIKey"))},
+        )
 
 
 @register("HaloPSA")
@@ -46,8 +51,12 @@ class HaloPSA(SimpleProvider):
         import base64
 
         auth = base64.b64encode(f"{text(config.get('haloUsername'))}:{text(config.get('haloPassword'))}".encode())
-        return Call("POST", url, json_body=_webhook_payload(msg, monitor, heartbeat),
-                    headers={"Authorization": "Basic " + auth.decode()})
+        return Call(
+            "POST",
+            url,
+            json_body=_webhook_payload(msg, monitor, heartbeat),
+            headers={"Authorization": "Basic " + auth.decode()},
+        )
 
 
 @register("GoogleSheets")
@@ -57,7 +66,7 @@ class GoogleSheets(SimpleProvider):
     def call(self, config, msg, monitor, heartbeat):
         (url,) = require(config, "googleSheetsWebhookUrl")
         row = {
-            "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
             "status": status_word(heartbeat, "UP", "DOWN", "TEST"),
             "monitorName": (monitor or {}).get("name"),
             "monitorURL": hostname_or_url(monitor),
@@ -86,9 +95,14 @@ class AlertNow(SimpleProvider):
     def call(self, config, msg, monitor, heartbeat):
         (url,) = require(config, "alertNowWebhookURL")
         status = status_word(heartbeat, "RECOVERY", "CRITICAL", "TEST")
-        body = {"summary": msg, "status": status, "event_type": "INFO" if status != "CRITICAL" else "ERROR",
-                "event_id": _alert_key(monitor), "source": "Uptime Kuma",
-                "monitor": _name(monitor)}
+        body = {
+            "summary": msg,
+            "status": status,
+            "event_type": "INFO" if status != "CRITICAL" else "ERROR",
+            "event_id": _alert_key(monitor),
+            "source": "Uptime Kuma",
+            "monitor": _name(monitor),
+        }
         return Call("POST", url, json_body=body)
 
 
@@ -104,9 +118,17 @@ class Alerta(SimpleProvider):
             severity, event = text(config.get("alertaRecoverState")) or "cleared", "Up"
         else:
             severity, event = text(config.get("alertaAlertState")) or "critical", "Down"
-        body = {"environment": text(config.get("alertaEnvironment")) or "Production", "severity": severity,
-                "resource": _name(monitor), "event": event, "service": ["UptimeKuma"], "origin": "uptime-kuma",
-                "type": "exceptionAlert", "text": msg, "value": hostname_or_url(monitor)}
+        body = {
+            "environment": text(config.get("alertaEnvironment")) or "Production",
+            "severity": severity,
+            "resource": _name(monitor),
+            "event": event,
+            "service": ["UptimeKuma"],
+            "origin": "uptime-kuma",
+            "type": "exceptionAlert",
+            "text": msg,
+            "value": hostname_or_url(monitor),
+        }
         return Call("POST", endpoint, json_body=body, headers={"Authorization": f"Key {key}"})
 
 
@@ -116,12 +138,18 @@ class FlashDuty(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         (key,) = require(config, "flashdutyIntegrationKey")
-        status = "Ok" if heartbeat is not None and heartbeat.get("status") == UP else (
-            text(config.get("flashdutySeverity")) or "Critical")
-        body = {"title": f"Uptime Kuma Monitor {_name(monitor)} {status_word(heartbeat, 'Up', 'Down', 'Test')}",
-                "event_status": status, "description": msg,
-                "alert_key": _alert_key(monitor),
-                "labels": {"resource": hostname_or_url(monitor) or "Uptime Kuma"}}
+        status = (
+            "Ok"
+            if heartbeat is not None and heartbeat.get("status") == UP
+            else (text(config.get("flashdutySeverity")) or "Critical")
+        )
+        body = {
+            "title": f"Uptime Kuma Monitor {_name(monitor)} {status_word(heartbeat, 'Up', 'Down', 'Test')}",
+            "event_status": status,
+            "description": msg,
+            "alert_key": _alert_key(monitor),
+            "labels": {"resource": hostname_or_url(monitor) or "Uptime Kuma"},
+        }
         return Call("POST", self.vendor(), params={"integration_key": key}, json_body=body)
 
 
@@ -134,9 +162,12 @@ class HeiiOnCall(SimpleProvider):
     def call(self, config, msg, monitor, heartbeat):
         key, trigger = require(config, "heiiOnCallApiKey", "heiiOnCallTriggerId")
         action = "resolve" if heartbeat is not None and heartbeat.get("status") == UP else "alert"
-        return Call("POST", self.vendor(f"/triggers/{trigger}/{action}"),
-                    json_body={"msg": msg, "monitor": monitor, "heartbeat": heartbeat},
-                    headers={"Authorization": f"Bearer {key}"})
+        return Call(
+            "POST",
+            self.vendor(f"/triggers/{trigger}/{action}"),
+            json_body={"msg": msg, "monitor": monitor, "heartbeat": heartbeat},
+            headers={"Authorization": f"Bearer {key}"},
+        )
 
 
 @register("ClickUp")
@@ -149,9 +180,12 @@ class ClickUp(SimpleProvider):
         url = hostname_or_url(monitor)
         if url and not config.get("clickupDisableUrl") and url.startswith("http"):
             content += f"\n{url}"
-        return Call("POST", self.vendor(f"/workspaces/{workspace}/chat/channels/{channel}/messages"),
-                    json_body={"type": "message", "content_format": "text/md", "content": content},
-                    headers={"Authorization": token})
+        return Call(
+            "POST",
+            self.vendor(f"/workspaces/{workspace}/chat/channels/{channel}/messages"),
+            json_body={"type": "message", "content_format": "text/md", "content": content},
+            headers={"Authorization": token},
+        )
 
 
 @register("Bitrix24")
@@ -160,8 +194,7 @@ class Bitrix24(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         url, user = require(config, "bitrix24WebhookURL", "bitrix24UserID")
-        return Call("GET", f"{url.rstrip('/')}/im.notify.system.add.json",
-                    params={"USER_ID": user, "MESSAGE": msg})
+        return Call("GET", f"{url.rstrip('/')}/im.notify.system.add.json", params={"USER_ID": user, "MESSAGE": msg})
 
 
 @register("CallMeBot")
@@ -208,6 +241,8 @@ class LunaSea(SimpleProvider):
         if heartbeat is None:
             body = {"title": "Uptime Kuma Alert", "body": msg}
         else:
-            body = {"title": f"{_name(monitor)} is {status_word(heartbeat, 'Up', 'Down')}",
-                    "body": f"[{status_word(heartbeat, '✅ Up', '🔴 Down')}] {text(heartbeat.get('msg'))}"}
+            body = {
+                "title": f"{_name(monitor)} is {status_word(heartbeat, 'Up', 'Down')}",
+                "body": f"[{status_word(heartbeat, '✅ Up', '🔴 Down')}] {text(heartbeat.get('msg'))}",
+            }
         return Call("POST", self.vendor(f"/custom/{target}/{ident}"), json_body=body)

@@ -1,4 +1,5 @@
 """matrix: PUT an m.text event into a room with the access token (client-server API r0)."""
+
 from __future__ import annotations
 
 import secrets
@@ -17,6 +18,10 @@ class Matrix(Provider):
         room = quote(text(config.get("internalRoomId")), safe="")
         txn = secrets.token_urlsafe(48)[:64]
         url = f"{server}/_matrix/client/r0/rooms/{room}/send/m.room.message/{txn}"
-        await request("PUT", url, json_body={"msgtype": "m.text", "body": body},
-                      headers={"Authorization": f"Bearer {text(config.get('accessToken'))}"})
+        await request(
+            "PUT",
+            url,
+            json_body={"msgtype": "m.text", "body": body},
+            headers={"Authorization": f"Bearer {text(config.get('accessToken'))}"},
+        )
         return SENT

@@ -1,4 +1,5 @@
 """mattermost: incoming webhook with one coloured attachment per event."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, UP, Provider, monitor_url, register, text, time_field
@@ -19,8 +20,11 @@ class Mattermost(Provider):
         channel = text(config.get("mattermostchannel")).lower() or None
         path = text(monitor.get("pathName") or monitor.get("name"))
         time_name, time_value = time_field(heartbeat)
-        detail = ({"short": False, "title": "Ping", "value": f"{heartbeat.get('ping')}ms"} if up
-                  else {"short": False, "title": "Error", "value": text(heartbeat.get("msg"))})
+        detail = (
+            {"short": False, "title": "Ping", "value": f"{heartbeat.get('ping')}ms"}
+            if up
+            else {"short": False, "title": "Error", "value": text(heartbeat.get("msg"))}
+        )
         attachment = {
             "fallback": msg,
             "color": "#32CD32" if up else "#FF0000",
@@ -28,7 +32,12 @@ class Mattermost(Provider):
             "title_link": monitor_url(monitor),
             "fields": [detail, {"short": True, "title": time_name, "value": time_value}],
         }
-        body = {"username": f"{monitor.get('name')} {username}", "channel": channel, "icon_emoji": icon,
-                "icon_url": config.get("mattermosticonurl") or None, "attachments": [attachment]}
+        body = {
+            "username": f"{monitor.get('name')} {username}",
+            "channel": channel,
+            "icon_emoji": icon,
+            "icon_url": config.get("mattermosticonurl") or None,
+            "attachments": [attachment],
+        }
         await post_json(url, body)
         return SENT

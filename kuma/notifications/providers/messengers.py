@@ -1,4 +1,5 @@
 """Messenger gateways (WhatsApp bridges, QQ, VK, Max, WxPusher): one request each."""
+
 from __future__ import annotations
 
 import secrets
@@ -12,9 +13,12 @@ from kuma.notifications.templates import render
 class Waha(SimpleProvider):
     def call(self, config, msg, monitor, heartbeat):
         url, session, chat = require(config, "wahaApiUrl", "wahaSession", "wahaChatId")
-        return Call("POST", f"{url.rstrip('/')}/api/sendText", json_body={"session": session, "chatId": chat,
-                                                                          "text": msg},
-                    headers={"X-Api-Key": text(config.get("wahaApiKey"))})
+        return Call(
+            "POST",
+            f"{url.rstrip('/')}/api/sendText",
+            json_body={"session": session, "chatId": chat, "text": msg},
+            headers={"X-Api-Key": text(config.get("wahaApiKey"))},
+        )
 
 
 @register("openwa")
@@ -41,13 +45,16 @@ class Whatsapp360messenger(SimpleProvider):
             text_ = render(text(config["Whatsapp360messengerTemplate"]), msg, monitor, heartbeat)
         headers = {"Authorization": f"Bearer {token}"}
         groups = split_list(config.get("Whatsapp360messengerGroupIds")) or split_list(
-            config.get("Whatsapp360messengerGroupId"))
+            config.get("Whatsapp360messengerGroupId")
+        )
         if groups:
-            return Call("POST", self.vendor("/sendGroup"), json_body={"groupId": groups[0], "text": text_},
-                        headers=headers)
+            return Call(
+                "POST", self.vendor("/sendGroup"), json_body={"groupId": groups[0], "text": text_}, headers=headers
+            )
         (recipient,) = require(config, "Whatsapp360messengerRecipient")
-        return Call("POST", self.vendor("/sendMessage"), json_body={"phonenumber": recipient, "text": text_},
-                    headers=headers)
+        return Call(
+            "POST", self.vendor("/sendMessage"), json_body={"phonenumber": recipient, "text": text_}, headers=headers
+        )
 
 
 @register("Onesender")
@@ -56,9 +63,12 @@ class Onesender(SimpleProvider):
         url, token, receiver = require(config, "onesenderURL", "onesenderToken", "onesenderReceiver")
         kind = "group" if config.get("onesenderTypeReceiver") == "group" else "individual"
         to = f"{receiver}@g.us" if kind == "group" and "@" not in receiver else receiver
-        return Call("POST", url, json_body={"to": to, "type": "text", "recipient_type": kind,
-                                            "text": {"body": msg}},
-                    headers={"Authorization": f"Bearer {token}"})
+        return Call(
+            "POST",
+            url,
+            json_body={"to": to, "type": "text", "recipient_type": kind, "text": {"body": msg}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
 
 
 @register("OneChat")
@@ -67,8 +77,12 @@ class OneChat(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         token, receiver, bot = require(config, "accessToken", "recieverId", "botId")
-        return Call("POST", self.vendor(), json_body={"to": receiver, "bot_id": bot, "type": "text", "message": msg},
-                    headers={"Authorization": f"Bearer {token}"})
+        return Call(
+            "POST",
+            self.vendor(),
+            json_body={"to": receiver, "bot_id": bot, "type": "text", "message": msg},
+            headers={"Authorization": f"Bearer {token}"},
+        )
 
 
 @register("Milky")
@@ -79,8 +93,10 @@ class Milky(SimpleProvider):
         address, receiver = require(config, "httpAddr", "recieverId")
         base = address if "://" in address else f"http://{address}"
         group = config.get("msgType") == "group"
-        body = {"group_id" if group else "user_id": int(receiver) if receiver.isdigit() else receiver,
-                "message": [{"type": "text", "data": {"text": msg}}]}
+        body = {
+            "group_id" if group else "user_id": int(receiver) if receiver.isdigit() else receiver,
+            "message": [{"type": "text", "data": {"text": msg}}],
+        }
         headers = {"Authorization": f"Bearer {text(config.get('accessToken'))}"} if config.get("accessToken") else None
         path = "/api/send_group_message" if group else "/api/send_private_message"
         return Call("POST", base.rstrip("/") + path, json_body=body, headers=headers)
@@ -92,8 +108,13 @@ class VK(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         token, peer = require(config, "vkAccessToken", "vkPeerId")
-        data = {"peer_id": peer, "message": msg, "random_id": str(secrets.randbelow(2**31)),
-                "access_token": token, "v": text(config.get("vkApiVersion")) or "5.199"}
+        data = {
+            "peer_id": peer,
+            "message": msg,
+            "random_id": str(secrets.randbelow(2**31)),
+            "access_token": token,
+            "v": text(config.get("vkApiVersion")) or "5.199",
+        }
         if as_bool(config.get("vkDontParseLinks")):
             data["dont_parse_links"] = "1"
         return Call("POST", self.vendor(), data=data)
@@ -124,8 +145,13 @@ class Max(SimpleProvider):
             body["text"] = render(text(config["maxTemplate"]), msg, monitor, heartbeat)
             if text(config.get("maxTemplateFormat")) in ("markdown", "html"):
                 body["format"] = text(config.get("maxTemplateFormat"))
-        return Call("POST", f"{base.rstrip('/')}/messages", params={"chat_id": chat}, json_body=body,
-                    headers={"Authorization": token})
+        return Call(
+            "POST",
+            f"{base.rstrip('/')}/messages",
+            params={"chat_id": chat},
+            json_body=body,
+            headers={"Authorization": token},
+        )
 
 
 @register("WxPusher")
@@ -136,5 +162,6 @@ class WxPusher(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         (spt,) = require(config, "wxpusherSPT")
-        return Call("POST", self.vendor(), json_body={"content": msg, "summary": msg[:99], "contentType": 1,
-                                                      "spt": spt})
+        return Call(
+            "POST", self.vendor(), json_body={"content": msg, "summary": msg[:99], "contentType": 1, "spt": spt}
+        )

@@ -1,9 +1,10 @@
 """ntfy: JSON publish to the server root with title, priority, tags, view action and auth."""
+
 from __future__ import annotations
 
 import base64
 
-from kuma.notifications.base import SENT, DOWN, UP, Provider, as_bool, as_int, monitor_url, register, text
+from kuma.notifications.base import DOWN, SENT, UP, Provider, as_bool, as_int, monitor_url, register, text
 from kuma.notifications.http import post_json
 from kuma.notifications.templates import render
 

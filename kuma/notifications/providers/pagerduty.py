@@ -1,4 +1,5 @@
 """PagerDuty: Events API v2 trigger on DOWN, the configured action (resolve/acknowledge) on UP."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, UP, Provider, register, text
@@ -19,9 +20,11 @@ class PagerDuty(Provider):
             action, title = auto, "Uptime Kuma Monitor ✅ Up"
         name = (monitor or {}).get("name") or "Uptime Kuma"
         body = {
-            "payload": {"summary": f"[{title}] [{name}] {msg}",
-                        "severity": text(config.get("pagerdutyPriority")) or "warning",
-                        "source": hostname_or_url(monitor) or "Uptime Kuma"},
+            "payload": {
+                "summary": f"[{title}] [{name}] {msg}",
+                "severity": text(config.get("pagerdutyPriority")) or "warning",
+                "source": hostname_or_url(monitor) or "Uptime Kuma",
+            },
             "routing_key": config.get("pagerdutyIntegrationKey"),
             "event_action": action,
             "dedup_key": f"Uptime Kuma/{(monitor or {}).get('id')}",

@@ -1,4 +1,5 @@
 """pushbullet: a note push with the Access-Token header."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, UP, Provider, register, text, time_field
@@ -16,7 +17,10 @@ class Pushbullet(Provider):
         else:
             label = "✅ Up" if heartbeat.get("status") == UP else "🔴 Down"
             name, value = time_field(heartbeat)
-            body = {"type": "note", "title": f"UptimeKuma Alert: {(monitor or {}).get('name')}",
-                    "body": f"[{label}] {heartbeat.get('msg')}\n{name}: {value}"}
+            body = {
+                "type": "note",
+                "title": f"UptimeKuma Alert: {(monitor or {}).get('name')}",
+                "body": f"[{label}] {heartbeat.get('msg')}\n{name}: {value}",
+            }
         await post_json(self.api_url, body, headers=headers)
         return SENT

@@ -1,4 +1,5 @@
 """pushover: messages.json with sound per status, HTML body with the event time."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, UP, Provider, register, time_field
@@ -17,10 +18,17 @@ class Pushover(Provider):
         if heartbeat is not None:
             name, value = time_field(heartbeat)
             message += f"\n<b>{name}</b>: {value}"
-        body: dict = {"message": message, "user": config.get("pushoveruserkey"),
-                      "token": config.get("pushoverapptoken"), "sound": sound,
-                      "priority": config.get("pushoverpriority"), "title": config.get("pushovertitle"),
-                      "retry": "30", "expire": "3600", "html": 1}
+        body: dict = {
+            "message": message,
+            "user": config.get("pushoveruserkey"),
+            "token": config.get("pushoverapptoken"),
+            "sound": sound,
+            "priority": config.get("pushoverpriority"),
+            "title": config.get("pushovertitle"),
+            "retry": "30",
+            "expire": "3600",
+            "html": 1,
+        }
         url = (monitor or {}).get("url")
         if isinstance(url, str) and url.startswith(("http://", "https://")):
             body["url"] = url

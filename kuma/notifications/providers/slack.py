@@ -1,4 +1,5 @@
 """slack: incoming webhook, plain text or a rich attachment with blocks and buttons."""
+
 from __future__ import annotations
 
 from kuma.notifications.base import SENT, UP, Provider, as_bool, monitor_url, register, text, time_field
@@ -19,17 +20,31 @@ def rich_attachment(config: dict, msg: str, monitor: dict, heartbeat: dict, incl
     if group:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"_{group}_"}]})
     time_name, time_value = time_field(heartbeat)
-    blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f"*Message*\n{msg}"},
-                                                  {"type": "mrkdwn", "text": f"*{time_name}*\n{time_value}"}]})
+    blocks.append(
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*Message*\n{msg}"},
+                {"type": "mrkdwn", "text": f"*{time_name}*\n{time_value}"},
+            ],
+        }
+    )
     buttons = []
     base = text(config.get("slackbutton"))
     if base and monitor.get("id") is not None:
-        buttons.append({"type": "button", "text": {"type": "plain_text", "text": "Visit Uptime Kuma"},
-                        "value": "Uptime-Kuma", "url": f"{base.rstrip('/')}/dashboard/{monitor['id']}"})
+        buttons.append(
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Visit Uptime Kuma"},
+                "value": "Uptime-Kuma",
+                "url": f"{base.rstrip('/')}/dashboard/{monitor['id']}",
+            }
+        )
     site = monitor_url(monitor)
     if site:
-        buttons.append({"type": "button", "text": {"type": "plain_text", "text": "Visit site"},
-                        "value": "Site", "url": site})
+        buttons.append(
+            {"type": "button", "text": {"type": "plain_text", "text": "Visit site"}, "value": "Site", "url": site}
+        )
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     return {"color": "#2eb886" if heartbeat.get("status") == UP else "#e01e5a", "blocks": blocks}
@@ -39,8 +54,12 @@ def rich_attachment(config: dict, msg: str, monitor: dict, heartbeat: dict, incl
 class Slack(Provider):
     async def send(self, config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
         notify = " <!channel>" if as_bool(config.get("slackchannelnotify")) else ""
-        body: dict = {"text": msg + notify, "channel": config.get("slackchannel"),
-                      "username": config.get("slackusername"), "icon_emoji": config.get("slackiconemo")}
+        body: dict = {
+            "text": msg + notify,
+            "channel": config.get("slackchannel"),
+            "username": config.get("slackusername"),
+            "icon_emoji": config.get("slackiconemo"),
+        }
         if heartbeat is not None and monitor is not None:
             include_group = config.get("slackIncludeGroupName", True) not in (False, "false", 0)
             if as_bool(config.get("slackUseTemplate")):

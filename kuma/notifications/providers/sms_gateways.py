@@ -1,4 +1,5 @@
 """SMS gateways and e-mail APIs that are one HTTP request (vendor APIs as publicly documented)."""
+
 from __future__ import annotations
 
 import base64
@@ -13,8 +14,19 @@ class BearSMS(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         user, key, to = require(config, "bearsmsUsername", "bearsmsHashKey", "bearsmsPhoneNumber")
-        return Call("GET", self.vendor(), params={"app": "ws", "u": user, "h": key, "op": "pv", "to": to,
-                                                  "msg": msg, "from": text(config.get("bearsmsSenderId"))})
+        return Call(
+            "GET",
+            self.vendor(),
+            params={
+                "app": "ws",
+                "u": user,
+                "h": key,
+                "op": "pv",
+                "to": to,
+                "msg": msg,
+                "from": text(config.get("bearsmsSenderId")),
+            },
+        )
 
 
 @register("egosms")
@@ -23,8 +35,17 @@ class EgoSMS(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         user, password, number = require(config, "egosmsUsername", "egosmsPassword", "egosmsPhoneNumber")
-        return Call("GET", self.vendor(), params={"number": number, "message": msg, "username": user,
-                                                  "password": password, "sender": text(config.get("egosmsSender"))})
+        return Call(
+            "GET",
+            self.vendor(),
+            params={
+                "number": number,
+                "message": msg,
+                "username": user,
+                "password": password,
+                "sender": text(config.get("egosmsSender")),
+            },
+        )
 
 
 @register("Cellsynt")
@@ -33,9 +54,15 @@ class Cellsynt(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         login, password, to = require(config, "cellsyntLogin", "cellsyntPassword", "cellsyntDestination")
-        data = {"username": login, "password": password, "destination": to, "text": msg.replace("🔴", "⛔️"),
-                "originatortype": text(config.get("cellsyntOriginatortype")) or "alpha",
-                "originator": text(config.get("cellsyntOriginator")) or "uptimekuma", "charset": "UTF-8"}
+        data = {
+            "username": login,
+            "password": password,
+            "destination": to,
+            "text": msg.replace("🔴", "⛔️"),
+            "originatortype": text(config.get("cellsyntOriginatortype")) or "alpha",
+            "originator": text(config.get("cellsyntOriginator")) or "uptimekuma",
+            "charset": "UTF-8",
+        }
         if as_bool(config.get("cellsyntAllowLongSMS")):
             data["allowconcat"] = "6"
         return Call("POST", self.vendor(), data=data)
@@ -58,9 +85,13 @@ class PromoSMS(SimpleProvider):
         login, password, numbers = require(config, "promosmsLogin", "promosmsPassword", "promosmsPhoneNumber")
         auth = base64.b64encode(f"{login}:{password}".encode()).decode()
         text_ = msg if as_bool(config.get("promosmsAllowLongSMS")) else msg[:160]
-        body = {"recipients": split_list(numbers), "text": text_,
-                "long-sms": as_bool(config.get("promosmsAllowLongSMS")),
-                "type": int(text(config.get("promosmsSMSType")) or 1), "sender": text(config.get("promosmsSenderName"))}
+        body = {
+            "recipients": split_list(numbers),
+            "text": text_,
+            "long-sms": as_bool(config.get("promosmsAllowLongSMS")),
+            "type": int(text(config.get("promosmsSMSType")) or 1),
+            "sender": text(config.get("promosmsSenderName")),
+        }
         return Call("POST", self.vendor(), json_body=body, headers={"Authorization": f"Basic {auth}"})
 
 
@@ -70,8 +101,12 @@ class SMSPartner(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         key, numbers = require(config, "smspartnerApikey", "smspartnerPhoneNumber")
-        body = {"apiKey": key, "phoneNumbers": ",".join(split_list(numbers)), "message": msg[:639],
-                "sender": text(config.get("smspartnerSenderName"))}
+        body = {
+            "apiKey": key,
+            "phoneNumbers": ",".join(split_list(numbers)),
+            "message": msg[:639],
+            "sender": text(config.get("smspartnerSenderName")),
+        }
         return Call("POST", self.vendor(), json_body=body)
 
 
@@ -93,8 +128,11 @@ class SmsIr(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         key, number, template = require(config, "smsirApiKey", "smsirNumber", "smsirTemplate")
-        body = {"mobile": number, "templateId": int(template) if template.isdigit() else template,
-                "parameters": [{"name": "uptkumaalert", "value": msg[:25]}]}
+        body = {
+            "mobile": number,
+            "templateId": int(template) if template.isdigit() else template,
+            "parameters": [{"name": "uptkumaalert", "value": msg[:25]}],
+        }
         return Call("POST", self.vendor(), json_body=body, headers={"x-api-key": key})
 
 
@@ -104,8 +142,12 @@ class SMSGateway(SimpleProvider):
 
     def call(self, config, msg, monitor, heartbeat):
         url, key, to = require(config, "smsgatewayUrl", "smsgatewayApiKey", "smsgatewayTo")
-        return Call("POST", url, json_body={"message": msg, "phoneNumbers": split_list(to)},
-                    headers={"Authorization": f"Bearer {key}"})
+        return Call(
+            "POST",
+            url,
+            json_body={"message": msg, "phoneNumbers": split_list(to)},
+            headers={"Authorization": f"Bearer {key}"},
+        )
 
 
 @register("Ooredoo")
@@ -113,11 +155,16 @@ class Ooredoo(SimpleProvider):
     default_api_url = "https://o-papi1-lb01.ooredoo.mv/bulk_sms/v2"
 
     def call(self, config, msg, monitor, heartbeat):
-        user, key, token, to = require(config, "ooredooUsername", "ooredooAccessKey", "ooredooBearerToken",
-                                       "ooredooToNumber")
+        user, key, token, to = require(
+            config, "ooredooUsername", "ooredooAccessKey", "ooredooBearerToken", "ooredooToNumber"
+        )
         url = text(config.get("ooredooServerUrl")).strip() or self.vendor()
-        return Call("POST", url, json_body={"username": user, "access_key": key, "to": to, "message": msg},
-                    headers={"Authorization": f"Bearer {token}"})
+        return Call(
+            "POST",
+            url,
+            json_body={"username": user, "access_key": key, "to": to, "message": msg},
+            headers={"Authorization": f"Bearer {token}"},
+        )
 
 
 @register("TurboSMTP")
@@ -125,12 +172,18 @@ class TurboSMTP(SimpleProvider):
     """turboSMTP's HTTP mail API (consumer key/secret headers); the EU region has its own host."""
 
     def call(self, config, msg, monitor, heartbeat):
-        key, secret, sender, to = require(config, "turbosmtpConsumerKey", "turbosmtpConsumerSecret",
-                                          "turbosmtpFromEmail", "turbosmtpToEmail")
+        key, secret, sender, to = require(
+            config, "turbosmtpConsumerKey", "turbosmtpConsumerSecret", "turbosmtpFromEmail", "turbosmtpToEmail"
+        )
         host = "api.eu.turbo-smtp.com" if config.get("turbosmtpRegion") == "eu" else "api.turbo-smtp.com"
         url = self.api_url or f"https://{host}/api/v2/mail/send"
-        body = {"from": sender, "to": ",".join(split_list(to)), "subject": text(config.get("turbosmtpSubject")) or msg,
-                "content": msg, "html_content": msg.replace("\n", "<br>")}
+        body = {
+            "from": sender,
+            "to": ",".join(split_list(to)),
+            "subject": text(config.get("turbosmtpSubject")) or msg,
+            "content": msg,
+            "html_content": msg.replace("\n", "<br>"),
+        }
         if split_list(config.get("turbosmtpCcEmail")):
             body["cc"] = ",".join(split_list(config.get("turbosmtpCcEmail")))
         if split_list(config.get("turbosmtpBccEmail")):

@@ -2,6 +2,7 @@
 
 DKIM signing fields are stored but not applied (no DKIM library in kuma's dependencies).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,17 @@ from email.utils import formatdate, make_msgid
 
 import trio
 
-from kuma.notifications.base import SENT, NotificationError, Provider, as_bool, as_int, register, split_list, text, \
-    time_field
+from kuma.notifications.base import (
+    SENT,
+    NotificationError,
+    Provider,
+    as_bool,
+    as_int,
+    register,
+    split_list,
+    text,
+    time_field,
+)
 from kuma.notifications.templates import render
 
 TIMEOUT = 30.0
@@ -68,14 +78,18 @@ def _deliver(config: dict, message: EmailMessage) -> None:
         client = smtplib.SMTP(host, port, timeout=TIMEOUT)
     with client:
         client.ehlo()
-        if not as_bool(config.get("smtpSecure")) and not as_bool(config.get("smtpIgnoreSTARTTLS")) \
-                and client.has_extn("starttls"):
+        if (
+            not as_bool(config.get("smtpSecure"))
+            and not as_bool(config.get("smtpIgnoreSTARTTLS"))
+            and client.has_extn("starttls")
+        ):
             client.starttls(context=context)
             client.ehlo()
         if text(config.get("smtpUsername")) or text(config.get("smtpPassword")):
             _login(client, text(config.get("smtpUsername")), text(config.get("smtpPassword")))
-        recipients = split_list(config.get("smtpTo")) + split_list(config.get("smtpCC")) + \
-            split_list(config.get("smtpBCC"))
+        recipients = (
+            split_list(config.get("smtpTo")) + split_list(config.get("smtpCC")) + split_list(config.get("smtpBCC"))
+        )
         client.send_message(message, from_addr=text(config.get("smtpFrom")) or None, to_addrs=recipients)
 
 

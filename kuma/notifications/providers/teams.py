@@ -1,7 +1,8 @@
 """teams: an Adaptive Card (1.5) posted to a Teams/Power Automate webhook."""
+
 from __future__ import annotations
 
-from kuma.notifications.base import SENT, DOWN, UP, Provider, as_bool, monitor_url, register, text, time_field
+from kuma.notifications.base import DOWN, SENT, UP, Provider, as_bool, monitor_url, register, text, time_field
 from kuma.notifications.http import post_json
 from kuma.notifications.templates import hostname_or_url
 
@@ -27,19 +28,48 @@ def card(config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -
     if heartbeat:
         facts.append({"title": "Time", "value": f"{time_field(heartbeat)[1]} ({heartbeat.get('timezone')})"})
     body: list[dict] = [
-        {"type": "Container", "verticalContentAlignment": "Center", "style": style, "bleed": True, "items": [
-            {"type": "ColumnSet", "columns": [
-                {"type": "Column", "width": "auto", "items": [{"type": "Image", "url": ICON, "altText": "Uptime Kuma Logo",
-                                                               "size": "Small"}]},
-                {"type": "Column", "width": "stretch", "verticalContentAlignment": "Center", "items": [
-                    {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "text": f"**{headline}**"}]},
-            ]}]},
+        {
+            "type": "Container",
+            "verticalContentAlignment": "Center",
+            "style": style,
+            "bleed": True,
+            "items": [
+                {
+                    "type": "ColumnSet",
+                    "columns": [
+                        {
+                            "type": "Column",
+                            "width": "auto",
+                            "items": [{"type": "Image", "url": ICON, "altText": "Uptime Kuma Logo", "size": "Small"}],
+                        },
+                        {
+                            "type": "Column",
+                            "width": "stretch",
+                            "verticalContentAlignment": "Center",
+                            "items": [
+                                {"type": "TextBlock", "size": "Medium", "weight": "Bolder", "text": f"**{headline}**"}
+                            ],
+                        },
+                    ],
+                }
+            ],
+        },
         {"type": "FactSet", "separator": False, "facts": facts},
     ]
     tags = (monitor or {}).get("tags") or []
     if as_bool(config.get("teamsEnableTags")) and tags:
-        body.append({"type": "Container", "items": [{"type": "Badge", "text": (
-            f"{t.get('name')}:{t.get('value')}" if t.get("value") else text(t.get("name")))} for t in tags]})
+        body.append(
+            {
+                "type": "Container",
+                "items": [
+                    {
+                        "type": "Badge",
+                        "text": (f"{t.get('name')}:{t.get('value')}" if t.get("value") else text(t.get("name"))),
+                    }
+                    for t in tags
+                ],
+            }
+        )
     actions = []
     if monitor_url(monitor):
         actions.append({"type": "Action.OpenUrl", "title": "Visit Monitor URL", "url": monitor_url(monitor)})
@@ -51,8 +81,16 @@ def card(config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -
 @register("teams")
 class Teams(Provider):
     async def send(self, config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> str:
-        payload = {"type": "message", "summary": msg, "attachments": [{
-            "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": "",
-            "content": card(config, msg, monitor, heartbeat)}]}
+        payload = {
+            "type": "message",
+            "summary": msg,
+            "attachments": [
+                {
+                    "contentType": "application/vnd.microsoft.card.adaptive",
+                    "contentUrl": "",
+                    "content": card(config, msg, monitor, heartbeat),
+                }
+            ],
+        }
         await post_json(text(config.get("webhookUrl")), payload)
         return SENT

@@ -1,4 +1,5 @@
 """telegram: Bot API sendMessage, optional Liquid template with plain/HTML/MarkdownV2 parse modes."""
+
 from __future__ import annotations
 
 import re

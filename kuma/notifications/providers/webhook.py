@@ -1,4 +1,5 @@
 """webhook: POST {heartbeat, monitor, msg} as JSON, as a multipart `data` field, or a custom Liquid body."""
+
 from __future__ import annotations
 
 import json
