@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from tests.browser.chromium import ARGS, CHROMIUM
 from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import copy_fixture_db, start_kuma
 
@@ -21,3 +25,28 @@ def fixture_kuma_server(tmp_path):
     server = start_kuma(tmp_path / "data", clock_start=CAPTURE_CLOCK)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: scripts/lib/system-deps.sh installs Debian's "
+                    "chromium package (it needs apt-get and root); the browser tests cannot run without it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"

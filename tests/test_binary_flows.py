@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401  (Debian's Chromium, as tests/browser uses it)
 from tests.browser.test_dashboard import add_http_monitor, setup_admin
 from tests.helpers import flows
 from tests.helpers.binary import built_binary, built_onedir

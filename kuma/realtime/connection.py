@@ -143,7 +143,7 @@ class Connection:
 
     def lost(self, reason: str) -> None:
         """The transport went away under us."""
-        self.session._close(reason)
+        self.session.lose_transport(reason)
         self._after_change()
 
     # ---- lifetime --------------------------------------------------------------------------------

@@ -127,6 +127,8 @@ class Endpoint:
             self.hub.transport_closed()
         if body is None:  # the waiting poll's connection dropped: the client is gone, as Engine.IO decides
             conn.lost("transport error")
+        elif body is LOST:  # the session lost its transport while this poll waited: fail it, the client reconnects
+            await http_error(send, BAD_REQUEST)
         else:
             await respond(send, 200, body.encode("utf-8"), TEXT_PLAIN)
 
@@ -286,8 +288,13 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
             await trio.sleep(COALESCE_SECONDS)
 
 
+#: What `wait_for_payload` returns when the session lost its transport (nothing will ever be sent).
+LOST = "\x00lost"
+
+
 async def wait_for_payload(conn: Connection, receive: Receive) -> str | None:
-    """Hold a polling GET until there is something to send; None when the client went away."""
+    """Hold a polling GET until there is something to send; None when the client went away, `LOST` when
+    the session lost its transport meanwhile."""
     result: list[str] = []
 
     async with trio.open_nursery() as nursery:
@@ -302,6 +309,8 @@ async def wait_for_payload(conn: Connection, receive: Receive) -> str | None:
         nursery.start_soon(watch_disconnect)
         while True:
             payload = conn.take_poll_payload()
+            if payload is None and conn.session.transport_gone:
+                payload = LOST
             if payload is not None:
                 result.append(payload)
                 nursery.cancel_scope.cancel()

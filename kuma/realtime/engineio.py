@@ -113,6 +113,7 @@ class EngineSession:
         self.transport = transport
         self.closed = False
         self.close_reason: str | None = None
+        self.transport_gone = False  # lost under us: nothing more can be delivered, not even a close packet
         self.outbox: deque = deque()
         self.queued_bytes = 0  # size of the frames in outbox (FLUSH markers not counted)
         self.poll_pending = False  # a polling GET is waiting for packets
@@ -169,7 +170,7 @@ class EngineSession:
                 continue
             frames.append(item)
         self.queued_bytes -= sum(map(len, frames))
-        if self.closed and not self.outbox:
+        if self.closed and not self.outbox and not self.transport_gone:
             frames.append(CLOSE)
         return encode_payload(frames) if frames else None
 
@@ -268,6 +269,12 @@ class EngineSession:
         if not self.closed:
             self.closed = True
             self.close_reason = reason
+
+    def lose_transport(self, reason: str) -> None:
+        """The transport went away: close without a close packet (a client that still polls is told its
+        request failed, so it reconnects, as after any network error)."""
+        self._close(reason)
+        self.transport_gone = True
 
     def _close(self, reason: str) -> None:
         """Close after an error or a lost peer: whatever is queued is dropped."""
