@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from kuma.api.common import Events, after_ack, ok, ok_i18n, require_login
+from kuma.api.common import Events, UserList, after_ack, ok_i18n, require_login
 from kuma.domain import api_keys as domain
 from kuma.views.lists import api_key_list
 
@@ -18,9 +18,8 @@ if TYPE_CHECKING:
 events = Events()
 
 
-async def send_list(app: App, user_id: int) -> None:
-    """The user's `apiKeyList` to their room."""
-    await app.hub.emit("apiKeyList", await api_key_list(app, user_id), room=str(user_id))
+API_KEYS = UserList("apiKeyList", api_key_list)
+send_list = API_KEYS.send  # the user's `apiKeyList` to their room
 
 
 @events.login("addAPIKey")
@@ -33,8 +32,7 @@ async def add_api_key(app: App, sock: Any, key: Any = None, *rest: Any) -> dict[
 
 @events.login("getAPIKeyList")
 async def get_api_key_list(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
-    await send_list(app, require_login(sock))
-    return ok()
+    return await API_KEYS.get(app, sock)
 
 
 async def _changed(app: App, sock: Any, change: Callable[[int], Awaitable[None]], msg: str) -> dict[str, Any]:

@@ -143,6 +143,49 @@ def after_ack(app: Any, sock: Any, fn: Callable[[], Awaitable[Any]]) -> None:
         app.nursery.start_soon(run)
 
 
+ListBuilder = Callable[[Any, Any], Awaitable[Any]]
+
+
+class UserList:
+    """One of a user's lists (`monitorList`, `proxyList` …): `build(app, user_id)` sent to their room, and
+    the handler bodies that change an item and then send the list before the ack."""
+
+    def __init__(self, event: str, build: ListBuilder) -> None:
+        self.event = event
+        self.build = build
+
+    async def send(self, app: Any, user_id: Any) -> None:
+        """The whole list to the user's room."""
+        await app.hub.emit(self.event, await self.build(app, user_id), room=str(user_id))
+
+    async def get(self, app: Any, sock: Any) -> dict[str, Any]:
+        """A `get…List` event: the list to the room, then `{ok: true}`."""
+        await self.send(app, require_login(sock))
+        return ok()
+
+    def save_handler(self, save: Callable[..., Awaitable[Any]]) -> Handler:
+        """An `add…(item, id)` handler: `save(app, user_id, item, id)`, the list, `{ok, "Saved.", id}`."""
+
+        async def handler(app: Any, sock: Any, item: Any = None, item_id: Any = None, *rest: Any) -> dict[str, Any]:
+            user_id = require_login(sock)
+            saved_id = await save(app, user_id, item, item_id)
+            await self.send(app, user_id)
+            return ok_i18n("Saved.", id=saved_id)
+
+        return handler
+
+    def delete_handler(self, delete: Callable[..., Awaitable[Any]]) -> Handler:
+        """A `delete…(id)` handler: `delete(app, user_id, id)`, the list, `{ok, "successDeleted"}`."""
+
+        async def handler(app: Any, sock: Any, item_id: Any = None, *rest: Any) -> dict[str, Any]:
+            user_id = require_login(sock)
+            await delete(app, user_id, item_id)
+            await self.send(app, user_id)
+            return ok_i18n("successDeleted")
+
+        return handler
+
+
 class Events:
     """A module's table of Socket.IO handlers: module-level `async def handler(app, sock, *args)` functions,
     bound to the app and put on the hub by `register(hub, app)`.

@@ -4,9 +4,10 @@ also sends it first, as Uptime Kuma does) and right after it for delete/pause/re
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from kuma.api.common import Events, current_user_id, ok, ok_i18n
+from kuma.api.common import Events, Handler, UserList, current_user_id, ok, ok_i18n
 from kuma.domain import maintenance as domain
 from kuma.store import maintenance as store
 from kuma.views.maintenance import maintenance_list
@@ -17,9 +18,8 @@ if TYPE_CHECKING:
 events = Events()
 
 
-async def send_list(app: App, user_id: int | None) -> None:
-    """The whole `maintenanceList` to the user's room."""
-    await app.hub.emit("maintenanceList", await maintenance_list(app, user_id), room=str(user_id))
+MAINTENANCE = UserList("maintenanceList", maintenance_list)
+send_list = MAINTENANCE.send  # the whole `maintenanceList` to the user's room
 
 
 @events.login("addMaintenance")
@@ -39,20 +39,18 @@ async def edit_maintenance(app: App, sock: Any, data: Any = None, *_: Any) -> di
     return ok_i18n("Saved.", maintenanceID=maintenance_id)
 
 
-@events.login("addMonitorMaintenance")
-async def add_monitor_maintenance(
-    app: App, sock: Any, maintenance_id: Any = None, monitors: Any = None, *_: Any
-) -> dict[str, Any]:
-    await domain.link_monitors(app, maintenance_id, monitors)
-    return ok_i18n("successAdded")
+def _linker(link: Callable[[Any, Any, Any], Awaitable[Any]]) -> Handler:
+    """The handler that links a maintenance to the given monitors or status pages: `link(app, id, items)`."""
+
+    async def handler(app: App, sock: Any, maintenance_id: Any = None, items: Any = None, *_: Any) -> dict[str, Any]:
+        await link(app, maintenance_id, items)
+        return ok_i18n("successAdded")
+
+    return handler
 
 
-@events.login("addMaintenanceStatusPage")
-async def add_maintenance_status_page(
-    app: App, sock: Any, maintenance_id: Any = None, pages: Any = None, *_: Any
-) -> dict[str, Any]:
-    await domain.link_status_pages(app, maintenance_id, pages)
-    return ok_i18n("successAdded")
+add_monitor_maintenance = events.login("addMonitorMaintenance")(_linker(domain.link_monitors))
+add_maintenance_status_page = events.login("addMaintenanceStatusPage")(_linker(domain.link_status_pages))
 
 
 @events.login("getMaintenance")
@@ -62,8 +60,7 @@ async def get_maintenance(app: App, sock: Any, maintenance_id: Any = None, *_: A
 
 @events.login("getMaintenanceList")
 async def get_maintenance_list(app: App, sock: Any, *_: Any) -> dict[str, Any]:
-    await send_list(app, current_user_id(sock))
-    return ok()
+    return await MAINTENANCE.get(app, sock)
 
 
 @events.login("getMonitorMaintenance")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kuma.api.common import Events, ok, ok_i18n, require_login, to_int
+from kuma.api.common import Events, UserList, ok, ok_i18n, require_login, to_int
 from kuma.domain import monitors as domain
 from kuma.shapes.heartbeat import important_beat, raw_row
 from kuma.shapes.jsnum import js_number
@@ -32,9 +32,8 @@ async def emit_monitor_update(app: App, user_id: int, monitor_id: int) -> None:
         await app.hub.emit("updateMonitorIntoList", payload, room=str(user_id))
 
 
-async def send_monitor_list(app: App, user_id: int) -> None:
-    """The whole `monitorList` to the owner's room."""
-    await app.hub.emit("monitorList", await monitor_list(app, user_id), room=str(user_id))
+MONITORS = UserList("monitorList", monitor_list)
+send_monitor_list = MONITORS.send  # the whole `monitorList` to the owner's room
 
 
 class RoomChanges:
@@ -75,8 +74,7 @@ async def edit_monitor(app: App, sock: Any, monitor: Any = None, *rest: Any) -> 
 
 @events.login("getMonitorList")
 async def get_monitor_list(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
-    await send_monitor_list(app, require_login(sock))
-    return ok()
+    return await MONITORS.get(app, sock)
 
 
 @events.login("getMonitor")

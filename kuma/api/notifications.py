@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kuma.api.common import Events, ok_i18n, require_login
+from kuma.api.common import Events, UserList
 from kuma.domain import notifications as domain
 from kuma.domain.notifications import apprise_available  # noqa: F401 - kept importable from here
 from kuma.views.notifications import notification_list
@@ -14,29 +14,11 @@ if TYPE_CHECKING:
     from kuma.app import App
 
 events = Events()
+NOTIFICATIONS = UserList("notificationList", notification_list)
 
 
-async def send_list(app: App, user_id: int) -> None:
-    """The user's `notificationList` to their room."""
-    await app.hub.emit("notificationList", await notification_list(app, user_id), room=str(user_id))
-
-
-@events.login("addNotification")
-async def add_notification(
-    app: App, sock: Any, notification: Any = None, notification_id: Any = None, *rest: Any
-) -> dict[str, Any]:
-    user_id = require_login(sock)
-    saved = await domain.save(app, user_id, notification, notification_id)
-    await send_list(app, user_id)
-    return ok_i18n("Saved.", id=saved)
-
-
-@events.login("deleteNotification")
-async def delete_notification(app: App, sock: Any, notification_id: Any = None, *rest: Any) -> dict[str, Any]:
-    user_id = require_login(sock)
-    await domain.delete(app, user_id, notification_id)
-    await send_list(app, user_id)
-    return ok_i18n("successDeleted")
+add_notification = events.login("addNotification")(NOTIFICATIONS.save_handler(domain.save))
+delete_notification = events.login("deleteNotification")(NOTIFICATIONS.delete_handler(domain.delete))
 
 
 @events.login("testNotification")

@@ -3,6 +3,7 @@ followed by `updateMonitorIntoList` for that monitor, before the ack."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import Events, ok, ok_i18n, require_login
@@ -37,31 +38,37 @@ async def delete_tag(app: App, sock: Any, tag_id: Any = None, *rest: Any) -> dic
     return ok_i18n("successDeleted")
 
 
+MonitorTagChange = Callable[[Any, Any, Any, Any], Awaitable[int]]
+
+
+async def _monitor_tag(
+    app: App, sock: Any, change: MonitorTagChange, done: str, tag_id: Any, monitor_id: Any, value: Any
+) -> dict[str, Any]:
+    """One monitor-tag change, then that monitor's `updateMonitorIntoList`, then the ack `done`."""
+    user_id = require_login(sock)
+    await emit_monitor_update(app, user_id, await change(app, tag_id, monitor_id, value))
+    return ok_i18n(done)
+
+
 @events.login("addMonitorTag")
 async def add_monitor_tag(
     app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
 ) -> dict[str, Any]:
-    user_id = require_login(sock)
-    await emit_monitor_update(app, user_id, await domain.add_monitor_tag(app, tag_id, monitor_id, value))
-    return ok_i18n("successAdded")
+    return await _monitor_tag(app, sock, domain.add_monitor_tag, "successAdded", tag_id, monitor_id, value)
 
 
 @events.login("editMonitorTag")
 async def edit_monitor_tag(
     app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
 ) -> dict[str, Any]:
-    user_id = require_login(sock)
-    await emit_monitor_update(app, user_id, await domain.edit_monitor_tag(app, tag_id, monitor_id, value))
-    return ok_i18n("successEdited")
+    return await _monitor_tag(app, sock, domain.edit_monitor_tag, "successEdited", tag_id, monitor_id, value)
 
 
 @events.login("deleteMonitorTag")
 async def delete_monitor_tag(
     app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
 ) -> dict[str, Any]:
-    user_id = require_login(sock)
-    await emit_monitor_update(app, user_id, await domain.delete_monitor_tag(app, tag_id, monitor_id, value))
-    return ok_i18n("successDeleted")
+    return await _monitor_tag(app, sock, domain.delete_monitor_tag, "successDeleted", tag_id, monitor_id, value)
 
 
 def register(hub: Any, app: App) -> None:

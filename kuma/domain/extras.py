@@ -44,6 +44,26 @@ def game_list() -> list[dict[str, Any]]:
 #: The URL the web UI replaces with the monitor's push URL.
 PUSH_URL = "https://example.com/api/push/key?status=up&msg=OK&ping="
 
+
+def _fetch_example(runtime: str, url_declaration: str, signature: str) -> str:
+    """The fetch-loop example, in JavaScript or TypeScript (they differ only in the type annotations)."""
+    return f"""// Sends a push to kuma every 60 seconds ({runtime})
+{url_declaration} = "{PUSH_URL}";
+
+async function push{signature} {{
+    try {{
+        await fetch(url);
+        console.log("Pushed!");
+    }} catch (error) {{
+        console.error("Error:", error);
+    }}
+}}
+
+push();
+setInterval(push, 60 * 1000);
+"""
+
+
 PUSH_EXAMPLES: dict[str, str] = {
     "bash-curl": f"""#!/bin/bash
 # Sends a push to kuma every 60 seconds
@@ -113,21 +133,7 @@ public class Index {{
     }}
 }}
 """,
-    "javascript-fetch": f"""// Sends a push to kuma every 60 seconds (Node.js 18+)
-const url = "{PUSH_URL}";
-
-async function push() {{
-    try {{
-        await fetch(url);
-        console.log("Pushed!");
-    }} catch (error) {{
-        console.error("Error:", error);
-    }}
-}}
-
-push();
-setInterval(push, 60 * 1000);
-""",
+    "javascript-fetch": _fetch_example("Node.js 18+", "const url", "()"),
     "php": f"""<?php
 // Sends a push to kuma every 60 seconds
 $url = "{PUSH_URL}";
@@ -158,21 +164,7 @@ while True:
         print("Error:", error)
     time.sleep(60)
 """,
-    "typescript-fetch": f"""// Sends a push to kuma every 60 seconds (Node.js 18+ / Deno / Bun)
-const url: string = "{PUSH_URL}";
-
-async function push(): Promise<void> {{
-    try {{
-        await fetch(url);
-        console.log("Pushed!");
-    }} catch (error) {{
-        console.error("Error:", error);
-    }}
-}}
-
-push();
-setInterval(push, 60 * 1000);
-""",
+    "typescript-fetch": _fetch_example("Node.js 18+ / Deno / Bun", "const url: string", "(): Promise<void>"),
 }
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kuma.domain.errors import DomainError
@@ -67,23 +68,26 @@ async def edit(app: App, user_id: int | None, data: Any) -> int:
     return existing["id"]
 
 
-async def link_monitors(app: App, maintenance_id: Any, monitors: Any) -> None:
-    """Exactly these monitors are under this maintenance (unknown ids: the foreign key's text)."""
-    ids = link_ids(monitors)
+async def _replace_links(
+    app: App, replace: Callable[[Any, int, list[int]], Any], maintenance_id: Any, items: Any
+) -> None:
+    """`replace(db, maintenance_id, ids)` in one write; a refusal (unknown id: the foreign key's text) is a DomainError."""
+    ids = link_ids(items)
     try:
-        await app.db.write(lambda db: store.replace_monitor_links(db, int(maintenance_id), ids))
+        await app.db.write(lambda db: replace(db, int(maintenance_id), ids))
     except Exception as exc:
         raise DomainError(str(exc)) from None
+
+
+async def link_monitors(app: App, maintenance_id: Any, monitors: Any) -> None:
+    """Exactly these monitors are under this maintenance (unknown ids: the foreign key's text)."""
+    await _replace_links(app, store.replace_monitor_links, maintenance_id, monitors)
     app.maintenance.changed()
 
 
 async def link_status_pages(app: App, maintenance_id: Any, pages: Any) -> None:
     """Exactly these status pages show this maintenance."""
-    ids = link_ids(pages)
-    try:
-        await app.db.write(lambda db: store.replace_status_page_links(db, int(maintenance_id), ids))
-    except Exception as exc:
-        raise DomainError(str(exc)) from None
+    await _replace_links(app, store.replace_status_page_links, maintenance_id, pages)
 
 
 async def get(app: App, maintenance_id: Any) -> dict[str, Any]:

@@ -125,27 +125,43 @@ def docker_fields(docker_host: Any) -> tuple[str, str, str]:
     return (name if isinstance(name, str) else ""), docker_type, daemon.strip()
 
 
+async def _save_owned(
+    app: App, user_id: int, item_id: Any, get: Callable[..., Any], save: Callable[[Any, int | None], int], what: str
+) -> int:
+    """Create (no id) or change (the user's `get(db, id, user_id)` must exist) one item; returns its id."""
+    wanted = _optional_id(item_id)
+
+    def write(db: Any) -> int | None:
+        if wanted is not None and get(db, wanted, user_id) is None:
+            return None
+        return save(db, wanted)
+
+    saved_id = await app.db.write(write)
+    if saved_id is None:
+        raise DomainError(f"{what} not found")
+    return saved_id
+
+
+async def _delete_owned(app: App, user_id: int, item_id: Any, delete: Callable[[Any, int, int], Any]) -> None:
+    """`delete(db, id, user_id)` when the id is a number (unknown ids are fine)."""
+    number = to_int(item_id)
+    if number is not None:
+        await app.db.write(lambda db: delete(db, number, user_id))
+
+
 async def save_docker_host(app: App, user_id: int, docker_host: Any, host_id: Any = None) -> int:
     """Create or change one of the user's Docker hosts; returns its id."""
     name, docker_type, daemon = docker_fields(docker_host)
-    wanted = _optional_id(host_id)
 
-    def save(db: Any) -> int | None:
-        if wanted is not None and store.get_docker_host(db, wanted, user_id) is None:
-            return None
+    def save(db: Any, wanted: int | None) -> int:
         return store.save_docker_host(db, user_id, wanted, name, docker_type, daemon)
 
-    saved_id = await app.db.write(save)
-    if saved_id is None:
-        raise DomainError("docker host not found")
-    return saved_id
+    return await _save_owned(app, user_id, host_id, store.get_docker_host, save, "docker host")
 
 
 async def delete_docker_host(app: App, user_id: int, host_id: Any) -> None:
     """Delete one of the user's Docker hosts (unknown ids are fine)."""
-    number = to_int(host_id)
-    if number is not None:
-        await app.db.write(lambda db: store.delete_docker_host(db, number, user_id))
+    await _delete_owned(app, user_id, host_id, store.delete_docker_host)
 
 
 async def docker_container_count(docker_type: str, daemon: str) -> int:
@@ -200,24 +216,16 @@ def browser_fields(browser: Any) -> tuple[str, str]:
 async def save_remote_browser(app: App, user_id: int, browser: Any, browser_id: Any = None) -> int:
     """Create or change one of the user's remote browsers; returns its id."""
     name, url = browser_fields(browser)
-    wanted = _optional_id(browser_id)
 
-    def save(db: Any) -> int | None:
-        if wanted is not None and store.get_remote_browser(db, wanted, user_id) is None:
-            return None
+    def save(db: Any, wanted: int | None) -> int:
         return store.save_remote_browser(db, user_id, wanted, name, url)
 
-    saved_id = await app.db.write(save)
-    if saved_id is None:
-        raise DomainError("remote browser not found")
-    return saved_id
+    return await _save_owned(app, user_id, browser_id, store.get_remote_browser, save, "remote browser")
 
 
 async def delete_remote_browser(app: App, user_id: int, browser_id: Any) -> None:
     """Delete one of the user's remote browsers (unknown ids are fine)."""
-    number = to_int(browser_id)
-    if number is not None:
-        await app.db.write(lambda db: store.delete_remote_browser(db, number, user_id))
+    await _delete_owned(app, user_id, browser_id, store.delete_remote_browser)
 
 
 async def check_remote_browser(url: str) -> None:

@@ -10,22 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kuma.columns import HEARTBEAT_COLUMNS
 from kuma.shapes.jsnum import js_number
 
-RAW_COLUMNS = (
-    "id",
-    "important",
-    "monitor_id",
-    "status",
-    "msg",
-    "time",
-    "ping",
-    "duration",
-    "down_count",
-    "end_time",
-    "retries",
-    "response",
-)
+RAW_COLUMNS = HEARTBEAT_COLUMNS
 
 #: msg of a beat the push monitor's own loop writes (no push arrived): it carries no ping key.
 PUSH_TIMEOUT_MSG = "No heartbeat in the time window"

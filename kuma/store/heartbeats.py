@@ -15,23 +15,11 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.columns import HEARTBEAT_COLUMNS
 from kuma.store.db import inserted_id
 
 #: Column order of the table (and of the raw `heartbeatList` row).
-COLUMNS = (
-    "id",
-    "important",
-    "monitor_id",
-    "status",
-    "msg",
-    "time",
-    "ping",
-    "duration",
-    "down_count",
-    "end_time",
-    "retries",
-    "response",
-)
+COLUMNS = HEARTBEAT_COLUMNS
 _INSERT_COLUMNS = COLUMNS[1:]
 _INSERT_SQL = f"INSERT INTO heartbeat ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})"
 
