@@ -11,7 +11,6 @@ beat's duration) comes from its `MonitorType` attributes. Reads for the API live
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import random
@@ -23,7 +22,7 @@ import trio
 
 from kuma.app import App
 from kuma.monitoring import beat as rules
-from kuma.monitoring import retention
+from kuma.monitoring import boot, retention, storing
 from kuma.monitoring.beat import BeatEvent, Decision, Previous
 from kuma.monitoring.checking import ErrorCarrier, response_of, run_check
 from kuma.monitoring.readings import Readings
@@ -31,14 +30,12 @@ from kuma.monitoring.settings_cache import SettingsCache
 from kuma.monitoring.supervisor import Supervisor
 from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type
 from kuma.process_env import subprocess_env
-from kuma.store import heartbeats, monitors, stats
+from kuma.store import heartbeats, monitors
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[BeatEvent], Awaitable[None]]
 
-#: At boot, first checks are spread over min(interval, monitors × this) seconds.
-BOOT_SPREAD_PER_MONITOR = 0.05
 #: Listeners of one beat together get at most this long when the monitor is being stopped.
 LISTENER_GRACE = 10.0
 
@@ -152,7 +149,7 @@ class MonitoringService:
         """The service task: supervisor, boot start of active monitors (spread), retention jobs."""
         async with trio.open_nursery() as nursery:
             await nursery.start(self.supervisor.run)
-            plan, preloaded, latest = await self.app.db.read(_boot_plan)
+            plan, preloaded, latest = await self.app.db.read(boot.boot_plan)
             self._preloaded = preloaded
             for monitor_id, beat_row in latest.items():
                 self._previous.setdefault(monitor_id, beat_row)
@@ -163,12 +160,7 @@ class MonitoringService:
             task_status.started()
 
     def _boot_delays(self, plan: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        spread = len(plan) * BOOT_SPREAD_PER_MONITOR
-        out = []
-        for monitor_id, interval in plan:
-            window = min(interval, spread)
-            out.append((monitor_id, self._rng.uniform(0, window) if window > 0 else 0.0))
-        return out
+        return boot.boot_delays(plan, self._rng)
 
     # -- the monitor loop -------------------------------------------------------------------------
     async def _run_monitor(self, monitor_id: int, first_delay: float) -> None:
@@ -176,7 +168,7 @@ class MonitoringService:
         if first_delay > 0:
             await trio.sleep(first_delay)
         if loaded is None:
-            loaded = await self.app.db.read(lambda d: _load_running(d, monitor_id))
+            loaded = await self.app.db.read(lambda d: boot.load_running(d, monitor_id))
         if loaded is None:
             log.info("monitor %s: not found, not started", monitor_id)
             return
@@ -258,20 +250,7 @@ class MonitoringService:
     def _beat_row(
         self, monitor_id: int, decision: Decision, now: float, duration: int, response: str | None
     ) -> dict[str, Any]:
-        return {
-            "id": None,
-            "important": 1 if decision.important else 0,
-            "monitor_id": monitor_id,
-            "status": decision.status,
-            "msg": decision.msg,
-            "time": heartbeats.format_time(now),
-            "ping": rules.normalize_ping(decision.ping),
-            "duration": int(duration),
-            "down_count": decision.down_count,
-            "end_time": heartbeats.format_time(max(now, self.wall())),
-            "retries": decision.retries,
-            "response": response,
-        }
+        return storing.beat_row(monitor_id, decision, now, max(now, self.wall()), duration, response)
 
     async def _store(
         self,
@@ -291,17 +270,7 @@ class MonitoringService:
 
         Shielded: a monitor stopped mid-beat still finishes storing the beat it already made."""
         monitor_id = beat_row["monitor_id"]
-        tls_text = json.dumps(tls_info, separators=(",", ":")) if tls_info is not None else None
-
-        def job(d) -> int:
-            beat_id = heartbeats.insert(d, beat_row)
-            stats.record_beat(d, monitor_id, epoch, beat_row["status"], beat_row["ping"])
-            if updates:
-                monitors.update_columns(d, monitor_id, updates)
-            if tls_text is not None:
-                monitors.save_tls_info(d, monitor_id, tls_text)
-            return beat_id
-
+        job = storing.beat_job(beat_row, epoch, updates, tls_info)
         with trio.CancelScope(shield=True):
             beat_row["id"] = await self.app.db.write(job, urgent=urgent)
             self.counters.beats_written += 1
@@ -399,37 +368,6 @@ class MonitoringService:
         if previous is None:
             return None
         return max(0.0, self.wall() - heartbeats.parse_time(previous["time"]))
-
-
-def _ancestor_chain(parents: dict[int, int | None], monitor_id: int) -> list[int]:
-    """Ancestor group ids, nearest first, from the parent map (cycles cut), as `monitors.ancestors`."""
-    chain, seen, current = [], {monitor_id}, parents.get(monitor_id)
-    while current is not None and current not in seen:
-        chain.append(current)
-        seen.add(current)
-        current = parents.get(current)
-    return chain
-
-
-def _boot_plan(d):
-    """Active monitors as (id, interval), and what each task needs (row, ancestors, proxy), in one read."""
-    rows = monitors.active_rows(d)
-    parents = monitors.parent_map(d)
-    proxies = monitors.active_proxies(d)
-    plan, preloaded = [], {}
-    for row in rows:
-        chain = _ancestor_chain(parents, row["id"])
-        plan.append((row["id"], rules.effective_interval(row)))
-        preloaded[row["id"]] = (row, chain, proxies.get(row.get("proxy_id")) if row.get("proxy_id") else None)
-    latest = {row["id"]: heartbeats.latest(d, row["id"]) for row in rows}
-    return plan, preloaded, latest
-
-
-def _load_running(d, monitor_id: int):
-    row = monitors.get(d, monitor_id)
-    if row is None:
-        return None
-    return row, monitors.ancestors(d, monitor_id), monitors.proxy_for(d, row)
 
 
 def setup(app: App) -> None:
