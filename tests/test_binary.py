@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
@@ -17,7 +16,7 @@ from kuma import __version__
 from tests.helpers.binary import built_binary
 from tests.helpers.paths import REPO
 from tests.helpers.server import free_port
-
+from tests.helpers.waiting import wait_for_http
 
 # The first test waits for the PyInstaller build (1–2 min alone, several on a busy machine).
 pytestmark = pytest.mark.timeout(1500)
@@ -143,15 +142,7 @@ def test_serve_from_another_folder(binary, tmp_path):
 
 
 def _wait_for(url: str, process: subprocess.Popen, log_path) -> httpx.Response:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"binary exited with {process.returncode}\n" + log_path.read_text(errors="replace"))
-        try:
-            return httpx.get(url, timeout=2)
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    raise AssertionError("binary did not answer within 60 s\n" + log_path.read_text(errors="replace"))
+    return wait_for_http(url, process, 60, describe=lambda: log_path.read_text(errors="replace"))
 
 
 def test_children_get_the_callers_library_path(binary, tmp_path):

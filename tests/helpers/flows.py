@@ -8,14 +8,14 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from typing import Any, Callable
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.helpers.server import KumaProcess
-from tests.realtime.util import RecordingClient, wait_until
+from tests.helpers.waiting import wait_until
+from tests.realtime.util import RecordingClient
 
 USERNAME, PASSWORD = "admin", "flow-Passw0rd"
 
@@ -125,11 +125,4 @@ def _samples(text: str, family: str) -> dict[tuple[str, str], float]:
 
 
 def _poll(fn: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
+    return wait_until(fn, timeout, what, interval=0.2)
