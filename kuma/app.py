@@ -14,6 +14,7 @@ from kuma.config import Config
 from kuma.store import Database
 
 if TYPE_CHECKING:  # the services import App themselves; these names are for the type checker only
+    from kuma.api.legacy_lists import LegacyLists
     from kuma.maintenance.service import MaintenanceService
     from kuma.monitoring.readings import Readings
     from kuma.monitoring.service import MonitoringService
@@ -31,7 +32,7 @@ class App:
 
     `kuma.server.setup_app` builds every service and sets it here, in start order: `hub` (Socket.IO
     sessions), `monitoring` (the engine), `readings` (the read model over its stat tables), `notifier`,
-    `maintenance`. Reading one that was never set is an
+    `maintenance`, `legacy_lists` (None when switched off or never set up). Reading one that was never set is an
     AttributeError: a part that is missing fails loudly, it is never skipped. Tests may set a fake with the
     same methods.
 
@@ -45,6 +46,7 @@ class App:
     readings: Readings
     notifier: Notifier
     maintenance: MaintenanceService
+    legacy_lists: LegacyLists | None = None  # full lists for 1.x clients (kuma/api/legacy_lists.py); None: off
 
     def __init__(self, config: Config, db: Database, clock: WallClock | None = None) -> None:
         self.config = config

@@ -21,6 +21,13 @@ def _first_env(env: Mapping[str, str], *names: str) -> str | None:
     return None
 
 
+def _switch(value: str | None, *, default: bool) -> bool:
+    """An on/off environment variable: unset or empty is `default`; 0/false/no/off (any case) is off."""
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
 @dataclass(frozen=True)
 class Config:
     host: str | None = None  # None: all interfaces (IPv4 and IPv6)
@@ -31,6 +38,8 @@ class Config:
     disable_frame_sameorigin: bool = False
     backlog: int = 2048
     clock_start: float | None = None  # KUMA_CLOCK_START: run the wall clock from this instant (kuma/clock.py)
+    # KUMA_LEGACY_LIST_EVENTS=0: no full monitorList / statusPageList after changes (kuma/api/legacy_lists.py)
+    legacy_list_events: bool = True
 
     @property
     def db_path(self) -> Path:
@@ -60,4 +69,5 @@ class Config:
             ws_origin_check=env.get("UPTIME_KUMA_WS_ORIGIN_CHECK", "cors-like"),
             disable_frame_sameorigin=bool(env.get("UPTIME_KUMA_DISABLE_FRAME_SAMEORIGIN")),
             clock_start=parse_instant(env["KUMA_CLOCK_START"]) if env.get("KUMA_CLOCK_START") else None,
+            legacy_list_events=_switch(env.get("KUMA_LEGACY_LIST_EVENTS"), default=True),
         )

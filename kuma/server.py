@@ -15,6 +15,7 @@ from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
 
 from kuma.accounts import service as accounts_service
+from kuma.api import legacy_lists
 from kuma.app import App
 from kuma.clock import WallClock
 from kuma.config import Config
@@ -52,6 +53,7 @@ def setup_app(config: Config, db: Database, clock: WallClock | None = None) -> A
     """Every service, in start order: each `setup` sets its service on the App and registers its task."""
     app = App(config, db, clock)
     realtime_hub.setup(app)
+    legacy_lists.setup(app)
     accounts_service.setup(app)
     monitoring_service.setup(app)
     notifications_service.setup(app)

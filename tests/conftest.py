@@ -10,19 +10,24 @@ from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import copy_fixture_db, start_kuma
 
 
+def _module_env(request) -> dict[str, str] | None:
+    """A test module's `KUMA_ENV` (e.g. `REPLAY_ENV` from tests/helpers/server.py), else None."""
+    return getattr(request.module, "KUMA_ENV", None)
+
+
 @pytest.fixture
-def kuma_server(tmp_path):
-    """A running kuma on a fresh data folder."""
-    server = start_kuma(tmp_path / "data")
+def kuma_server(tmp_path, request):
+    """A running kuma on a fresh data folder (with the module's `KUMA_ENV`, if it has one)."""
+    server = start_kuma(tmp_path / "data", env=_module_env(request))
     yield server
     server.stop()
 
 
 @pytest.fixture
-def fixture_kuma_server(tmp_path):
+def fixture_kuma_server(tmp_path, request):
     """A running kuma on a copy of the real Uptime Kuma 2.5.3 database, its clock at the capture."""
     copy_fixture_db(tmp_path / "data")
-    server = start_kuma(tmp_path / "data", clock_start=CAPTURE_CLOCK)
+    server = start_kuma(tmp_path / "data", clock_start=CAPTURE_CLOCK, env=_module_env(request))
     yield server
     server.stop()
 

@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kuma.accounts.info import info_payload
+from kuma.api import legacy_lists
 from kuma.api.burst import after_login
 from kuma.api.common import Events, current_user_id, ok, ok_i18n, require_login
 from kuma.domain import accounts as domain
@@ -58,8 +59,9 @@ async def on_connect(app: App, sock: Any) -> None:
     if await app.db.read(lambda db: get_setting(db, "disableAuth", False)):
         user = await app.db.read(users_store.first_user)
         if user is not None:
-            await after_login(app, sock, user)
-            await sock.emit("autoLogin")
+            with legacy_lists.busy(app, user["id"]):  # the burst runs until autoLogin
+                await after_login(app, sock, user)
+                await sock.emit("autoLogin")
             return
     await sock.emit("loginRequired")
 

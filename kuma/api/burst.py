@@ -15,6 +15,7 @@ from typing import Any
 import trio
 
 from kuma.accounts.info import info_payload
+from kuma.api import legacy_lists
 from kuma.api.common import current_user_id
 from kuma.shapes.heartbeat import important_beat, raw_row
 from kuma.shapes.monitor_types import monitor_type_list
@@ -52,7 +53,13 @@ async def gather(jobs: dict[str, Callable[[], Awaitable[Any]]]) -> dict[str, Any
 
 # -- the burst ---------------------------------------------------------------------------------
 async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
-    """Join the user's room and send the burst. The caller acks the login afterwards."""
+    """Join the user's room and send the burst. The caller acks the login afterwards. No list for 1.x
+    clients (kuma/api/legacy_lists.py) goes out into the room while the burst runs."""
+    with legacy_lists.busy(app, int(user["id"])):
+        await _after_login(app, sock, user)
+
+
+async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     hub = app.hub
     user_id = int(user["id"])
     room = str(user_id)

@@ -3,6 +3,8 @@
 Each handler parses its arguments, calls `kuma.domain.monitors` and shapes the ack. The list events keep
 Uptime Kuma's order: `updateMonitorIntoList` / `deleteMonitorFromList` / `monitorList` go to the owner's
 room BEFORE the ack, announced by the domain through `RoomChanges` at the moment Uptime Kuma sends them.
+The changing handlers are also `@announces("monitorList")`: a coalesced full list follows later, for clients
+made for Uptime Kuma 1.x (kuma/api/legacy_lists.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import Events, UserList, ok, ok_i18n, require_login, to_int
+from kuma.api.legacy_lists import announces
 from kuma.domain import monitors as domain
 from kuma.shapes.heartbeat import important_beat, raw_row
 from kuma.shapes.jsnum import js_number
@@ -59,6 +62,7 @@ def _changes(app: App, sock: Any) -> tuple[int, RoomChanges]:
 
 
 @events.login("add")
+@announces("monitorList")
 async def add_monitor(app: App, sock: Any, monitor: Any = None, *rest: Any) -> dict[str, Any]:
     user_id, changes = _changes(app, sock)
     monitor_id = await domain.add(app, user_id, monitor, changes)
@@ -66,6 +70,7 @@ async def add_monitor(app: App, sock: Any, monitor: Any = None, *rest: Any) -> d
 
 
 @events.login("editMonitor")
+@announces("monitorList")
 async def edit_monitor(app: App, sock: Any, monitor: Any = None, *rest: Any) -> dict[str, Any]:
     user_id, changes = _changes(app, sock)
     monitor_id = await domain.edit(app, user_id, monitor, changes)
@@ -83,6 +88,7 @@ async def get_monitor(app: App, sock: Any, monitor_id: Any = None, *rest: Any) -
 
 
 @events.login("pauseMonitor")
+@announces("monitorList")
 async def pause_monitor(app: App, sock: Any, monitor_id: Any = None, *rest: Any) -> dict[str, Any]:
     user_id, changes = _changes(app, sock)
     await domain.pause(app, user_id, monitor_id, changes)
@@ -90,6 +96,7 @@ async def pause_monitor(app: App, sock: Any, monitor_id: Any = None, *rest: Any)
 
 
 @events.login("resumeMonitor")
+@announces("monitorList")
 async def resume_monitor(app: App, sock: Any, monitor_id: Any = None, *rest: Any) -> dict[str, Any]:
     user_id, changes = _changes(app, sock)
     await domain.resume(app, user_id, monitor_id, changes)
@@ -97,6 +104,7 @@ async def resume_monitor(app: App, sock: Any, monitor_id: Any = None, *rest: Any
 
 
 @events.login("deleteMonitor")
+@announces("monitorList")
 async def delete_monitor(
     app: App, sock: Any, monitor_id: Any = None, delete_children: Any = False, *rest: Any
 ) -> dict[str, Any]:

@@ -1,10 +1,15 @@
-"""Socket.IO status page and incident events (socketio-events.md §3.8) over `kuma.domain.status_pages`."""
+"""Socket.IO status page and incident events (socketio-events.md §3.8) over `kuma.domain.status_pages`.
+
+Adding, saving and deleting a page is followed by a coalesced `statusPageList` to the room, as Uptime Kuma
+1.23 sent (2.x does not; clients made for 1.x keep their page cache from it): kuma/api/legacy_lists.py.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import ApiError, Events, ok, ok_i18n
+from kuma.api.legacy_lists import announces
 from kuma.domain import status_pages as domain
 from kuma.domain.status_pages import decode_png_data_url, page_fields_from_config  # noqa: F401 - importable here
 
@@ -15,6 +20,7 @@ events = Events()
 
 
 @events.login("addStatusPage")
+@announces("statusPageList")
 async def add_status_page(app: App, sock: Any, title: Any = None, slug: Any = None, *rest: Any) -> dict[str, Any]:
     return ok_i18n("successAdded", slug=await domain.add(app, title, slug))
 
@@ -25,6 +31,7 @@ async def get_status_page(app: App, sock: Any, slug: Any = None, *rest: Any) -> 
 
 
 @events.login("saveStatusPage")
+@announces("statusPageList")
 async def save_status_page(
     app: App,
     sock: Any,
@@ -38,6 +45,7 @@ async def save_status_page(
 
 
 @events.login("deleteStatusPage")
+@announces("statusPageList")
 async def delete_status_page(app: App, sock: Any, slug: Any = None, *rest: Any) -> dict[str, Any]:
     await domain.delete(app, slug)
     return ok()

@@ -1,5 +1,6 @@
 """Socket.IO tag events (socketio-events.md §3.3) over `kuma.domain.tags`. Monitor-tag changes are
-followed by `updateMonitorIntoList` for that monitor, before the ack."""
+followed by `updateMonitorIntoList` for that monitor, before the ack (and, for 1.x clients, by a coalesced
+full `monitorList` later: kuma/api/legacy_lists.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import Events, ok, ok_i18n, require_login
+from kuma.api.legacy_lists import announces
 from kuma.api.monitors import emit_monitor_update
 from kuma.domain import tags as domain
 from kuma.domain.errors import insert_error  # noqa: F401 - kept importable from here
@@ -51,6 +53,7 @@ async def _monitor_tag(
 
 
 @events.login("addMonitorTag")
+@announces("monitorList")
 async def add_monitor_tag(
     app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
 ) -> dict[str, Any]:
@@ -58,6 +61,7 @@ async def add_monitor_tag(
 
 
 @events.login("editMonitorTag")
+@announces("monitorList")
 async def edit_monitor_tag(
     app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
 ) -> dict[str, Any]:
@@ -65,6 +69,7 @@ async def edit_monitor_tag(
 
 
 @events.login("deleteMonitorTag")
+@announces("monitorList")
 async def delete_monitor_tag(
     app: App, sock: Any, tag_id: Any = None, monitor_id: Any = None, value: Any = "", *rest: Any
 ) -> dict[str, Any]:

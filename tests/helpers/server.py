@@ -55,6 +55,14 @@ class KumaProcess:
         return self.process.returncode
 
 
+#: The env of servers whose wire is compared, event by event, with Uptime Kuma 2.5.3's captures (the transcript
+#: replays). 2.5.3 sends no full `monitorList` / `statusPageList` after a change; kuma sends one ~300 ms later
+#: for clients made for Uptime Kuma 1.x (kuma/api/legacy_lists.py), which those comparisons would see as an
+#: extra event. A test module sets `KUMA_ENV = REPLAY_ENV` and conftest's `kuma_server` /
+#: `fixture_kuma_server` start with it.
+REPLAY_ENV = {"KUMA_LEGACY_LIST_EVENTS": "0"}
+
+
 def start_kuma(
     data_dir: Path,
     *,

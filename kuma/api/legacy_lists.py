@@ -1,0 +1,176 @@
+"""Full lists after changes, for clients made for Uptime Kuma 1.x (issue #13 point 6).
+
+Uptime Kuma 1.23 sent the whole `monitorList` to the user's room after every monitor change, and
+`statusPageList` after a status page was added, saved or deleted. 2.x sends only
+`updateMonitorIntoList` / `deleteMonitorFromList` (and nothing for status pages). Clients written for
+1.x (`uptime-kuma-api` 1.2.1 under the Ansible collection, most command-line tools on PyPI) keep their
+caches only from the full lists, so against 2.x their `get_monitors()` goes stale after `add`,
+`delete_monitor` says "monitor does not exist" and a second client never sees a new monitor.
+
+`LegacyLists` (at `app.legacy_lists`) sends those full lists again, coalesced:
+- a handler marked `@announces("monitorList")` (or `"statusPageList"`) asks for the list once it is done;
+  the request is made after the handler returned, i.e. after its `updateMonitorIntoList` /
+  `deleteMonitorFromList` events and, since the hub sends the ack right after the handler returns
+  without yielding, after its ack;
+- the first request of a burst starts ONE timer per (user room, list): `INTERVAL` later the list is
+  built once and sent to the room; requests while the timer runs ride along. So a room gets at most one
+  such list per `INTERVAL`, however many changes the burst holds (and, after a list that took t seconds to
+  build and hand over, none for `SPACING` × t nor `PER_ITEM` × its length: big installations spend little);
+- the list never goes out while a handler that announces changes or a login burst (`busy`) runs in that
+  room: it waits until the room is quiet (at most `MAX_HOLD`), and is rebuilt when a burst started while
+  it was being read (a burst sends its own fresh `monitorList`; an older list must not follow it);
+- nobody of that user connected: nothing is read.
+
+2.x clients (and kuma's dashboard) take a `monitorList` as a full replacement, so the extra list changes
+nothing for them but bytes. `KUMA_LEGACY_LIST_EVENTS=0` (`Config.legacy_list_events`) turns it off for
+very large installations: then `app.legacy_lists` is None and the wire is exactly Uptime Kuma 2.5.3's.
+Cost: `scripts/bench/legacy_lists.py`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
+
+import trio
+
+from kuma.api.common import Handler, current_user_id
+from kuma.views.monitors import monitor_list
+from kuma.views.status_pages import status_page_list
+
+if TYPE_CHECKING:
+    from kuma.app import App
+
+log = logging.getLogger(__name__)
+
+#: Seconds from the first change of a burst to its list (and so the least gap between two lists).
+INTERVAL = 0.3
+#: Seconds a due list waits at most for a busy room to become quiet.
+MAX_HOLD = 2.0
+#: After a list that took t seconds to build and hand over, the next one of that room waits ≥ SPACING × t:
+#: with thousands of monitors a list costs ~0.4 s of CPU, and a script's steady stream of changes must not
+#: spend more than ~1/(1+SPACING) of the server on them (scripts/bench/legacy_lists.py).
+SPACING = 4.0
+#: ... and ≥ PER_ITEM seconds per item of the list (encoding and sending it happen after the hand-over):
+#: 2,000 monitors → at most one list per 2 s; a few hundred → the plain INTERVAL.
+PER_ITEM = 0.001
+
+ListBuilder = Callable[["App", int], Awaitable[Any]]
+BUILDERS: dict[str, ListBuilder] = {
+    "monitorList": monitor_list,
+    "statusPageList": lambda app, user_id: status_page_list(app),
+}
+
+
+class LegacyLists:
+    """The coalescer: `changed(user_id, event)` asks for a full list; `busy(user_id)` holds lists back."""
+
+    def __init__(self, app: App, interval: float = INTERVAL, max_hold: float = MAX_HOLD) -> None:
+        self.app = app
+        self.interval = interval
+        self.max_hold = max_hold
+        self._due: set[tuple[str, str]] = set()  # (room, event) with a timer running
+        self._sending: set[tuple[str, str]] = set()  # (room, event) being read and sent right now
+        self._not_before: dict[tuple[str, str], float] = {}  # (room, event) -> earliest trio time of the next
+        self._busy: dict[str, int] = {}  # room -> handlers / login bursts in progress
+        self._quiet: dict[str, trio.Event] = {}  # room -> set when its busy count drops to 0
+        self.sent = 0  # lists sent (for tests and the benchmark)
+
+    def changed(self, user_id: int, event: str = "monitorList") -> None:
+        """Ask for `event`'s full list in the user's room (no await: callable right before the ack)."""
+        key = (str(user_id), event)
+        if key in self._due or self.app.nursery is None:
+            return
+        self._due.add(key)
+        self.app.nursery.start_soon(self._send_later, key)
+
+    @contextmanager
+    def busy(self, user_id: Any) -> Iterator[None]:
+        """A handler or login burst runs in the user's room: no legacy list goes out meanwhile."""
+        room = str(user_id)
+        self._busy[room] = self._busy.get(room, 0) + 1
+        try:
+            yield
+        finally:
+            left = self._busy[room] - 1
+            if left:
+                self._busy[room] = left
+            else:
+                del self._busy[room]
+                quiet = self._quiet.pop(room, None)
+                if quiet is not None:
+                    quiet.set()
+
+    async def _until_quiet(self, room: str, deadline: float) -> None:
+        with trio.move_on_at(deadline):
+            while self._busy.get(room):
+                await self._quiet.setdefault(room, trio.Event()).wait()
+
+    async def _send_later(self, key: tuple[str, str]) -> None:
+        room, event = key
+        sending = False
+        try:
+            await trio.sleep(self.interval)
+            while key in self._sending or self._not_before.get(key, 0.0) > trio.current_time():
+                await trio.sleep_until(max(self._not_before.get(key, 0.0), trio.current_time() + 0.05))
+            deadline = trio.current_time() + self.max_hold
+            self._sending.add(key)
+            sending = True
+            while True:
+                await self._until_quiet(room, deadline)
+                self._due.discard(key)  # changes from here on get a list of their own
+                if self.app.hub.room_size(room) == 0:
+                    return
+                started = trio.current_time()
+                payload = await BUILDERS[event](self.app, int(room))
+                if not self._busy.get(room) or trio.current_time() >= deadline:
+                    break
+            await self.app.hub.emit(event, payload, room=room)
+            self.sent += 1
+            now = trio.current_time()
+            self._not_before[key] = now + max(SPACING * (now - started), PER_ITEM * len(payload))
+        except Exception:
+            log.exception("legacy %s for room %s failed", event, room)
+        finally:
+            self._due.discard(key)
+            if sending:
+                self._sending.discard(key)
+
+
+def busy(app: App, user_id: Any) -> AbstractContextManager[None]:
+    """`with busy(app, user_id):` holds legacy lists back in that room (a no-op when they are off)."""
+    legacy = app.legacy_lists
+    if legacy is None or user_id is None:
+        return nullcontext()
+    return legacy.busy(user_id)
+
+
+def announces(*lists: str) -> Callable[[Handler], Handler]:
+    """Decorate a handler `fn(app, sock, *args)` whose changes 1.x clients learn from full lists: while it
+    runs the room is busy; when it returns (or fails) each of `lists` is asked for in the caller's room."""
+
+    def decorator(fn: Handler) -> Handler:
+        @functools.wraps(fn)
+        async def handler(app: App, sock: Any, *args: Any) -> Any:
+            legacy = app.legacy_lists
+            user_id = current_user_id(sock)
+            if legacy is None or user_id is None:
+                return await fn(app, sock, *args)
+            with legacy.busy(user_id):
+                try:
+                    return await fn(app, sock, *args)
+                finally:
+                    for event in lists:
+                        legacy.changed(int(user_id), event)
+
+        return handler
+
+    return decorator
+
+
+def setup(app: App) -> None:
+    """`app.legacy_lists`: the coalescer, or None when `KUMA_LEGACY_LIST_EVENTS=0`."""
+    app.legacy_lists = LegacyLists(app) if app.config.legacy_list_events else None

@@ -1,0 +1,205 @@
+"""Full lists after changes for clients made for Uptime Kuma 1.x (kuma/api/legacy_lists.py, issue #13 point 6).
+
+In-process: the coalescer sends one `monitorList` per burst, after the incremental events, never while the
+room is busy. Against a running kuma: scripts with `uptime_kuma_api` (as installed, and made to behave like
+1.2.1, which keeps its cache only from full lists) see every change a second client makes within 1 s; with
+`KUMA_LEGACY_LIST_EVENTS=0` no extra list arrives.
+"""
+from __future__ import annotations
+
+import time
+
+import trio
+from uptime_kuma_api import MonitorType, UptimeKumaApi
+
+from kuma.api.legacy_lists import LegacyLists
+from kuma.config import Config
+from tests.api.inprocess import api_app, logged_in
+from tests.helpers.server import start_kuma
+from tests.helpers.transcripts import WireClient
+from tests.helpers.waiting import wait_until
+
+PASSWORD = "secret123"
+HTTP = {"type": "http", "url": "http://127.0.0.1:9/", "interval": 60, "accepted_statuscodes": ["200-299"],
+        "notificationIDList": {}, "active": False}
+
+
+def test_switch_is_read_from_the_environment():
+    assert Config.from_sources(env={}).legacy_list_events is True
+    assert Config.from_sources(env={"KUMA_LEGACY_LIST_EVENTS": "1"}).legacy_list_events is True
+    for off in ("0", "false", "OFF", "no"):
+        assert Config.from_sources(env={"KUMA_LEGACY_LIST_EVENTS": off}).legacy_list_events is False
+
+
+# -- in-process ----------------------------------------------------------------------------------------
+
+
+async def test_one_list_per_burst_after_the_incremental_events(tmp_path):
+    async with api_app(tmp_path, modules=("kuma.api.monitors", "kuma.api.tags", "kuma.api.status_pages")) as (
+            app, hub, monitoring):
+        app.legacy_lists = legacy = LegacyLists(app, interval=0.2)
+        hub.rooms["1"] = 1
+        sock = logged_in()
+        ids = [(await hub.call(sock, "add", {**HTTP, "name": f"m{n}"}))["monitorID"] for n in range(5)]
+        await hub.call(sock, "pauseMonitor", ids[0])
+        await hub.call(sock, "deleteMonitor", ids[1])
+        assert "monitorList" not in [e.event for e in hub.emitted]  # nothing before the interval
+        await trio.sleep(0.35)
+        took = hub.take()
+        events = [e.event for e in took]
+        assert events.count("monitorList") == 1 and events[-1] == "monitorList"
+        assert sorted(int(key) for key in took[-1].args[0]) == [ids[0], *ids[2:]]  # the state after the burst
+        assert took[-1].args[0][str(ids[0])]["active"] is False
+        assert events[:-1] == ["updateMonitorIntoList"] * 6 + ["deleteMonitorFromList"]
+        await hub.call(sock, "addStatusPage", "Page", "page-one")
+        await trio.sleep(0.35)
+        (sent,) = hub.take()
+        assert sent.event == "statusPageList" and sent.room == "1"
+        assert [p["slug"] for p in sent.args[0].values()] == ["page-one"]
+        assert legacy.sent == 2
+
+
+async def test_the_list_waits_while_the_room_is_busy_and_carries_the_last_state(tmp_path):
+    async with api_app(tmp_path) as (app, hub, monitoring):
+        app.legacy_lists = legacy = LegacyLists(app, interval=0.05, max_hold=5)
+        hub.rooms["1"] = 1
+        sock = logged_in()
+        with legacy.busy(1):  # e.g. a login burst of another socket of this user
+            await hub.call(sock, "add", {**HTTP, "name": "a"})
+            await trio.sleep(0.3)
+            assert "monitorList" not in [e.event for e in hub.emitted]
+            added = (await hub.call(sock, "add", {**HTTP, "name": "b"}))["monitorID"]
+        await trio.sleep(0.2)
+        lists = [e for e in hub.take() if e.event == "monitorList"]
+        assert len(lists) == 1 and str(added) in lists[0].args[0] and len(lists[0].args[0]) == 2
+
+
+async def test_nothing_is_read_when_nobody_of_the_user_is_connected(tmp_path):
+    async with api_app(tmp_path) as (app, hub, monitoring):
+        app.legacy_lists = legacy = LegacyLists(app, interval=0.05)
+        await hub.call(logged_in(), "add", {**HTTP, "name": "a"})
+        await trio.sleep(0.2)
+        assert [e.event for e in hub.take()] == ["updateMonitorIntoList"] and legacy.sent == 0
+
+
+async def test_off_means_the_handlers_send_what_uptime_kuma_2_sends(tmp_path):
+    async with api_app(tmp_path) as (app, hub, monitoring):
+        assert app.legacy_lists is None  # never set up in-process: the golden replays see 2.5.3's wire
+        hub.rooms["1"] = 1
+        await hub.call(logged_in(), "add", {**HTTP, "name": "a"})
+        await trio.sleep(0.5)
+        assert [e.event for e in hub.take()] == ["updateMonitorIntoList"]
+
+
+# -- against a running kuma ----------------------------------------------------------------------------
+
+
+class OneDotXApi(UptimeKumaApi):
+    """`uptime_kuma_api` behaving like uptime-kuma-api 1.2.1: its monitor cache comes only from full
+    `monitorList` events (1.2.1 has no handler for the incremental 2.x events)."""
+
+    def _event_update_monitor_into_list(self, data) -> None:
+        return None
+
+    def _event_delete_monitor_from_list(self, monitor_id) -> None:
+        return None
+
+
+def _setup(url: str) -> None:
+    client = WireClient(url)
+    client.connect()
+    try:
+        assert client.call("setup", "admin", PASSWORD)[0]["ok"] is True
+    finally:
+        client.disconnect()
+
+
+def _by_id(api: UptimeKumaApi) -> dict[int, dict]:
+    return {m["id"]: m for m in api._event_data["monitorList"].values()} if api._event_data["monitorList"] else {}
+
+
+def _script_with_a_watcher(url: str, client: type[UptimeKumaApi]) -> None:
+    script, watcher = client(url, timeout=10, wait_events=0), client(url, timeout=10, wait_events=0)
+    try:
+        script.login("admin", PASSWORD)
+        watcher.login("admin", PASSWORD)
+        assert script.get_monitors() == [] and watcher.get_monitors() == []
+
+        def seen(api, test):
+            return lambda: test(_by_id(api))
+
+        added = script.add_monitor(type=MonitorType.HTTP, name="one", url="http://127.0.0.1:9/", interval=60)
+        first = added["monitorID"]
+        wait_until(seen(watcher, lambda m: first in m), timeout=1, what="the watcher sees the added monitor")
+        wait_until(seen(script, lambda m: first in m), timeout=1, what="the script lists its monitor")
+        assert [m["name"] for m in script.get_monitors()] == ["one"]
+
+        second = script.add_monitor(type=MonitorType.HTTP, name="two", url="http://127.0.0.1:9/", interval=60)
+        wait_until(seen(watcher, lambda m: second["monitorID"] in m), timeout=1, what="the second monitor")
+
+        script.edit_monitor(first, name="one renamed", interval=90)
+        wait_until(seen(watcher, lambda m: m[first]["name"] == "one renamed" and m[first]["interval"] == 90),
+                   timeout=1, what="the watcher sees the edit")
+
+        script.pause_monitor(first)
+        wait_until(seen(watcher, lambda m: m[first]["active"] is False), timeout=1, what="the watcher sees the pause")
+        script.resume_monitor(first)
+        wait_until(seen(watcher, lambda m: m[first]["active"] is True), timeout=1, what="the watcher sees the resume")
+
+        wait_until(seen(script, lambda m: len(m) == 2), timeout=1, what="the script's cache has both")
+        script.delete_monitor(first)  # 1.2.1 looks the id up in its cache first ("monitor does not exist")
+        wait_until(seen(watcher, lambda m: first not in m and len(m) == 1), timeout=1,
+                   what="the watcher sees the delete")
+        wait_until(seen(script, lambda m: first not in m), timeout=1, what="the script sees its delete")
+        assert [m["name"] for m in watcher.get_monitors()] == ["two"]
+
+        script.add_status_page("legacy-page", "Legacy page")
+        wait_until(lambda: [p["slug"] for p in (watcher._event_data["statusPageList"] or {}).values()]
+                   == ["legacy-page"], timeout=1, what="the watcher's status page list")
+        assert [p["slug"] for p in script.get_status_pages()] == ["legacy-page"]
+        script.delete_status_page("legacy-page")
+        wait_until(lambda: not script._event_data["statusPageList"], timeout=1, what="the page is gone")
+    finally:
+        script.disconnect()
+        watcher.disconnect()
+
+
+def test_a_1_x_script_and_a_watching_1_x_client_see_every_change(tmp_path):
+    server = start_kuma(tmp_path / "data")
+    try:
+        _setup(server.url)
+        _script_with_a_watcher(server.url, OneDotXApi)
+    finally:
+        server.stop()
+
+
+def test_the_installed_uptime_kuma_api_sees_every_change_of_a_script(tmp_path):
+    server = start_kuma(tmp_path / "data")
+    try:
+        _setup(server.url)
+        _script_with_a_watcher(server.url, UptimeKumaApi)
+    finally:
+        server.stop()
+
+
+def test_switched_off_no_extra_list_arrives(tmp_path):
+    server = start_kuma(tmp_path / "data", env={"KUMA_LEGACY_LIST_EVENTS": "0"})
+    try:
+        _setup(server.url)
+        client = WireClient(server.url)
+        client.connect()
+        try:
+            client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})
+            assert len(client.events("monitorList")) == 1  # the login burst's
+            added = client.call("add", {**HTTP, "name": "a"})[0]["monitorID"]
+            client.call("pauseMonitor", added)
+            client.call("addStatusPage", "Page", "page-off")
+            client.call("deleteMonitor", added, False)
+            time.sleep(1.0)
+            assert len(client.events("monitorList")) == 1
+            assert len(client.events("statusPageList")) == 1
+            assert len(client.events("updateMonitorIntoList")) == 2 and client.events("deleteMonitorFromList")
+        finally:
+            client.disconnect()
+    finally:
+        server.stop()
