@@ -161,9 +161,11 @@ class Schedule:
         if not self.cron:
             return None
         local = moment.astimezone(self.zone)
-        it = croniter(self.cron, local + timedelta(seconds=1))
+        it = croniter(self.cron, local + timedelta(seconds=1))  # a fire exactly at `moment` counts
         for _ in range(370):
             fire = it.get_prev(datetime)
+            if fire > local:  # within the second after `moment` (cron has whole seconds): not yet
+                continue
             if self.start_date and fire < self.start_date:
                 return None
             if local - fire > MAX_LOOKBACK:

@@ -151,3 +151,15 @@ def test_invalid_input_is_refused(data, message):
     with pytest.raises(InvalidMaintenance) as error:
         from_input(**data)
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize("second", [0.0, 0.4, 30.0, 59.0, 59.6, 59.999])
+def test_a_cron_window_holds_through_the_last_second_before_the_next_fire(second):
+    """The latest fire at or before now: in the second before the next fire that fire has not come yet (a
+    window that starts every minute and lasts an hour is always under way)."""
+    from datetime import timedelta
+
+    schedule = Schedule(row(strategy="cron", cron="* * * * *", duration=3600), "UTC")
+    now = utc(2026, 11, 26, 10, 12) + timedelta(seconds=second)
+    assert schedule.status(now) == "under-maintenance"
+    assert schedule.current_window(now).start == utc(2026, 11, 26, 10, 12)
