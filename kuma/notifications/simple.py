@@ -6,17 +6,19 @@ the top, as any provider that sends does.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from kuma.notifications.common import SENT, Call, Provider
 from kuma.notifications.http import request
 
 
-class SimpleProvider(Provider):
+class SimpleProvider(Provider, ABC):
     """A provider that is one HTTP request: subclasses only say which (`call`)."""
 
+    @abstractmethod
     def call(self, config: dict[str, Any], msg: str, monitor: dict | None, heartbeat: dict | None) -> Call:
-        raise NotImplementedError
+        """The one request this provider sends for a message."""
 
     def vendor(self, path: str = "") -> str:
         """The fixed vendor URL (or the injected one) plus a path."""
