@@ -23,29 +23,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from login import PASSWORD, build_database, free_port  # noqa: E402  (the same fresh database as login.py)
+from common import start_source_server  # noqa: E402
+from login import PASSWORD, build_database  # noqa: E402  (the same fresh database as login.py)
 
 REPO = Path(__file__).resolve().parents[2]
 TRAILING = 1.5  # seconds after the last ack in which late lists are still counted
 
 
 def start_server(data: Path, legacy: bool) -> tuple[subprocess.Popen, int]:
-    import os
-    import socket
-
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_LOG_LEVEL="WARNING",
-               KUMA_LEGACY_LIST_EVENTS="1" if legacy else "0")
-    server = subprocess.Popen([sys.executable, "-m", "kuma", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--data-dir", str(data)], env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server, port
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("kuma did not start")
+    """kuma from source with the 1.x list events on or off."""
+    return start_source_server(data, {"KUMA_LOG_LEVEL": "WARNING", "KUMA_LEGACY_LIST_EVENTS": "1" if legacy else "0"})
 
 
 class Client:

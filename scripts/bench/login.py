@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,14 +21,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import start_source_server  # noqa: E402
 
 PASSWORD = "bench-password-1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_database(path: Path, monitors: int, beats: int) -> None:
@@ -115,19 +109,8 @@ def login_once(port: int) -> tuple[float, int, int, dict[str, int]]:
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen, int]:
-    """`python -m kuma serve` on a free port over `data`; returns once it accepts connections."""
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_LOG_LEVEL=os.environ.get("KUMA_LOG_LEVEL", "WARNING"))
-    server = subprocess.Popen([sys.executable, "-m", "kuma", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--data-dir", str(data)], env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, port
+    """`python -m kuma serve` on a free port over `data`; returns once it answers."""
+    return start_source_server(data)
 
 
 def main() -> None:

@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +35,8 @@ from typing import Any
 import trio
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import answers_200, free_port  # noqa: E402
 PASSWORD = "bench-password-1"
 PUSH_TOKEN = "benchRealtimePushToken01"
 DEFLATE_OFFER = "permessage-deflate; client_max_window_bits"
@@ -70,12 +70,6 @@ def binary_target(path: str) -> Target:
     return Target("binary", [str(binary)])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def self_check(target: Target) -> dict[str, Any]:
     """`self-check --json`: whether the build is frozen and its `websocket_path` entry."""
     done = subprocess.run([*target.argv, "self-check", "--json"], env=target.env(), cwd=REPO,
@@ -87,17 +81,6 @@ def self_check(target: Target) -> dict[str, Any]:
         return {"frozen": None, "websocket_path": f"self-check failed: {last}"}
     entry = results.get("websocket_path", {})
     return {"frozen": results.get("frozen"), "websocket_path": entry.get("value", entry.get("error"))}
-
-
-def answers_200(port: int) -> bool:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-    try:
-        conn.request("GET", "/api/entry-page")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
 
 
 def start_server(target: Target, data_dir: Path, port: int, timeout: float = 60) -> subprocess.Popen:

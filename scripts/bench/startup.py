@@ -12,11 +12,9 @@ with SIGTERM. Prints the median of RUNS starts. Nothing is asserted: these are f
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import answers_200, free_port  # noqa: E402
 FIXTURE_DB = Path(os.environ.get("KUMA_SHARED", REPO.parent / "shared")) / "fixtures/uptime-kuma-2.5.3/kuma.db"
 UPTIME_KUMA = "Uptime Kuma 2.5.3 (for reference): 2.5 s cold, 1.4 s warm, 183-193 MB idle RSS"
 TARGETS = "targets: < 1.0 s from source, < 1.5 s binary, idle RSS < 60 MB"
@@ -37,12 +37,6 @@ class Sample:
     cpu_to_200: float  # user+sys seconds of the process tree: steadier than wall time on a busy machine
     rss_mb: float
     main_rss_mb: float
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def tree_pids(pid: int) -> list[int]:
@@ -79,17 +73,6 @@ def cpu_seconds(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total / ticks
-
-
-def answers_200(port: int) -> bool:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-    try:
-        conn.request("GET", "/api/entry-page")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
 
 
 def run_once(command: list[str], data_dir: Path, idle: float, timeout: float = 60) -> Sample:
