@@ -98,3 +98,26 @@ def snmpd() -> Iterator[int]:
         probe = community_message(1, SNMP_COMMUNITY, get_pdu(1, OID_SYS_SERVICES))
         with _running(argv, _udp_answers(port, probe), base / "out.log", "snmpd"):
             yield port
+
+
+# ---------------------------------------------------------------- chronyd
+
+#: `local stratum 3` with no sources: chronyd serves its own clock at stratum 3, refid 127.127.1.1.
+CHRONY_STRATUM = 3
+
+
+@contextmanager
+def chronyd() -> Iterator[int]:
+    """chronyd serving NTP on a free port of 127.0.0.1; `-x`: it never touches the system clock."""
+    binary = _binary("/usr/sbin/chronyd", "chrony")
+    port = free_udp_port()
+    with tempfile.TemporaryDirectory(prefix="kuma-chrony-") as folder:
+        base = Path(folder)
+        conf = base / "chrony.conf"
+        conf.write_text(
+            f"port {port}\nbindaddress 127.0.0.1\ncmdport 0\nallow 127.0.0.1\n"
+            f"local stratum {CHRONY_STRATUM}\npidfile {base / 'chronyd.pid'}\n"
+        )
+        argv = [binary, "-d", "-x", "-f", str(conf)]
+        with _running(argv, _udp_answers(port, b"\x1b" + bytes(47)), base / "out.log", "chronyd"):
+            yield port
