@@ -121,3 +121,93 @@ def chronyd() -> Iterator[int]:
         argv = [binary, "-d", "-x", "-f", str(conf)]
         with _running(argv, _udp_answers(port, b"\x1b" + bytes(47)), base / "out.log", "chronyd"):
             yield port
+
+
+# ---------------------------------------------------------------- freeradius
+
+RADIUS_SECRET = "kuma-shared-secret"
+RADIUS_USER, RADIUS_PASSWORD = "kuma", "s3cret-with-a-longer-passphrase"
+#: a second user whose entry only accepts requests from this calling station id
+RADIUS_STATION_USER, RADIUS_STATION = "station", "02-00-00-00-00-01"
+
+_RADIUSD_CONF = """\
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = {base}
+sbindir = /usr/sbin
+logdir = {base}
+raddbdir = {base}
+radacctdir = {base}
+name = freeradius
+confdir = {base}
+modconfdir = {base}
+run_dir = {base}
+db_dir = {base}
+libdir = /usr/lib/freeradius
+pidfile = {base}/radiusd.pid
+max_request_time = 30
+cleanup_delay = 0
+max_requests = 1024
+hostname_lookups = no
+log {{
+  destination = stdout
+}}
+security {{
+  allow_core_dumps = no
+  allow_vulnerable_openssl = yes
+}}
+thread pool {{
+  start_servers = 1
+  max_servers = 2
+  min_spare_servers = 1
+  max_spare_servers = 2
+}}
+client local {{
+  ipaddr = 127.0.0.1
+  secret = {secret}
+}}
+modules {{
+  pap {{
+  }}
+  files {{
+    filename = {base}/users
+  }}
+}}
+server default {{
+  listen {{
+    type = auth
+    ipaddr = 127.0.0.1
+    port = {port}
+  }}
+  authorize {{
+    files
+    pap
+  }}
+  authenticate {{
+    Auth-Type PAP {{
+      pap
+    }}
+  }}
+}}
+"""
+
+
+@contextmanager
+def freeradius() -> Iterator[int]:
+    """freeradius in the foreground with PAP users from a users file, one client: 127.0.0.1."""
+    binary = _binary("/usr/sbin/freeradius", "freeradius")
+    port = free_udp_port()
+    with tempfile.TemporaryDirectory(prefix="kuma-radius-") as folder:
+        base = Path(folder)
+        (base / "radiusd.conf").write_text(_RADIUSD_CONF.format(base=base, port=port, secret=RADIUS_SECRET))
+        (base / "users").write_text(
+            f'{RADIUS_USER} Cleartext-Password := "{RADIUS_PASSWORD}"\n'
+            f'{RADIUS_STATION_USER} Cleartext-Password := "{RADIUS_PASSWORD}", '
+            f'Calling-Station-Id == "{RADIUS_STATION}"\n'
+        )
+        argv = [binary, "-f", "-l", "stdout", "-d", str(base)]
+        # a Status-Server-less probe: any Access-Request gets a reply (a reject) once it listens
+        probe = bytes([1, 1, 0, 20]) + bytes(16)
+        with _running(argv, _udp_answers(port, probe), base / "out.log", "freeradius"):
+            yield port
