@@ -12,6 +12,10 @@ from pathlib import Path
 
 from kuma.clock import parse_instant
 
+#: The Steam Web API's server list and the Globalping API, as Uptime Kuma 2.5.3 calls them.
+STEAM_API_URL = "https://api.steampowered.com/IGameServersService/GetServerList/v1/"
+GLOBALPING_API_URL = "https://api.globalping.io/v1"
+
 
 def _first_env(env: Mapping[str, str], *names: str) -> str | None:
     for name in names:
@@ -40,6 +44,10 @@ class Config:
     clock_start: float | None = None  # KUMA_CLOCK_START: run the wall clock from this instant (kuma/clock.py)
     # KUMA_LEGACY_LIST_EVENTS=0: no full monitorList / statusPageList after changes (kuma/api/legacy_lists.py)
     legacy_list_events: bool = True
+    # Third-party APIs the steam and globalping monitors call. Tests point them at local stand-ins with
+    # KUMA_STEAM_API_URL / KUMA_GLOBALPING_API_URL; nobody else needs to set them.
+    steam_api_url: str = STEAM_API_URL
+    globalping_api_url: str = GLOBALPING_API_URL
 
     @property
     def db_path(self) -> Path:
@@ -70,4 +78,6 @@ class Config:
             disable_frame_sameorigin=bool(env.get("UPTIME_KUMA_DISABLE_FRAME_SAMEORIGIN")),
             clock_start=parse_instant(env["KUMA_CLOCK_START"]) if env.get("KUMA_CLOCK_START") else None,
             legacy_list_events=_switch(env.get("KUMA_LEGACY_LIST_EVENTS"), default=True),
+            steam_api_url=env.get("KUMA_STEAM_API_URL") or STEAM_API_URL,
+            globalping_api_url=env.get("KUMA_GLOBALPING_API_URL") or GLOBALPING_API_URL,
         )

@@ -336,6 +336,8 @@ class MonitoringService:
             proxy=proxy,
             subprocess_env=self._subprocess_env(),
             wall_clock=self.wall,
+            steam_api_url=self.app.config.steam_api_url,
+            globalping_api_url=self.app.config.globalping_api_url,
         )
 
     def _subprocess_env(self) -> dict[str, str]:

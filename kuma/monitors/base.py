@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from kuma.config import GLOBALPING_API_URL, STEAM_API_URL
 from kuma.status import DOWN as DOWN  # the one definition, re-exported here
 from kuma.status import MAINTENANCE as MAINTENANCE
 from kuma.status import PENDING as PENDING
@@ -70,6 +71,9 @@ class CheckContext:
     subprocess_env: dict[str, str] | None = None
     #: Epoch seconds "now": the engine passes the app's one (pinnable) clock; the default is for tests.
     wall_clock: Callable[[], float] = time.time
+    #: The third-party APIs `steam` and `globalping` query (Config.steam_api_url / globalping_api_url).
+    steam_api_url: str = STEAM_API_URL
+    globalping_api_url: str = GLOBALPING_API_URL
 
     def utcnow(self) -> datetime:
         """Now on the engine's wall clock, for certificate validity days."""
