@@ -421,12 +421,26 @@ def validate_monitor(row: Mapping[str, Any], *, sent: set[str] | None = None) ->
             raise MonitorInputError("Screenshot delay must be a positive number")
         if interval is not None and delay >= interval * 1000 * 0.5:
             raise MonitorInputError("Screenshot delay must be less than half of the interval")
+    _validate_probe_fields(row)
     if monitor_type == "mongodb":
         query = row.get("database_query")
         if isinstance(query, str) and query.strip():
             error = js_json_error(query)
             if error:
                 raise MonitorInputError(f"MongoDB query must be valid JSON: {error}")
+
+
+# -- protocol probes (snmp, ntp, radius, sip-options, gamedig, steam, globalping) ---------------------------
+SNMP_VERSIONS = ("1", "2c", "3")
+
+
+def _validate_probe_fields(row: Mapping[str, Any]) -> None:
+    """What the schema would refuse with a bare constraint error, said plainly (the column CHECKs the version)."""
+    version = row.get("snmp_version")
+    if version is not None and str(version) not in SNMP_VERSIONS:
+        raise MonitorInputError("SNMP version must be 1, 2c or 3")
+    if row.get("type") == "globalping" and row.get("subtype") not in (None, "", "ping", "http", "dns"):
+        raise MonitorInputError("Globalping subtype must be ping, http or dns")
 
 
 def _validate_ping(row: Mapping[str, Any]) -> None:

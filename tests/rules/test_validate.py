@@ -103,3 +103,23 @@ def test_missing_retry_interval_follows_interval():
     fields, _, _ = add_input({"type": "http", "interval": 45, "accepted_statuscodes": ["200"]}, COLUMNS)
     assert fields["retry_interval"] == 45
     validate_monitor({"interval": 45, "retry_interval": 0}, sent={"interval"})  # old row, not sent: accepted
+
+
+@pytest.mark.parametrize("row, msg", [
+    ({"type": "snmp", "snmp_version": "4"}, "SNMP version must be 1, 2c or 3"),
+    ({"type": "snmp", "snmp_version": 2}, "SNMP version must be 1, 2c or 3"),
+    ({"type": "globalping", "subtype": "traceroute"}, "Globalping subtype must be ping, http or dns"),
+])
+def test_probe_fields_refused_plainly(row, msg):
+    from kuma.rules.validate import validate_monitor
+
+    with pytest.raises(MonitorInputError, match=f"^{msg}$"):
+        validate_monitor({"interval": 60, **row})
+
+
+def test_probe_fields_accepted():
+    from kuma.rules.validate import validate_monitor
+
+    for version in ("1", "2c", "3", None):
+        validate_monitor({"interval": 60, "type": "snmp", "snmp_version": version})
+    validate_monitor({"interval": 60, "type": "globalping", "subtype": "dns"})
