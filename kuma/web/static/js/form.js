@@ -45,13 +45,80 @@ const FIELDS = [
   ["description", "Description", "textarea", null],
 ];
 
+// ---- Protocol probes (issue 18, part b): snmp, ntp, radius, sip-options, gamedig, steam, globalping.
+// Their own fields, and the shared ones (hostname, port, …) extended to them, in one block. A key written
+// "name@variant" is a second input for the same monitor key (only the visible one is sent).
+const PROBE_TYPES = [
+  ["snmp", "SNMP"], ["ntp", "NTP"], ["radius", "Radius"], ["sip-options", "SIP Options"], ["gamedig", "GameDig"],
+  ["steam", "Steam Game Server"], ["globalping", "Globalping"],
+];
+const PROBE_SHARED = {
+  hostname: ["snmp", "ntp", "radius", "sip-options", "gamedig", "steam", "globalping"],
+  port: ["snmp", "ntp", "radius", "sip-options", "gamedig", "steam", "globalping"],
+  timeout: ["snmp", "ntp", "sip-options", "gamedig", "steam", "globalping"],
+  jsonPath: ["snmp"], jsonPathOperator: ["snmp"], expectedValue: ["snmp"],
+  url: ["globalping"], keyword: ["globalping"], dns_resolve_type: ["globalping"], dns_resolve_server: ["globalping"],
+  method: ["globalping"], headers: ["globalping"], accepted_statuscodes: ["globalping"], ignoreTls: ["globalping"],
+};
+const PROBE_FIELDS = [
+  ["snmpVersion", "SNMP version", "select:1=SNMPv1,2c=SNMPv2c,3=SNMPv3 (noAuthNoPriv)", ["snmp"]],
+  ["radiusPassword@snmp", "Community string (SNMPv1/v2c)", "password", ["snmp"]],
+  ["snmp_v3_username", "SNMPv3 username", "text", ["snmp"]],
+  ["snmpOid", "OID", "text", ["snmp"], 'placeholder="1.3.6.1.2.1.1.1.0" required'],
+  ["ntpStratumThreshold", "Stratum threshold (DOWN at or above)", "number", ["ntp"], 'min="1" max="16"'],
+  ["ntpTimeOffsetThreshold", "Time offset threshold (ms)", "number", ["ntp"], 'min="1"'],
+  ["ntpRootDispersionThreshold", "Root dispersion threshold (ms)", "number", ["ntp"], 'min="1"'],
+  ["radiusUsername", "Radius username", "text", ["radius"], "required"],
+  ["radiusPassword", "Radius password", "password", ["radius"], "required"],
+  ["radiusSecret", "Radius secret (shared with the server)", "password", ["radius"], "required"],
+  ["radiusCalledStationId", "Called-Station-Id", "text", ["radius"]],
+  ["radiusCallingStationId", "Calling-Station-Id", "text", ["radius"]],
+  ["protocol@sip", "Transport", "select:UDP,TCP", ["sip-options"]],
+  ["game", "Game", "text", ["gamedig"], 'list="game-list" required'],
+  ["gamedigGivenPortOnly", "Query the given port only", "checkbox", ["gamedig"]],
+  ["gamedigToken", "Game server token (some games need one)", "password", ["gamedig"]],
+  ["subtype", "Measurement", "select:ping=Ping,http=HTTP,dns=DNS", ["globalping"]],
+  ["location", "Probe location (e.g. Germany, AWS, world)", "text", ["globalping"], 'placeholder="world"'],
+  ["protocol@globalping", "Protocol", "select:ICMP,TCP,HTTP,HTTPS,HTTP2,UDP", ["globalping"]],
+  ["ping_count", "Packets", "number", ["globalping"], 'min="1" max="16"'],
+  ["ipFamily", "IP version", "select:=Any,ipv4=IPv4,ipv6=IPv6", ["globalping"]],
+];
+const PROBE_DEFAULTS = {  // the columns' defaults, shown in the form
+  snmpVersion: "2c", ntpStratumThreshold: 5, ntpTimeOffsetThreshold: 1000, ntpRootDispersionThreshold: 500,
+  gamedigGivenPortOnly: true,
+};
+
+function addProbeFields(types, fields) {
+  types.push(...PROBE_TYPES);
+  for (const f of fields) if (PROBE_SHARED[f[0]] && f[3]) f[3] = [...f[3], ...PROBE_SHARED[f[0]]];
+  fields.splice(fields.findIndex((f) => f[0] === "interval"), 0, ...PROBE_FIELDS);
+}
+
+async function fillGameList(form, socket) {
+  const input = form.querySelector("#f-game");
+  if (!input || form.querySelector("#game-list")) return;
+  const list = document.createElement("datalist");
+  list.id = "game-list";
+  form.append(list);
+  const reply = await socket.call("getGameList");
+  for (const game of (reply && reply.gameList) || []) {
+    const option = document.createElement("option");
+    option.value = game.keys[0];
+    option.label = game.pretty;
+    list.append(option);
+  }
+}
+// ---- end of the protocol probes block
+
+addProbeFields(TYPES, FIELDS);
+
 const DEFAULTS = {
   type: "http", name: "", parent: null, url: "https://", method: "GET", interval: 60, retryInterval: 60,
   resendInterval: 0, maxretries: 0, timeout: 48, notificationIDList: {}, ignoreTls: false, upsideDown: false,
   expiryNotification: false, maxredirects: 10, accepted_statuscodes: ["200-299"], dns_resolve_type: "A",
   dns_resolve_server: "1.1.1.1", proxyId: null, httpBodyEncoding: "json", authMethod: null, packetSize: 56,
   jsonPathOperator: "==", cacheBust: false, conditions: [], kafkaProducerBrokers: [], kafkaProducerSaslOptions: { mechanism: "None" },
-  rabbitmqNodes: [], accepted_statuscodes_json: undefined,
+  rabbitmqNodes: [], accepted_statuscodes_json: undefined, ...PROBE_DEFAULTS,
 };
 
 function pushToken() {
@@ -59,8 +126,9 @@ function pushToken() {
   return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => alphabet[b % alphabet.length]).join("");
 }
 
-function input([key, label, kind, , extra = ""], value) {
-  const id = `f-${key}`;
+function input([field, label, kind, , extra = ""], value) {
+  const key = field.split("@")[0];
+  const id = `f-${field.replace("@", "-")}`;
   if (kind === "checkbox") return `<label class="check" for="${id}"><input type="checkbox" id="${id}" name="${key}"${value ? " checked" : ""}> ${label}</label>`;
   if (kind.startsWith("select:")) {
     const options = kind.slice(7).split(",").map((o) => { const [v, l] = o.includes("=") ? o.split("=") : [o, o]; return [v, l]; });
@@ -95,7 +163,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
         `<option value="${v}"${monitor.type === v ? " selected" : ""}>${l}</option>`).join("")}
         ${TYPES.some(([v]) => v === monitor.type) ? "" : `<option value="${esc(monitor.type)}" selected>${esc(monitor.type)}</option>`}</select></label>
       <label for="f-name">Friendly name<input id="f-name" name="name" required value="${esc(monitor.name)}"></label>
-      ${FIELDS.map((f) => `<div class="field" data-types="${f[3] ? f[3].join(" ") : "*"}">${input(f, f[0] === "authMethod" ? monitor.authMethod ?? "" : monitor[f[0]])}</div>`).join("")}
+      ${FIELDS.map((f) => `<div class="field" data-types="${f[3] ? f[3].join(" ") : "*"}">${input(f, f[0] === "authMethod" ? monitor.authMethod ?? "" : monitor[f[0].split("@")[0]])}</div>`).join("")}
       <div class="field" data-types="push"><p class="muted">Push URL: <code id="push-url"></code></p></div>
     </div><div>
       <label for="f-parent">Monitor group<select id="f-parent" name="parent"><option value="">None</option>${groups.map((g) =>
@@ -126,6 +194,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
   };
   form.elements.type.addEventListener("change", showFields);
   showFields();
+  fillGameList(form, socket);
   content.querySelector("#add-tag").addEventListener("click", () => {
     const text = content.querySelector("#new-tag").value.trim();
     if (!text) return;
