@@ -1,6 +1,7 @@
 """Check-type benchmark: prints figures, asserts nothing.
 
-For each type (http, https with TLS info, keyword, json-query, port, dns, ping) runs --count checks against
+For each type (http, https with TLS info, keyword, json-query, port, dns, ping; then snmp, ntp, radius,
+sip-options, gamedig, steam, globalping) runs --count checks against
 local targets, first one after another, then --concurrency at a time, and prints wall ms per check, CPU ms
 per check of this process, and checks per second. Targets are the test helpers (threads in this process, so
 their CPU counts too: the CPU figure is an upper bound).
@@ -25,10 +26,12 @@ from tests.helpers.monitor_rows import monitor_row  # noqa: E402
 from tests.helpers.targets import dns_server, http_target, make_cert, tcp_listener  # noqa: E402
 
 
-async def measure(row: dict, count: int, concurrency: int) -> tuple[float, float, float, int]:
+async def measure(
+    row: dict, count: int, concurrency: int, ctx: CheckContext | None = None
+) -> tuple[float, float, float, int]:
     """(wall ms per check, CPU ms per check, checks/s, failures)."""
     mtype = get_monitor_type(row["type"])
-    ctx = CheckContext()
+    ctx = ctx or CheckContext()
     failures = 0
     limiter = trio.CapacityLimiter(concurrency)
 
@@ -69,6 +72,49 @@ async def main(count: int, concurrency: int) -> None:
             for mode, limit in runs:
                 n = min(count, 20) if name == "ping" else count
                 wall, cpu, rate, failed = await measure(row, n, limit)
+                print(f"{name:<18}{mode:<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
+    await bench_probes(count, concurrency)
+
+
+# ---- protocol probes (issue 18, part b): against real snmpd / chronyd / freeradius and the tests' responders.
+# globalping: a create + one fetch of the stand-in API per check (its first measurement alone waits one 0.5 s poll).
+async def bench_probes(count: int, concurrency: int) -> None:
+    from contextlib import ExitStack
+
+    from tests.helpers.probe_daemons import (
+        OID_SYS_SERVICES, RADIUS_PASSWORD, RADIUS_SECRET, RADIUS_USER, SNMP_COMMUNITY, chronyd, freeradius, snmpd,
+    )
+    from tests.monitors.test_gamedig import a2s, udp_server
+    from tests.monitors.test_globalping import PING_OK, FakeApi
+    from tests.monitors.test_sip_options import sip_server
+    from tests.monitors.test_steam import PATH, steam_api
+
+    with ExitStack() as stack:
+        snmp_port, ntp_port = stack.enter_context(snmpd()), stack.enter_context(chronyd())
+        radius_port = stack.enter_context(freeradius())
+        sip_port, _ = stack.enter_context(sip_server())
+        game_port, _ = stack.enter_context(udp_server(a2s))
+        steam = stack.enter_context(http_target({PATH: steam_api}))
+        globalping = stack.enter_context(http_target(FakeApi(PING_OK).routes()))
+        keys = {"steamAPIKey": "good-key"}
+        ctx = CheckContext(settings=keys.get, steam_api_url=steam.url + PATH, globalping_api_url=globalping.url + "/v1")
+        host = {"hostname": "127.0.0.1", "timeout": 5}
+        rows = {
+            "snmp v2c": monitor_row(type="snmp", port=snmp_port, snmp_version="2c", radius_password=SNMP_COMMUNITY,
+                                    snmp_oid=OID_SYS_SERVICES, json_path="$", expected_value="72", **host),
+            "ntp": monitor_row(type="ntp", port=ntp_port, **host),
+            "radius": monitor_row(type="radius", port=radius_port, radius_username=RADIUS_USER,
+                                  radius_password=RADIUS_PASSWORD, radius_secret=RADIUS_SECRET, **host),
+            "sip-options": monitor_row(type="sip-options", port=sip_port, **host),
+            "gamedig (A2S)": monitor_row(type="gamedig", game="tf2", port=game_port, gamedig_given_port_only=1, **host),
+            "steam": monitor_row(type="steam", port=27015, **host),
+            "globalping": monitor_row(type="globalping", subtype="ping", location="world", **host),
+        }  # fmt: skip
+        for name, row in rows.items():
+            await measure(row, 2, 1, ctx)
+            for mode, limit in [("serial", 1), (f"x{concurrency}", concurrency)]:
+                n = min(count, 10) if name in ("globalping", "steam") and limit == 1 else count
+                wall, cpu, rate, failed = await measure(row, n, limit, ctx)
                 print(f"{name:<18}{mode:<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
 
 

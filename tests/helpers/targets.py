@@ -151,11 +151,17 @@ def _handler_class(target_ref: list[HttpTarget]) -> type[BaseHTTPRequestHandler]
     return Handler
 
 
+class _BackloggedServer(ThreadingHTTPServer):
+    """socketserver's listen backlog is 5: bursts of concurrent checks (benchmarks) got connection resets."""
+
+    request_queue_size = 128
+
+
 @contextmanager
 def http_target(routes: dict[str, Route] | None = None, *, tls: "CertFiles | None" = None) -> Iterator[HttpTarget]:
     """Serve `routes` (default: `default_routes()`) on 127.0.0.1; HTTPS when `tls` is given."""
     ref: list[HttpTarget] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(ref))
+    server = _BackloggedServer(("127.0.0.1", 0), _handler_class(ref))
     server.daemon_threads = True
     if tls is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
