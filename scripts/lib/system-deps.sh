@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # System packages the test suite needs that pip cannot install: Debian's Chromium and its driver for the
 # browser tests, iputils' ping for the ping monitor's fallback path, and faketime for
-# scripts/test-clock-ahead. Called by scripts/test. Idempotent and quiet: does nothing when all are there.
+# scripts/test-clock-ahead, snmpd/freeradius/chrony for the protocol-probe monitor tests. Called by scripts/test. Idempotent and quiet: does nothing when all are there.
 # Needs root (CI runs as root) or passwordless sudo; otherwise prints what to install and carries on.
 set -uo pipefail
 
 packages=(chromium chromium-driver iputils-ping faketime)
+# protocol-probe monitor tests (issue 18, part b): real snmpd, freeradius and chronyd, started by the tests
+# in the foreground on free ports (tests/helpers/probe_daemons.py); never run as services
+probe_packages=(snmpd freeradius chrony)
+packages+=("${probe_packages[@]}")
+have_probe_daemons() { [ -x /usr/sbin/snmpd ] && [ -x /usr/sbin/freeradius ] && [ -x /usr/sbin/chronyd ]; }
 
 have_faketime() {  # the wrapper and the preload library it needs (/usr/lib/<arch>/faketime/)
   command -v faketime >/dev/null 2>&1 && compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null
 }
 
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v ping >/dev/null 2>&1 && have_faketime; then
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v ping >/dev/null 2>&1 && have_faketime \
+   && have_probe_daemons; then
   exit 0
 fi
 
@@ -30,9 +36,13 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
-echo "system-deps: installing ${packages[*]} (browser, ping and clock tests) …" >&2
+echo "system-deps: installing ${packages[*]} (browser, ping, clock and protocol-probe tests) …" >&2
 export DEBIAN_FRONTEND=noninteractive
 log="$(mktemp)"
+# policy-rc.d answering 101 keeps the daemons' packages from starting them as services on their real ports
+policy=/usr/sbin/policy-rc.d; own_policy=""
+if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null \
+  && "${sudo[@]}" chmod 755 "$policy" && own_policy=1; fi
 if "${sudo[@]}" apt-get update -qq >"$log" 2>&1 \
    && "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >>"$log" 2>&1; then
   echo "system-deps: $(/usr/bin/chromium --version 2>/dev/null || echo chromium installed)" >&2
@@ -40,5 +50,6 @@ else
   echo "system-deps: could not install ${packages[*]}; browser tests will fail. apt said:" >&2
   tail -n 15 "$log" >&2
 fi
+[ -n "$own_policy" ] && "${sudo[@]}" rm -f "$policy"
 rm -f "$log"
 exit 0
