@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs that pip cannot install: Debian's Chromium and its driver for the
 # browser tests, iputils' ping for the ping monitor's fallback path, and faketime for
-# scripts/test-clock-ahead, snmpd/freeradius/chrony for the protocol-probe monitor tests. Called by scripts/test. Idempotent and quiet: does nothing when all are there.
+# scripts/test-clock-ahead, snmpd/freeradius/chrony for the protocol-probe monitor tests. Called by
+# scripts/test. Idempotent and quiet: does nothing when all are there.
 # Needs root (CI runs as root) or passwordless sudo; otherwise prints what to install and carries on.
 set -uo pipefail
 
