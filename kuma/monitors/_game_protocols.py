@@ -2,8 +2,8 @@
 
 Implemented (gamedig's protocol names): `valve` (Source/A2S_INFO with the challenge step, and GoldSrc's
 old answer), `minecraft` (the Java edition's Server List Ping over TCP), `quake3` (getstatus),
-`quake2`/`quake1` (status), `gamespy1` (\\status\\) and `gamespy2`. Split (multi-packet) answers are not
-reassembled: an info/status answer fits one datagram on the servers these games run.
+`quake2`/`quake1` (status), `gamespy1` (\\status\\), `gamespy2` and `ase` (All-Seeing Eye). Split
+(multi-packet) answers are not reassembled: an info/status answer fits one datagram on these servers.
 """
 
 from __future__ import annotations
@@ -177,6 +177,33 @@ async def query_gamespy2(host: str, port: int) -> ServerState:
     return await _with_udp(host, port, run)
 
 
+# ---------------------------------------------------------------- ase (All-Seeing Eye)
+
+
+def parse_ase(data: bytes) -> dict[str, str]:
+    """`EYE1`, then strings each led by a length byte that counts itself: game, port, name, type, map…"""
+    if not data.startswith(b"EYE1"):
+        raise GameQueryError("Invalid ASE answer")
+    fields: list[str] = []
+    at = 4
+    while at < len(data) and len(fields) < 9:
+        size = data[at]
+        if size < 1 or at + size > len(data):
+            break
+        fields.append(data[at + 1 : at + size].decode("utf-8", "replace"))
+        at += size
+    names = ("gamename", "port", "name", "gametype", "map", "version", "password", "numplayers", "maxplayers")
+    return dict(zip(names, fields, strict=False))
+
+
+async def query_ase(host: str, port: int) -> ServerState:
+    async def run(udp: UdpQuery) -> tuple[str, dict]:
+        raw = parse_ase(await udp.ask(b"s"))
+        return raw.get("name", ""), raw
+
+    return await _with_udp(host, port, run)
+
+
 # ---------------------------------------------------------------- minecraft (Java Server List Ping)
 
 
@@ -256,4 +283,5 @@ PROTOCOLS: dict[str, Callable[[str, int], Awaitable[ServerState]]] = {
     "quake1": query_quake1,
     "gamespy1": query_gamespy1,
     "gamespy2": query_gamespy2,
+    "ase": query_ase,
 }

@@ -46,6 +46,13 @@ def gamespy2(request):
     return None
 
 
+def ase(request):
+    if request != b"s":
+        return None
+    fields = [b"mta", b"22003", b"Kuma MTA Server", b"Freeroam", b"San Andreas", b"1.6", b"0", b"4", b"32"]
+    return b"EYE1" + b"".join(bytes([len(f) + 1]) + f for f in fields) + b"\x01"
+
+
 @contextmanager
 def udp_server(answer):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -146,6 +153,7 @@ async def test_minecraft_server_list_ping():
     ("quake3", quake3, "Kuma Arena"),
     ("ut", gamespy1, "Kuma UT Server"),
     ("bfv", gamespy2, "Kuma BF Vietnam"),
+    ("chaser", ase, "Kuma MTA Server"),
 ])
 async def test_udp_status_protocols(game, answer, name):
     with udp_server(answer) as (port, _):
