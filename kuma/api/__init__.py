@@ -8,6 +8,7 @@ ack, send the list events where Uptime Kuma sends them. No SQL here: reads go th
 from __future__ import annotations
 
 from kuma.api import (
+    alerting,
     api_keys,
     auth,
     maintenance,
@@ -35,6 +36,7 @@ API_MODULES = (
     status_pages,
     maintenance,
     misc,
+    alerting,
 )
 
 

@@ -207,6 +207,7 @@ async def delete(
             for child in reversed(descendants):  # leaves first
                 await engine(app, "stop_monitor", child)
                 await write(app, _delete_job(child, user_id))
+                app.notifier.policy.forget(child)
                 await changes.deleted(child)
         else:
             for child in await write(app, lambda db: store.unlink_children(db, number)):
@@ -214,6 +215,7 @@ async def delete(
     if owned:
         await engine(app, "stop_monitor", number)
         await write(app, lambda db: store.delete_monitor(db, number, user_id))
+        app.notifier.policy.forget(number)  # its dependency rows went with it (ON DELETE CASCADE)
         tree_changed(app)
     await changes.deleted(number)
 

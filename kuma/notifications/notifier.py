@@ -15,6 +15,7 @@ from typing import Any
 
 import trio
 
+from kuma.alerts.policy import AlertPolicy
 from kuma.notifications import cert_expiry
 from kuma.notifications.base import NotificationError, send_notification
 from kuma.notifications.payloads import event_message, heartbeat_json, should_notify
@@ -50,6 +51,8 @@ class Notifier:
         self._fingerprints: dict[int, str] = {}  # leaf certificate seen last, per monitor
         self.deliveries = 0  # counters for tests and benchmarks
         self.failures = 0
+        #: dependencies, flapping, storm control, escalation (kuma/alerts/policy.py): between beat and send
+        self.policy = AlertPolicy(app, self)
 
     # -- entry points ----------------------------------------------------------------------------
     async def on_beat(self, event: Any) -> None:
@@ -59,8 +62,10 @@ class Notifier:
     async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
         """The dispatcher service: one lane per monitor handles its beats in order (monitors in parallel);
         deliveries run in their own tasks."""
+        await self.policy.load()
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
+            nursery.start_soon(self.policy.run)
             task_status.started()
             async for event in self._events_out:
                 monitor_id = event.monitor["id"]
@@ -96,21 +101,47 @@ class Notifier:
         monitor, beat = event.monitor, event.beat
         monitor_id = monitor["id"]
         status = beat.get("status")
-        if should_notify(
+        alert = should_notify(
             notify=bool(getattr(event, "notify", False)),
             is_first=bool(getattr(event, "is_first", False)),
             status=status,
             under_maintenance=self._under_maintenance(monitor_id),
-        ):
-            await self._send_beat(monitor, beat, getattr(event, "set_keys", None))
+        )
+        await self.policy.on_beat(event, alert)
         if status == 1 and monitor.get("expiry_notification") and not monitor.get("ignore_tls"):
             await self.check_certificate(monitor, getattr(event, "tls_info", None))
 
-    async def _send_beat(self, monitor: dict, beat: dict, set_keys: frozenset[str] | None = None) -> None:
+    async def send_alert(self, event: Any, *, extra: str = "", to: list[int] | None = None) -> None:
+        """A beat's alert as Uptime Kuma sends it (the policy decided it goes out); `extra` is appended to
+        the message, `to` names other notifications than the monitor's own (escalation, storm summaries)."""
+        await self._send_beat(event.monitor, event.beat, getattr(event, "set_keys", None), extra=extra, to=to)
+
+    async def send_text(self, monitor_id: int, msg: str, to: list[int] | None = None) -> None:
+        """A plain message (no heartbeat/monitor payload) to the monitor's notifications or to `to`."""
+        rows = await self.app.db.read(lambda db: self._targets(db, monitor_id, to))
+        for row in rows:
+            self._spawn(store.parse_config(row), msg, None, None, f"notification {row['id']}")
+
+    @staticmethod
+    def _targets(db: Any, monitor_id: int, to: list[int] | None) -> list[dict]:
+        if to is None:
+            return store.notifications_of_monitor(db, monitor_id)
+        found = (store.get_notification(db, notification_id) for notification_id in to)
+        return [row for row in found if row is not None]
+
+    async def _send_beat(
+        self,
+        monitor: dict,
+        beat: dict,
+        set_keys: frozenset[str] | None = None,
+        *,
+        extra: str = "",
+        to: list[int] | None = None,
+    ) -> None:
         monitor_id = monitor["id"]
 
         def load(db):
-            rows = store.notifications_of_monitor(db, monitor_id)
+            rows = self._targets(db, monitor_id, to)
             if not rows:
                 return rows, None, None
             down = store.last_important_down_time(db, monitor_id, beat.get("time")) if beat.get("status") == 1 else None
@@ -121,7 +152,7 @@ class Notifier:
             return
         monitor_json = await public_monitor_json(self.app, monitor)
         hb = heartbeat_json(beat, monitor.get("type"), tz_name, last_down, set_keys, now=self.app.clock.utcnow())
-        msg = event_message(monitor.get("name") or "", int(beat["status"]), beat.get("msg") or "")
+        msg = event_message(monitor.get("name") or "", int(beat["status"]), beat.get("msg") or "") + extra
         for row in rows:
             self._spawn(store.parse_config(row), msg, monitor_json, hb, f"notification {row['id']}")
 

@@ -13,6 +13,7 @@ from typing import Any
 from kuma.app import App
 from kuma.config import Config
 from kuma.maintenance.service import MaintenanceService
+from kuma.notifications.notifier import Notifier
 from kuma.monitoring.readings import Readings
 from kuma.monitoring.service import MonitoringService
 from tests.helpers.app import running_app
@@ -100,6 +101,7 @@ async def api_app(tmp_path: Path, modules: tuple[str, ...] = ("kuma.api.monitors
         app.monitoring = monitoring
         app.readings = Readings(app.db, app.clock.time)
         app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
+        app.notifier = Notifier(app)  # not running: the alert policy is there, nothing is sent
         await app.db.write(lambda d: d.conn.execute(
             "INSERT OR IGNORE INTO user (id, username, password, active) VALUES (1, 'admin', 'x', 1)"))
         for name in modules:
