@@ -185,13 +185,13 @@ class AlertPolicy:
         return False
 
     def _grace(self, monitor_id: int) -> float:
-        """How long an upstream needs to declare DOWN: its interval × (retries + 1), capped."""
+        """How long an upstream needs to declare DOWN, with one interval to spare: interval × (retries + 2), capped."""
         longest = 0.0
         for upstream in self.edges.get(monitor_id, ()):
             row = self.rows.get(upstream)
             if row is None:
                 continue
-            longest = max(longest, float(row.get("interval") or 0) * (int(row.get("maxretries") or 0) + 1))
+            longest = max(longest, float(row.get("interval") or 0) * (int(row.get("maxretries") or 0) + 2))
         return min(longest, GRACE_CAP)
 
     async def _after_dependencies(self, event: Any) -> None:
@@ -200,6 +200,8 @@ class AlertPolicy:
             verdict = flapping.observe_change(
                 self._flap_state(monitor_id), trio.current_time(), self.of(monitor_id).flapping
             )
+            if verdict is not flapping.Verdict.SEND:
+                self._wake.set()  # the settle deadline moved
             if verdict is flapping.Verdict.HOLD:
                 return
             if verdict is flapping.Verdict.START:
