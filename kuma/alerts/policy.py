@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import trio
@@ -110,7 +110,9 @@ class AlertPolicy:
             return DEFAULT
 
     def of(self, monitor_id: int) -> MonitorAlerting:
-        return self.settings.get(monitor_id, DEFAULT)
+        """A monitor's settings; its upstreams are the dependency rows (which go when an upstream is deleted)."""
+        settings = self.settings.get(monitor_id, DEFAULT)
+        return replace(settings, depends_on=tuple(self.edges.get(monitor_id, ())))
 
     def is_flapping(self, monitor_id: int) -> bool:
         state = self.flaps.get(monitor_id)

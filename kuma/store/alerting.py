@@ -6,7 +6,8 @@ exactly Uptime Kuma's schema); readers treat a missing table as "nothing set".
 
 - `kuma_monitor_dependency(monitor_id, upstream_id)`: the dependant → upstream edges; both ends are
   monitors and go with them (ON DELETE CASCADE, which Uptime Kuma's own deletes honour too).
-- `kuma_monitor_alerting(monitor_id, settings)`: the per-monitor alerting object as JSON.
+- `kuma_monitor_alerting(monitor_id, settings)`: the per-monitor alerting object as JSON (without
+  `dependsOn`: the dependency rows are the one record of those).
 - `kuma_setting(key, value)`: server-wide alerting settings as JSON values.
 """
 
@@ -71,7 +72,7 @@ def save_monitor(db: sqlite_utils.Database, monitor_id: int, upstreams: list[int
     db.conn.execute(
         "INSERT INTO kuma_monitor_alerting (monitor_id, settings) VALUES (?, ?) "
         "ON CONFLICT(monitor_id) DO UPDATE SET settings = excluded.settings",
-        (monitor_id, json.dumps(settings, separators=(",", ":"))),
+        (monitor_id, json.dumps({k: v for k, v in settings.items() if k != "dependsOn"}, separators=(",", ":"))),
     )
 
 
