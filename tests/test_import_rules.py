@@ -31,6 +31,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "kuma.monitors": ("kuma.store", "kuma.api", "kuma.rest", "kuma.realtime", "kuma.monitoring", "kuma.app"),
     # The domain layer (issue #12) serves Socket.IO and REST alike: it knows no transport.
     "kuma.domain": ("kuma.api", "kuma.rest", "kuma.web", "kuma.realtime", "kuma.server", "kuma.web_app"),
+    # The alert policy decides; it knows no transport and sends through the notifier it is given.
+    "kuma.alerts": ("kuma.api", "kuma.rest", "kuma.web", "kuma.realtime", "kuma.notifications", "kuma.domain"),
     # Pure rules (beats, validation, maintenance windows) do no I/O.
     "kuma.rules": ("kuma.store", "kuma.api", "kuma.rest", "kuma.realtime", "kuma.monitoring", "kuma.app"),
     # What every notification module shares imports none of them: the base of the notification layers.

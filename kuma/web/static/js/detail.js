@@ -2,6 +2,7 @@
 import { state, monitorStatus, lastBeat } from "./state.js";
 import { esc, formatPercent, formatPing, formatTime, toastReply, confirmDialog, STATUS, STATUS_LABEL } from "./ui.js";
 import { beatBar, pingChart } from "./charts.js";
+import { renderAlertingCard } from "./alerting.js";
 
 let chartPeriod = 24;
 let chartFor = null;
@@ -33,6 +34,7 @@ export function renderDetail(ctx, id) {
       <div class="card"><div class="card-head"><h2>Response time</h2>
         <div class="segmented" role="group" aria-label="Chart period">${[[3, "3h"], [6, "6h"], [24, "24h"], [168, "1w"], [720, "30d"]].map(([h, l]) =>
           `<button class="btn btn-small" data-period="${h}">${l}</button>`).join("")}</div></div><div id="d-chart"></div></div>
+      <div class="card" id="d-alerting"></div>
       <div class="card"><h2>Important events</h2><div id="d-events"></div></div></article>`;
     content.querySelector("#d-toggle").addEventListener("click", async () => {
       const monitor = state.monitors[id];
@@ -47,6 +49,7 @@ export function renderDetail(ctx, id) {
     }));
     loadChart(ctx, id);
     loadEvents(ctx, id);
+    renderAlertingCard(ctx, id);
   }
   const status = monitorStatus(m);
   content.querySelector("#d-name").innerHTML = `<span class="pill pill-${status}">${status}</span> ${esc(m.name)}`;
@@ -74,6 +77,7 @@ export function renderDetail(ctx, id) {
   if (beat && beat.important && content.dataset.lastImportant !== beat.time) {
     content.dataset.lastImportant = beat.time;
     loadEvents(ctx, id);
+    renderAlertingCard(ctx, id);  // flapping, held and outage follow the important beats
   }
 }
 

@@ -1,6 +1,7 @@
 // Add / edit / clone a monitor: every field of the types kuma checks, shown per type, validated by the server.
 import { state } from "./state.js";
 import { esc, toastReply, message, formData } from "./ui.js";
+import { loadAlerting, alertingSection, alertingFromForm, stripAlertingFields, saveAlerting } from "./alerting.js";
 
 const HTTP = ["http", "keyword", "json-query"];
 const TYPES = [
@@ -153,6 +154,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
   }
   if (!monitor.pushToken) monitor.pushToken = pushToken();
   const editing = id && !clone;
+  const alerting = await loadAlerting(socket, id);  // a clone copies the original's alerting too
   const groups = Object.values(state.monitors).filter((m) => m.type === "group" && m.id !== id);
   const linked = monitor.notificationIDList || {};
   const newTags = [];
@@ -177,6 +179,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
         `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("")}</div>
         <div class="inline"><input id="new-tag" placeholder="name or name:value" aria-label="New tag"><input id="new-tag-color" type="color" value="#2563eb" aria-label="Tag colour">
         <button type="button" class="btn btn-small" id="add-tag">Add tag</button></div></fieldset>
+      ${alertingSection(alerting, editing ? id : null)}
     </div></div>
     <p class="form-error" role="alert"></p>
     <div class="actions"><button class="btn btn-primary" type="submit">Save</button><a class="btn" href="${editing ? `/dashboard/${id}` : "/dashboard"}">Cancel</a></div></form>`;
@@ -206,6 +209,8 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = formData(form);
+    const wanted = alertingFromForm(form);
+    stripAlertingFields(data);
     const notificationIDList = {};
     for (const key of Object.keys(data)) if (key.startsWith("notif-")) { if (data[key]) notificationIDList[key.slice(6)] = true; delete data[key]; }
     const payload = { ...monitor, ...data, notificationIDList };
@@ -220,6 +225,8 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
     if (!reply || !reply.ok) { form.querySelector(".form-error").textContent = message(reply) || "Saving failed."; return; }
     const monitorID = reply.monitorID || id;
     await applyTags(socket, monitorID, newTags, clone ? monitor.tags : []);
+    const saved = await saveAlerting(socket, monitorID, wanted);
+    if (!saved || !saved.ok) { toastReply(saved); navigate(`/edit/${monitorID}`); return; }
     toastReply(reply);
     navigate(`/dashboard/${monitorID}`);
   });

@@ -1,4 +1,5 @@
 // Settings: general, notifications, security (password, 2FA), API keys, proxies, monitor history, about.
+import { stormSettings } from "./alerting.js";
 import { state } from "./state.js";
 import { esc, toastReply, message, formData, confirmDialog, formatTime } from "./ui.js";
 import { PROVIDERS } from "./providers.js";
@@ -69,7 +70,8 @@ function providerFields(type, config) {
 function notifications(ctx, body) {
   const { socket } = ctx;
   body.innerHTML = `<div class="card"><div class="card-head"><h2>Notifications</h2><button class="btn btn-primary btn-small" id="notif-new">Set up notification</button></div>
-    <ul class="plain-list" id="notif-list">${notificationItems()}</ul></div><div id="notif-editor"></div>`;
+    <ul class="plain-list" id="notif-list">${notificationItems()}</ul></div><div id="notif-editor"></div><div id="storm-settings"></div>`;
+  stormSettings(socket, body.querySelector("#storm-settings"));
   const open = (existing) => {
     const config = existing ? JSON.parse(existing.config || "{}") : { type: "webhook", name: "My notification", isDefault: false };
     const editor = body.querySelector("#notif-editor");
