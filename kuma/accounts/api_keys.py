@@ -3,6 +3,7 @@
 `check_api_auth(app, authorization_header)` is the whole "apiAuth" rule of rest-endpoints.md §5, for the
 REST routes: auth disabled → open; once any key was ever created (`apiKeysEnabled`) → Basic auth whose
 password is an API key (60/min bucket); otherwise Basic auth with a user's username/password (login bucket).
+An API key is also taken as `Authorization: Bearer <key>`, as pykumaapi2 sends it (Uptime Kuma answers 401).
 """
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ def parse_basic_auth(header: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def bearer_key(header: str | None) -> str | None:
+    """`Bearer <key>` → key, or None."""
+    if not header or header[:7].lower() != "bearer ":
+        return None
+    return header[7:].strip() or None
+
+
 async def check_api_auth(app: Any, authorization_header: str | None) -> bool:
     """Uptime Kuma's apiAuth for `/metrics`: True if the request may pass (see module docstring)."""
     from kuma.store.settings import get_setting
@@ -108,9 +116,10 @@ async def check_api_auth(app: Any, authorization_header: str | None) -> bool:
     state = app.accounts
     credentials = parse_basic_auth(authorization_header)
     if keys_enabled:
-        if credentials is None or not state.limits.api_key.try_take():
+        key = credentials[1] if credentials is not None else bearer_key(authorization_header)
+        if key is None or not state.limits.api_key.try_take():
             return False
-        return await verify_api_key(app, credentials[1]) is not None
+        return await verify_api_key(app, key) is not None
     if credentials is None:
         return False
     username, password = credentials

@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kuma.accounts.info import info_payload
-from kuma.api import legacy_lists
+from kuma.api import legacy_lists, named_args
 from kuma.api.burst import after_login
 from kuma.api.common import Events, current_user_id, ok, ok_i18n, require_login
 from kuma.domain import accounts as domain
@@ -107,7 +107,7 @@ async def logout(app: App, sock: Any, *rest: Any) -> None:
 @events.login("changePassword")
 async def change_password(app: App, sock: Any, password: Any = None, *rest: Any) -> dict[str, Any]:
     user_id = require_login(sock)
-    token = await domain.change_password(app, user_id, password)
+    token = await domain.change_password(app, user_id, named_args.passwords(password))
     await disconnect_other_sockets(app, sock, user_id)
     return {"ok": True, "token": token, "msg": "successAuthChangePassword", "msgi18n": True}
 

@@ -1,5 +1,6 @@
 """Small server handlers (socketio-events.md §3.5-§3.6): database size and shrink, game list, push examples,
-the Web Push key, PM2 processes, the Chrome test, domain-expiry support (`kuma.domain.extras`)."""
+the Web Push key, PM2 processes, the Chrome test, domain-expiry support (`kuma.domain.extras`), and the refusal
+of `uploadBackup`, which Uptime Kuma 2.x removed but clients made for 1.x still send."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
-from kuma.api.common import Events, ok
+from kuma.api.common import Events, fail, ok
 from kuma.domain import extras
 from kuma.store.db import vacuum
 
@@ -54,6 +55,18 @@ async def get_pm2_process_list(app: App, sock: Any, *rest: Any) -> dict[str, Any
 async def test_chrome(app: App, sock: Any, executable: Any = None, *rest: Any) -> dict[str, Any]:
     version = await extras.chrome_version(executable)
     return ok({"key": "foundChromiumVersion", "values": [version]}, msgi18n=True)
+
+
+#: Uptime Kuma 2.0 removed the JSON backup import (its handler is gone, so 2.5.3 never answers and the caller
+#: waits for its timeout); kuma says so at once.
+BACKUP_REMOVED = (
+    "Importing a JSON backup was removed in Uptime Kuma 2.0: stop the server and copy its data folder instead"
+)
+
+
+@events.login("uploadBackup")
+async def upload_backup(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
+    return fail(BACKUP_REMOVED)
 
 
 @events.login("checkDomain")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kuma.api import named_args
 from kuma.api.common import Events, UserList, ok, ok_i18n, require_login, to_int
 from kuma.api.legacy_lists import announces
 from kuma.domain import monitors as domain
@@ -117,7 +118,7 @@ async def delete_monitor(
 async def get_monitor_beats(
     app: App, sock: Any, monitor_id: Any = None, period: Any = None, *rest: Any
 ) -> dict[str, Any]:
-    rows = await domain.beats(app, monitor_id, period)
+    rows = await domain.beats(app, *named_args.monitor_period(monitor_id, period))
     return ok(data=[raw_row(r) for r in rows])
 
 
@@ -125,7 +126,7 @@ async def get_monitor_beats(
 async def get_monitor_chart_data(
     app: App, sock: Any, monitor_id: Any = None, period: Any = None, *rest: Any
 ) -> dict[str, Any]:
-    buckets = await domain.chart_data(app, monitor_id, period)
+    buckets = await domain.chart_data(app, *named_args.monitor_period(monitor_id, period))
     return ok(data=[{key: js_number(value) for key, value in item.items()} for item in buckets])
 
 

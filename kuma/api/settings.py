@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kuma.accounts.info import info_payload
+from kuma.api import named_args
 from kuma.api.auth import disconnect_other_sockets
 from kuma.api.common import Events, after_ack, ok, ok_i18n, require_login
 from kuma.domain import settings as domain
@@ -35,7 +36,7 @@ async def set_settings(
     app: App, sock: Any, data: Any = None, current_password: Any = None, *rest: Any
 ) -> dict[str, Any]:
     user_id = require_login(sock)
-    if await domain.save(app, user_id, data, current_password):
+    if await domain.save(app, user_id, *named_args.settings_password(data, current_password)):
         await disconnect_other_sockets(app, sock, user_id)
     info, maintenance = await settings_followups(app, user_id)
 

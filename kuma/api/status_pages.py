@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kuma.api import named_args
 from kuma.api.common import ApiError, Events, ok, ok_i18n
 from kuma.api.legacy_lists import announces
 from kuma.domain import status_pages as domain
@@ -22,7 +23,7 @@ events = Events()
 @events.login("addStatusPage")
 @announces("statusPageList")
 async def add_status_page(app: App, sock: Any, title: Any = None, slug: Any = None, *rest: Any) -> dict[str, Any]:
-    return ok_i18n("successAdded", slug=await domain.add(app, title, slug))
+    return ok_i18n("successAdded", slug=await domain.add(app, *named_args.title_slug(title, slug)))
 
 
 @events.login("getStatusPage")
@@ -41,7 +42,8 @@ async def save_status_page(
     public_group_list: Any = None,
     *rest: Any,
 ) -> dict[str, Any]:
-    return ok(publicGroupList=await domain.save(app, slug, config, img_data_url, public_group_list))
+    fields = named_args.status_page_save(slug, config, img_data_url, public_group_list)
+    return ok(publicGroupList=await domain.save(app, *fields))
 
 
 @events.login("deleteStatusPage")
