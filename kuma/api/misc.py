@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
+from kuma import UPTIME_KUMA_VERSION, __version__
 from kuma.api.common import Events, fail, ok
 from kuma.domain import extras
+from kuma.shapes.qr import MAX_TEXT, qr_svg
 from kuma.store.db import vacuum
 
 if TYPE_CHECKING:
@@ -34,6 +36,20 @@ async def shrink_database(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
 @events.login("getGameList")
 async def get_game_list(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
     return ok(gameList=extras.game_list())
+
+
+@events.login("getKumaInfo")
+async def get_kuma_info(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
+    """kuma-only: what the About page shows (the `info` event keeps Uptime Kuma's `version`)."""
+    return ok(version=__version__, uptimeKumaVersion=UPTIME_KUMA_VERSION)
+
+
+@events.login("getQRCode")
+async def get_qr_code(app: App, sock: Any, text: Any = None, *rest: Any) -> dict[str, Any]:
+    """kuma-only: an SVG QR code of `text` (the 2FA otpauth URI), drawn on the server."""
+    if not isinstance(text, str) or not text or len(text) > MAX_TEXT:
+        return fail(f"text must be a string of 1 to {MAX_TEXT} characters")
+    return ok(svg=qr_svg(text))
 
 
 @events.login("getPushExample")

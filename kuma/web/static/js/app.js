@@ -6,7 +6,7 @@ import { renderMonitorList, bindMonitorList } from "./list.js";
 import { renderHome } from "./home.js";
 import { renderDetail } from "./detail.js";
 import { renderMonitorForm } from "./form.js";
-import { renderSettings, applyTheme } from "./settings.js";
+import { renderSettings, applyTheme, MUTE_KEY } from "./settings.js";
 import { renderMaintenance } from "./maintenance.js";
 import { renderStatusPages } from "./statuspages.js";
 
@@ -40,6 +40,16 @@ socket.on("disconnect", () => {
 socket.on("autoLogin", () => { state.loggedIn = true; state.authDisabled = true; changed(); });
 socket.on("loginRequired", () => { if (!pendingTokenLogin) { state.loggedIn = false; changed(); } });
 socket.on("refresh", () => location.reload());
+// Live toasts: an important beat that arrives while the dashboard is open (not the login burst's history).
+const LIVE = { 0: ["is down", "error"], 1: ["is up", "success"], 3: ["is under maintenance", "info"] };
+socket.on("heartbeat", (beat) => {
+  const live = LIVE[beat.status];
+  if (!beat.important || !live || !state.loggedIn || localStorage.getItem(MUTE_KEY) === "1") return;
+  const name = state.monitors[beat.monitorID]?.name ?? `Monitor ${beat.monitorID}`;
+  const item = toast(`${name} ${live[0]}${beat.msg ? `: ${beat.msg}` : ""}`, live[1], { timeout: beat.status === 0 ? null : 8000 });
+  item.classList.add("toast-live");
+  item.dataset.monitor = String(beat.monitorID);
+});
 socket.on("initServerTimezone", () => socket.emit("initServerTimezone", Intl.DateTimeFormat().resolvedOptions().timeZone));
 
 // -- router ------------------------------------------------------------------------------------
@@ -117,7 +127,7 @@ export async function logout() {
 function header(active) {
   const link = (href, label, key) => `<a href="${href}" class="nav-link${active === key ? " active" : ""}">${label}</a>`;
   return `<header class="topbar"><a href="/dashboard" class="brand">kuma</a>
-    <nav aria-label="Main">${link("/dashboard", "Dashboard", "dashboard")}${link("/manage-status-page", "Status pages", "status")}
+    <nav aria-label="Main" class="tabbar">${link("/dashboard", "Dashboard", "dashboard")}${link("/manage-status-page", "Status pages", "status")}
     ${link("/maintenance", "Maintenance", "maintenance")}${link("/settings/general", "Settings", "settings")}</nav>
     <a href="/add" class="btn btn-primary btn-small">+ Add monitor</a>
     ${state.authDisabled ? "" : `<button class="btn btn-small" id="logout">Log out</button>`}</header>`;
@@ -153,12 +163,15 @@ function render(routeChanged = false) {
         ? `<div class="frame"><aside class="sidebar" id="sidebar"></aside><section class="content" id="content"></section></div>`
         : `<div class="frame frame-wide"><section class="content" id="content"></section></div>`);
       document.getElementById("logout")?.addEventListener("click", logout);
-      if (withList) bindMonitorList(document.getElementById("sidebar"));
+      if (withList) bindMonitorList(document.getElementById("sidebar"), socket);
       lastShape = shape;
     } else {
       root.querySelectorAll(".nav-link").forEach((a) => a.classList.toggle("active", a.getAttribute("href").includes(active === "status" ? "status" : active)));
     }
   }
+  // On a phone the list and the detail are separate views (app.css): a monitor, a form → the detail view.
+  const frame = root.querySelector(".frame");
+  if (frame) frame.dataset.view = (section === "dashboard" && parts[1]) || ["add", "edit", "clone"].includes(section) ? "detail" : "list";
   if (withList) renderMonitorList(document.getElementById("sidebar"));
   const content = document.getElementById("content");
   const ctx = { socket, navigate, content, routeChanged, parts };

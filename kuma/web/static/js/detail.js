@@ -2,12 +2,15 @@
 import { state, monitorStatus, lastBeat } from "./state.js";
 import { esc, formatPercent, formatPing, formatTime, toastReply, confirmDialog, STATUS, STATUS_LABEL } from "./ui.js";
 import { beatBar, pingChart } from "./charts.js";
+import { renderPushPanel } from "./push.js";
 import { renderAlertingCard } from "./alerting.js";
 
 let chartPeriod = 24;
 let chartFor = null;
 let chartTimer = null;
 let lastChartLoad = 0;
+
+const WEB_TYPES = ["http", "keyword", "json-query", "real-browser", "grpc-keyword", "websocket-upgrade"];
 
 function target(m) {
   if (m.type === "port") return `${m.hostname}:${m.port}`;
@@ -17,6 +20,13 @@ function target(m) {
   return m.url || m.hostname || "";
 }
 
+// The groups above a monitor, outermost first, each a link.
+function crumbs(m) {
+  const chain = [];
+  for (let p = state.monitors[m.parent]; p && chain.length < 10; p = state.monitors[p.parent]) chain.unshift(p);
+  return chain.map((g) => `<a href="/dashboard/${g.id}">${esc(g.name)}</a>`).join(" / ");
+}
+
 export function renderDetail(ctx, id) {
   const { content, socket, navigate } = ctx;
   const m = state.monitors[id];
@@ -24,18 +34,21 @@ export function renderDetail(ctx, id) {
   if (ctx.routeChanged || content.dataset.monitor !== String(id)) {
     content.dataset.monitor = String(id);
     content.innerHTML = `<article class="detail">
-      <header class="detail-head"><div><h1 id="d-name"></h1><p class="muted" id="d-target"></p><p id="d-tags"></p></div>
+      <header class="detail-head"><div><nav class="breadcrumb" id="d-crumbs" aria-label="Group"></nav><h1 id="d-name"></h1><p class="muted" id="d-target"></p><p id="d-tags"></p></div>
         <div class="actions">
           <button class="btn" id="d-toggle"></button>
           <a class="btn" href="/edit/${id}">Edit</a><a class="btn" href="/clone/${id}">Clone</a>
           <button class="btn btn-danger" id="d-delete">Delete</button></div></header>
+      <div class="card" id="d-push" hidden></div>
       <div class="card beat-card"><div id="d-beats"></div><p id="d-last" class="muted"></p></div>
       <div class="stats" id="d-stats"></div>
       <div class="card"><div class="card-head"><h2>Response time</h2>
         <div class="segmented" role="group" aria-label="Chart period">${[[3, "3h"], [6, "6h"], [24, "24h"], [168, "1w"], [720, "30d"]].map(([h, l]) =>
           `<button class="btn btn-small" data-period="${h}">${l}</button>`).join("")}</div></div><div id="d-chart"></div></div>
       <div class="card" id="d-alerting"></div>
-      <div class="card"><h2>Important events</h2><div id="d-events"></div></div></article>`;
+      <div class="card"><div class="card-head"><h2>Important events</h2><div class="actions">
+        <button class="btn btn-small" id="d-clear-events">Clear events</button>
+        <button class="btn btn-small btn-danger" id="d-clear-beats">Clear data</button></div></div><div id="d-events"></div></div></article>`;
     content.querySelector("#d-toggle").addEventListener("click", async () => {
       const monitor = state.monitors[id];
       toastReply(await socket.call(monitor.active ? "pauseMonitor" : "resumeMonitor", id));
@@ -44,6 +57,15 @@ export function renderDetail(ctx, id) {
       if (!(await confirmDialog(`Delete “${state.monitors[id]?.name}” and all its history?`, "Delete"))) return;
       if (toastReply(await socket.call("deleteMonitor", id, false))) navigate("/dashboard");
     });
+    content.querySelector("#d-clear-events").addEventListener("click", async () => {
+      if (!(await confirmDialog("Clear this monitor's important events?", "Clear"))) return;
+      if (toastReply(await socket.call("clearEvents", id))) loadEvents(ctx, id);
+    });
+    content.querySelector("#d-clear-beats").addEventListener("click", async () => {
+      if (!(await confirmDialog("Delete all heartbeats of this monitor?", "Clear data"))) return;
+      if (toastReply(await socket.call("clearHeartbeats", id))) { state.beats[id] = []; loadEvents(ctx, id); loadChart(ctx, id); }
+    });
+    if (m.type === "push") renderPushPanel(ctx, id);
     content.querySelectorAll("[data-period]").forEach((b) => b.addEventListener("click", () => {
       chartPeriod = Number(b.dataset.period); loadChart(ctx, id);
     }));
@@ -53,7 +75,9 @@ export function renderDetail(ctx, id) {
   }
   const status = monitorStatus(m);
   content.querySelector("#d-name").innerHTML = `<span class="pill pill-${status}">${status}</span> ${esc(m.name)}`;
-  content.querySelector("#d-target").innerHTML = m.url && m.type !== "push" ? `<a href="${esc(m.url)}" target="_blank" rel="noopener">${esc(target(m))}</a>` : esc(target(m));
+  const linkable = WEB_TYPES.includes(m.type) && /^https?:\/\/[^/]/.test(m.url || "");
+  content.querySelector("#d-target").innerHTML = linkable ? `<a href="${esc(m.url)}" target="_blank" rel="noopener">${esc(target(m))}</a>` : esc(target(m));
+  content.querySelector("#d-crumbs").innerHTML = crumbs(m);
   content.querySelector("#d-tags").innerHTML = (m.tags || []).map((t) => `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("");
   content.querySelector("#d-toggle").textContent = m.active ? "Pause" : "Resume";
   content.querySelector("#d-beats").innerHTML = beatBar(state.beats[id], 60);
@@ -67,7 +91,7 @@ export function renderDetail(ctx, id) {
     ["Uptime", formatPercent(state.uptime[`${id}_24`]), "24 hours"],
     ["Uptime", formatPercent(state.uptime[`${id}_720`]), "30 days"],
     ["Uptime", formatPercent(state.uptime[`${id}_1y`]), "1 year"],
-    ...(m.url && m.url.startsWith("https") ? [["Cert expiry", certText, cert?.valid === false ? "invalid" : ""]] : []),
+    ...(WEB_TYPES.includes(m.type) && (m.url || "").startsWith("https://") ? [["Cert expiry", certText, cert?.valid === false ? "invalid" : ""]] : []),
   ].map(([label, value, sub]) => `<div class="stat"><span class="stat-label">${label}</span><span class="stat-value">${esc(value)}</span><span class="stat-sub muted">${esc(sub)}</span></div>`).join("");
   content.querySelectorAll("[data-period]").forEach((b) => b.classList.toggle("active", Number(b.dataset.period) === chartPeriod));
   if (beat && content.dataset.lastBeat !== beat.time) {

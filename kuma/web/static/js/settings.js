@@ -123,7 +123,8 @@ async function security({ socket }, body) {
       <p>Status: <strong id="twofa-status">${enabled ? "enabled" : "disabled"}</strong></p>
       <label>Current password<input type="password" name="currentPassword" autocomplete="current-password" required></label>
       <div id="twofa-setup" hidden><p>Add this key to your authenticator app, then enter a code to confirm:</p>
-        <p><code id="twofa-secret" class="secret"></code></p><p class="muted small" id="twofa-uri"></p>
+        <div id="twofa-qr" class="qr-box" aria-label="QR code of the key"></div>
+        <p>Or type the key: <code id="twofa-secret" class="secret"></code></p><p class="muted small" id="twofa-uri"></p>
         <label>Code<input name="token" inputmode="numeric" autocomplete="one-time-code"></label></div>
       <p class="form-error" role="alert"></p>
       <button class="btn btn-primary" id="twofa-action">${enabled ? "Disable 2FA" : "Set up 2FA"}</button></form>
@@ -166,6 +167,8 @@ async function security({ socket }, body) {
       const secret = new URL(reply.uri).searchParams.get("secret");
       tf.querySelector("#twofa-secret").textContent = secret;
       tf.querySelector("#twofa-uri").textContent = reply.uri;
+      const qr = await socket.call("getQRCode", reply.uri);
+      if (qr && qr.ok) tf.querySelector("#twofa-qr").innerHTML = qr.svg;
       tf.querySelector("#twofa-setup").hidden = false;
       tf.querySelector("#twofa-action").textContent = "Verify and enable";
       stage = "verify";
@@ -238,11 +241,15 @@ function history({ socket }, body) {
   });
 }
 
+export const MUTE_KEY = "kuma-mute-toasts";
+
 function appearance(ctx, body) {
   const current = localStorage.getItem("kuma-theme") || "auto";
   body.innerHTML = `<form class="card" id="theme-form"><h2>Appearance</h2><fieldset><legend>Theme</legend>${["auto", "light", "dark"].map((t) =>
-    `<label class="check"><input type="radio" name="theme" value="${t}"${t === current ? " checked" : ""}> ${t === "auto" ? "Follow the system" : t[0].toUpperCase() + t.slice(1)}</label>`).join("")}</fieldset></form>`;
+    `<label class="check"><input type="radio" name="theme" value="${t}"${t === current ? " checked" : ""}> ${t === "auto" ? "Follow the system" : t[0].toUpperCase() + t.slice(1)}</label>`).join("")}</fieldset>
+    <fieldset><legend>Live alerts</legend><label class="check"><input type="checkbox" name="mute" id="mute-toasts"${localStorage.getItem(MUTE_KEY) === "1" ? " checked" : ""}> Mute the toasts for monitors going down, up or into maintenance</label></fieldset></form>`;
   body.querySelector("#theme-form").addEventListener("change", (e) => {
+    if (e.target.name === "mute") { localStorage.setItem(MUTE_KEY, e.target.checked ? "1" : "0"); return; }
     localStorage.setItem("kuma-theme", e.target.value);
     applyTheme();
   });
@@ -273,7 +280,9 @@ async function tags({ socket }, body) {
   });
 }
 
-function about(ctx, body) {
+async function about(ctx, body) {
+  if (!state.kumaInfo) { const reply = await ctx.socket.call("getKumaInfo"); if (reply && reply.ok) state.kumaInfo = reply; }
   body.innerHTML = `<div class="card"><h2>About</h2><p><strong>kuma</strong> — a self-hosted uptime monitor speaking Uptime Kuma's API.</p>
-    <p>API version: ${esc(state.info.version || "")} · database: ${esc(state.info.dbType || "sqlite")} · server time zone: ${esc(state.info.serverTimezone || "")} (${esc(state.info.serverTimezoneOffset || "")})</p></div>`;
+    <p id="about-version">kuma <span id="kuma-version">${esc(state.kumaInfo?.version || "")}</span> · Uptime Kuma API ${esc(state.info.version || "")}</p>
+    <p>Database: ${esc(state.info.dbType || "sqlite")} · server time zone: ${esc(state.info.serverTimezone || "")} (${esc(state.info.serverTimezoneOffset || "")})</p></div>`;
 }

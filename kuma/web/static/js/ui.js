@@ -22,14 +22,21 @@ export function message(reply) {
   return (reply.msgi18n && MESSAGES[msg]) || msg || "";
 }
 
-export function toast(text, kind = "info") {
+// A message in the corner; `timeout` null keeps it until dismissed. Every toast has a close button.
+export function toast(text, kind = "info", { timeout = kind === "error" ? 8000 : 4000 } = {}) {
   const box = document.getElementById("toasts");
   const item = document.createElement("div");
   item.className = `toast toast-${kind}`;
   item.setAttribute("role", kind === "error" ? "alert" : "status");
-  item.textContent = text;
+  const body = document.createElement("span");
+  body.textContent = text;
+  const close = Object.assign(document.createElement("button"), { type: "button", className: "toast-close", textContent: "×" });
+  close.setAttribute("aria-label", "Dismiss");
+  close.addEventListener("click", () => item.remove());
+  item.append(body, close);
   box.append(item);
-  setTimeout(() => item.remove(), kind === "error" ? 8000 : 4000);
+  if (timeout) setTimeout(() => item.remove(), timeout);
+  return item;
 }
 
 export function toastReply(reply) {
