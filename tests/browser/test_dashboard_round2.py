@@ -176,3 +176,25 @@ def test_bulk_pause_resume_groups_breadcrumb_clear_data_and_about(page, kuma_ser
             assert "Uptime Kuma API 2.5.3" in page.inner_text("#about-version")
         finally:
             api.disconnect()
+
+
+def test_chart_has_time_ticks_a_unit_reference_lines_and_hover_values(page, kuma_server):
+    with http_target() as target:
+        setup_admin(page, kuma_server.url)
+        add_http_monitor(page, kuma_server.url, "Chart site", target.url + "/")
+        page.wait_for_selector("#d-name .pill-up")
+        page.click("[data-period='3']")
+        page.wait_for_selector("#d-chart svg.ping-chart", timeout=30_000)
+        assert page.locator("#d-chart .chart-time").count() == 5
+        assert page.text_content("#d-chart .chart-unit") == "ms"
+        box = page.locator("#d-chart svg.ping-chart").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] - 20, box["y"] + box["height"] / 2)
+        page.wait_for_selector("#d-chart .chart-tip:not([hidden])")
+        assert " ms" in page.inner_text("#d-chart .chart-tip") or "no response" in page.inner_text("#d-chart .chart-tip")
+        assert page.get_attribute("#d-chart .chart-cursor", "visibility") == "visible"
+        # the beat bar tells a beat's details on hover, not only in a title tooltip
+        page.hover("#d-beats rect.beat-up >> nth=-1")
+        page.wait_for_selector(".beat-tip:not([hidden])")
+        assert page.inner_text(".beat-tip").startswith("up · ")
+        screenshot(page, "chart-hover")

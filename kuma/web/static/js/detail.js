@@ -1,7 +1,7 @@
 // Monitor detail: status, target, live beat bar, pings, uptime, certificate, chart, events and actions.
 import { state, monitorStatus, lastBeat } from "./state.js";
 import { esc, formatPercent, formatPing, formatTime, toastReply, confirmDialog, STATUS, STATUS_LABEL } from "./ui.js";
-import { beatBar, pingChart } from "./charts.js";
+import { beatBar, pingChart, bindChart, bindBeatBar } from "./charts.js";
 import { renderPushPanel } from "./push.js";
 import { renderAlertingCard } from "./alerting.js";
 
@@ -81,6 +81,7 @@ export function renderDetail(ctx, id) {
   content.querySelector("#d-tags").innerHTML = (m.tags || []).map((t) => `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("");
   content.querySelector("#d-toggle").textContent = m.active ? "Pause" : "Resume";
   content.querySelector("#d-beats").innerHTML = beatBar(state.beats[id], 60);
+  bindBeatBar(content.querySelector(".beat-card"), state.beats[id], 60);
   const beat = lastBeat(id);
   content.querySelector("#d-last").textContent = beat ? `${STATUS_LABEL[beat.status]} · ${formatTime(beat.time)} · ${beat.msg || ""}` : "No heartbeat yet.";
   const cert = state.certInfo[id];
@@ -111,7 +112,10 @@ async function loadChart(ctx, id) {
   clearTimeout(chartTimer);
   const reply = await ctx.socket.call("getMonitorChartData", id, chartPeriod);
   const box = ctx.content.querySelector("#d-chart");
-  if (box && reply && reply.ok && chartFor === id) box.innerHTML = pingChart(reply.data);
+  if (box && reply && reply.ok && chartFor === id) {
+    box.innerHTML = pingChart(reply.data, { hours: chartPeriod });
+    bindChart(box, reply.data, { hours: chartPeriod });
+  }
   chartTimer = setTimeout(() => { if (chartFor === id && document.body.contains(box)) loadChart(ctx, id); }, 60000);
 }
 
