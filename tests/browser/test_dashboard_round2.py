@@ -198,3 +198,93 @@ def test_chart_has_time_ticks_a_unit_reference_lines_and_hover_values(page, kuma
         page.wait_for_selector(".beat-tip:not([hidden])")
         assert page.inner_text(".beat-tip").startswith("up · ")
         screenshot(page, "chart-hover")
+
+
+def test_maintenance_form_has_defaults_a_time_zone_picker_duration_shortcuts_and_clone(page, kuma_server):
+    setup_admin(page, kuma_server.url)
+    page.goto(kuma_server.url + "/maintenance")
+    page.click("#maint-new")
+    page.wait_for_selector("#maint-form")
+    start, end = page.input_value("[name=start]"), page.input_value("[name=end]")
+    assert start and end and start < end  # never empty: the next quarter hour, for an hour
+    assert page.eval_on_selector("#m-timezone", "s => s.options[0].value") == "SAME_AS_SERVER"
+    assert page.eval_on_selector("#m-timezone", "s => s.options.length") > 100
+    page.click("[data-minutes='120']")
+    end_after = page.input_value("[name=end]")
+    hours = page.evaluate("([a, b]) => (new Date(b) - new Date(a)) / 3600000", [start, end_after])
+    assert hours == 2
+    page.fill("[name=title]", "Router firmware")
+    page.select_option("#m-timezone", "Europe/Berlin")
+    page.click("#maint-form button.btn-primary")
+    page.wait_for_selector("#maint-list li:has-text('Router firmware')")
+    page.click("#maint-list [data-clone]")
+    page.wait_for_selector("#maint-form h2:has-text('Clone maintenance')")
+    assert page.input_value("[name=title]") == "Router firmware (clone)"
+    assert page.input_value("#m-timezone") == "Europe/Berlin"
+    page.click("#maint-form button.btn-primary")
+    page.wait_for_selector("#maint-list li:has-text('Router firmware (clone)')")
+    assert page.locator("#maint-list li").count() == 2
+    screenshot(page, "maintenance")
+
+
+def test_incident_editor_posts_edits_resolves_and_keeps_history(page, kuma_server):
+    setup_admin(page, kuma_server.url)
+    api = api_for(kuma_server)
+    try:
+        api.add_status_page("home", "Home")
+    finally:
+        api.disconnect()
+    page.goto(kuma_server.url + "/manage-status-page/home")
+    page.wait_for_selector("#sp-incident #inc-list")
+    page.click("#sp-post")
+    page.wait_for_selector("#inc-error:has-text('needs a title')")  # nothing posted without a title
+    page.fill("#inc-title", "Internet down")
+    page.fill("#inc-content", "The ISP is working on it.")
+    page.select_option("#inc-style", "danger")
+    page.click("#sp-post")
+    page.wait_for_selector("#inc-list li:has-text('Internet down') .pill:has-text('pinned')")
+    public = requests.get(kuma_server.url + "/api/status-page/home", timeout=10).json()
+    assert public["incident"]["title"] == "Internet down" and public["incident"]["style"] == "danger"
+
+    page.click("#inc-list [data-inc-edit]")
+    assert page.input_value("#inc-title") == "Internet down"
+    page.fill("#inc-content", "Back within the hour.")
+    page.click("#sp-post")
+    page.wait_for_selector("#inc-list li:has-text('Back within the hour.')")
+    assert requests.get(kuma_server.url + "/api/status-page/home", timeout=10).json()["incident"]["content"] == \
+        "Back within the hour."
+    page.click("#inc-list [data-inc-resolve]")
+    page.wait_for_selector("#inc-list li:has-text('Internet down') .pill:has-text('resolved')")
+    assert requests.get(kuma_server.url + "/api/status-page/home", timeout=10).json()["incident"] is None
+    screenshot(page, "incidents")
+
+
+def test_api_key_copy_button_and_time_zone_picker(browser, kuma_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=kuma_server.url)
+    page = context.new_page()
+    try:
+        setup_admin(page, kuma_server.url)
+        page.goto(kuma_server.url + "/settings/api-keys")
+        page.fill("#key-form [name=name]", "Home Assistant")
+        page.click("#key-form button.btn-primary")
+        page.wait_for_selector("#copy-key")
+        key = page.inner_text("#new-key-value")
+        assert key.startswith("uk1_")
+        page.click("#copy-key")
+        page.wait_for_selector(".toast:has-text('API key copied.')")
+        assert page.evaluate("navigator.clipboard.readText()") == key
+        assert requests.get(kuma_server.url + "/metrics", auth=("", key), timeout=10).status_code == 200
+
+        page.goto(kuma_server.url + "/settings/general")
+        page.wait_for_selector("#server-timezone")
+        page.select_option("#server-timezone", "America/New_York")
+        page.click("#general-form button.btn-primary")
+        page.wait_for_selector(".toast-success")
+        api = api_for(kuma_server)
+        try:
+            assert api.get_settings()["serverTimezone"] == "America/New_York"
+        finally:
+            api.disconnect()
+    finally:
+        context.close()

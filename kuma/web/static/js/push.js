@@ -1,6 +1,6 @@
 // The push monitor's panel on its detail page: the push URL with a copy button, a token reset, and the
 // code samples the server keeps (getPushExample) with this monitor's URL filled in.
-import { esc, toast, toastReply, confirmDialog } from "./ui.js";
+import { esc, toastReply, confirmDialog, copyText } from "./ui.js";
 
 const LANGUAGES = [["bash-curl", "curl"], ["powershell", "PowerShell"], ["python", "Python"], ["javascript-fetch", "Node.js"],
   ["docker", "Docker"], ["go", "Go"], ["php", "PHP"], ["java", "Java"], ["csharp", "C#"]];
@@ -14,15 +14,6 @@ export function pushUrl(token) {
 export function newPushToken() {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => alphabet[b % alphabet.length]).join("");
-}
-
-async function copy(text) {
-  try { await navigator.clipboard.writeText(text); }
-  catch {
-    const area = Object.assign(document.createElement("textarea"), { value: text });
-    document.body.append(area); area.select(); document.execCommand("copy"); area.remove();
-  }
-  toast("Push URL copied.", "success");
 }
 
 export async function renderPushPanel(ctx, id) {
@@ -45,7 +36,7 @@ export async function renderPushPanel(ctx, id) {
     box.querySelectorAll("[data-lang]").forEach((b) => b.classList.toggle("active", b.dataset.lang === language));
   };
   box.querySelectorAll("[data-lang]").forEach((b) => b.addEventListener("click", () => { language = b.dataset.lang; show(); }));
-  box.querySelector("#push-copy").addEventListener("click", () => copy(url));
+  box.querySelector("#push-copy").addEventListener("click", () => copyText(url, "Push URL"));
   box.querySelector("#push-reset").addEventListener("click", async () => {
     if (!(await confirmDialog("Reset the push token? Senders using the old URL will stop counting.", "Reset"))) return;
     if (toastReply(await ctx.socket.call("editMonitor", { ...monitor, pushToken: newPushToken() }))) renderPushPanel(ctx, id);

@@ -1,7 +1,7 @@
 // Settings: general, notifications, security (password, 2FA), API keys, proxies, monitor history, about.
 import { stormSettings } from "./alerting.js";
 import { state } from "./state.js";
-import { esc, toastReply, message, formData, confirmDialog, formatTime } from "./ui.js";
+import { esc, toastReply, message, formData, confirmDialog, formatTime, copyText, timezoneSelect } from "./ui.js";
 import { PROVIDERS } from "./providers.js";
 
 const SECTIONS = [["general", "General"], ["appearance", "Appearance"], ["notifications", "Notifications"], ["tags", "Tags"], ["security", "Security"],
@@ -32,7 +32,7 @@ async function general({ socket }, body) {
   const s = (reply && reply.data) || {};
   const pages = Object.values(state.statusPages);
   body.innerHTML = `<form class="card" id="general-form"><h2>General</h2>
-    <label>Display timezone / server timezone<input name="serverTimezone" value="${esc(s.serverTimezone || state.info.serverTimezone || "UTC")}"></label>
+    <label>Display timezone / server timezone${timezoneSelect("serverTimezone", s.serverTimezone || state.info.serverTimezone || "UTC", { id: "server-timezone" })}</label>
     <label>Primary base URL<input name="primaryBaseURL" placeholder="https://status.example.com" value="${esc(s.primaryBaseURL || "")}"></label>
     <label>Entry page<select name="entryPage"><option value="dashboard">Dashboard</option>${pages.map((p) =>
       `<option value="statusPage-${esc(p.slug)}"${s.entryPage === `statusPage-${p.slug}` ? " selected" : ""}>Status page: ${esc(p.title)}</option>`).join("")}</select></label>
@@ -201,7 +201,10 @@ function apiKeys({ socket }, body) {
     e.preventDefault();
     const data = formData(e.target);
     const reply = await socket.call("addAPIKey", { name: data.name, expires: data.expires ? data.expires.replace("T", " ") + ":00" : null, active: 1 });
-    if (toastReply(reply)) body.querySelector("#new-key").textContent = `New key (shown once): ${reply.key}`;
+    if (!toastReply(reply)) return;
+    const shown = body.querySelector("#new-key");
+    shown.innerHTML = `New key (shown once): <code id="new-key-value">${esc(reply.key)}</code> <button type="button" class="btn btn-small" id="copy-key">Copy</button>`;
+    shown.querySelector("#copy-key").addEventListener("click", () => copyText(reply.key, "API key"));
   });
   body.querySelector("#key-list").addEventListener("click", async (e) => {
     const { toggle, active, delete: del } = e.target.dataset;

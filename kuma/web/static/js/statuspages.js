@@ -1,4 +1,5 @@
 // Status pages: list, create, and the editor (groups with monitors in order, texts, logo, CSS, domains, incidents).
+import { renderIncidents } from "./incidents.js";
 import { state } from "./state.js";
 import { esc, toastReply, message, formData, confirmDialog } from "./ui.js";
 
@@ -52,11 +53,7 @@ async function editor(ctx, slug) {
     </div><div>
       <h2>Monitors</h2><div id="sp-groups"></div>
       <div class="inline"><input id="sp-group-name" placeholder="Group name" aria-label="New group name"><button type="button" class="btn btn-small" id="sp-add-group">Add group</button></div>
-      <h2>Incident</h2><div id="sp-incident">${publicData.incident ? `<p><strong>${esc(publicData.incident.title)}</strong> ${esc(publicData.incident.content)}</p>
-        <button type="button" class="btn btn-small" id="sp-unpin">Unpin</button>` : ""}
-        <input id="inc-title" placeholder="Incident title" aria-label="Incident title"><textarea id="inc-content" rows="2" placeholder="What is happening? (Markdown)" aria-label="Incident content"></textarea>
-        <select id="inc-style" aria-label="Incident style">${["info", "warning", "danger", "primary", "light", "dark"].map((s) => `<option>${s}</option>`).join("")}</select>
-        <button type="button" class="btn btn-small" id="sp-post">Post incident</button></div>
+      <h2>Incidents</h2><div id="sp-incident"></div>
     </div></div>
     <p class="form-error" role="alert"></p>
     <div class="actions"><button class="btn btn-primary">Save</button><button type="button" class="btn btn-danger" id="sp-delete">Delete page</button></div></form>`;
@@ -105,11 +102,7 @@ async function editor(ctx, slug) {
     reader.onload = () => { logo = reader.result; };
     reader.readAsDataURL(file);
   });
-  form.querySelector("#sp-post").addEventListener("click", async () => {
-    const incident = { title: form.querySelector("#inc-title").value, content: form.querySelector("#inc-content").value, style: form.querySelector("#inc-style").value };
-    toastReply(await socket.call("postIncident", slug, incident));
-  });
-  form.querySelector("#sp-unpin")?.addEventListener("click", async () => toastReply(await socket.call("unpinIncident", slug)));
+  renderIncidents(socket, slug, form.querySelector("#sp-incident"));
   form.querySelector("#sp-delete").addEventListener("click", async () => {
     if (!(await confirmDialog(`Delete status page “${config.title}”?`, "Delete"))) return;
     if (toastReply(await socket.call("deleteStatusPage", slug))) {

@@ -93,3 +93,22 @@ export function formData(form) {
   }
   return data;
 }
+
+// Copy to the clipboard (the Clipboard API; a hidden textarea where it is not allowed), then say so.
+export async function copyText(text, what = "Text") {
+  try { await navigator.clipboard.writeText(text); }
+  catch {
+    const area = Object.assign(document.createElement("textarea"), { value: text });
+    document.body.append(area); area.select(); document.execCommand("copy"); area.remove();
+  }
+  toast(`${what} copied.`, "success");
+}
+
+// A <select> of the IANA time zones the browser knows; `sameAsServer` puts Uptime Kuma's SAME_AS_SERVER first.
+export function timezoneSelect(name, selected, { sameAsServer = false, serverZone = "", id = "" } = {}) {
+  const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [];
+  const all = [...new Set(["UTC", ...zones, ...(selected && selected !== "SAME_AS_SERVER" ? [selected] : [])])];
+  const first = sameAsServer ? `<option value="SAME_AS_SERVER"${!selected || selected === "SAME_AS_SERVER" ? " selected" : ""}>Same as server${serverZone ? ` (${esc(serverZone)})` : ""}</option>` : "";
+  return `<select name="${name}"${id ? ` id="${id}"` : ""}>${first}${all.map((z) =>
+    `<option value="${esc(z)}"${z === selected ? " selected" : ""}>${esc(z.replaceAll("_", " "))}</option>`).join("")}</select>`;
+}
