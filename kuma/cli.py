@@ -1,4 +1,4 @@
-"""Command line: `kuma serve`, `kuma --version`, and maintenance commands on a stopped data folder."""
+"""Command line: `kuma serve`, `kuma --version`, `kuma migrate`, and maintenance commands on a stopped data folder."""
 
 from __future__ import annotations
 
@@ -44,10 +44,15 @@ def _serve(args: argparse.Namespace) -> int:
     from kuma.config import Config
     from kuma.logs import setup_logging
     from kuma.server import run_server
+    from kuma.store.schema import SchemaError
 
     config = Config.from_sources(host=args.host, port=args.port, data_dir=args.data_dir, log_level=args.log_level)
     setup_logging(config.log_level)
-    run_server(config)
+    try:
+        run_server(config)
+    except SchemaError as exc:
+        print(f"Cannot serve {config.db_path}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -66,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_extra_commands() -> None:
     """Modules that add sub-commands register them on import (here, not at the top: they import `command`)."""
     import kuma.accounts.cli  # noqa: F401  (registers reset-password, remove-2fa)
+    import kuma.migration.cli  # noqa: F401  (registers migrate)
     import kuma.selfcheck  # noqa: F401  (registers self-check)
 
 

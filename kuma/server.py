@@ -20,6 +20,8 @@ from kuma.app import App
 from kuma.clock import WallClock
 from kuma.config import Config
 from kuma.maintenance import service as maintenance_service
+from kuma.migration.runner import needs_migration
+from kuma.migration.serving import migrate_showing_progress
 from kuma.monitoring import service as monitoring_service
 from kuma.notifications import service as notifications_service
 from kuma.realtime import hub as realtime_hub
@@ -64,6 +66,9 @@ def setup_app(config: Config, db: Database, clock: WallClock | None = None) -> A
 async def serve(config: Config, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     clock = WallClock(config.clock_start)  # also stamps a new database's migration rows
+    if needs_migration(config.db_path):
+        if not await migrate_showing_progress(config, clock.time(), _hypercorn_config(config)):
+            return
     db = Database.open(config.db_path, clock=clock)
     app = setup_app(config, db, clock)
     web = create_web_app(app)

@@ -1,0 +1,211 @@
+"""The aggregate-table step of the 1.x → 2.x migration: `stat_daily` / `stat_hourly` / `stat_minutely`
+built from the heartbeat history set-based in SQL, one batch (one monitor, whole UTC days) per transaction.
+
+Resumable: the plan and each monitor's progress live in kuma's own tables (`kuma_migration`,
+`kuma_migration_monitor`); a batch's stat rows and its progress update commit together, and batches
+never share a bucket (whole days of one monitor), so a kill at any point loses at most the batch in
+flight and a restart neither repeats nor skips rows. The finished step drops those tables again.
+
+The values are those of Uptime Kuma 2.5.3's own migration (`UptimeCalculator` in migration mode):
+- UP counts in `up`, DOWN and PENDING in `down`, MAINTENANCE only in `extras` `{"maintenance": n}`;
+- `ping` is its running mean over the bucket's UP beats, in time order, where an UP beat without a ping
+  counts in `up` but leaves the mean: a_k = (a_{k-1}·(k-1) + p_k)/k, or a_k = a_{k-1}. In closed form
+  a_n = Σ_j p_j · Π_{ping-less i > j} i/(i-1) / n, which the SQL evaluates with a suffix sum of
+  ln(i) − ln(i−1) (equal to the running mean within floating-point rounding);
+- min/max over the pings, starting from 0 when the bucket's first UP beat has no ping;
+- hourly rows only for buckets with a beat in the last 30 days, minutely in the last 24 hours (the
+  instant the migration started); daily rows for all history. Buckets are UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+#: table → (bucket length s, keep window s or None for all history)
+STAT_TABLES: dict[str, tuple[int, int | None]] = {
+    "stat_daily": (86400, None),
+    "stat_hourly": (3600, 30 * 86400),
+    "stat_minutely": (60, 24 * 3600),
+}
+BATCH_ROWS = 100_000
+
+_STATE_SQL = "CREATE TABLE IF NOT EXISTS kuma_migration (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_MONITOR_SQL = (
+    "CREATE TABLE IF NOT EXISTS kuma_migration_monitor (monitor_id INTEGER PRIMARY KEY, total INTEGER NOT NULL, "
+    "done INTEGER NOT NULL DEFAULT 0, next_from TEXT NOT NULL DEFAULT '', finished INTEGER NOT NULL DEFAULT 0)"
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    started: float  # epoch s: the instant the 24 h / 30 d windows are measured from
+    total: int
+    done: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    monitor_id: int
+    start: str  # heartbeat.time >= start ('' = from the first)
+    end: str | None  # heartbeat.time < end (a 'YYYY-MM-DD' day boundary), None = to the last
+
+
+def stats_state(conn: sqlite3.Connection) -> str:
+    """'resume' (kuma's step was under way), 'interrupted' (Uptime Kuma's own step was: it would refuse
+    to start forever), 'needed', 'filled' (stat rows exist without a plan: Uptime Kuma skips then too)
+    or 'done'."""
+    if _has_table(conn, "kuma_migration"):
+        return "resume"
+    row = conn.execute("SELECT value FROM setting WHERE key = 'migrateAggregateTableState'").fetchone()
+    state = json.loads(row[0]) if row and row[0] else None
+    if state == "migrated":
+        return "done"
+    if state == "migrating":
+        return "interrupted"
+    empty = all(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0 for t in STAT_TABLES)
+    return "needed" if empty else "filled"
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def set_state(conn: sqlite3.Connection, value: str) -> None:
+    conn.execute(
+        "INSERT INTO setting (key, value, type) VALUES ('migrateAggregateTableState', ?, NULL) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (json.dumps(value),),
+    )
+
+
+def start_plan(conn: sqlite3.Connection, *, now: float) -> Plan:
+    """Record what is to be done (heartbeats per monitor) and mark the state "migrating", as Uptime Kuma
+    does, so a 2.x started on a half-done file refuses instead of serving partial statistics."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for table in STAT_TABLES:  # left by an interrupted Uptime Kuma run: redone from scratch
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute(_STATE_SQL)
+        conn.execute(_MONITOR_SQL)
+        conn.execute("INSERT INTO kuma_migration (key, value) VALUES ('started', ?)", (repr(now),))
+        conn.execute(
+            "INSERT INTO kuma_migration_monitor (monitor_id, total) SELECT monitor_id, count(*) FROM heartbeat "
+            "WHERE monitor_id IN (SELECT id FROM monitor) GROUP BY monitor_id ORDER BY monitor_id"
+        )
+        set_state(conn, "migrating")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return read_plan(conn)
+
+
+def read_plan(conn: sqlite3.Connection) -> Plan:
+    started = float(conn.execute("SELECT value FROM kuma_migration WHERE key = 'started'").fetchone()[0])
+    total, done = conn.execute("SELECT total(total), total(done) FROM kuma_migration_monitor").fetchone()
+    return Plan(started, int(total), int(done))
+
+
+def next_batch(conn: sqlite3.Connection, rows: int = BATCH_ROWS) -> Batch | None:
+    """The next unfinished monitor's next stretch: about `rows` beats, rounded up to a whole UTC day."""
+    row = conn.execute(
+        "SELECT monitor_id, next_from FROM kuma_migration_monitor WHERE finished = 0 ORDER BY monitor_id LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    monitor_id, start = row
+    end = conn.execute(
+        "SELECT date(time, '+1 day') FROM heartbeat WHERE monitor_id = ? AND time >= ? ORDER BY time LIMIT 1 OFFSET ?",
+        (monitor_id, start, rows),
+    ).fetchone()
+    return Batch(monitor_id, start, end[0] if end and end[0] else None)
+
+
+def _bucket_sql(table: str) -> str:
+    return f"""
+WITH beats AS (
+  SELECT id, time, status, ping, CAST(strftime('%s', time) AS INTEGER) / :len * :len AS bucket
+  FROM heartbeat WHERE monitor_id = :m AND time >= :lo AND (:hi IS NULL OR time < :hi)
+), ups AS (
+  SELECT bucket, id, time, ping, row_number() OVER (PARTITION BY bucket ORDER BY time, id) AS k
+  FROM beats WHERE status = 1
+), weighted AS (
+  SELECT bucket, ping, k, sum(CASE WHEN ping IS NULL AND k > 1 THEN ln(k) - ln(k - 1) ELSE 0.0 END)
+    OVER (PARTITION BY bucket ORDER BY time, id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f
+  FROM ups
+), up_agg AS (
+  SELECT bucket, count(*) AS n, total(ping * exp(coalesce(f, 0.0))) AS s, count(ping) AS np,
+    min(ping) AS mn, max(ping) AS mx, max(k = 1 AND ping IS NULL) AS lead_null
+  FROM weighted GROUP BY bucket
+), all_agg AS (
+  SELECT bucket, sum(status IN (0, 2)) AS down, sum(status = 3) AS maint, max(time) AS last
+  FROM beats GROUP BY bucket
+)
+INSERT INTO {table} (monitor_id, timestamp, ping, up, down, ping_min, ping_max, extras)
+SELECT :m, a.bucket, coalesce(u.s / u.n, 0.0), coalesce(u.n, 0), a.down,
+  CASE WHEN coalesce(u.np, 0) = 0 THEN 0.0 WHEN u.lead_null THEN min(0.0, u.mn) ELSE u.mn END,
+  CASE WHEN coalesce(u.np, 0) = 0 THEN 0.0 WHEN u.lead_null THEN max(0.0, u.mx) ELSE u.mx END,
+  CASE WHEN a.maint > 0 THEN json_object('maintenance', a.maint) END
+FROM all_agg a LEFT JOIN up_agg u ON u.bucket = a.bucket
+WHERE :cutoff IS NULL OR a.last > :cutoff
+ORDER BY a.bucket
+"""
+
+
+_BUCKET_SQL = {table: _bucket_sql(table) for table in STAT_TABLES}
+
+
+def _time_text(epoch: float) -> str:
+    """An instant as heartbeat.time text (UTC, milliseconds), for comparisons in SQL."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+def run_batch(conn: sqlite3.Connection, batch: Batch, plan: Plan) -> int:
+    """Fold one batch into the three tables and advance its monitor, in one transaction. Returns the
+    number of heartbeats it covered."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rows = _fold(conn, batch, plan)
+        conn.execute(
+            "UPDATE kuma_migration_monitor SET done = done + ?, next_from = coalesce(?, next_from), "
+            "finished = ? WHERE monitor_id = ?",
+            (rows, batch.end, 1 if batch.end is None else 0, batch.monitor_id),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return rows
+
+
+def _fold(conn: sqlite3.Connection, batch: Batch, plan: Plan) -> int:
+    for table, (length, keep) in STAT_TABLES.items():
+        lo, cutoff = batch.start, None
+        if keep is not None:
+            cutoff = _time_text(plan.started - keep)
+            if batch.end is not None and batch.end <= cutoff[:10]:
+                continue  # this stretch lies wholly before the window: no rows of this table
+            lo = max(lo, _time_text((plan.started - keep) // length * length))
+        params = {"m": batch.monitor_id, "lo": lo, "hi": batch.end, "len": length, "cutoff": cutoff}
+        conn.execute(_BUCKET_SQL[table], params)
+    count = conn.execute(
+        "SELECT count(*) FROM heartbeat WHERE monitor_id = ? AND time >= ? AND (? IS NULL OR time < ?)",
+        (batch.monitor_id, batch.start, batch.end, batch.end),
+    ).fetchone()[0]
+    return int(count)
+
+
+def finish(conn: sqlite3.Connection) -> None:
+    """Mark the step done for Uptime Kuma ("migrated") and drop kuma's bookkeeping, together."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        set_state(conn, "migrated")
+        conn.execute("DROP TABLE IF EXISTS kuma_migration_monitor")
+        conn.execute("DROP TABLE IF EXISTS kuma_migration")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
