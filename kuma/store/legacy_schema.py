@@ -120,6 +120,7 @@ def converge(conn: sqlite3.Connection, *, now_ms: int) -> list[str]:
         for table in target.tables:
             _converge_table(conn, target, table)
         _converge_indexes(conn, target)
+        _knex_counters(conn, target)
         legacy_fixes.apply(conn, missing)
         _record_migrations(conn, missing, now_ms)
         conn.execute("COMMIT")
@@ -221,6 +222,19 @@ def _rebuild(conn: sqlite3.Connection, target: Target, table: str) -> None:
     if seq is not None:
         conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, seq[0]))
+
+
+def _knex_counters(conn: sqlite3.Connection, target: Target) -> None:
+    """knex recreates a table to alter it (its CREATE text then starts `CREATE TABLE "name"`), and the copy
+    leaves an AUTOINCREMENT counter even when the table is empty: Uptime Kuma's result has `seq` 0 rows
+    for those; so does ours."""
+    for table, sql in target.tables.items():
+        if sql.startswith(f'CREATE TABLE "{table}"') and "AUTOINCREMENT" in sql.upper():
+            conn.execute(
+                f'INSERT INTO sqlite_sequence (name, seq) SELECT ?, coalesce((SELECT max(rowid) FROM "{table}"), 0) '
+                "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+                (table, table),
+            )
 
 
 def _converge_indexes(conn: sqlite3.Connection, target: Target) -> None:

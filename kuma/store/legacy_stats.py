@@ -74,11 +74,11 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 
 def set_state(conn: sqlite3.Connection, value: str) -> None:
-    conn.execute(
-        "INSERT INTO setting (key, value, type) VALUES ('migrateAggregateTableState', ?, NULL) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (json.dumps(value),),
-    )
+    """Update, else insert: an upsert that hits its conflict still spends an AUTOINCREMENT id, and the
+    `setting` counter should end where Uptime Kuma's does."""
+    text = json.dumps(value)
+    if conn.execute("UPDATE setting SET value = ? WHERE key = 'migrateAggregateTableState'", (text,)).rowcount == 0:
+        conn.execute("INSERT INTO setting (key, value, type) VALUES ('migrateAggregateTableState', ?, NULL)", (text,))
 
 
 def start_plan(conn: sqlite3.Connection, *, now: float) -> Plan:
@@ -124,38 +124,77 @@ def next_batch(conn: sqlite3.Connection, rows: int = BATCH_ROWS) -> Batch | None
     return Batch(monitor_id, start, end[0] if end and end[0] else None)
 
 
-def _bucket_sql(table: str) -> str:
+#: heartbeat.time → Unix seconds (unixepoch() is SQLite ≥ 3.38 and twice as fast as strftime).
+EPOCH = "unixepoch(time)" if sqlite3.sqlite_version_info >= (3, 38) else "CAST(strftime('%s', time) AS INTEGER)"
+
+_TEMP_SQL = [
+    "CREATE TEMP TABLE IF NOT EXISTS kuma_part (bucket INTEGER PRIMARY KEY, n, sp, np, mn, mx, down, maint, "
+    "first_ping, last_null, last)",
+    "CREATE TEMP TABLE IF NOT EXISTS kuma_roll (bucket INTEGER PRIMARY KEY, n, sp, np, mn, mx, down, maint, "
+    "first_ping, last_null, last, complex)",
+]
+
+#: One pass over the batch's beats: per-minute partial sums, from which every table rolls up.
+_PARTIAL_SQL = f"""
+INSERT INTO temp.kuma_part
+SELECT {EPOCH} / 60 * 60 AS minute, total(status = 1), total(CASE WHEN status = 1 THEN ping END),
+  total(status = 1 AND ping IS NOT NULL), min(CASE WHEN status = 1 THEN ping END),
+  max(CASE WHEN status = 1 THEN ping END), total(status IN (0, 2)), total(status = 3),
+  min(CASE WHEN status = 1 AND ping IS NOT NULL THEN time END),
+  max(CASE WHEN status = 1 AND ping IS NULL THEN time END), max(time)
+FROM heartbeat WHERE monitor_id = :m AND time >= :lo AND (:hi IS NULL OR time < :hi)
+GROUP BY minute
+"""
+
+#: Partials → one table's buckets. A bucket is "complex" when an UP beat without ping follows its first
+#: pinged one: only then does the running mean differ from Σping / up.
+_ROLL_SQL = """
+INSERT INTO temp.kuma_roll
+SELECT bucket / :len * :len AS b, total(n), total(sp), total(np), min(mn), max(mx), total(down), total(maint),
+  min(first_ping), max(last_null), max(last), coalesce(max(last_null) >= min(first_ping), 0)
+FROM temp.kuma_part WHERE bucket >= :from GROUP BY b HAVING :cutoff IS NULL OR max(last) > :cutoff
+"""
+
+
+def _insert_sql(table: str) -> str:
+    """The rolled-up buckets as stat rows: the simple running mean (leading ping-less UP beats count in
+    `up` and pull the mean and the minimum towards 0, as they do in Uptime Kuma)."""
     return f"""
-WITH beats AS (
-  SELECT id, time, status, ping, CAST(strftime('%s', time) AS INTEGER) / :len * :len AS bucket
-  FROM heartbeat WHERE monitor_id = :m AND time >= :lo AND (:hi IS NULL OR time < :hi)
-), ups AS (
-  SELECT bucket, id, time, ping, row_number() OVER (PARTITION BY bucket ORDER BY time, id) AS k
-  FROM beats WHERE status = 1
+INSERT INTO {table} (monitor_id, timestamp, ping, up, down, ping_min, ping_max, extras)
+SELECT :m, bucket, CASE WHEN n > 0 THEN sp / n ELSE 0.0 END, CAST(n AS INTEGER), CAST(down AS INTEGER),
+  CASE WHEN np = 0 THEN 0.0 WHEN n > np THEN min(0.0, mn) ELSE mn END,
+  CASE WHEN np = 0 THEN 0.0 WHEN n > np THEN max(0.0, mx) ELSE mx END,
+  CASE WHEN maint > 0 THEN json_object('maintenance', CAST(maint AS INTEGER)) END
+FROM temp.kuma_roll ORDER BY bucket
+"""
+
+
+def _complex_sql(table: str) -> str:
+    """The exact running mean for complex buckets, from their raw UP beats in time order (module doc)."""
+    return f"""
+WITH ups AS (
+  SELECT {EPOCH} / :len * :len AS bucket, id, time, ping,
+    row_number() OVER (PARTITION BY {EPOCH} / :len * :len ORDER BY time, id) AS k
+  FROM heartbeat WHERE monitor_id = :m AND time >= :lo AND (:hi IS NULL OR time < :hi) AND status = 1
+    AND {EPOCH} / :len * :len IN (SELECT bucket FROM temp.kuma_roll WHERE complex)
 ), weighted AS (
   SELECT bucket, ping, k, sum(CASE WHEN ping IS NULL AND k > 1 THEN ln(k) - ln(k - 1) ELSE 0.0 END)
     OVER (PARTITION BY bucket ORDER BY time, id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f
   FROM ups
-), up_agg AS (
-  SELECT bucket, count(*) AS n, total(ping * exp(coalesce(f, 0.0))) AS s, count(ping) AS np,
-    min(ping) AS mn, max(ping) AS mx, max(k = 1 AND ping IS NULL) AS lead_null
+), w AS (
+  SELECT bucket, total(ping * exp(coalesce(f, 0.0))) AS s, max(k = 1 AND ping IS NULL) AS lead_null
   FROM weighted GROUP BY bucket
-), all_agg AS (
-  SELECT bucket, sum(status IN (0, 2)) AS down, sum(status = 3) AS maint, max(time) AS last
-  FROM beats GROUP BY bucket
 )
-INSERT INTO {table} (monitor_id, timestamp, ping, up, down, ping_min, ping_max, extras)
-SELECT :m, a.bucket, coalesce(u.s / u.n, 0.0), coalesce(u.n, 0), a.down,
-  CASE WHEN coalesce(u.np, 0) = 0 THEN 0.0 WHEN u.lead_null THEN min(0.0, u.mn) ELSE u.mn END,
-  CASE WHEN coalesce(u.np, 0) = 0 THEN 0.0 WHEN u.lead_null THEN max(0.0, u.mx) ELSE u.mx END,
-  CASE WHEN a.maint > 0 THEN json_object('maintenance', a.maint) END
-FROM all_agg a LEFT JOIN up_agg u ON u.bucket = a.bucket
-WHERE :cutoff IS NULL OR a.last > :cutoff
-ORDER BY a.bucket
+UPDATE {table} SET ping = w.s / r.n,
+  ping_min = CASE WHEN w.lead_null THEN min(0.0, r.mn) ELSE r.mn END,
+  ping_max = CASE WHEN w.lead_null THEN max(0.0, r.mx) ELSE r.mx END
+FROM w JOIN temp.kuma_roll r ON r.bucket = w.bucket
+WHERE {table}.monitor_id = :m AND {table}.timestamp = w.bucket
 """
 
 
-_BUCKET_SQL = {table: _bucket_sql(table) for table in STAT_TABLES}
+_INSERT_SQL = {table: _insert_sql(table) for table in STAT_TABLES}
+_COMPLEX_SQL = {table: _complex_sql(table) for table in STAT_TABLES}
 
 
 def _time_text(epoch: float) -> str:
@@ -182,20 +221,28 @@ def run_batch(conn: sqlite3.Connection, batch: Batch, plan: Plan) -> int:
 
 
 def _fold(conn: sqlite3.Connection, batch: Batch, plan: Plan) -> int:
+    for sql in _TEMP_SQL:
+        conn.execute(sql)
+    conn.execute("DELETE FROM temp.kuma_part")
+    base = {"m": batch.monitor_id, "lo": batch.start, "hi": batch.end}
+    conn.execute(_PARTIAL_SQL, base)
     for table, (length, keep) in STAT_TABLES.items():
-        lo, cutoff = batch.start, None
-        if keep is not None:
-            cutoff = _time_text(plan.started - keep)
-            if batch.end is not None and batch.end <= cutoff[:10]:
-                continue  # this stretch lies wholly before the window: no rows of this table
-            lo = max(lo, _time_text((plan.started - keep) // length * length))
-        params = {"m": batch.monitor_id, "lo": lo, "hi": batch.end, "len": length, "cutoff": cutoff}
-        conn.execute(_BUCKET_SQL[table], params)
-    count = conn.execute(
-        "SELECT count(*) FROM heartbeat WHERE monitor_id = ? AND time >= ? AND (? IS NULL OR time < ?)",
-        (batch.monitor_id, batch.start, batch.end, batch.end),
-    ).fetchone()[0]
+        _fold_table(conn, table, length, None if keep is None else plan.started - keep, base)
+    count = conn.execute("SELECT total(n + down + maint) FROM temp.kuma_part").fetchone()[0]
     return int(count)
+
+
+def _fold_table(conn: sqlite3.Connection, table: str, length: int, since: float | None, base: dict) -> None:
+    """Roll the partials up into `table`; with `since`, only buckets holding a beat after it (and only
+    partials from its bucket on are read)."""
+    conn.execute("DELETE FROM temp.kuma_roll")
+    cutoff = None if since is None else _time_text(since)
+    start = 0 if since is None else int(since) // length * length
+    params = {**base, "len": length, "from": start, "cutoff": cutoff}
+    conn.execute(_ROLL_SQL, params)
+    conn.execute(_INSERT_SQL[table], params)
+    if conn.execute("SELECT 1 FROM temp.kuma_roll WHERE complex LIMIT 1").fetchone():
+        conn.execute(_COMPLEX_SQL[table], params)
 
 
 def finish(conn: sqlite3.Connection) -> None:
