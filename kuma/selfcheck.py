@@ -47,6 +47,13 @@ def _store_resources() -> Any:
     return {"schema_bytes": len(sql), "migrations": len(migrations["knex_migrations"])}
 
 
+def _sqlite_migration() -> Any:
+    """The SQLite features the 1.x migration's aggregate step runs on (kuma/store/legacy_stats.py)."""
+    from kuma.store.legacy_stats import sql_features
+
+    return sql_features()
+
+
 def _time_zones() -> Any:
     from importlib import resources
     from zoneinfo import ZoneInfo
@@ -264,6 +271,7 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "monitor_types": _monitor_types,
     "notification_providers": _notification_providers,
     "store_resources": _store_resources,
+    "sqlite_migration": _sqlite_migration,
     "time_zones": _time_zones,
     "certificates": _certificates,
     "apprise": _apprise,

@@ -256,3 +256,26 @@ def finish(conn: sqlite3.Connection) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def sql_features() -> list[str]:
+    """What the aggregate step needs of the SQLite this build links (math functions, window functions,
+    UPDATE … FROM), tried on an in-memory database; raises when one is missing (`kuma self-check`)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v REAL)")
+        conn.execute("INSERT INTO t VALUES (1, 0.0)")
+        day_one = EPOCH.replace("time", "'1970-01-02 00:00:00.000'")
+        row = conn.execute(
+            f"SELECT ln(2.0), exp(0.0), {day_one}, "
+            "(SELECT sum(x) OVER (ORDER BY x ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) "
+            "FROM (SELECT 1 AS x UNION ALL SELECT 2) LIMIT 1)"
+        ).fetchone()
+        conn.execute("UPDATE t SET v = s.v FROM (SELECT 1 AS k, 2.5 AS v) AS s WHERE t.k = s.k")
+        if abs(row[0] - 0.693147) > 1e-6 or row[1] != 1.0 or row[2] != 86400 or row[3] != 2:
+            raise RuntimeError(f"SQLite functions answer wrongly: {row}")
+        if conn.execute("SELECT v FROM t").fetchone()[0] != 2.5:
+            raise RuntimeError("UPDATE … FROM did not update")
+    finally:
+        conn.close()
+    return ["ln", "exp", "unixepoch" if "unixepoch" in EPOCH else "strftime", "window", "update-from"]

@@ -1,4 +1,5 @@
 """Comparing a kuma-migrated database with Uptime Kuma 2.5.3's own result (the reference fixture)."""
+
 from __future__ import annotations
 
 import math
@@ -50,7 +51,9 @@ def stat_differences(a: list[tuple], b: list[tuple]) -> list[str]:
     """Rows that differ: keys, counts and extras exactly, the three pings within float rounding."""
     out = [f"row counts {len(a)} != {len(b)}"] if len(a) != len(b) else []
     for x, y in zip(a, b):
-        same_floats = all(math.isclose(u, v, rel_tol=1e-9, abs_tol=1e-9) for u, v in zip((x[2], x[5], x[6]), (y[2], y[5], y[6])))
+        same_floats = all(
+            math.isclose(u, v, rel_tol=1e-9, abs_tol=1e-9) for u, v in zip((x[2], x[5], x[6]), (y[2], y[5], y[6]))
+        )
         if x[:2] != y[:2] or x[3:5] != y[3:5] or x[7] != y[7] or not same_floats:
             out.append(f"{x} != {y}")
     return out

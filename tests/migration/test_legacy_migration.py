@@ -2,6 +2,7 @@
 
 The reference is the same 1.23 file after 2.5.3 migrated it (and then monitored for 32 s: those 20 beats
 are folded into our result with kuma's live rule before the stat tables are compared)."""
+
 from __future__ import annotations
 
 import json
@@ -13,21 +14,34 @@ from kuma.clock import parse_instant
 from kuma.migration.runner import backup_path, migrate, needs_migration
 from kuma.store.schema import KNEX_MIGRATIONS
 from tests.helpers.legacy_db import LAST_1_23_BEAT, LEGACY_DB, MIGRATED_AT, REFERENCE_DB, copy_legacy
-from tests.migration.compare import (
-    STAT_TABLES,
-    add_reference_run,
-    schema,
-    stat_differences,
-    stat_rows,
-    table_rows,
-)
+from tests.migration.compare import STAT_TABLES, add_reference_run, schema, stat_differences, stat_rows, table_rows
 
 NOW = parse_instant(MIGRATED_AT)
 #: tables whose rows must equal the reference's exactly (heartbeat, setting, stats and sqlite_sequence below)
-SAME_ROWS = ("api_key", "docker_host", "domain_expiry", "group", "incident", "maintenance",
-             "maintenance_status_page", "monitor", "monitor_group", "monitor_maintenance", "monitor_notification",
-             "monitor_tag", "monitor_tls_info", "notification", "notification_sent_history", "proxy",
-             "remote_browser", "status_page", "status_page_cname", "tag", "user", "knex_migrations_lock")
+SAME_ROWS = (
+    "api_key",
+    "docker_host",
+    "domain_expiry",
+    "group",
+    "incident",
+    "maintenance",
+    "maintenance_status_page",
+    "monitor",
+    "monitor_group",
+    "monitor_maintenance",
+    "monitor_notification",
+    "monitor_tag",
+    "monitor_tls_info",
+    "notification",
+    "notification_sent_history",
+    "proxy",
+    "remote_browser",
+    "status_page",
+    "status_page_cname",
+    "tag",
+    "user",
+    "knex_migrations_lock",
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +81,10 @@ def test_rows_equal_the_reference(migrated, reference):
     assert settings == dict(reference.execute("SELECT key, value FROM setting"))
     assert json.loads(settings["migrateAggregateTableState"]) == "migrated"
     # the counters kuma did not touch stay where 1.23 left them; heartbeat and stat_* differ by 2.5.3's run
-    ours, theirs = dict(conn.execute("SELECT name, seq FROM sqlite_sequence")), dict(reference.execute("SELECT name, seq FROM sqlite_sequence"))
+    ours, theirs = (
+        dict(conn.execute("SELECT name, seq FROM sqlite_sequence")),
+        dict(reference.execute("SELECT name, seq FROM sqlite_sequence")),
+    )
     for name in ("heartbeat", *STAT_TABLES):
         ours.pop(name, None), theirs.pop(name)
     assert ours == theirs

@@ -1,6 +1,7 @@
 """Issue #20: the aggregate step on a longer (synthetic) 1.23 history equals kuma's live rule replayed beat
 by beat, in any batch size; `kill -9` of a real `kuma migrate` midway and a restart give the same rows;
 stale state left by Uptime Kuma or by a killed run is recovered from instead of crash-looping."""
+
 from __future__ import annotations
 
 import fcntl
@@ -83,8 +84,13 @@ def test_long_history_equals_the_live_rule_in_any_batch_size(two_days, tmp_path)
 
 def _migrate_cli(data_dir: Path, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_CLOCK_START=MIGRATED_AT, KUMA_LOG_LEVEL="INFO")
-    return subprocess.Popen([sys.executable, "-m", "kuma", "migrate", "--data-dir", str(data_dir), *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kuma", "migrate", "--data-dir", str(data_dir), *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _progress(path: Path) -> tuple[int, int, int] | None:
@@ -92,7 +98,9 @@ def _progress(path: Path) -> tuple[int, int, int] | None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:
-            row = conn.execute("SELECT total(done), total(total), total(finished = 0) FROM kuma_migration_monitor").fetchone()
+            row = conn.execute(
+                "SELECT total(done), total(total), total(finished = 0) FROM kuma_migration_monitor"
+            ).fetchone()
         finally:
             conn.close()
     except sqlite3.OperationalError:  # not created yet
@@ -151,7 +159,9 @@ def test_an_interrupted_uptime_kuma_migration_is_redone(tmp_path):
     for table in STAT_TABLES:  # the reference's rows are the fold of its 281 beats, by the same rule
         assert stat_differences(stat_rows(conn, table), stat_rows(reference, table)) == [], table
     assert conn.execute("SELECT is_locked FROM knex_migrations_lock").fetchall() == [(0,)]
-    assert conn.execute("SELECT value FROM setting WHERE key = 'migrateAggregateTableState'").fetchone() == ('"migrated"',)
+    assert conn.execute("SELECT value FROM setting WHERE key = 'migrateAggregateTableState'").fetchone() == (
+        '"migrated"',
+    )
 
 
 def test_a_live_lock_refuses_and_a_dead_one_does_not(tmp_path):

@@ -1,0 +1,104 @@
+"""Issue #20: `kuma serve` on a copy of the real 1.23 data folder says what it found, backs up, migrates,
+then serves it: the fixture's user logs in and sees every monitor with its 1.23 history — from source and
+from the frozen binary. While it migrates, the port answers with a progress page, not a refused connection."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import trio
+
+from kuma.migration.page import headline, progress_app
+from kuma.migration.progress import Progress, Snapshot, describe
+from kuma.migration.runner import backup_path, needs_migration
+from tests.helpers.binary import built_binary
+from tests.helpers.legacy_db import MIGRATED_AT, copy_legacy
+from tests.helpers.server import start_kuma
+from tests.helpers.waiting import wait_until
+from tests.realtime.util import RecordingClient
+
+pytestmark = pytest.mark.timeout(1500)  # the binary variant may have to wait for a build
+
+
+def _serving(url: str) -> bool:
+    """200 from the real app (the progress page answers 503; between the two the port is briefly closed)."""
+    try:
+        return httpx.get(f"{url}/api/entry-page", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _start(variant: str, data_dir, tmp_path, request):
+    if variant == "binary":
+        elsewhere = tmp_path / "cwd"
+        elsewhere.mkdir()
+        return start_kuma(
+            data_dir,
+            command=[str(built_binary())],
+            cwd=elsewhere,
+            env={"PYTHONPATH": ""},
+            ready_timeout=90,
+            clock_start=MIGRATED_AT,
+        )
+    return start_kuma(data_dir, clock_start=MIGRATED_AT)
+
+
+@pytest.mark.parametrize("variant", ["source", "binary"])
+def test_serve_migrates_a_1_23_folder_and_its_user_sees_everything(variant, tmp_path, request):
+    db = copy_legacy(tmp_path / "data")
+    server = _start(variant, tmp_path / "data", tmp_path, request)
+    try:
+        wait_until(lambda: _serving(server.url), timeout=60, what="the server after its migration")
+        log = server.log()
+        assert "found an Uptime Kuma 1.x database" in log and "12 monitors" in log, log
+        assert f"backup written: {backup_path(db)}" in log, log
+        assert "aggregate tables: 100.0 % (261 of 261 heartbeats" in log, log
+        client = RecordingClient(server.url, ["websocket"], reconnection=False)
+        try:
+            reply = client.call("login", {"username": "admin", "password": "secret123", "token": ""})
+            assert reply["ok"] is True, reply
+            wait_until(lambda: client.named("monitorList"), what="monitorList")
+            monitors = client.named("monitorList")[-1][0]
+            assert sorted(int(i) for i in monitors) == list(range(1, 13))
+            assert monitors["9"]["pushToken"] == "M1feIWaQ1f" and monitors["6"]["parent"] == 5
+            wait_until(lambda: len(client.named("heartbeatList")) >= 12, what="a heartbeatList per monitor")
+            lists = {str(args[0]): args[1] for args in client.named("heartbeatList")}
+            assert len([b for b in lists["1"] if b["time"] <= "2026-12-01 08:07:20.620"]) == 25  # all 1.23 beats
+            wait_until(lambda: client.named("uptime"), what="uptime")
+        finally:
+            client.close()
+        page = httpx.get(f"{server.url}/api/status-page/main").json()
+        assert page["config"]["title"] == "Main Status"
+    finally:
+        assert server.stop() == 0, server.log()
+    assert not needs_migration(db)
+
+
+def test_the_progress_page_says_how_far_it_is():
+    progress = Progress()
+    progress.begin_rows(0, 8_000_000)
+    progress._snap = Snapshot("stats", 5_040_000, 8_000_000, 42_000.0, 70.5)  # as the runner's thread leaves it
+    assert headline(progress.snapshot) == "migrating: 63 %, about 1 min 10 s left"
+    assert (
+        describe(progress.snapshot)
+        == "63.0 % (5,040,000 of 8,000,000 heartbeats, 42,000 rows/s, about 1 min 10 s left)"
+    )
+
+    async def ask():
+        transport = httpx.ASGITransport(app=progress_app(progress))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return await client.get("/dashboard"), await client.get("/api/migration")
+
+    page, api = trio.run(ask)
+    assert page.status_code == 503 and page.headers["retry-after"] == "3"
+    assert "kuma is migrating: 63 %, about 1 min 10 s left" in page.text and 'http-equiv="refresh"' in page.text
+    assert api.json() == {
+        "migrating": True,
+        "phase": "stats",
+        "percent": 63.0,
+        "done": 5_040_000,
+        "total": 8_000_000,
+        "rowsPerSecond": 42000,
+        "etaSeconds": 70,
+        "msg": "migrating: 63 %, about 1 min 10 s left",
+    }
