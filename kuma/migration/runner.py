@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -135,7 +136,7 @@ def _say_found(db_path: Path, found: legacy.Found) -> None:
         log.warning("Uptime Kuma's own aggregate-table migration was interrupted (state 'migrating'): kuma redoes it")
 
 
-def _schema_step(conn, db_path: Path, found: legacy.Found, now: float, progress: Progress) -> None:
+def _schema_step(conn: sqlite3.Connection, db_path: Path, found: legacy.Found, now: float, progress: Progress) -> None:
     if found.state == "1.x":
         legacy_schema.require_1_23_patches(conn)
     target = backup_path(db_path)
@@ -151,7 +152,9 @@ def _schema_step(conn, db_path: Path, found: legacy.Found, now: float, progress:
     log.info("schema: %d Uptime Kuma 2.x migrations applied (one transaction)", len(missing))
 
 
-def _stats_step(conn, now: float, progress: Progress, batch_rows: int | None, stop: threading.Event | None) -> int:
+def _stats_step(
+    conn: sqlite3.Connection, now: float, progress: Progress, batch_rows: int | None, stop: threading.Event | None
+) -> int:
     state = legacy_stats.stats_state(conn)
     if state == "done":
         return 0

@@ -15,6 +15,7 @@ from kuma.config import Config
 from kuma.migration.page import progress_app
 from kuma.migration.progress import Progress
 from kuma.migration.runner import MigrationStopped, migrate
+from kuma.store.schema import SchemaError
 
 log = logging.getLogger("kuma.migration")
 
@@ -23,18 +24,23 @@ async def migrate_showing_progress(config: Config, now: float, hc: HypercornConf
     """Run the migration; True when the server may go on to open the database, False when stopped."""
     progress, stop, page_done = Progress(), threading.Event(), trio.Event()
     log.info("the database needs migrating before kuma serves it; progress at http://%s/", ", ".join(hc.bind))
+    failure: SchemaError | None = None
+    stopped = False
     async with trio.open_nursery() as nursery:
         nursery.start_soon(_watch_signals, stop)
         await nursery.start(_serve_page, progress_app(progress), hc, page_done)
         try:
             await trio.to_thread.run_sync(lambda: migrate(config.db_path, now=now, progress=progress, stop=stop))
         except MigrationStopped:
+            stopped = True
+        except SchemaError as exc:  # raised out here, not wrapped in the nursery's exception group
+            failure = exc
+        finally:
             page_done.set()
             nursery.cancel_scope.cancel()
-            return False
-        page_done.set()
-        nursery.cancel_scope.cancel()
-    return True
+    if failure is not None:
+        raise failure
+    return not stopped
 
 
 async def _serve_page(app, hc: HypercornConfig, done: trio.Event, *, task_status=trio.TASK_STATUS_IGNORED) -> None:

@@ -3,12 +3,9 @@ of its own (it runs before the server's Database is opened, or offline)."""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,15 +57,6 @@ def _knex_locked(conn: sqlite3.Connection) -> bool:
 def clear_knex_lock(conn: sqlite3.Connection) -> None:
     """knex's lock row left at 1 by an Uptime Kuma killed mid-migration (it would wait for it forever)."""
     conn.execute("UPDATE knex_migrations_lock SET is_locked = 0")
-
-
-def setting_summary(conn: sqlite3.Connection) -> str:
-    row = conn.execute("SELECT value FROM setting WHERE key = 'database_version'").fetchone()
-    return f"database_version {row[0] if row else '?'}"
-
-
-def integrity_ok(conn: sqlite3.Connection) -> bool:
-    return conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
 
 def checkpoint(conn: sqlite3.Connection) -> None:

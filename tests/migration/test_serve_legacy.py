@@ -102,3 +102,22 @@ def test_the_progress_page_says_how_far_it_is():
         "etaSeconds": 70,
         "msg": "migrating: 63 %, about 1 min 10 s left",
     }
+
+
+def test_serve_refuses_a_pre_1_23_folder_clearly_and_leaves_it(tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.helpers.paths import REPO
+
+    db = copy_legacy(tmp_path / "data")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE setting SET value = '{}' WHERE key = 'databasePatchedFiles'")
+    done = subprocess.run([sys.executable, "-m", "kuma", "serve", "--host", "127.0.0.1", "--port", "0",
+                           "--data-dir", str(tmp_path / "data")], env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "Cannot serve" in done.stderr and "open it once with Uptime Kuma 1.23 first" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not backup_path(db).exists()
