@@ -8,6 +8,7 @@ no ping on any beat (like group and push monitors), id % 6 == 3 lack it on every
 whose running mean is not Σping / up), the others always have one."""
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -47,15 +48,18 @@ def add_monitors(conn: sqlite3.Connection, count: int) -> list[int]:
 
 def extend_history(path: Path, *, days: float, interval: int, monitors: int | None = None) -> int:
     """Add `days` of beats every `interval` s before the fixture's first beat, for every monitor (after
-    growing the monitor table to `monitors`). Returns the heartbeat count afterwards."""
+    growing the monitor table to `monitors`), in time order across monitors as a running server writes
+    them (so one monitor's beats are spread over the whole file). Returns the heartbeat count afterwards."""
     conn = sqlite3.connect(str(path))
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -200000")
     ids = add_monitors(conn, monitors) if monitors else [r[0] for r in conn.execute("SELECT id FROM monitor")]
     steps = int(days * 86400 // interval)
     start = FIRST_1_23_BEAT_EPOCH - steps * interval
-    for monitor_id in ids:
-        _insert_beats(conn, monitor_id, start, steps, interval)
+    chunk = max(1, 86400 // interval)  # one day per transaction
+    for first in range(0, steps, chunk):
+        _insert_beats(conn, json.dumps(ids), start, first, min(chunk, steps - first), interval)
         conn.commit()
     count = conn.execute("SELECT count(*) FROM heartbeat").fetchone()[0]
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -63,19 +67,24 @@ def extend_history(path: Path, *, days: float, interval: int, monitors: int | No
     return count
 
 
-def _insert_beats(conn: sqlite3.Connection, monitor_id: int, start: int, steps: int, interval: int) -> None:
-    """One monitor's beats; status and ping are fixed functions of the step number, offset per monitor."""
+def _insert_beats(conn: sqlite3.Connection, ids: str, start: int, first: int, steps: int, interval: int) -> None:
+    """Steps first … first+steps-1 of every monitor, step by step; status and ping are fixed functions
+    of the step number, offset per monitor."""
     conn.execute(
         """
-        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < :steps - 1)
+        WITH RECURSIVE n(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM n WHERE i < :first + :steps - 1),
+        beats AS (
+          SELECT i, m.value AS m, CASE WHEN (i + m.value) % 211 = 0 THEN 0 WHEN (i + m.value) % 307 = 0 THEN 2
+                                     WHEN (i / 60 + m.value) % 97 = 0 THEN 3 ELSE 1 END AS s
+          FROM n CROSS JOIN json_each(:ids) AS m
+        )
         INSERT INTO heartbeat (important, monitor_id, status, msg, time, ping, duration, down_count)
-        SELECT CASE WHEN s != 1 THEN 1 ELSE 0 END, :m, s,
+        SELECT CASE WHEN s != 1 THEN 1 ELSE 0 END, m, s,
                CASE s WHEN 1 THEN '200 - OK' WHEN 3 THEN 'Monitor under maintenance' ELSE 'connect ECONNREFUSED' END,
-               strftime('%Y-%m-%d %H:%M:%f', :start + i * :interval + (i * 37 + :m * 101) % 1000 / 1000.0, 'unixepoch'),
-               CASE WHEN s = 1 AND :m % 6 != 5 AND (:m % 6 != 3 OR (i + :m) % 17 != 0) THEN 20 + (i * 7919 + :m * 31) % 300 END,
+               strftime('%Y-%m-%d %H:%M:%f', :start + i * :interval + (i * 37 + m * 101) % 1000 / 1000.0, 'unixepoch'),
+               CASE WHEN s = 1 AND m % 6 != 5 AND (m % 6 != 3 OR (i + m) % 17 != 0) THEN 20 + (i * 7919 + m * 31) % 300 END,
                :interval, 0
-        FROM (SELECT i, CASE WHEN (i + :m) % 211 = 0 THEN 0 WHEN (i + :m) % 307 = 0 THEN 2
-                             WHEN (i / 60 + :m) % 97 = 0 THEN 3 ELSE 1 END AS s FROM n)
+        FROM beats
         """,
-        {"steps": steps, "m": monitor_id, "start": start, "interval": interval},
+        {"ids": ids, "start": start, "first": first, "steps": steps, "interval": interval},
     )
