@@ -121,3 +121,43 @@ def test_serve_refuses_a_pre_1_23_folder_clearly_and_leaves_it(tmp_path):
     assert "Cannot serve" in done.stderr and "open it once with Uptime Kuma 1.23 first" in done.stderr
     assert "Traceback" not in done.stderr
     assert not backup_path(db).exists()
+
+
+def _migration_status(url: str) -> dict | None:
+    try:
+        answer = httpx.get(f"{url}/api/migration", timeout=2)
+    except httpx.HTTPError:
+        return None
+    return answer.json() if answer.status_code == 503 else None
+
+
+def test_serve_shows_progress_stops_on_sigterm_and_resumes(tmp_path):
+    from tests.helpers.legacy_db import extend_history
+
+    db = copy_legacy(tmp_path / "data")
+    extend_history(db, days=4, interval=20)  # ≈ 207,000 beats: seconds of work
+    server = start_kuma(tmp_path / "data", clock_start=MIGRATED_AT)
+    statuses = []
+
+    def folding() -> bool:
+        status = _migration_status(server.url)
+        if status is not None:
+            statuses.append(status)
+        return status is not None and status["phase"] == "stats" and status["done"] > 0
+
+    wait_until(folding, timeout=120, interval=0.02, what="the stats phase under way")
+    page = httpx.get(f"{server.url}/", timeout=2)
+    assert page.status_code == 503 and "kuma is migrating" in page.text
+    assert server.stop() == 0, server.log()  # SIGTERM: stops after the batch in flight, cleanly
+    assert "start again to resume" in server.log()
+    status = statuses[-1]
+    assert {s["phase"] for s in statuses} <= {"starting", "backup", "schema", "stats"}
+    assert status["migrating"] is True and 0 < status["percent"] < 100 and status["total"] > 200_000, status
+
+    again = start_kuma(tmp_path / "data", clock_start=MIGRATED_AT)
+    try:
+        wait_until(lambda: _serving(again.url), timeout=120, what="the server after resuming")
+        assert "resuming where it stopped" in again.log()
+    finally:
+        assert again.stop() == 0, again.log()
+    assert not needs_migration(db)
