@@ -88,6 +88,7 @@ def migrate(
             if found.knex_locked:
                 log.warning("knex_migrations_lock was left locked (an Uptime Kuma stopped mid-migration): cleared")
                 legacy.clear_knex_lock(conn)
+            legacy.temp_in_memory(conn)
             rows = _stats_step(conn, now, progress, batch_rows, stop)
             legacy.checkpoint(conn)
         finally:

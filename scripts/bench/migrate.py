@@ -53,15 +53,16 @@ def synthesize(work: Path, monitors: int, days: float, interval: int) -> Path:
     return db
 
 
-def run_migrate(command: list[str], data: Path) -> tuple[float, str, int]:
-    """(wall s, log, peak RSS kB) of one `kuma migrate` child."""
+def run_migrate(command: list[str], data: Path) -> tuple[float, str, int, float]:
+    """(wall s, log, peak RSS kB, CPU s) of one `kuma migrate` child."""
     env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_CLOCK_START=MIGRATED_AT, KUMA_LOG_LEVEL="INFO")
     started = time.monotonic()
     done = subprocess.run([*command, "migrate", "--data-dir", str(data)], env=env, capture_output=True, text=True)
     wall = time.monotonic() - started
     if done.returncode != 0:
         raise SystemExit(f"kuma migrate failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return wall, done.stderr, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, done.stderr, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def phase_times(log: str) -> dict[str, float]:
@@ -88,11 +89,12 @@ def main() -> None:
     shutil.rmtree(run, ignore_errors=True)
     copy_legacy(run, source)
     command = [str(args.binary)] if args.binary else [sys.executable, "-m", "kuma"]
-    wall, log, rss = run_migrate(command, run)
+    wall, log, rss, cpu = run_migrate(command, run)
     rate = re.findall(r"([\d,]+) rows/s", log)
     print(f"heartbeats      {beats:,} ({source.stat().st_size / 1e9:.2f} GB, {args.monitors} monitors x "
           f"{args.days:g} days x {args.interval} s)")
     print(f"migration wall  {wall:.1f} s ({beats / wall:,.0f} heartbeats/s overall)")
+    print(f"migration CPU   {cpu:.1f} s ({beats / cpu:,.0f} heartbeats per CPU second; wall ≈ CPU when the machine is idle)")
     for phase, seconds in phase_times(log).items():
         print(f"  {phase:<16} {seconds:.0f} s")
     print(f"aggregate step  {rate[-1] if rate else '?'} rows/s")
