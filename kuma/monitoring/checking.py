@@ -51,7 +51,7 @@ async def run_check(
     if not isinstance(result, CheckResult) or result.status not in rules.STATUSES:
         return CheckOutcome.failed(f"Invalid check result: {type(result).__name__}"), None
     ping = rules.normalize_ping(result.ping)
-    if ping is None:  # types that report no ping get the elapsed time (§4.9)
+    if ping is None and mtype.elapsed_ping:  # types that report no ping get the elapsed time (§4.9)
         ping = round((trio.current_time() - started) * 1000)
     msg = result.msg if isinstance(result.msg, str) else str(result.msg)
     return CheckOutcome(status=result.status, msg=msg, ping=ping), result

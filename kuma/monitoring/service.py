@@ -338,7 +338,17 @@ class MonitoringService:
             wall_clock=self.wall,
             steam_api_url=self.app.config.steam_api_url,
             globalping_api_url=self.app.config.globalping_api_url,
+            docker_host=self._docker_host,
+            remote_browser=self._remote_browser,
+            data_dir=self.app.config.data_dir,
+            jwt_secret=lambda: self.app.accounts.jwt_secret,
         )
+
+    async def _docker_host(self, host_id: int) -> dict[str, Any] | None:
+        return await self.app.db.read(lambda d: monitors.linked_row(d, "docker_host", host_id))
+
+    async def _remote_browser(self, browser_id: int) -> dict[str, Any] | None:
+        return await self.app.db.read(lambda d: monitors.linked_row(d, "remote_browser", browser_id))
 
     def _subprocess_env(self) -> dict[str, str]:
         """Computed once: it copies and fixes the whole environment (costly × 1,000 monitors)."""

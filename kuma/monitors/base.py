@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from kuma.config import GLOBALPING_API_URL, STEAM_API_URL
@@ -74,6 +75,15 @@ class CheckContext:
     #: The third-party APIs `steam` and `globalping` query (Config.steam_api_url / globalping_api_url).
     steam_api_url: str = STEAM_API_URL
     globalping_api_url: str = GLOBALPING_API_URL
+    #: For `docker`: async fn(docker_host id) → that `docker_host` row (docker_type, docker_daemon) or None.
+    #: Read at every check, as Uptime Kuma does, so an edited Docker host applies without a restart.
+    docker_host: Callable[[int], Awaitable[dict[str, Any] | None]] | None = None
+    #: For `real-browser`: async fn(remote_browser id) → that `remote_browser` row (its `url`) or None.
+    remote_browser: Callable[[int], Awaitable[dict[str, Any] | None]] | None = None
+    #: The data folder (`docker-tls/`, `screenshots/`); None in tests that need neither.
+    data_dir: Path | None = None
+    #: The `jwtSecret` setting: real-browser screenshots are named by a JWT of the monitor id.
+    jwt_secret: Callable[[], str] = lambda: ""
 
     def utcnow(self) -> datetime:
         """Now on the engine's wall clock, for certificate validity days."""
@@ -86,6 +96,8 @@ class MonitorType:
     name: ClassVar[str] = ""
     #: push monitors' first check waits one interval (spec §1); others check at once.
     first_check_delayed: ClassVar[bool] = False
+    #: A check that reports no ping gets the elapsed ms (§4.9); `docker` keeps none, as Uptime Kuma's does.
+    elapsed_ping: ClassVar[bool] = True
 
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
         raise CheckFailed(f"Monitor type not supported yet: {monitor.get('type')}")

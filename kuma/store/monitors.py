@@ -133,3 +133,11 @@ def active_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 def active_proxies(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
     """Active proxy rows by id (the engine's boot read: `proxy_for` for every monitor at once)."""
     return {r["id"]: dict(r) for r in db.conn.execute("SELECT * FROM proxy WHERE active = 1")}
+
+
+def linked_row(db: sqlite_utils.Database, table: str, row_id: int) -> dict[str, Any] | None:
+    """A `docker_host` or `remote_browser` row a check uses, by id (the table name is one of those two)."""
+    if table not in ("docker_host", "remote_browser"):
+        raise ValueError(table)
+    row = db.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return dict(row) if row is not None else None
