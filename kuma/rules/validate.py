@@ -408,19 +408,11 @@ def validate_monitor(row: Mapping[str, Any], *, sent: set[str] | None = None) ->
 
     monitor_type = row.get("type")
     if monitor_type in ("pm2", "system-service"):
-        name = row.get("system_service_name")
-        if not name or not str(name).strip():
-            raise MonitorInputError("Service name is required")
-        if monitor_type == "system-service" and not re.fullmatch(r"[a-zA-Z0-9._\-@]+", str(name)):
-            raise MonitorInputError("Invalid service name")
+        _validate_service_name(monitor_type, row.get("system_service_name"))
     if monitor_type == "ping":
         _validate_ping(row)
     if monitor_type == "real-browser":
-        delay = _number(row.get("screenshot_delay")) or 0
-        if delay < 0:
-            raise MonitorInputError("Screenshot delay must be a positive number")
-        if interval is not None and delay >= interval * 1000 * 0.5:
-            raise MonitorInputError("Screenshot delay must be less than half of the interval")
+        _validate_screenshot_delay(row.get("screenshot_delay"), interval)
     _validate_probe_fields(row)
     if monitor_type == "mongodb":
         query = row.get("database_query")
@@ -441,6 +433,38 @@ def _validate_probe_fields(row: Mapping[str, Any]) -> None:
         raise MonitorInputError("SNMP version must be 1, 2c or 3")
     if row.get("type") == "globalping" and row.get("subtype") not in (None, "", "ping", "http", "dns"):
         raise MonitorInputError("Globalping subtype must be ping, http or dns")
+
+
+def _validate_service_name(monitor_type: str, value: Any) -> None:
+    """Uptime Kuma's texts; the name is trimmed before it is judged (and stored trimmed by the check)."""
+    name = str(value or "").strip()
+    if not name:
+        raise MonitorInputError(
+            "PM2 process name is required." if monitor_type == "pm2" else "Service Name is required."
+        )
+    if monitor_type == "system-service" and not re.fullmatch(r"[a-zA-Z0-9._\-@]+", name):
+        raise MonitorInputError("Invalid service name. Please use the internal Service Name (no spaces).")
+    if monitor_type == "pm2" and re.search(r"[\x00-\x1f\x7f]", name):
+        raise MonitorInputError("Invalid PM2 process name.")
+
+
+def _validate_screenshot_delay(value: Any, interval: float | None) -> None:
+    """Non-negative, below 0.8 × interval (the page load's own limit) and below 0.5 × interval."""
+    if value is None:
+        return
+    delay = 0.0 if isinstance(value, str) and not value.strip() else _number(value)  # JS Number("") is 0
+    if delay is None or delay < 0:
+        raise MonitorInputError("Screenshot delay must be a non-negative number")
+    if interval is None:
+        return
+    for share in (0.8, 0.5):
+        limit = interval * 1000 * share
+        if delay >= limit:
+            raise MonitorInputError(f"Screenshot delay must be less than {_js_num(limit)}ms ({share} × interval)")
+
+
+def _js_num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _validate_ping(row: Mapping[str, Any]) -> None:

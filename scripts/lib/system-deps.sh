@@ -13,6 +13,22 @@ probe_packages=(snmpd freeradius chrony)
 packages+=("${probe_packages[@]}")
 have_probe_daemons() { [ -x /usr/sbin/snmpd ] && [ -x /usr/sbin/freeradius ] && [ -x /usr/sbin/chronyd ]; }
 
+# --- node + npm (monitor types part 2): the pm2 monitor test installs the real pm2 from npm with them.
+# A block of its own so other packages' lines stay untouched; same rules (root or sudo -n, quiet).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  node_sudo=()
+  [ "$(id -u)" = 0 ] || node_sudo=(sudo -n)
+  if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
+    echo "system-deps: installing nodejs npm (pm2 monitor test) …" >&2
+    DEBIAN_FRONTEND=noninteractive "${node_sudo[@]}" apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive "${node_sudo[@]}" apt-get install -y -qq nodejs npm >/dev/null 2>&1 \
+      || echo "system-deps: could not install nodejs npm; the pm2 monitor test will fail" >&2
+  else
+    echo "system-deps: node/npm missing; install them with: sudo apt-get install nodejs npm (pm2 test)" >&2
+  fi
+fi
+# --- end node + npm
+
 have_faketime() {  # the wrapper and the preload library it needs (/usr/lib/<arch>/faketime/)
   command -v faketime >/dev/null 2>&1 && compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null
 }
