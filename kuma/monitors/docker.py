@@ -72,11 +72,10 @@ def tls_files(data_dir: Path | None, url: str) -> tuple[Path, Path, Path] | None
     return (paths[0], paths[1], paths[2]) if all(p.is_file() for p in paths) else None
 
 
-def _tls_context(files: tuple[Path, Path, Path] | None) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if files is not None:
-        context.load_verify_locations(cafile=str(files[0]))
-        context.load_cert_chain(certfile=str(files[1]), keyfile=str(files[2]))
+def _tls_context(files: tuple[Path, Path, Path]) -> ssl.SSLContext:
+    """The daemon's CA and our client certificate (Docker's `--tlsverify` set-up)."""
+    context = ssl.create_default_context(cafile=str(files[0]))
+    context.load_cert_chain(certfile=str(files[1]), keyfile=str(files[2]))
     return context
 
 
@@ -106,13 +105,16 @@ async def inspect(host: dict[str, Any], container: str, timeout: float, data_dir
     """The Engine API's inspect answer (parsed JSON) for the container."""
     import httpx
 
+    from kuma.monitors._http_tls import client_tls_context
+
+    plain = client_tls_context(True, None)  # cached: httpx would parse the CA bundle per client otherwise
     if host.get("docker_type") == "socket":
-        transport = httpx.AsyncHTTPTransport(uds=str(host.get("docker_daemon") or ""))
+        transport = httpx.AsyncHTTPTransport(uds=str(host.get("docker_daemon") or ""), verify=plain)
         base = "http://localhost"
     else:
         base = base_url(str(host.get("docker_daemon") or ""))
-        verify = _tls_context(tls_files(data_dir, base)) if base.startswith("https://") else True
-        transport = httpx.AsyncHTTPTransport(verify=verify)
+        files = tls_files(data_dir, base) if base.startswith("https://") else None
+        transport = httpx.AsyncHTTPTransport(verify=_tls_context(files) if files else plain)
     async with httpx.AsyncClient(transport=transport, base_url=base.rstrip("/"), timeout=timeout) as client:
         response = await client.get(f"/containers/{quote(container, safe='')}/json", headers={"Accept": "*/*"})
         response.raise_for_status()

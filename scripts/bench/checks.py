@@ -74,6 +74,7 @@ async def main(count: int, concurrency: int) -> None:
                 wall, cpu, rate, failed = await measure(row, n, limit)
                 print(f"{name:<18}{mode:<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
     await bench_probes(count, concurrency)
+    await probe_a(count, concurrency)
 
 
 # ---- protocol probes (issue 18, part b): against real snmpd / chronyd / freeradius and the tests' responders.
@@ -116,6 +117,72 @@ async def bench_probes(count: int, concurrency: int) -> None:
                 n = min(count, 10) if name in ("globalping", "steam") and limit == 1 else count
                 wall, cpu, rate, failed = await measure(row, n, limit, ctx)
                 print(f"{name:<18}{mode:<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
+
+
+
+# --- monitor types part 2, first half: docker, websocket-upgrade, smtp, system-service, tailscale-ping, pm2,
+# grpc-keyword, real-browser (their own targets: stand-in Engine API, trio-websocket, aiosmtpd, stand-in programs)
+
+
+async def probe_a(count: int, concurrency: int) -> None:
+    import contextlib
+    import tempfile
+
+    from aiosmtpd.controller import Controller
+    from trio_websocket import serve_websocket
+
+    from tests.helpers.docker_engine import docker_engine, state
+    from tests.helpers.server import free_port
+    from tests.monitors.test_program_types import SYSTEMCTL, TAILSCALE, stand_in
+
+    folder = Path(tempfile.mkdtemp(prefix="kuma-bench-"))
+    env = stand_in(folder, "systemctl", SYSTEMCTL, {"nginx": "active"})
+    stand_in(folder, "tailscale", TAILSCALE, {"nas": ["pong from nas (100.64.0.2) via 10.0.0.2:41641 in 2ms\n", "", 0]})
+
+    async def ws_handler(request):
+        ws = await request.accept()
+        with contextlib.suppress(Exception):
+            while True:
+                await ws.get_message()
+
+    with contextlib.ExitStack() as stack:
+        engine_ctx = stack.enter_context(docker_engine({"web": [state("running", health="healthy")]},
+                                                       socket_path=folder / "docker.sock"))
+        smtp = Controller(_SmtpSink(), hostname="127.0.0.1", port=free_port())
+        smtp.start()
+        stack.callback(smtp.stop)
+        daemon = engine_ctx[1]
+
+        async def docker_host(host_id):
+            return {"id": 1, "docker_type": "socket", "docker_daemon": daemon}
+
+        async with trio.open_nursery() as nursery:
+            ws_port = (await nursery.start(serve_websocket, ws_handler, "127.0.0.1", 0, None)).port
+            programs = CheckContext(subprocess_env=env)
+            rows = [
+                ("docker", monitor_row(type="docker", docker_host=1, docker_container="web"),
+                 CheckContext(docker_host=docker_host)),
+                ("websocket-upgrade", monitor_row(type="websocket-upgrade", url=f"ws://127.0.0.1:{ws_port}/",
+                                                  accepted_statuscodes_json='["1000"]'), None),
+                ("smtp", monitor_row(type="smtp", hostname="127.0.0.1", port=smtp.port), None),
+                ("system-service", monitor_row(type="system-service", system_service_name="nginx"), programs),
+                ("tailscale-ping", monitor_row(type="tailscale-ping", hostname="nas"), programs),
+            ]
+            for name, row, ctx in rows:
+                await measure(row, 3, 1, ctx)
+                for mode, limit in [("serial", 1), (f"x{concurrency}", concurrency)]:
+                    n = min(count, 50) if name in ("system-service", "tailscale-ping") else count
+                    wall, cpu, rate, failed = await measure(row, n, limit, ctx)
+                    print(f"{name:<18}{mode:<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
+            nursery.cancel_scope.cancel()
+
+
+class _SmtpSink:
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        return "250 OK"
+
+
+# --- end monitor types part 2, first half
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ def _handler(engine: Engine) -> type[BaseHTTPRequestHandler]:
 
 class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    request_queue_size = 128  # dockerd's backlog is large; 5 would refuse concurrent checks
 
     def get_request(self):
         request, _ = super().get_request()

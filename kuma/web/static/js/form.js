@@ -113,6 +113,41 @@ async function fillGameList(form, socket) {
 
 addProbeFields(TYPES, FIELDS);
 
+// --- monitor types part 2, first half (docker, websocket-upgrade, smtp, system-service, tailscale-ping, pm2,
+// grpc-keyword, real-browser): their own block, so the other halves' additions stay separate.
+TYPES.push(
+  ["docker", "Docker Container"], ["websocket-upgrade", "Websocket Upgrade"], ["smtp", "SMTP"],
+  ["system-service", "System Service"], ["tailscale-ping", "Tailscale Ping"], ["pm2", "PM2"],
+  ["grpc-keyword", "gRPC(s) - Keyword"], ["real-browser", "HTTP(s) - Browser Engine (Chrome/Chromium)"],
+);
+const PROBE_A_FIELDS = [
+  ["docker_container", "Container name / ID", "text", ["docker"], "required"],
+  ["docker_host", "Docker host", () => `select:=Choose…,${state.dockerHosts.map((h) => `${h.id}=${String(h.name).replace(/[,=]/g, " ")}`).join(",")}`, ["docker"]],
+  ["wsSubprotocol", "Subprotocol(s) (comma separated)", "text", ["websocket-upgrade"]],
+  ["wsIgnoreSecWebsocketAcceptHeader", "Ignore Sec-WebSocket-Accept header", "checkbox", ["websocket-upgrade"]],
+  ["smtpSecurity", "SMTP security", "select:=STARTTLS when offered,secure=TLS (SMTPS),starttls=STARTTLS (required),nostarttls=No encryption", ["smtp"]],
+  ["system_service_name", "Service name (systemd unit) / PM2 process name or id", "text", ["system-service", "pm2"], "required"],
+  ["grpcUrl", "gRPC URL (host:port)", "text", ["grpc-keyword"], 'required placeholder="localhost:50051"'],
+  ["grpcProtobuf", "Proto (service definition)", "textarea", ["grpc-keyword"]],
+  ["grpcServiceName", "Service name (package.Service)", "text", ["grpc-keyword"]],
+  ["grpcMethod", "Method", "text", ["grpc-keyword"]],
+  ["grpcBody", "Body (JSON)", "textarea", ["grpc-keyword"]],
+  ["grpcMetadata", "Metadata (JSON)", "textarea", ["grpc-keyword"]],
+  ["grpcEnableTls", "Enable TLS", "checkbox", ["grpc-keyword"]],
+  ["remote_browser", "Remote browser", () => `select:=Local Chromium,${(state.remoteBrowsers || []).map((b) => `${b.id}=${String(b.name).replace(/[,=]/g, " ")}`).join(",")}`, ["real-browser"]],
+  ["screenshot_delay", "Screenshot delay (ms)", "number", ["real-browser"], 'min="0"'],
+];
+const PROBE_A_SHARED = {  // existing rows these types show too
+  url: ["websocket-upgrade", "real-browser"], hostname: ["smtp", "tailscale-ping"], port: ["smtp"],
+  keyword: ["grpc-keyword"], invertKeyword: ["grpc-keyword"], timeout: ["websocket-upgrade", "smtp", "grpc-keyword", "real-browser"],
+  accepted_statuscodes: ["websocket-upgrade"], headers: ["websocket-upgrade"], authMethod: ["websocket-upgrade"],
+  basic_auth_user: ["websocket-upgrade"], basic_auth_pass: ["websocket-upgrade"], bearer_token: ["websocket-upgrade"],
+};
+for (const row of FIELDS) if (PROBE_A_SHARED[row[0]] && row[3]) row[3] = [...row[3], ...PROBE_A_SHARED[row[0]]];
+FIELDS.splice(FIELDS.findIndex((row) => row[0] === "interval"), 0, ...PROBE_A_FIELDS);
+const PROBE_A_NUMERIC_SELECTS = ["docker_host", "remote_browser"];
+// --- end monitor types part 2, first half
+
 const DEFAULTS = {
   type: "http", name: "", parent: null, url: "https://", method: "GET", interval: 60, retryInterval: 60,
   resendInterval: 0, maxretries: 0, timeout: 48, notificationIDList: {}, ignoreTls: false, upsideDown: false,
@@ -127,9 +162,10 @@ function pushToken() {
   return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => alphabet[b % alphabet.length]).join("");
 }
 
-function input([field, label, kind, , extra = ""], value) {
+function input([field, label, kindOrFn, , extra = ""], value) {
   const key = field.split("@")[0];
   const id = `f-${field.replace("@", "-")}`;
+  const kind = typeof kindOrFn === "function" ? kindOrFn() : kindOrFn;  // options known only at render time
   if (kind === "checkbox") return `<label class="check" for="${id}"><input type="checkbox" id="${id}" name="${key}"${value ? " checked" : ""}> ${label}</label>`;
   if (kind.startsWith("select:")) {
     const options = kind.slice(7).split(",").map((o) => { const [v, l] = o.includes("=") ? o.split("=") : [o, o]; return [v, l]; });
@@ -217,6 +253,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
     payload.parent = data.parent ? Number(data.parent) : null;
     payload.proxyId = data.proxyId ? Number(data.proxyId) : null;
     payload.authMethod = data.authMethod || null;
+    for (const key of PROBE_A_NUMERIC_SELECTS) if (key in data) payload[key] = data[key] ? Number(data[key]) : null;
     if (typeof data.accepted_statuscodes === "string") payload.accepted_statuscodes = data.accepted_statuscodes.split(",").map((s) => s.trim()).filter(Boolean);
     if (data.manual_status !== undefined) payload.manual_status = Number(data.manual_status);
     delete payload.tags;

@@ -13,6 +13,7 @@ export const state = {
   proxies: [],
   apiKeys: [],
   dockerHosts: [],
+  remoteBrowsers: [],
   maintenance: {},
   statusPages: {},
   monitorTypes: {},
@@ -55,6 +56,7 @@ export function wire(socket) {
   socket.on("proxyList", set("proxies"));
   socket.on("apiKeyList", set("apiKeys"));
   socket.on("dockerHostList", set("dockerHosts"));
+  socket.on("remoteBrowserList", set("remoteBrowsers"));
   socket.on("maintenanceList", set("maintenance"));
   socket.on("statusPageList", set("statusPages"));
   socket.on("heartbeatList", (id, rows, overwrite) => {
