@@ -267,6 +267,31 @@ def _websocket_path() -> Any:
     return state
 
 
+def _probe_libraries() -> Any:
+    """Monitor types part 2 (probes): gRPC's proto reader + protobuf codec + h2, and trio-websocket for the
+    DevTools protocol, all found and working in this build (they are imported only inside checks)."""
+    import h2.config
+    import h2.connection
+    import trio_websocket
+
+    from kuma.monitors._proto_schema import find_method, find_service, parse_proto
+    from kuma.monitors._protobuf import decode, encode, js_json
+
+    schema = parse_proto(
+        "package p; message M { string s = 1; repeated int64 n = 2; } service S { rpc Get (M) returns (M); }"
+    )
+    method = find_method(find_service(schema, "S"), "get")
+    message = schema.messages[method.request]
+    echoed = js_json(decode(schema, message, encode(schema, message, {"s": "ok", "n": [1, 2]})))
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    return {
+        "grpc_roundtrip": echoed,
+        "h2_preface": len(conn.data_to_send()) > 0,
+        "cdp": bool(trio_websocket.open_websocket_url),
+    }
+
+
 CHECKS: dict[str, Callable[[], Any]] = {
     "monitor_types": _monitor_types,
     "notification_providers": _notification_providers,
@@ -282,6 +307,7 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "subprocess_env": _subprocess_env,
     "websocket_path": _websocket_path,
     "socketio_endpoint": _socketio_endpoint,
+    "probe_libraries": _probe_libraries,
     # what this build contains, compared between the frozen binary and the source tree by the tests
     "modules": _modules,
     "socketio_events": _socketio_events,
