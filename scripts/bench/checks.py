@@ -168,13 +168,82 @@ async def probe_a(count: int, concurrency: int) -> None:
                 ("system-service", monitor_row(type="system-service", system_service_name="nginx"), programs),
                 ("tailscale-ping", monitor_row(type="tailscale-ping", hostname="nas"), programs),
             ]
+            rows += probe_a_more(stack)
             for name, row, ctx in rows:
                 await measure(row, 3, 1, ctx)
                 for mode, limit in [("serial", 1), (f"x{concurrency}", concurrency)]:
-                    n = min(count, 50) if name in ("system-service", "tailscale-ping") else count
+                    n = min(count, 50) if name in ("system-service", "tailscale-ping", "real-browser") else count
                     wall, cpu, rate, failed = await measure(row, n, limit, ctx)
                     print(f"{name:<18}{mode:<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
+            await browser_rss(rows[-1][1])
             nursery.cancel_scope.cancel()
+
+
+def probe_a_more(stack) -> list:
+    """grpc-keyword against a real grpcio server; real-browser against the HTTP target (local Chromium)."""
+    from concurrent import futures
+
+    import grpc
+
+    from tests.monitors.test_grpc_keyword import PROTO, Reply, Request, say_hello
+
+    handler = grpc.unary_unary_rpc_method_handler(say_hello, request_deserializer=Request.FromString,
+                                                  response_serializer=Reply.SerializeToString)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("demo.v1.Greeter", {"SayHello": handler}),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    stack.callback(server.stop, None)
+    web = stack.enter_context(http_target())
+    return [
+        ("grpc-keyword", monitor_row(type="grpc-keyword", grpc_url=f"127.0.0.1:{port}", grpc_protobuf=PROTO,
+                                     grpc_service_name="demo.v1.Greeter", grpc_method="sayHello",
+                                     grpc_body='{"name": "Ada"}', keyword="Hello"), None),
+        ("real-browser", monitor_row(type="real-browser", url=web.url + "/", interval=60), None),
+    ]
+
+
+async def browser_rss(row: dict) -> None:
+    """Memory (PSS, so pages shared between Chromium's processes count once) of the shared Chromium while 10 real-browser monitors at 60 s check at once."""
+    import psutil
+
+    from kuma.monitors._chromium import shared_browser
+
+    def tree_rss() -> float:
+        pid = shared_browser().pid
+        if pid is None:
+            return 0.0
+        total = 0
+        try:
+            root = psutil.Process(pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return 0.0
+        for proc in procs:  # renderers come and go while pages open and close
+            try:
+                total += proc.memory_full_info().pss  # PSS: pages shared between the processes count once
+            except psutil.Error:
+                pass
+        return total / 2**20
+
+    peak = 0.0
+
+    async def sample(stop: trio.Event) -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss())
+            await trio.sleep(0.05)
+
+    stop = trio.Event()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(sample, stop)
+        wall = time.perf_counter()
+        await measure(row, 10, 10)
+        wall = time.perf_counter() - wall
+        stop.set()
+    print(f"real-browser: 10 monitors (60 s interval) checking at once: {wall:.2f} s for the round, "
+          f"Chromium PSS peak {peak:.0f} MiB, after the round {tree_rss():.0f} MiB (pages closed, browser kept "
+          f"until idle)")
 
 
 class _SmtpSink:
