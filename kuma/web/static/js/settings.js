@@ -1,23 +1,26 @@
-// Settings: general, notifications, security (password, 2FA), API keys, proxies, monitor history, about.
+// Settings: general, notifications, security (password, 2FA), API keys, proxies, Docker hosts, remote browsers,
+// monitor history, about.
 import { stormSettings } from "./alerting.js";
 import { state } from "./state.js";
 import { esc, toastReply, message, formData, confirmDialog, formatTime, copyText, timezoneSelect } from "./ui.js";
 import { PROVIDERS } from "./providers.js";
 
 const SECTIONS = [["general", "General"], ["appearance", "Appearance"], ["notifications", "Notifications"], ["tags", "Tags"], ["security", "Security"],
-  ["api-keys", "API keys"], ["proxies", "Proxies"], ["monitor-history", "Monitor history"], ["about", "About"]];
+  ["api-keys", "API keys"], ["proxies", "Proxies"], ["docker-hosts", "Docker hosts"], ["remote-browsers", "Remote browsers"],
+  ["monitor-history", "Monitor history"], ["about", "About"]];
 
 export function renderSettings(ctx, section) {
   const { content } = ctx;
   if (!ctx.routeChanged && content.dataset.section === section) {
-    if (section === "notifications" || section === "api-keys" || section === "proxies") refreshList(ctx, section);
+    if (["notifications", "api-keys", "proxies", "docker-hosts", "remote-browsers"].includes(section)) refreshList(ctx, section);
     return;
   }
   content.dataset.section = section;
   content.innerHTML = `<div class="settings"><nav class="settings-nav" aria-label="Settings">${SECTIONS.map(([k, l]) =>
     `<a href="/settings/${k}" class="${k === section ? "active" : ""}">${l}</a>`).join("")}</nav><div id="settings-body" class="settings-body"></div></div>`;
   const body = content.querySelector("#settings-body");
-  ({ general, appearance, tags, notifications, security, "api-keys": apiKeys, proxies, "monitor-history": history, about }[section] || general)(ctx, body);
+  ({ general, appearance, tags, notifications, security, "api-keys": apiKeys, proxies, "docker-hosts": dockerHosts,
+    "remote-browsers": remoteBrowsers, "monitor-history": history, about }[section] || general)(ctx, body);
 }
 
 function refreshList(ctx, section) {
@@ -25,6 +28,8 @@ function refreshList(ctx, section) {
   if (section === "notifications") body.querySelector("#notif-list").innerHTML = notificationItems();
   if (section === "api-keys") body.querySelector("#key-list").innerHTML = apiKeyItems();
   if (section === "proxies") body.querySelector("#proxy-list").innerHTML = proxyItems();
+  if (section === "docker-hosts") body.querySelector("#docker-list").innerHTML = dockerItems();
+  if (section === "remote-browsers") body.querySelector("#browser-list").innerHTML = browserItems();
 }
 
 async function general({ socket }, body) {
@@ -235,6 +240,57 @@ function proxies({ socket }, body) {
     if (id && await confirmDialog("Delete this proxy?", "Delete")) toastReply(await socket.call("deleteProxy", Number(id)));
   });
 }
+
+// --- Docker hosts and remote browsers (what the docker and real-browser monitor types use)
+function dockerItems() {
+  return state.dockerHosts.length ? state.dockerHosts.map((h) => `<li><span>${esc(h.name)} <span class="muted">${esc(h.dockerType)}: ${esc(h.dockerDaemon)}</span></span>
+    <button class="btn btn-small btn-danger" data-delete="${h.id}">Delete</button></li>`).join("") : `<li class="muted">No Docker hosts.</li>`;
+}
+
+function dockerHosts({ socket }, body) {
+  body.innerHTML = `<form class="card" id="docker-form"><h2>Docker hosts</h2>
+    <label>Friendly name<input name="name" required></label>
+    <label>Connection type<select name="dockerType"><option value="socket">Socket</option><option value="tcp">TCP / HTTP</option></select></label>
+    <label>Docker daemon<input name="dockerDaemon" required placeholder="/var/run/docker.sock or tcp://host:2375"></label>
+    <div class="inline"><button class="btn" type="button" id="docker-test">Test</button><button class="btn btn-primary">Add Docker host</button></div></form>
+    <div class="card"><ul class="plain-list" id="docker-list">${dockerItems()}</ul></div>`;
+  const form = body.querySelector("#docker-form");
+  body.querySelector("#docker-test").addEventListener("click", async () => toastReply(await socket.call("testDockerHost", formData(form))));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (toastReply(await socket.call("addDockerHost", formData(form), null))) form.reset();
+  });
+  body.querySelector("#docker-list").addEventListener("click", async (e) => {
+    const id = e.target.dataset.delete;
+    if (id && await confirmDialog("Delete this Docker host? Monitors using it stop working.", "Delete")) toastReply(await socket.call("deleteDockerHost", Number(id)));
+  });
+}
+
+function browserItems() {
+  const browsers = state.remoteBrowsers || [];
+  return browsers.length ? browsers.map((b) => `<li><span>${esc(b.name)} <span class="muted">${esc(b.url)}</span></span>
+    <button class="btn btn-small btn-danger" data-delete="${b.id}">Delete</button></li>`).join("") : `<li class="muted">No remote browsers.</li>`;
+}
+
+function remoteBrowsers({ socket }, body) {
+  body.innerHTML = `<form class="card" id="browser-form"><h2>Remote browsers</h2>
+    <p class="muted">A Chrome DevTools websocket endpoint (e.g. <code>ws://chrome:9222/devtools/browser/…</code>) that real-browser monitors may use instead of the local Chromium.</p>
+    <label>Friendly name<input name="name" required></label>
+    <label>WebSocket URL<input name="url" required placeholder="ws://host:9222/devtools/browser/…"></label>
+    <div class="inline"><button class="btn" type="button" id="browser-test">Test</button><button class="btn btn-primary">Add remote browser</button></div></form>
+    <div class="card"><ul class="plain-list" id="browser-list">${browserItems()}</ul></div>`;
+  const form = body.querySelector("#browser-form");
+  body.querySelector("#browser-test").addEventListener("click", async () => toastReply(await socket.call("testRemoteBrowser", formData(form).url)));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (toastReply(await socket.call("addRemoteBrowser", formData(form), null))) form.reset();
+  });
+  body.querySelector("#browser-list").addEventListener("click", async (e) => {
+    const id = e.target.dataset.delete;
+    if (id && await confirmDialog("Delete this remote browser?", "Delete")) toastReply(await socket.call("deleteRemoteBrowser", Number(id)));
+  });
+}
+// --- end Docker hosts and remote browsers
 
 function history({ socket }, body) {
   body.innerHTML = `<div class="card"><h2>Monitor history</h2><p>History retention is set under General. Clearing cannot be undone.</p>
