@@ -36,10 +36,12 @@ sys.exit(0 if state == "active" else 3)
 """
 
 TAILSCALE = """\
-import json, sys
+import json, sys, time
 answers = json.load(open(sys.argv[0] + ".json"))
 if sys.argv[1:4] != ["ping", "--c", "1"]:
     sys.exit(2)
+if answers.get(sys.argv[4]) == "hang":
+    time.sleep(30)
 out, err, code = answers.get(sys.argv[4], ["", "no such host", 1])
 sys.stdout.write(out); sys.stderr.write(err); sys.exit(code)
 """
@@ -114,6 +116,7 @@ def tailscale(tmp_path):
         "gone": ["ping \"100.64.0.7\" timed out\n", "", 1],
         "ghost": ["", "no matching peer\n", 1],
         "self": ["100.101.102.104 is local Tailscale IP\n", "", 0],
+        "stuck": "hang",
     })
 
 
@@ -133,6 +136,11 @@ async def test_tailscale_failures(tailscale, host, message):
     with pytest.raises(CheckFailed) as caught:
         await check("tailscale-ping", tailscale, hostname=host)
     assert str(caught.value) == message
+
+
+async def test_tailscale_that_hangs_is_killed_at_interval_times_0_8(tailscale):
+    with pytest.raises(CheckFailed, match="^Error checking Tailscale ping: Error: tailscale ping gave no answer in 0.8 s$"):
+        await check("tailscale-ping", tailscale, hostname="stuck", interval=1)
 
 
 async def test_tailscale_missing(tmp_path):
