@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socketserver
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,9 +94,11 @@ class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
 
 @contextmanager
-def docker_engine(containers: dict[str, list[dict[str, Any]]], *, socket_path: Path | None = None
-                  ) -> Iterator[tuple[Engine, str]]:
-    """(engine, daemon): a unix socket path when `socket_path` is given, else `tcp://127.0.0.1:<port>`."""
+def docker_engine(containers: dict[str, list[dict[str, Any]]], *, socket_path: Path | None = None,
+                  tls: ssl.SSLContext | None = None) -> Iterator[tuple[Engine, str]]:
+    """(engine, daemon): a unix socket path when `socket_path` is given, else `tcp://127.0.0.1:<port>`
+    (`https://localhost:<port>` with `tls`, a server context that may require client certificates, as
+    `dockerd --tlsverify` does)."""
     engine = Engine(containers)
     server: socketserver.BaseServer
     if socket_path is not None:
@@ -104,6 +107,9 @@ def docker_engine(containers: dict[str, list[dict[str, Any]]], *, socket_path: P
     else:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(engine))
         daemon = f"tcp://127.0.0.1:{server.server_address[1]}"
+        if tls is not None:
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
+            daemon = f"https://localhost:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

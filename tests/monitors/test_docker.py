@@ -7,7 +7,7 @@ from kuma.monitoring.checking import run_check
 from kuma.monitors.base import DOWN, PENDING, UP, CheckContext, CheckFailed, get_monitor_type
 from tests.helpers.docker_engine import docker_engine, state
 from tests.helpers.monitor_rows import monitor_row
-from tests.helpers.targets import closed_port, silent_listener
+from tests.helpers.targets import closed_port, make_cert, silent_listener
 
 
 def ctx_for(docker_type, daemon):
@@ -85,6 +85,31 @@ async def test_unreachable_daemons_read_like_node(sock_path):
         await check(str(sock_path), docker_host=99)
     with pytest.raises(CheckFailed, match="^Failed to load docker host config$"):
         await check(str(sock_path), docker_host=None)
+
+
+async def test_tls_daemon_with_client_certificates_from_docker_tls(tmp_path):
+    """`https://` daemons: `<data>/docker-tls/<host>/{ca,cert,key}.pem` as `dockerd --tlsverify` wants."""
+    import shutil
+    import ssl
+
+    server_cert = make_cert(("localhost",), self_signed=False, directory=tmp_path / "server")
+    client_cert = make_cert(("kuma-client",), self_signed=False, common_name="kuma", directory=tmp_path / "client")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=client_cert.ca_path)
+    context.load_cert_chain(server_cert.chain_path, server_cert.key_path)
+    context.verify_mode = ssl.CERT_REQUIRED
+    with docker_engine({"web": [state("running", health="healthy")]}, tls=context) as (_, daemon):
+        row = monitor_row(type="docker", docker_container="web", docker_host=7)
+        with pytest.raises(CheckFailed):  # neither the daemon's CA nor a client certificate yet
+            await get_monitor_type("docker").check(row, CheckContext(docker_host=ctx_for("tcp", daemon).docker_host,
+                                                                      data_dir=tmp_path / "data"))
+        folder = tmp_path / "data" / "docker-tls" / "localhost"
+        folder.mkdir(parents=True)
+        shutil.copy(server_cert.ca_path, folder / "ca.pem")
+        shutil.copy(client_cert.chain_path, folder / "cert.pem")
+        shutil.copy(client_cert.key_path, folder / "key.pem")
+        result = await get_monitor_type("docker").check(row, CheckContext(
+            docker_host=ctx_for("tcp", daemon).docker_host, data_dir=tmp_path / "data"))
+    assert (result.status, result.msg) == (UP, "healthy")
 
 
 async def test_a_daemon_that_never_answers_times_out_at_interval_times_0_8():
