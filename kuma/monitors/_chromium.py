@@ -166,13 +166,13 @@ class SharedBrowser:
         finally:
             if started and self.conn is started[0]:  # a successor may already be running: leave its state
                 self.conn = None
-            if process is not None and self.pid == process.pid:
-                self.pid = None
             if process is not None and process.poll() is None:
                 process.kill()
                 with trio.move_on_after(5) as scope:
                     scope.shield = True
                     await process.wait()
+            if process is not None and self.pid == process.pid:  # only once it is gone
+                self.pid = None
             shutil.rmtree(profile, ignore_errors=True)
 
     async def _serve_until_idle(self, conn: CdpConnection, process: trio.Process) -> None:
