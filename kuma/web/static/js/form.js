@@ -125,7 +125,7 @@ const PROBE_A_FIELDS = [
   ["docker_host", "Docker host", () => `select:=Choose…,${state.dockerHosts.map((h) => `${h.id}=${String(h.name).replace(/[,=]/g, " ")}`).join(",")}`, ["docker"]],
   ["wsSubprotocol", "Subprotocol(s) (comma separated)", "text", ["websocket-upgrade"]],
   ["wsIgnoreSecWebsocketAcceptHeader", "Ignore Sec-WebSocket-Accept header", "checkbox", ["websocket-upgrade"]],
-  ["smtpSecurity", "SMTP security", "select:=STARTTLS when offered,secure=TLS (SMTPS),starttls=STARTTLS (required),nostarttls=No encryption", ["smtp"]],
+  ["smtpSecurity", "SMTP security", "select:=STARTTLS when offered,secure=SMTPS,nostarttls=Ignore STARTTLS,starttls=Use STARTTLS", ["smtp"]],
   ["system_service_name", "Service name (systemd unit) / PM2 process name or id", "text", ["system-service", "pm2"], "required"],
   ["grpcUrl", "gRPC URL (host:port)", "text", ["grpc-keyword"], 'required placeholder="localhost:50051"'],
   ["grpcProtobuf", "Proto (service definition)", "textarea", ["grpc-keyword"]],
