@@ -106,6 +106,11 @@ async def session(host: str, port: int, security: str, ctx: CheckContext, progre
             await lines.reply("Connection closed unexpectedly")
         info = _info(stream, host, ctx)
         await stream.send_all(b"QUIT\r\n")
+        with trio.move_on_after(2):  # the server's 221, so it sees a clean end of the session
+            try:
+                await lines.reply("closed")
+            except (SmtpError, trio.BrokenResourceError):
+                pass
         return info
     except trio.BrokenResourceError as exc:
         raise SmtpError(tls_error_text(exc, host)) from None
