@@ -81,6 +81,8 @@ def chromium_args(executable: str, profile: Path) -> list[str]:
         "--mute-audio",
         "--hide-scrollbars",
         "--password-store=basic",
+        "--disable-breakpad",
+        "--disable-crash-reporter",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
@@ -150,6 +152,7 @@ class SharedBrowser:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env=env,
+                start_new_session=True,  # its own process group: killed as a whole, helpers included
             )
             self.pid = process.pid
             url = await devtools_url(profile, process)
@@ -166,8 +169,8 @@ class SharedBrowser:
         finally:
             if started and self.conn is started[0]:  # a successor may already be running: leave its state
                 self.conn = None
-            if process is not None and process.poll() is None:
-                process.kill()
+            if process is not None:
+                _kill_group(process)
                 with trio.move_on_after(5) as scope:
                     scope.shield = True
                     await process.wait()
@@ -182,6 +185,17 @@ class SharedBrowser:
             if self.users == 0 and trio.current_time() - self.last_used > IDLE_SECONDS:
                 log.info("real-browser: Chromium idle for %g s, closing it", IDLE_SECONDS)
                 return
+
+
+def _kill_group(process: trio.Process) -> None:
+    """SIGKILL the browser's whole process group (renderers, GPU and network helpers, crash handler)."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        if process.poll() is None:
+            process.kill()
 
 
 _SHARED: trio.lowlevel.RunVar[SharedBrowser] = trio.lowlevel.RunVar("kuma_shared_browser")
