@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs that pip cannot install: Debian's Chromium and its driver for the
 # browser tests, iputils' ping for the ping monitor's fallback path, and faketime for
-# scripts/test-clock-ahead, snmpd/freeradius/chrony for the protocol-probe monitor tests. Called by
+# scripts/test-clock-ahead, snmpd/freeradius/chrony for the protocol-probe monitor tests, the database and
+# broker servers for the database monitor tests. Called by
 # scripts/test. Idempotent and quiet: does nothing when all are there.
 # Needs root (CI runs as root) or passwordless sudo; otherwise prints what to install and carries on.
 set -uo pipefail
@@ -12,6 +13,14 @@ packages=(chromium chromium-driver iputils-ping faketime)
 probe_packages=(snmpd freeradius chrony)
 packages+=("${probe_packages[@]}")
 have_probe_daemons() { [ -x /usr/sbin/snmpd ] && [ -x /usr/sbin/freeradius ] && [ -x /usr/sbin/chronyd ]; }
+# database and broker monitor tests (issue 17): PostgreSQL, MariaDB, Redis, Mosquitto, RabbitMQ, each started
+# by the tests on 127.0.0.1, a free port and a temp folder (tests/helpers/db_servers.py); never as services
+db_packages=(postgresql mariadb-server redis-server mosquitto rabbitmq-server)
+packages+=("${db_packages[@]}")
+have_db_servers() {  # postgres's binaries live under /usr/lib/postgresql/<version>/bin
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [ -x /usr/sbin/mariadbd ] \
+    && [ -x /usr/bin/redis-server ] && [ -x /usr/sbin/mosquitto ] && [ -x /usr/sbin/rabbitmq-server ]
+}
 
 # --- node + npm (monitor types part 2): the pm2 monitor test installs the real pm2 from npm with them.
 # A block of its own so other packages' lines stay untouched; same rules (root or sudo -n, quiet).
@@ -34,7 +43,7 @@ have_faketime() {  # the wrapper and the preload library it needs (/usr/lib/<arc
 }
 
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v ping >/dev/null 2>&1 && have_faketime \
-   && have_probe_daemons; then
+   && have_probe_daemons && have_db_servers; then
   exit 0
 fi
 
@@ -53,7 +62,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
-echo "system-deps: installing ${packages[*]} (browser, ping, clock and protocol-probe tests) …" >&2
+echo "system-deps: installing ${packages[*]} (browser, ping, clock, protocol-probe and database tests) …" >&2
 export DEBIAN_FRONTEND=noninteractive
 log="$(mktemp)"
 # policy-rc.d answering 101 keeps the daemons' packages from starting them as services on their real ports

@@ -1,0 +1,52 @@
+"""What the SQL types (mysql, sqlserver, oracledb) share: conditions on a single-value result, row counts.
+
+Pure functions over rows a driver fetched. Uptime Kuma's rules: without conditions the UP message is
+`Rows: <n>`; with conditions the query must return exactly one row with one column, whose text (JavaScript's
+String()) is the condition variable `result`. Driver errors are prefixed `Database connection/query failed: `.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from kuma.monitors.base import CheckFailed
+from kuma.monitors.dns import evaluate_conditions, parse_conditions
+from kuma.monitors.json_query import js_string
+
+FAILED = "Database connection/query failed: "
+
+
+def conditions_of(monitor: dict[str, Any]) -> list[dict[str, Any]]:
+    return parse_conditions(monitor.get("conditions"))
+
+
+def js_text(value: Any) -> str:
+    """String(value) of the value a Node driver would have returned for this column."""
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return js_string(value)
+
+
+def single_value(rows: list[Any] | None, columns: int) -> Any:
+    """The one value of a one-row, one-column result; the wording of Uptime Kuma's errors otherwise."""
+    if not rows:
+        raise CheckFailed(FAILED + "Query returned no results")
+    if len(rows) > 1:
+        raise CheckFailed(FAILED + "Multiple values were found, expected only one value")
+    if columns > 1:
+        raise CheckFailed(FAILED + "Multiple columns were found, expected only one value")
+    return rows[0][0]
+
+
+def conditions_message(monitor: dict[str, Any], rows: list[Any] | None, columns: int) -> str:
+    """UP message of a query checked against the monitor's conditions, or CheckFailed."""
+    result = js_text(single_value(rows, columns))
+    if not evaluate_conditions(conditions_of(monitor), {"result": result}):
+        raise CheckFailed(f"Query result did not meet the specified conditions ({result})")
+    return "Query did meet specified conditions"

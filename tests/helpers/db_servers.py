@@ -1,0 +1,175 @@
+"""Real database and broker servers for the check tests, each on 127.0.0.1, a free port and a temp folder.
+
+Debian's packages (scripts/lib/system-deps.sh installs them): PostgreSQL, MariaDB, Redis, Mosquitto,
+RabbitMQ. Servers that refuse to run as root are started as their package's service user. Never the system
+service: each test gets its own throwaway instance, stopped (and its folder removed) afterwards.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.helpers.server import free_port
+
+PASSWORD = "s3cret-Pw"
+
+
+def _binary(*candidates: str) -> str:
+    for pattern in candidates:
+        found = sorted(glob.glob(pattern)) if "*" in pattern else ([pattern] if Path(pattern).exists() else [])
+        if not found and "/" not in pattern and shutil.which(pattern):
+            found = [shutil.which(pattern) or pattern]
+        if found:
+            return found[-1]
+    raise AssertionError(f"{candidates[0]} is not installed: scripts/lib/system-deps.sh installs it (needs root/apt)")
+
+
+def _folder(owner: str | None) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="kuma-db-", dir="/tmp"))
+    if owner and os.getuid() == 0:
+        entry = pwd.getpwnam(owner)
+        os.chown(folder, entry.pw_uid, entry.pw_gid)
+    return folder
+
+
+def _as(owner: str | None, command: list[str]) -> list[str]:
+    """Run as the package's service user when we are root (postgres refuses root)."""
+    if owner and os.getuid() == 0:
+        return ["runuser", "-u", owner, "--", *command]
+    return command
+
+
+def wait_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}:\n{_tail(log)}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"server did not listen on {port}:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    try:
+        return log.read_text(errors="replace")[-3000:]
+    except OSError:
+        return ""
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Server:
+    port: int
+    folder: Path
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+@contextmanager
+def postgres_server() -> Iterator[Server]:
+    """PostgreSQL with user `kuma` / PASSWORD (scram-sha-256), database `postgres`."""
+    initdb = _binary("/usr/lib/postgresql/*/bin/initdb", "initdb")
+    postgres = str(Path(initdb).with_name("postgres"))
+    owner = "postgres"
+    folder = _folder(owner)
+    data, log = folder / "data", folder / "log"
+    (folder / "pw").write_text(PASSWORD)
+    os.chmod(folder / "pw", 0o644)
+    subprocess.run(_as(owner, [initdb, "-D", str(data), "-U", "kuma", "--auth=scram-sha-256",
+                               f"--pwfile={folder / 'pw'}", "-E", "UTF8"]), check=True, capture_output=True)
+    port = free_port()
+    with open(log, "wb") as out:
+        process = subprocess.Popen(_as(owner, [postgres, "-D", str(data), "-h", "127.0.0.1", "-p", str(port),
+                                               "-k", str(folder), "-c", "fsync=off"]), stdout=out, stderr=out)
+    try:
+        wait_port(port, process, log)
+        _wait_pg_ready(port)
+        yield Server(port, folder, process)
+    finally:
+        _stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_pg_ready(port: int) -> None:
+    import pg8000.native
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            pg8000.native.Connection("kuma", host="127.0.0.1", port=port, password=PASSWORD, database="postgres").close()
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@contextmanager
+def mariadb_server() -> Iterator[Server]:
+    """MariaDB with user `kuma` / PASSWORD on database `kuma` (root has no password, TCP from 127.0.0.1)."""
+    mariadbd = _binary("/usr/sbin/mariadbd", "mariadbd")
+    install = _binary("/usr/bin/mariadb-install-db", "mariadb-install-db")
+    owner = "mysql"
+    folder = _folder(owner)
+    data, log = folder / "data", folder / "log"
+    subprocess.run(_as(owner, [install, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal",
+                               "--skip-test-db"]), check=True, capture_output=True)
+    port = free_port()
+    with open(log, "wb") as out:
+        process = subprocess.Popen(_as(owner, [mariadbd, "--no-defaults", f"--datadir={data}", f"--port={port}",
+                                               "--bind-address=127.0.0.1", f"--socket={folder / 'sock'}",
+                                               f"--pid-file={folder / 'pid'}", "--skip-name-resolve",
+                                               "--innodb-buffer-pool-size=16M", "--skip-log-bin"]),
+                                   stdout=out, stderr=out)
+    try:
+        wait_port(port, process, log)
+        _mariadb_setup(port)
+        yield Server(port, folder, process)
+    finally:
+        _stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _mariadb_setup(port: int) -> None:
+    import pymysql
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            connection = pymysql.connect(host="127.0.0.1", port=port, user="root", password="")
+            break
+        except pymysql.err.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("CREATE DATABASE kuma")
+        cursor.execute(f"CREATE USER 'kuma'@'%' IDENTIFIED BY '{PASSWORD}'")
+        cursor.execute("GRANT ALL ON kuma.* TO 'kuma'@'%'")
+        cursor.execute("CREATE TABLE kuma.t (n INT)")
+        cursor.execute("INSERT INTO kuma.t VALUES (1), (2), (3)")
+        connection.commit()
