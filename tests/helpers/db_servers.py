@@ -173,3 +173,25 @@ def _mariadb_setup(port: int) -> None:
         cursor.execute("CREATE TABLE kuma.t (n INT)")
         cursor.execute("INSERT INTO kuma.t VALUES (1), (2), (3)")
         connection.commit()
+
+
+@contextmanager
+def redis_server(*, tls_cert: object | None = None) -> Iterator[Server]:
+    """Redis requiring PASSWORD (default user); with `tls_cert` (a CertFiles) it listens with TLS only."""
+    binary = _binary("/usr/bin/redis-server", "redis-server")
+    folder = _folder(None)
+    log, port = folder / "log", free_port()
+    args = [binary, "--bind", "127.0.0.1", "--requirepass", PASSWORD, "--save", "", "--appendonly", "no",
+            "--dir", str(folder), "--logfile", str(log), "--daemonize", "no"]
+    if tls_cert is not None:
+        args += ["--port", "0", "--tls-port", str(port), "--tls-cert-file", tls_cert.chain_path,  # type: ignore[attr-defined]
+                 "--tls-key-file", tls_cert.key_path, "--tls-auth-clients", "no"]  # type: ignore[attr-defined]
+    else:
+        args += ["--port", str(port)]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, process, log)
+        yield Server(port, folder, process)
+    finally:
+        _stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
