@@ -195,3 +195,51 @@ def redis_server(*, tls_cert: object | None = None) -> Iterator[Server]:
     finally:
         _stop(process)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Broker(Server):
+    ws_port: int
+    tls_port: int | None
+
+
+@contextmanager
+def mosquitto_server(*, tls_cert: object | None = None) -> Iterator[Broker]:
+    """Mosquitto with user `kuma` / PASSWORD (no anonymous access): MQTT on `port`, WebSocket on `ws_port`,
+    and MQTT over TLS on `tls_port` when `tls_cert` (a CertFiles) is given."""
+    binary = _binary("/usr/sbin/mosquitto", "mosquitto")
+    folder = _folder(None)
+    log, port, ws_port = folder / "log", free_port(), free_port()
+    subprocess.run([_binary("/usr/bin/mosquitto_passwd"), "-b", "-c", str(folder / "passwd"), "kuma", PASSWORD],
+                   check=True, capture_output=True)
+    lines = ["user root" if os.getuid() == 0 else "", "per_listener_settings false", "allow_anonymous false",
+             f"password_file {folder / 'passwd'}", "persistence false", f"log_dest file {log}",
+             f"listener {port} 127.0.0.1", f"listener {ws_port} 127.0.0.1", "protocol websockets"]
+    tls_port = None
+    if tls_cert is not None:
+        tls_port = free_port()
+        lines += [f"listener {tls_port} 127.0.0.1", f"certfile {tls_cert.chain_path}",  # type: ignore[attr-defined]
+                  f"keyfile {tls_cert.key_path}"]  # type: ignore[attr-defined]
+    (folder / "mosquitto.conf").write_text("\n".join(lines) + "\n")
+    process = subprocess.Popen([binary, "-c", str(folder / "mosquitto.conf")], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, process, log)
+        wait_port(ws_port, process, log)
+        if tls_port:
+            wait_port(tls_port, process, log)
+        yield Broker(port, folder, process, ws_port, tls_port)
+    finally:
+        _stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def mqtt_publish_retained(port: int, topic: str, payload: bytes) -> None:
+    """Leave a retained message on the broker (a real client session: CONNECT, CONNACK, PUBLISH)."""
+    from kuma.monitors import _mqtt_wire as wire
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(wire.connect("kuma-test-publisher", "kuma", PASSWORD))
+        assert client.recv(4)[:1] == b"\x20"
+        client.sendall(wire.publish(topic, payload, retain=True) + wire.DISCONNECT)
+        client.recv(1)  # the broker closes after DISCONNECT, by then the message is stored
