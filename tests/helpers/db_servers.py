@@ -243,3 +243,39 @@ def mqtt_publish_retained(port: int, topic: str, payload: bytes) -> None:
         assert client.recv(4)[:1] == b"\x20"
         client.sendall(wire.publish(topic, payload, retain=True) + wire.DISCONNECT)
         client.recv(1)  # the broker closes after DISCONNECT, by then the message is stored
+
+
+def _epmd_running() -> bool:
+    return subprocess.run(["pgrep", "-x", "epmd"], capture_output=True).returncode == 0
+
+
+@contextmanager
+def rabbitmq_server() -> Iterator[Server]:
+    """RabbitMQ with the management plugin; `port` is the management API (user guest/guest on loopback).
+
+    Its own node name, ports and folders; the Erlang port mapper it starts (when none ran) is stopped after."""
+    server = _binary("/usr/lib/rabbitmq/bin/rabbitmq-server")
+    folder = _folder(None)
+    amqp, port, dist = free_port(), free_port(), free_port()
+    node = f"kuma{amqp}@localhost"
+    (folder / "rabbitmq.conf").write_text(f"listeners.tcp.default = 127.0.0.1:{amqp}\nmanagement.tcp.port = {port}\n"
+                                          "management.tcp.ip = 127.0.0.1\n")
+    (folder / "enabled_plugins").write_text("[rabbitmq_management].\n")
+    env = dict(os.environ, HOME=str(folder), RABBITMQ_MNESIA_BASE=str(folder / "mnesia"),
+               RABBITMQ_LOG_BASE=str(folder / "log"), RABBITMQ_CONFIG_FILE=str(folder / "rabbitmq.conf"),
+               RABBITMQ_ENABLED_PLUGINS_FILE=str(folder / "enabled_plugins"), RABBITMQ_NODENAME=node,
+               RABBITMQ_DIST_PORT=str(dist), ERL_EPMD_ADDRESS="127.0.0.1", RABBITMQ_PID_FILE=str(folder / "pid"))
+    had_epmd = _epmd_running()
+    log = folder / "out"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([server], env=env, cwd=folder, stdout=out, stderr=out, start_new_session=True)
+    try:
+        wait_port(port, process, log, timeout=120)
+        yield Server(port, folder, process)
+    finally:
+        subprocess.run([_binary("/usr/lib/rabbitmq/bin/rabbitmqctl"), "-n", node, "stop"], env=env,
+                       capture_output=True, timeout=60)
+        _stop(process)
+        if not had_epmd:
+            subprocess.run(["epmd", "-kill"], capture_output=True)  # refuses while other nodes are registered
+        shutil.rmtree(folder, ignore_errors=True)
