@@ -47,7 +47,7 @@ async def run_blocking(fn: Callable[[], T], timeout: float, prefix: str = "") ->
 def transport_text(exc: BaseException, host: str, port: int | None) -> str | None:
     """Node's wording for a socket or TLS failure among the exception's causes, else None."""
     causes = list(_iter_causes(exc))
-    for cause in causes:
-        if isinstance(cause, TimeoutError):
-            return f"connect ETIMEDOUT {host}:{port}" if port is not None else "connect ETIMEDOUT"
-    return _tls_message(causes, host) or _socket_message(causes, host, port, True)
+    found = _tls_message(causes, host) or _socket_message(causes, host, port, True)
+    if found is None and any(isinstance(cause, TimeoutError) for cause in causes):
+        return f"connect ETIMEDOUT {host}:{port}" if port is not None else "connect ETIMEDOUT"
+    return found
