@@ -7,18 +7,48 @@ const HTTP = ["http", "keyword", "json-query"];
 const TYPES = [
   ["http", "HTTP(s)"], ["keyword", "HTTP(s) - Keyword"], ["json-query", "HTTP(s) - JSON Query"],
   ["port", "TCP Port"], ["ping", "Ping"], ["dns", "DNS"], ["push", "Push"], ["group", "Group"], ["manual", "Manual"],
+  ["postgres", "PostgreSQL"], ["mysql", "MySQL/MariaDB"], ["sqlserver", "Microsoft SQL Server"], ["mongodb", "MongoDB"],
+  ["redis", "Redis"], ["oracledb", "Oracle Database"], ["mqtt", "MQTT"], ["rabbitmq", "RabbitMQ"],
+  ["kafka-producer", "Kafka Producer"],
 ];
+const SQL = ["postgres", "mysql", "sqlserver", "oracledb"];
+const DB = [...SQL, "mongodb", "redis"];
+const CHECKED = [...HTTP, "port", "dns", "ping", ...DB, "mqtt", "rabbitmq", "kafka-producer"];
 
-// [key, label, kind, shown for types (null = all), extra attributes]
+// [key, label, kind, shown for types (null = all), extra attributes]; "key@variant": a second input for a key
 const FIELDS = [
+  ["databaseConnectionString@pg", "Connection string", "text", ["postgres"], 'required placeholder="postgres://username:password@host:port/database"'],
+  ["databaseConnectionString@my", "Connection string", "text", ["mysql"], 'required placeholder="mysql://username:password@host:port/database"'],
+  ["databaseConnectionString@ms", "Connection string", "text", ["sqlserver"], 'required placeholder="Server=<hostname>,<port>;Database=<database>;User Id=<user>;Password=<password>;Encrypt=<true/false>;TrustServerCertificate=<Yes/No>"'],
+  ["databaseConnectionString@mg", "Connection string", "text", ["mongodb"], 'required placeholder="mongodb://username:password@host:port/database"'],
+  ["databaseConnectionString@rd", "Connection string", "text", ["redis"], 'required placeholder="redis://user:password@host:port"'],
+  ["databaseConnectionString@or", "Connection string", "text", ["oracledb"], 'required placeholder="host:port/service_name"'],
+  ["radiusPassword@mysql", "Password (overrides the one in the connection string)", "password", ["mysql"]],
+  ["databaseQuery", "Query (default SELECT 1)", "textarea", SQL],
+  ["databaseQuery@mg", "Command (JSON, default {\"ping\": 1})", "textarea", ["mongodb"], 'placeholder=\'{"ping": 1}\''],
+  ["mqttTopic", "Topic", "text", ["mqtt"], 'required placeholder="MQTT topic"'],
+  ["mqttUsername", "Username", "text", ["mqtt"]],
+  ["mqttPassword", "Password", "password", ["mqtt"]],
+  ["mqttWebsocketPath", "WebSocket path (ws:// and wss:// hosts)", "text", ["mqtt"], 'placeholder="/mqtt"'],
+  ["mqttCheckType", "Check type", "select:keyword=Keyword,json-query=JSON query", ["mqtt"]],
+  ["mqttSuccessMessage", "Expected message (keyword)", "text", ["mqtt"]],
+  ["rabbitmqNodes", "Management API URLs (one per line)", "list", ["rabbitmq"], 'placeholder="http://rabbitmq:15672"'],
+  ["rabbitmqUsername", "Username", "text", ["rabbitmq"]],
+  ["rabbitmqPassword", "Password", "password", ["rabbitmq"]],
+  ["kafkaProducerBrokers", "Brokers (host:port, one per line)", "list", ["kafka-producer"], 'placeholder="kafka:9092"'],
+  ["kafkaProducerTopic", "Topic", "text", ["kafka-producer"], "required"],
+  ["kafkaProducerMessage", "Message", "textarea", ["kafka-producer"]],
+  ["kafkaProducerSsl", "Enable SSL", "checkbox", ["kafka-producer"]],
+  ["kafkaProducerAllowAutoTopicCreation", "Allow auto topic creation", "checkbox", ["kafka-producer"]],
+  ["kafkaProducerSaslOptions", "SASL options (JSON)", "json", ["kafka-producer"], 'placeholder=\'{"mechanism": "plain", "username": "", "password": ""}\''],
   ["url", "URL", "url", HTTP, 'required placeholder="https://"'],
   ["keyword", "Keyword", "text", ["keyword"], "required"],
   ["invertKeyword", "Invert keyword (UP when the keyword is absent)", "checkbox", ["keyword"]],
-  ["jsonPath", "JSON query (JSONata)", "text", ["json-query"], "required"],
+  ["jsonPath", "JSON query (JSONata)", "text", ["json-query", "mqtt", "mongodb"]],
   ["jsonPathOperator", "Condition", "select:==,!=,<,<=,>,>=,contains", ["json-query"]],
-  ["expectedValue", "Expected value", "text", ["json-query"], "required"],
-  ["hostname", "Hostname", "text", ["port", "ping", "dns"], "required"],
-  ["port", "Port", "number", ["port", "dns"], 'min="1" max="65535"'],
+  ["expectedValue", "Expected value", "text", ["json-query", "mqtt", "mongodb"]],
+  ["hostname", "Hostname", "text", ["port", "ping", "dns", "mqtt"], "required"],
+  ["port", "Port", "number", ["port", "dns", "mqtt"], 'min="1" max="65535"'],
   ["dns_resolve_type", "Resource record type", "select:A,AAAA,CAA,CNAME,MX,NS,PTR,SOA,SRV,TXT", ["dns"]],
   ["dns_resolve_server", "Resolver server", "text", ["dns"], 'placeholder="1.1.1.1"'],
   ["packetSize", "Packet size", "number", ["ping"], 'min="1" max="65500"'],
@@ -27,9 +57,9 @@ const FIELDS = [
   ["retryInterval", "Heartbeat retry interval (seconds)", "number", null, 'min="1"'],
   ["maxretries", "Retries", "number", null, 'min="0"'],
   ["resendInterval", "Resend notification if down X times in a row (0 = off)", "number", null, 'min="0"'],
-  ["timeout", "Request timeout (seconds)", "number", [...HTTP, "port", "dns", "ping"], 'min="0" step="0.1"'],
+  ["timeout", "Request timeout (seconds)", "number", CHECKED, 'min="0" step="0.1"'],
   ["upsideDown", "Upside down mode", "checkbox", null],
-  ["ignoreTls", "Ignore TLS/SSL errors", "checkbox", HTTP],
+  ["ignoreTls", "Ignore TLS/SSL errors", "checkbox", [...HTTP, "redis"]],
   ["expiryNotification", "Certificate expiry notification", "checkbox", HTTP],
   ["cacheBust", "Cache buster (random query parameter)", "checkbox", HTTP],
   ["maxredirects", "Max. redirects", "number", HTTP, 'min="0"'],
@@ -39,8 +69,8 @@ const FIELDS = [
   ["body", "Body", "textarea", HTTP],
   ["headers", "Headers (JSON)", "textarea", HTTP, 'placeholder=\'{"X-Api-Key": "..."}\''],
   ["authMethod", "Authentication", "select:=None,basic=Basic,bearer=Bearer token", HTTP],
-  ["basic_auth_user", "Username", "text", HTTP],
-  ["basic_auth_pass", "Password", "password", HTTP],
+  ["basic_auth_user", "Username", "text", [...HTTP, "oracledb"]],
+  ["basic_auth_pass", "Password", "password", [...HTTP, "oracledb"]],
   ["bearer_token", "Bearer token", "password", HTTP],
   ["pushToken", "Push token", "text", ["push"], "readonly"],
   ["description", "Description", "textarea", null],
@@ -173,6 +203,8 @@ function input([field, label, kindOrFn, , extra = ""], value) {
       `<option value="${esc(v)}"${String(value ?? "") === v ? " selected" : ""}>${esc(l)}</option>`).join("")}</select></label>`;
   }
   if (kind === "textarea") return `<label for="${id}">${label}<textarea id="${id}" name="${key}" rows="3" ${extra}>${esc(value ?? "")}</textarea></label>`;
+  if (kind === "list") return `<label for="${id}">${label}<textarea id="${id}" name="${key}" data-kind="list" rows="2" ${extra}>${esc((value || []).join("\n"))}</textarea></label>`;
+  if (kind === "json") return `<label for="${id}">${label}<textarea id="${id}" name="${key}" data-kind="json" rows="2" ${extra}>${esc(value ? JSON.stringify(value) : "")}</textarea></label>`;
   if (kind === "codes") return `<label for="${id}">${label}<input id="${id}" name="${key}" value="${esc((value || []).join(", "))}"></label>`;
   const type = kind === "url" ? "text" : kind;
   return `<label for="${id}">${label}<input id="${id}" name="${key}" type="${type}" value="${esc(value ?? "")}" ${extra}></label>`;
@@ -256,6 +288,11 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
     for (const key of PROBE_A_NUMERIC_SELECTS) if (key in data) payload[key] = data[key] ? Number(data[key]) : null;
     if (typeof data.accepted_statuscodes === "string") payload.accepted_statuscodes = data.accepted_statuscodes.split(",").map((s) => s.trim()).filter(Boolean);
     if (data.manual_status !== undefined) payload.manual_status = Number(data.manual_status);
+    for (const el of form.querySelectorAll("[data-kind]")) {
+      if (el.disabled) continue;
+      if (el.dataset.kind === "list") payload[el.name] = el.value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+      else { try { payload[el.name] = el.value.trim() ? JSON.parse(el.value) : { mechanism: "None" }; } catch (e) { form.querySelector(".form-error").textContent = `${el.name}: ${e.message}`; return; } }
+    }
     delete payload.tags;
     if (!editing) { delete payload.id; }
     const reply = await socket.call(editing ? "editMonitor" : "add", payload);
