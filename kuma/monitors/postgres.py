@@ -26,20 +26,18 @@ class PgTarget:
     user: str
     password: str
     database: str
-    ssl: ssl.SSLContext | None
+    ssl: ssl.SSLContext | bool  # False: no SSL at all (pg8000's None would mean "prefer, unverified")
 
 
-def _ssl_context(params: dict[str, list[str]]) -> ssl.SSLContext | None:
+def _ssl_context(params: dict[str, list[str]]) -> ssl.SSLContext | bool:
     """`sslmode`/`ssl` as pg-connection-string reads them: disable → none, no-verify → unchecked, else verified."""
+    from kuma.monitors._http_tls import client_tls_context  # cached: building a context costs milliseconds
+
     mode = (params.get("sslmode") or [""])[0].lower()
     flag = (params.get("ssl") or [""])[0].lower()
     if mode == "disable" or (not mode and flag in ("", "false", "0")):
-        return None
-    context = ssl.create_default_context()
-    if mode == "no-verify":
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
+        return False
+    return client_tls_context(mode != "no-verify", None)
 
 
 def parse_connection_string(text: str) -> PgTarget:

@@ -6,13 +6,21 @@ local targets, first one after another, then --concurrency at a time, and prints
 per check of this process, and checks per second. Targets are the test helpers (threads in this process, so
 their CPU counts too: the CPU figure is an upper bound).
 
+Then the database and broker types against their local servers (tests/helpers/db_servers.py: PostgreSQL,
+MariaDB, Redis, Mosquitto, RabbitMQ as child processes, whose CPU is not counted; the MongoDB, SQL Server
+and Kafka stand-ins are threads here, whose CPU is), and a fleet of 200 postgres + 200 redis monitors
+checking every 20 s for --fleet-seconds: CPU % of this process, RSS and the most threads seen.
+
     .venv/bin/python scripts/bench/checks.py
-    .venv/bin/python scripts/bench/checks.py --count 500 --concurrency 50
+    .venv/bin/python scripts/bench/checks.py --count 500 --concurrency 50 --fleet-seconds 60
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +30,9 @@ sys.path.insert(0, str(REPO))
 import trio  # noqa: E402
 
 from kuma.monitors.base import CheckContext, get_monitor_type  # noqa: E402
+from tests.helpers import db_servers  # noqa: E402
+from tests.helpers.fake_mongo import fake_mongo  # noqa: E402
+from tests.helpers.fake_tds import fake_tds  # noqa: E402
 from tests.helpers.monitor_rows import monitor_row  # noqa: E402
 from tests.helpers.targets import dns_server, http_target, make_cert, tcp_listener  # noqa: E402
 
@@ -254,9 +265,87 @@ class _SmtpSink:
 # --- end monitor types part 2, first half
 
 
+def db_rows(stack: contextlib.ExitStack) -> dict[str, dict]:
+    """One monitor row per database/broker type, each against a server started on the stack."""
+    pw = db_servers.PASSWORD
+    pg = stack.enter_context(db_servers.postgres_server())
+    my = stack.enter_context(db_servers.mariadb_server())
+    rd = stack.enter_context(db_servers.redis_server())
+    mq = stack.enter_context(db_servers.mosquitto_server())
+    db_servers.mqtt_publish_retained(mq.port, "bench/status", b"up")
+    rmq = stack.enter_context(db_servers.rabbitmq_server())
+    mongo = stack.enter_context(fake_mongo({"kuma": pw}))
+    tds = stack.enter_context(fake_tds({"sa": pw}))
+    return {
+        "postgres": monitor_row(type="postgres", database_connection_string=f"postgres://kuma:{pw}@127.0.0.1:{pg.port}/postgres"),
+        "mysql": monitor_row(type="mysql", database_connection_string=f"mysql://kuma:{pw}@127.0.0.1:{my.port}/kuma"),
+        "redis": monitor_row(type="redis", database_connection_string=f"redis://:{pw}@127.0.0.1:{rd.port}"),
+        "mqtt": monitor_row(type="mqtt", hostname="127.0.0.1", port=mq.port, mqtt_topic="bench/status",
+                            mqtt_username="kuma", mqtt_password=pw, mqtt_success_message="up"),
+        "rabbitmq": monitor_row(type="rabbitmq", rabbitmq_nodes=f'["http://127.0.0.1:{rmq.port}"]',
+                                rabbitmq_username="guest", rabbitmq_password="guest"),
+        "mongodb (stand-in)": monitor_row(type="mongodb", database_connection_string=f"mongodb://kuma:{pw}@127.0.0.1:{mongo.port}/admin"),
+        "sqlserver (stand-in)": monitor_row(type="sqlserver", database_connection_string=(
+            f"Server=127.0.0.1,{tds.port};User Id=sa;Password={pw};Encrypt=false")),
+    }
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def fleet(rows: dict[str, dict], seconds: float, interval: float = 20.0, each: int = 200) -> None:
+    """200 postgres + 200 redis monitors, each checking every `interval` s (starts spread over one interval)."""
+    members = [rows["postgres"]] * each + [rows["redis"]] * each
+    counts = {"checks": 0, "failed": 0, "threads": threading.active_count()}
+
+    async def monitor(row: dict, offset: float, mtype) -> None:
+        await trio.sleep(offset)
+        while True:
+            try:
+                await mtype.check(row, CheckContext())
+            except Exception:
+                counts["failed"] += 1
+            counts["checks"] += 1
+            counts["threads"] = max(counts["threads"], threading.active_count())
+            await trio.sleep(interval)
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    with trio.move_on_after(seconds):
+        async with trio.open_nursery() as nursery:
+            for index, row in enumerate(members):
+                nursery.start_soon(monitor, row, interval * index / len(members), get_monitor_type(row["type"]))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"fleet 200 postgres + 200 redis @ {interval:.0f}s for {wall:.0f}s: {counts['checks']} checks, "
+          f"{counts['failed']} failed, CPU {100 * cpu / wall:.1f}% of one core, RSS {rss_mb():.0f} MB, "
+          f"threads max {counts['threads']} (load average {os.getloadavg()[0]:.2f})")
+
+
+async def databases(count: int, fleet_seconds: float) -> None:
+    with contextlib.ExitStack() as stack:
+        rows = db_rows(stack)
+        print(f"{'type':<22}{'mode':<12}{'wall ms/check':>14}{'cpu ms/check':>14}{'checks/s':>10}{'failed':>8}")
+        for name, row in rows.items():
+            await measure(row, 3, 1)
+            n = min(count, 50) if name == "mqtt" or name.startswith("rabbit") else count
+            wall, cpu, rate, failed = await measure(row, n, 1)
+            print(f"{name:<22}{'serial':<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
+        if fleet_seconds > 0:
+            await fleet(rows, fleet_seconds)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--fleet-seconds", type=float, default=40.0, help="0 skips the 200+200 fleet run")
+    parser.add_argument("--only-databases", action="store_true", help="skip the HTTP/port/DNS/ping types")
     args = parser.parse_args()
-    trio.run(main, args.count, args.concurrency)
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    if not args.only_databases:
+        trio.run(main, args.count, args.concurrency)
+    trio.run(databases, args.count, args.fleet_seconds)

@@ -74,5 +74,6 @@ def test_connection_string_parts():
     assert (target.host, target.port, target.user, target.password, target.database) == (
         "db.example", 6543, "u@x", "p/w", "app")
     assert target.ssl is not None and target.ssl.check_hostname is False
-    assert parse_connection_string("postgres://u:p@h/d?sslmode=disable").ssl is None
+    assert parse_connection_string("postgres://u:p@h/d?sslmode=disable").ssl is False
+    assert parse_connection_string("postgres://u:p@h/d").ssl is False  # node-pg: no ssl unless asked
     assert parse_connection_string("postgres://u:p@h").database == "u"
