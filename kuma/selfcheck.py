@@ -112,6 +112,32 @@ def _dns() -> Any:
     return len(query.to_wire())
 
 
+def _database_drivers() -> Any:
+    """The monitor types' drivers import and work offline (their heavy imports happen only in a check)."""
+    import bson
+    import OpenSSL.SSL
+    import pg8000.native
+    import pymongo
+    import pymysql
+    import pytds
+    import pytds.tls
+    import scramp
+
+    if bson.decode(bson.encode({"ping": 1})) != {"ping": 1}:
+        raise RuntimeError("bson round trip failed")
+    scramp.ScramClient(["SCRAM-SHA-256"], "kuma", "pw").get_client_first()
+    OpenSSL.SSL.Context(OpenSSL.SSL.TLS_CLIENT_METHOD)
+    from kuma.monitors._mqtt_wire import connect
+
+    connect("kuma", None, None)
+    return {
+        "pg8000": pg8000.native.Connection.__module__,
+        "pymysql": pymysql.VERSION_STRING,
+        "pymongo": pymongo.version,
+        "pytds": pytds.__version__ if hasattr(pytds, "__version__") else "python-tds",
+    }
+
+
 def _prometheus() -> Any:
     from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
@@ -303,6 +329,7 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "liquid": _liquid,
     "jsonata": _jsonata,
     "dns": _dns,
+    "database_drivers": _database_drivers,
     "prometheus": _prometheus,
     "subprocess_env": _subprocess_env,
     "websocket_path": _websocket_path,
