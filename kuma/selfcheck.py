@@ -116,6 +116,7 @@ def _database_drivers() -> Any:
     """The monitor types' drivers import and work offline (their heavy imports happen only in a check)."""
     import bson
     import OpenSSL.SSL
+    import oracledb
     import pg8000.native
     import pymongo
     import pymysql
@@ -135,6 +136,7 @@ def _database_drivers() -> Any:
         "pymysql": pymysql.VERSION_STRING,
         "pymongo": pymongo.version,
         "pytds": pytds.__version__ if hasattr(pytds, "__version__") else "python-tds",
+        "oracledb": oracledb.__version__ + (" thin" if oracledb.is_thin_mode() else ""),
     }
 
 
