@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -57,18 +58,26 @@ def _tls_context(verify: bool) -> ssl.SSLContext:
     return client_tls_context(verify, None)
 
 
-async def _open(target: RedisTarget, verify: bool) -> trio.abc.Stream:
+def certificate_info(stream: trio.SSLStream, verified: bool, host: str, now: datetime) -> dict[str, Any] | None:
+    """`certInfo` of a TLS connection (the shape the HTTP checks report)."""
+    from kuma.monitors._tls_info import chain_from_ssl_object, tls_info
+
+    ssl_object = getattr(stream, "_ssl_object", None)
+    return tls_info(chain_from_ssl_object(ssl_object, verified), verified, host, now) if ssl_object else None
+
+
+async def _open(target: RedisTarget, verify: bool, now: datetime) -> tuple[trio.abc.Stream, dict[str, Any] | None]:
     stream: trio.abc.Stream = await trio.open_tcp_stream(target.host, target.port)
-    if target.tls:
-        tls = trio.SSLStream(stream, _tls_context(verify), server_hostname=target.host)
-        await tls.do_handshake()
-        stream = tls
-    return stream
+    if not target.tls:
+        return stream, None
+    tls = trio.SSLStream(stream, _tls_context(verify), server_hostname=target.host)
+    await tls.do_handshake()
+    return tls, certificate_info(tls, verify, target.host, now)
 
 
-async def ping(target: RedisTarget, verify: bool) -> str:
-    """AUTH (when a password is given), SELECT (db ≠ 0), PING: the PING answer."""
-    stream = await _open(target, verify)
+async def ping(target: RedisTarget, verify: bool, now: datetime) -> tuple[str, dict[str, Any] | None]:
+    """AUTH (when a password is given), SELECT (db ≠ 0), PING: the PING answer and the TLS info."""
+    stream, info = await _open(target, verify, now)
     async with stream:
         reader = RespReader(stream)
         if target.password:
@@ -80,7 +89,7 @@ async def ping(target: RedisTarget, verify: bool) -> str:
             await reader.reply()
         await stream.send_all(command("PING"))
         answer = await reader.reply()
-        return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+        return (answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)), info
 
 
 @register("redis")
@@ -91,10 +100,10 @@ class Redis(MonitorType):
         start = trio.current_time()
         with trio.move_on_after(timeout):
             try:
-                answer = await ping(target, not as_bool(monitor.get("ignore_tls")))
+                answer, info = await ping(target, not as_bool(monitor.get("ignore_tls")), ctx.utcnow())
             except RedisError as exc:
                 raise CheckFailed(str(exc)) from None
             except (OSError, trio.BrokenResourceError, ssl.SSLError) as exc:
                 raise CheckFailed(transport_text(exc, target.host, target.port) or str(exc)) from None
-            return CheckResult(msg=answer, ping=elapsed_ms(start))
+            return CheckResult(msg=answer, ping=elapsed_ms(start), tls_info=info)
         raise CheckFailed(timeout_text(timeout))

@@ -65,7 +65,9 @@ async def test_tls_verified_unless_ignore_tls(tmp_path):
         url = f"rediss://:{PASSWORD}@127.0.0.1:{tls.port}"
         with pytest.raises(CheckFailed, match="^self-signed certificate$"):
             await check(url)
-        assert (await check(url, ignore_tls=1)).msg == "PONG"
+        result = await check(url, ignore_tls=1)
+        assert result.msg == "PONG"
+        assert result.tls_info["valid"] is False and result.tls_info["certInfo"]["subject"]["CN"] == "localhost"
         with pytest.raises(CheckFailed):  # plain RESP to a TLS port: the server drops it
             await check(f"redis://:{PASSWORD}@127.0.0.1:{tls.port}", timeout=2)
 
