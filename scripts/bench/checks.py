@@ -302,14 +302,16 @@ async def fleet(rows: dict[str, dict], seconds: float, interval: float = 20.0, e
     """200 postgres + 200 redis monitors, each checking every `interval` s (starts spread over one interval)."""
     members = [rows["postgres"]] * each + [rows["redis"]] * each
     counts = {"checks": 0, "failed": 0, "threads": threading.active_count()}
+    reasons: dict[str, int] = {}
 
     async def monitor(row: dict, offset: float, mtype) -> None:
         await trio.sleep(offset)
         while True:
             try:
                 await mtype.check(row, CheckContext())
-            except Exception:
+            except Exception as exc:
                 counts["failed"] += 1
+                reasons[str(exc)[:80]] = reasons.get(str(exc)[:80], 0) + 1
             counts["checks"] += 1
             counts["threads"] = max(counts["threads"], threading.active_count())
             await trio.sleep(interval)
@@ -323,6 +325,8 @@ async def fleet(rows: dict[str, dict], seconds: float, interval: float = 20.0, e
     print(f"fleet 200 postgres + 200 redis @ {interval:.0f}s for {wall:.0f}s: {counts['checks']} checks, "
           f"{counts['failed']} failed, CPU {100 * cpu / wall:.1f}% of one core, RSS {rss_mb():.0f} MB, "
           f"threads max {counts['threads']} (load average {os.getloadavg()[0]:.2f})")
+    for reason, n in sorted(reasons.items(), key=lambda item: -item[1])[:3]:
+        print(f"  failed {n}x: {reason}")
 
 
 async def databases(count: int, fleet_seconds: float) -> None:
