@@ -13,7 +13,8 @@ import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import trio
@@ -37,6 +38,8 @@ def broker_url(hostname: str, port: object, websocket_path: str | None) -> str:
 
 
 class Transport(Protocol):
+    tls_info: dict[str, Any] | None
+
     async def send(self, data: bytes) -> None: ...
 
     async def receive(self) -> bytes: ...
@@ -45,6 +48,7 @@ class Transport(Protocol):
 @dataclass
 class _StreamTransport:
     stream: trio.abc.Stream
+    tls_info: dict[str, Any] | None = None
 
     async def send(self, data: bytes) -> None:
         await self.stream.send_all(data)
@@ -59,6 +63,7 @@ class _StreamTransport:
 @dataclass
 class _WebSocketTransport:
     connection: object
+    tls_info: dict[str, Any] | None = None
 
     async def send(self, data: bytes) -> None:
         await self.connection.send_message(data)  # type: ignore[attr-defined]
@@ -75,7 +80,7 @@ def _tls() -> ssl.SSLContext:
 
 
 @asynccontextmanager
-async def open_transport(url: str) -> AsyncIterator[Transport]:
+async def open_transport(url: str, now: datetime) -> AsyncIterator[Transport]:
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme not in _DEFAULT_PORTS:
@@ -93,11 +98,15 @@ async def open_transport(url: str) -> AsyncIterator[Transport]:
             yield _WebSocketTransport(connection)
         return
     stream: trio.abc.Stream = await trio.open_tcp_stream(host, port)
+    info = None
     if scheme == "mqtts":
-        stream = trio.SSLStream(stream, _tls(), server_hostname=host)
-        await stream.do_handshake()
+        from kuma.monitors.redis import certificate_info
+
+        tls = trio.SSLStream(stream, _tls(), server_hostname=host)
+        await tls.do_handshake()
+        stream, info = tls, certificate_info(tls, True, host, now)
     async with stream:
-        yield _StreamTransport(stream)
+        yield _StreamTransport(stream, info)
 
 
 async def first_message(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import ssl
+from datetime import datetime
 from typing import Any
 
 import trio
@@ -91,14 +92,15 @@ def verdict(monitor: dict[str, Any], topic: str, message: str) -> str:
     raise CheckFailed("Unknown MQTT Check Type")
 
 
-async def receive(monitor: dict[str, Any], url: str) -> tuple[str, str]:
-    async with open_transport(url) as transport:
-        return await first_message(
+async def receive(monitor: dict[str, Any], url: str, now: datetime) -> tuple[str, str, dict[str, Any] | None]:
+    async with open_transport(url, now) as transport:
+        topic, message = await first_message(
             transport,
             str(monitor.get("mqtt_topic") or ""),
             monitor.get("mqtt_username") or None,
             monitor.get("mqtt_password") or None,
         )
+        return topic, message, transport.tls_info
 
 
 @register("mqtt")
@@ -109,12 +111,12 @@ class Mqtt(MonitorType):
         host = url.split("://", 1)[-1].rsplit(":", 1)[0]
         with trio.move_on_after(wait):
             try:
-                topic, message = await receive(monitor, url)
+                topic, message, info = await receive(monitor, url, ctx.utcnow())
             except CheckFailed:
                 raise
             except (OSError, trio.BrokenResourceError, ssl.SSLError) as exc:
                 raise CheckFailed(transport_text(exc, host, monitor.get("port")) or str(exc)) from None
             except Exception as exc:  # WebSocket handshake refusals and the like
                 raise CheckFailed(transport_text(exc, host, monitor.get("port")) or str(exc)) from None
-            return CheckResult(msg=verdict(monitor, topic, message))
+            return CheckResult(msg=verdict(monitor, topic, message), tls_info=info)
         raise CheckFailed("Timeout, Message not received")

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from kuma.monitors._http_tls import client_tls_context
 from kuma.monitors.base import CheckContext, CheckFailed, get_monitor_type
 from kuma.monitors._mqtt_session import broker_url
 from tests.helpers.db_servers import PASSWORD, mosquitto_server, mqtt_publish_retained
@@ -14,8 +15,9 @@ from tests.helpers.targets import closed_port, make_cert
 
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory):
-    cert = make_cert(directory=tmp_path_factory.mktemp("cert"))
+    cert = make_cert(self_signed=False, directory=tmp_path_factory.mktemp("cert"))
     with mosquitto_server(tls_cert=cert) as running:
+        running.cert = cert
         mqtt_publish_retained(running.port, "kuma/status", b"all systems up")
         mqtt_publish_retained(running.port, "kuma/json", json.dumps({"sensor": {"temp": 21.5, "ok": True}}).encode())
         mqtt_publish_retained(running.port, "kuma/text", b"not json")
@@ -95,8 +97,21 @@ async def test_websocket_listener(broker):
 
 
 async def test_tls_listener_verifies_the_certificate(broker):
-    with pytest.raises(CheckFailed, match="^self-signed certificate$"):
+    with pytest.raises(CheckFailed, match="^unable to get local issuer certificate$"):
         await check(broker.tls_port, hostname="mqtts://127.0.0.1", mqtt_success_message="up")
+
+
+async def test_tls_listener_with_a_trusted_root_reports_cert_info(broker, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", broker.cert.ca_path)  # trust the test root like a system CA
+    client_tls_context.cache_clear()
+    try:
+        result = await check(broker.tls_port, hostname="mqtts://127.0.0.1", mqtt_success_message="up")
+    finally:
+        monkeypatch.delenv("SSL_CERT_FILE")
+        client_tls_context.cache_clear()
+    assert result.msg == "Topic: kuma/status; Message: all systems up"
+    assert result.tls_info["valid"] is True
+    assert result.tls_info["certInfo"]["issuerCertificate"]["subject"]["CN"] == "Kuma Test Intermediate"
 
 
 def test_broker_url_as_uptime_kuma_builds_it():
