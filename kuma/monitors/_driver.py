@@ -19,15 +19,17 @@ T = TypeVar("T")
 
 #: Worker threads that blocking drivers may use at once (shared by every database type).
 THREADS = 16
-_limiter: trio.CapacityLimiter | None = None
+_LIMITER: trio.lowlevel.RunVar[trio.CapacityLimiter] = trio.lowlevel.RunVar("kuma_driver_limiter")
 
 
 def limiter() -> trio.CapacityLimiter:
-    """The one limiter, made lazily (a CapacityLimiter belongs to the Trio run that first uses it)."""
-    global _limiter
-    if _limiter is None:
-        _limiter = trio.CapacityLimiter(THREADS)
-    return _limiter
+    """The one limiter of this Trio run, made on first use (Trio objects must not outlive their run)."""
+    try:
+        return _LIMITER.get()
+    except LookupError:
+        made = trio.CapacityLimiter(THREADS)
+        _LIMITER.set(made)
+        return made
 
 
 def timeout_text(timeout: float) -> str:
