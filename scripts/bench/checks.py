@@ -8,7 +8,7 @@ their CPU counts too: the CPU figure is an upper bound).
 
 Then the database and broker types against their local servers (tests/helpers/db_servers.py: PostgreSQL,
 MariaDB, Redis, Mosquitto, RabbitMQ as child processes, whose CPU is not counted; the MongoDB, SQL Server
-and Kafka stand-ins are threads here, whose CPU is), and a fleet of 200 postgres + 200 redis monitors
+and Kafka stand-ins are threads here, whose CPU is; oracledb has no server here and is not measured), and a fleet of 200 postgres + 200 redis monitors
 checking every 20 s for --fleet-seconds: CPU % of this process, RSS and the most threads seen.
 
     .venv/bin/python scripts/bench/checks.py
@@ -32,6 +32,7 @@ import trio  # noqa: E402
 from kuma.monitors.base import CheckContext, get_monitor_type  # noqa: E402
 from tests.helpers import db_servers  # noqa: E402
 from tests.helpers.fake_mongo import fake_mongo  # noqa: E402
+from tests.helpers.fake_kafka import fake_kafka  # noqa: E402
 from tests.helpers.fake_tds import fake_tds  # noqa: E402
 from tests.helpers.monitor_rows import monitor_row  # noqa: E402
 from tests.helpers.targets import dns_server, http_target, make_cert, tcp_listener  # noqa: E402
@@ -276,6 +277,7 @@ def db_rows(stack: contextlib.ExitStack) -> dict[str, dict]:
     rmq = stack.enter_context(db_servers.rabbitmq_server())
     mongo = stack.enter_context(fake_mongo({"kuma": pw}))
     tds = stack.enter_context(fake_tds({"sa": pw}))
+    kafka = stack.enter_context(fake_kafka({"bench"}))
     return {
         "postgres": monitor_row(type="postgres", database_connection_string=f"postgres://kuma:{pw}@127.0.0.1:{pg.port}/postgres"),
         "mysql": monitor_row(type="mysql", database_connection_string=f"mysql://kuma:{pw}@127.0.0.1:{my.port}/kuma"),
@@ -287,6 +289,9 @@ def db_rows(stack: contextlib.ExitStack) -> dict[str, dict]:
         "mongodb (stand-in)": monitor_row(type="mongodb", database_connection_string=f"mongodb://kuma:{pw}@127.0.0.1:{mongo.port}/admin"),
         "sqlserver (stand-in)": monitor_row(type="sqlserver", database_connection_string=(
             f"Server=127.0.0.1,{tds.port};User Id=sa;Password={pw};Encrypt=false")),
+        "kafka-producer (stand-in)": monitor_row(type="kafka-producer", kafka_producer_brokers=f'["127.0.0.1:{kafka.port}"]',
+                                                 kafka_producer_topic="bench", kafka_producer_message="hi",
+                                                 kafka_producer_sasl_options='{"mechanism":"None"}'),
     }
 
 
@@ -332,12 +337,12 @@ async def fleet(rows: dict[str, dict], seconds: float, interval: float = 20.0, e
 async def databases(count: int, fleet_seconds: float) -> None:
     with contextlib.ExitStack() as stack:
         rows = db_rows(stack)
-        print(f"{'type':<22}{'mode':<12}{'wall ms/check':>14}{'cpu ms/check':>14}{'checks/s':>10}{'failed':>8}")
+        print(f"{'type':<26}{'mode':<12}{'wall ms/check':>14}{'cpu ms/check':>14}{'checks/s':>10}{'failed':>8}")
         for name, row in rows.items():
             await measure(row, 3, 1)
             n = min(count, 50) if name == "mqtt" or name.startswith("rabbit") else count
             wall, cpu, rate, failed = await measure(row, n, 1)
-            print(f"{name:<22}{'serial':<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
+            print(f"{name:<26}{'serial':<12}{wall:>14.2f}{cpu:>14.2f}{rate:>10.1f}{failed:>8}")
         if fleet_seconds > 0:
             await fleet(rows, fleet_seconds)
 
