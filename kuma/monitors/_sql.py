@@ -1,4 +1,4 @@
-"""What the SQL types (mysql, sqlserver, oracledb) share: conditions on a single-value result, row counts.
+"""What the SQL types share: the query, a quiet close, conditions on a single-value result, row counts.
 
 Pure functions over rows a driver fetched. Uptime Kuma's rules: without conditions the UP message is
 `Rows: <n>`; with conditions the query must return exactly one row with one column, whose text (JavaScript's
@@ -16,6 +16,19 @@ from kuma.monitors.dns import evaluate_conditions, parse_conditions
 from kuma.monitors.json_query import js_string
 
 FAILED = "Database connection/query failed: "
+
+
+def query_of(monitor: dict[str, Any]) -> str:
+    """The monitor's query; Uptime Kuma's default when it has none."""
+    return str(monitor.get("database_query") or "").strip() or "SELECT 1"
+
+
+def close_quietly(connection: Any) -> None:
+    """Close a driver connection after a check; a failing close must not replace the check's result."""
+    try:
+        connection.close()
+    except Exception:
+        pass
 
 
 def conditions_of(monitor: dict[str, Any]) -> list[dict[str, Any]]:

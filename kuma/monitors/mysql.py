@@ -17,7 +17,7 @@ import trio
 
 from kuma.monitors._common import effective_timeout, elapsed_ms
 from kuma.monitors._driver import run_blocking, transport_text
-from kuma.monitors._sql import FAILED, conditions_message, conditions_of
+from kuma.monitors._sql import FAILED, close_quietly, conditions_message, conditions_of, query_of
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult, MonitorType, register
 
 
@@ -91,16 +91,13 @@ def run_query(target: MysqlTarget, query: str, timeout: float) -> tuple[list[Any
                 return None, 0
             return list(cursor.fetchall()), len(cursor.description)
     finally:
-        try:
-            connection.close()
-        except Exception:
-            pass
+        close_quietly(connection)
 
 
 @register("mysql")
 class Mysql(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
-        query = str(monitor.get("database_query") or "").strip() or "SELECT 1"
+        query = query_of(monitor)
         password = monitor.get("radius_password")
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""), password)
         timeout = effective_timeout(monitor)

@@ -16,6 +16,7 @@ import trio
 
 from kuma.monitors._common import effective_timeout, elapsed_ms
 from kuma.monitors._driver import run_blocking, transport_text
+from kuma.monitors._sql import close_quietly, query_of
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult, MonitorType, register
 
 
@@ -85,16 +86,13 @@ def run_query(target: PgTarget, query: str, timeout: float) -> None:
     try:
         connection.run(query)
     finally:
-        try:
-            connection.close()
-        except Exception:
-            pass
+        close_quietly(connection)
 
 
 @register("postgres")
 class Postgres(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
-        query = str(monitor.get("database_query") or "").strip() or "SELECT 1"
+        query = query_of(monitor)
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""))
         timeout = effective_timeout(monitor)
         start = trio.current_time()

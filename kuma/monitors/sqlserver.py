@@ -17,7 +17,7 @@ import trio
 
 from kuma.monitors._common import effective_timeout, elapsed_ms
 from kuma.monitors._driver import run_blocking, transport_text
-from kuma.monitors._sql import FAILED, conditions_message, conditions_of
+from kuma.monitors._sql import FAILED, close_quietly, conditions_message, conditions_of, query_of
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult, MonitorType, register
 
 _TRUE = ("true", "yes", "1", "on")
@@ -140,16 +140,13 @@ def run_query(target: MssqlTarget, query: str, timeout: float) -> tuple[list[Any
             except Exception as exc:
                 raise QueryFailed(str(exc)) from exc
     finally:
-        try:
-            connection.close()
-        except Exception:
-            pass
+        close_quietly(connection)
 
 
 @register("sqlserver")
 class SqlServer(MonitorType):
     async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
-        query = str(monitor.get("database_query") or "").strip() or "SELECT 1"
+        query = query_of(monitor)
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""))
         timeout = effective_timeout(monitor)
         start = trio.current_time()
