@@ -48,6 +48,8 @@ class Config:
     # KUMA_STEAM_API_URL / KUMA_GLOBALPING_API_URL; nobody else needs to set them.
     steam_api_url: str = STEAM_API_URL
     globalping_api_url: str = GLOBALPING_API_URL
+    # KUMA_API_RATE_PER_MINUTE: requests per minute per API key on /api/v1/ (kuma/rest/v1/auth.py)
+    api_rate_per_minute: int = 600
 
     @property
     def db_path(self) -> Path:
@@ -80,4 +82,5 @@ class Config:
             legacy_list_events=_switch(env.get("KUMA_LEGACY_LIST_EVENTS"), default=True),
             steam_api_url=env.get("KUMA_STEAM_API_URL") or STEAM_API_URL,
             globalping_api_url=env.get("KUMA_GLOBALPING_API_URL") or GLOBALPING_API_URL,
+            api_rate_per_minute=int(env.get("KUMA_API_RATE_PER_MINUTE") or 600),
         )

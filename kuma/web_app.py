@@ -10,7 +10,7 @@ from quart_trio import QuartTrio
 from kuma import api
 from kuma.app import App
 from kuma.realtime import endpoint
-from kuma.rest import badges, entry, metrics, push, screenshots, status_pages
+from kuma.rest import badges, entry, metrics, push, screenshots, status_pages, v1
 from kuma.rest.jsonwire import WireJSONProvider
 from kuma.store import settings as settings_store
 from kuma.web import routes
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 #: Modules with a `register(web, app)` function, in route-registration order.
 #: Order matters: specific routes first, the dashboard's catch-all last.
-ROUTE_MODULES = (api, push, badges, status_pages, metrics, screenshots, entry, routes)
+ROUTE_MODULES = (api, push, badges, status_pages, metrics, screenshots, v1, entry, routes)
 
 
 def create_web_app(app: App) -> QuartTrio:

@@ -1,6 +1,8 @@
 """API key operations (socketio-events.md §3.9): add, enable/disable, delete.
 
 The clear key `uk<id>_<secret>` exists only in `add`'s result (shown once); only bcrypt(secret) is stored.
+kuma adds an optional `scope` ("read" | "write") for the REST API (`kuma_api_key_scope`); a key made
+without one is read-only (Uptime Kuma's clients never send it).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import trio
 from kuma.accounts.api_keys import format_key, generate_secret, hash_secret
 from kuma.domain.errors import DomainError
 from kuma.domain.values import to_int
+from kuma.store import api_key_scopes
 from kuma.store import api_keys as store
 from kuma.store.settings import set_setting
 
@@ -46,11 +49,16 @@ async def add(app: App, user_id: int, key: Any) -> tuple[int, str]:
         raise DomainError(f"Name must be at most {MAX_NAME} characters")
     expires = _expires(key.get("expires"))
     active = _active(key.get("active", True))
+    scope = key.get("scope")
+    if scope is not None and scope not in api_key_scopes.SCOPES:
+        raise DomainError("Scope must be read or write")
     secret = generate_secret()
     secret_hash = await trio.to_thread.run_sync(hash_secret, secret)
 
     def insert(db: Any) -> int:
         key_id = store.insert_api_key(db, user_id, name, secret_hash, active, expires)
+        if scope is not None:
+            api_key_scopes.set_scope(db, key_id, scope)
         set_setting(db, "apiKeysEnabled", True)
         return key_id
 
