@@ -4,6 +4,8 @@ Socket.IO (`updateMonitorIntoList` / `deleteMonitorFromList`)."""
 
 from __future__ import annotations
 
+import secrets
+import string
 from typing import Any
 
 from kuma.api.monitors import RoomChanges
@@ -43,21 +45,22 @@ MONITOR_INPUT = Schema(
         "url": Field("string"),
         "hostname": Field("string", nullable=True),
         "port": Field("integer", nullable=True, minimum=0, maximum=65535),
-        "interval": Field("integer", minimum=20, maximum=86400),
-        "retryInterval": Field("integer", minimum=20, maximum=86400),
-        "maxretries": Field("integer", minimum=0),
+        "interval": Field("integer", minimum=20, maximum=86400, default=60),
+        "retryInterval": Field("integer", minimum=20, maximum=86400, description="default: interval"),
+        "maxretries": Field("integer", minimum=0, default=0),
         "active": Field("boolean"),
         "parent": Field("integer", nullable=True),
         "description": Field("string", nullable=True),
-        "notificationIDList": Field("object", description='{"<notification id>": true}'),
-        "accepted_statuscodes": Field("array", items=Field("string")),
+        "notificationIDList": Field("object", description='{"<notification id>": true}', default={}),
+        "accepted_statuscodes": Field("array", items=Field("string"), default=["200-299"]),
+        "pushToken": Field("string", nullable=True, description="push monitors: default a new random token"),
     },
     extra=True,
     description="The object Socket.IO's `add` takes; keys not listed here are passed on and checked there",
 )
 MONITOR_PATCH = Schema(
     "MonitorPatch",
-    {key: Field(**{**spec.__dict__, "required": False}) for key, spec in MONITOR_INPUT.fields.items()},
+    {key: Field(**{**spec.__dict__, "required": False, "default": None}) for key, spec in MONITOR_INPUT.fields.items()},
     extra=True,
     description="Only the keys sent change",
 )
@@ -81,6 +84,7 @@ UPTIME = Schema(
         "to": Field("number", required=True),
     },
 )
+TOKEN_ALPHABET = string.ascii_letters + string.digits
 PERIODS = {"24h": "24", "30d": "720", "1y": "1y"}
 
 
@@ -128,17 +132,30 @@ async def get_monitor(call: Call) -> dict[str, Any]:
     return await monitor_json(call, call.ids["id"])
 
 
+def with_defaults(body: dict[str, Any]) -> dict[str, Any]:
+    """What the dashboard's form pre-fills, for the keys a REST caller left out."""
+    data = {key: spec.default for key, spec in MONITOR_INPUT.fields.items() if spec.default is not None}
+    data.update(body)
+    data.setdefault("retryInterval", data["interval"])
+    if data.get("type") == "push" and not data.get("pushToken"):
+        data["pushToken"] = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(32))
+    return data
+
+
 @api.post("/monitors", "Create a monitor", TAG, body=MONITOR_INPUT, response=MONITOR, status=201)
 async def create_monitor(call: Call) -> dict[str, Any]:
-    monitor_id = await domain.add(call.app, call.user_id, call.body, RoomChanges(call.app, call.user_id))
+    data = with_defaults(call.body)
+    monitor_id = await domain.add(call.app, call.user_id, data, RoomChanges(call.app, call.user_id))
     return await monitor_json(call, monitor_id)
 
 
 @api.patch("/monitors/{id}", "Change a monitor (only the keys sent)", TAG, body=MONITOR_PATCH, response=MONITOR)
 async def update_monitor(call: Call) -> dict[str, Any]:
     monitor_id = call.ids["id"]
-    await owned(call, monitor_id)
-    await domain.edit(call.app, call.user_id, {**call.body, "id": monitor_id}, RoomChanges(call.app, call.user_id))
+    current = await monitor_json(call, monitor_id)
+    # editMonitor wants the status-code list on every edit (Uptime Kuma checks it each time): keep the stored one
+    data = {"accepted_statuscodes": current.get("accepted_statuscodes"), **call.body, "id": monitor_id}
+    await domain.edit(call.app, call.user_id, data, RoomChanges(call.app, call.user_id))
     return await monitor_json(call, monitor_id)
 
 
@@ -184,7 +201,7 @@ async def clone_monitor(call: Call) -> dict[str, Any]:
     data["name"] = (call.body or {}).get("name") or f"{source['name']} (Clone)"
     if data.get("type") == "push":
         data.pop("pushToken", None)  # a push token names one monitor
-    monitor_id = await domain.add(call.app, call.user_id, data, RoomChanges(call.app, call.user_id))
+    monitor_id = await domain.add(call.app, call.user_id, with_defaults(data), RoomChanges(call.app, call.user_id))
     for tag in source.get("tags") or []:
         await tag_domain.add_monitor_tag(call.app, tag["tag_id"], monitor_id, tag.get("value") or "")
     return await monitor_json(call, monitor_id)

@@ -25,5 +25,6 @@ def instant(text: str | None, name: str, default: float) -> float:
 
 
 def utc_text(epoch: float) -> str:
-    """`YYYY-MM-DD HH:MM:SS` UTC, the form heartbeat times are stored and compared in."""
-    return datetime.fromtimestamp(max(0.0, min(epoch, 253402300799.0)), UTC).strftime("%Y-%m-%d %H:%M:%S")
+    """`YYYY-MM-DD HH:MM:SS.mmm` UTC, the form heartbeat times are stored and compared in (as text)."""
+    moment = datetime.fromtimestamp(max(0.0, min(epoch, 253402300799.0)), UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
