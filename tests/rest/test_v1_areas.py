@@ -1,0 +1,102 @@
+"""REST API v1 beyond monitors: tags and monitor tags, notifications (CRUD + test against a local webhook
+receiver), settings, API keys — each against the running server, each compared with what Socket.IO sees."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import httpx
+
+
+def test_tags_and_monitor_tags(rw, wire):
+    tag = rw.post("/tags", json={"name": "area-tag", "color": "#123456"})
+    assert tag.status_code == 201
+    tag_id = tag.json()["id"]
+    assert any(t["id"] == tag_id for t in rw.get("/tags").json())
+    assert any(t["id"] == tag_id and t["name"] == "area-tag" for t in wire.call("getTags")[0]["tags"])
+    assert rw.patch(f"/tags/{tag_id}", json={"color": "#654321"}).json() == {**tag.json(), "color": "#654321"}
+    monitor = rw.post("/monitors", json={"type": "push", "name": "tag target"}).json()
+    tagged = rw.post(f"/monitors/{monitor['id']}/tags", json={"tagId": tag_id, "value": "eu"})
+    assert tagged.status_code == 200
+    assert [(t["tag_id"], t["value"]) for t in tagged.json()["tags"]] == [(tag_id, "eu")]
+    assert wire.wait_for(lambda: any(
+        str(monitor["id"]) in args[0] and args[0][str(monitor["id"])]["tags"]
+        for args in wire.events("updateMonitorIntoList")))
+    assert rw.post(f"/monitors/{monitor['id']}/tags", json={"tagId": 999999}).status_code == 404
+    untagged = rw.delete(f"/monitors/{monitor['id']}/tags/{tag_id}", params={"value": "eu"})
+    assert untagged.status_code == 200 and untagged.json()["tags"] == []
+    assert rw.post("/tags", json={"name": "", "color": 5}).status_code == 422
+    assert rw.delete(f"/tags/{tag_id}").status_code == 204
+    assert rw.patch(f"/tags/{tag_id}", json={"name": "x"}).status_code == 404
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    bodies: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        length = int(self.headers.get("content-length", 0))
+        _Receiver.bodies.append(json.loads(self.rfile.read(length) or b"{}"))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_notifications_crud_and_test(rw, wire):
+    receiver = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{receiver.server_port}/hook"
+        made = rw.post("/notifications", json={"type": "webhook", "name": "rest hook", "webhookURL": url,
+                                               "webhookContentType": "json"})
+        assert made.status_code == 201, made.text
+        item = made.json()
+        assert item["name"] == "rest hook" and json.loads(item["config"])["webhookURL"] == url
+        assert wire.wait_for(lambda: any(any(n["id"] == item["id"] for n in args[0])
+                                         for args in wire.events("notificationList")))
+        assert rw.get(f"/notifications/{item['id']}").json() == item
+        renamed = rw.patch(f"/notifications/{item['id']}", json={"name": "renamed hook"}).json()
+        assert renamed["name"] == "renamed hook" and json.loads(renamed["config"])["webhookURL"] == url
+        tested = rw.post(f"/notifications/{item['id']}/test")
+        assert tested.status_code == 200 and tested.json()["ok"] is True
+        assert _Receiver.bodies and "renamed hook Testing" in json.dumps(_Receiver.bodies[-1])
+        bad = rw.post("/notifications", json={"type": "no-such-provider", "name": "x"})
+        ack = wire.call("addNotification", {"type": "no-such-provider", "name": "x"}, None)[0]
+        assert bad.status_code == 422 and bad.json()["msg"] == ack["msg"] == "Notification type is not supported"
+        assert rw.delete(f"/notifications/{item['id']}").status_code == 204
+        assert rw.get(f"/notifications/{item['id']}").status_code == 404
+    finally:
+        receiver.shutdown()
+
+
+def test_settings_read_and_update(rw, wire):
+    assert rw.patch("/settings", json={"serverTimezone": "Europe/Berlin", "keepDataPeriodDays": 42}).status_code == 200
+    settings = rw.get("/settings").json()
+    assert settings["serverTimezone"] == "Europe/Berlin" and settings["keepDataPeriodDays"] == 42
+    assert wire.call("getSettings")[0]["data"]["keepDataPeriodDays"] == 42
+    bad = rw.patch("/settings", json={"serverTimezone": "Mars/Olympus"})
+    assert bad.status_code == 422 and bad.json()["msg"] == "Invalid timezone"
+    assert rw.patch("/settings", json={"keepDataPeriodDays": -1}).status_code == 422
+    assert rw.get("/settings").json()["serverTimezone"] == "Europe/Berlin"
+
+
+def test_api_keys(server, rw, ro):
+    made = rw.post("/api-keys", json={"name": "from rest"})
+    assert made.status_code == 201
+    key = made.json()
+    assert key["scope"] == "read" and key["status"] == "active" and key["key"].startswith(f"uk{key['id']}_")
+    headers = {"Authorization": f"Bearer {key['key']}"}
+    assert httpx.get(f"{server.url}/api/v1/monitors", headers=headers).status_code == 200
+    listed = {k["id"]: k for k in ro.get("/api-keys").json()}
+    assert listed[key["id"]]["scope"] == "read" and "key" not in listed[key["id"]]
+    assert rw.post(f"/api-keys/{key['id']}/disable").json()["status"] == "inactive"
+    assert httpx.get(f"{server.url}/api/v1/health", headers=headers).status_code == 403
+    assert rw.post(f"/api-keys/{key['id']}/enable").json()["status"] == "active"
+    assert ro.post("/api-keys", json={"name": "escalate", "scope": "write"}).status_code == 403
+    assert rw.post("/api-keys", json={"name": "x", "scope": "admin"}).status_code == 422
+    assert rw.delete(f"/api-keys/{key['id']}").status_code == 204
+    assert httpx.get(f"{server.url}/api/v1/health", headers=headers).status_code == 401
+    assert rw.delete(f"/api-keys/{key['id']}").status_code == 404
