@@ -29,3 +29,24 @@ def sums_between(db: sqlite_utils.Database, unit: str, monitor_id: int, start: i
         (monitor_id, start, end),
     ).fetchone()
     return WindowSums.of(row)
+
+
+def monitor_index(db: sqlite_utils.Database, user_id: int) -> list[dict[str, Any]]:
+    """What the monitor list filters on, for every monitor of the user, ascending ids: id, type, active,
+    name, url, hostname and the tag names (two queries, no per-monitor work)."""
+    rows = db.conn.execute(
+        "SELECT id, type, active, name, url, hostname FROM monitor WHERE user_id = ? ORDER BY id", (user_id,)
+    ).fetchall()
+    index = [
+        {"id": r[0], "type": r[1], "active": bool(r[2]), "name": r[3], "url": r[4], "hostname": r[5], "tags": []}
+        for r in rows
+    ]
+    by_id = {item["id"]: item for item in index}
+    for monitor_id, name in db.conn.execute(
+        "SELECT mt.monitor_id, t.name FROM monitor_tag mt JOIN tag t ON t.id = mt.tag_id "
+        "JOIN monitor m ON m.id = mt.monitor_id WHERE m.user_id = ?",
+        (user_id,),
+    ):
+        if monitor_id in by_id:
+            by_id[monitor_id]["tags"].append(name)
+    return index

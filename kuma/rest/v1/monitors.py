@@ -21,7 +21,7 @@ from kuma.shapes.heartbeat import raw_row
 from kuma.shapes.jsnum import js_number
 from kuma.store import rest_reads
 from kuma.store.monitors_write import get_monitor_row
-from kuma.views.monitors import monitor_entries, monitor_list
+from kuma.views.monitors import monitor_entries
 
 api = Api()
 TAG = "monitors"
@@ -103,17 +103,17 @@ async def monitor_json(call: Call, monitor_id: int) -> dict[str, Any]:
     return found[str(monitor_id)]
 
 
-def _matches(monitor: dict[str, Any], query: dict[str, Any]) -> bool:
-    if query["type"] is not None and monitor.get("type") != query["type"]:
+def _matches(item: dict[str, Any], query: dict[str, Any]) -> bool:
+    """One entry of `rest_reads.monitor_index` against the list's filters."""
+    if query["type"] is not None and item["type"] != query["type"]:
         return False
-    if query["active"] is not None and bool(monitor.get("active")) != query["active"]:
+    if query["active"] is not None and item["active"] != query["active"]:
         return False
-    if query["tag"] is not None and not any(t.get("name") == query["tag"] for t in monitor.get("tags") or []):
+    if query["tag"] is not None and query["tag"] not in item["tags"]:
         return False
     if query["q"]:
         needle = query["q"].lower()
-        texts = (monitor.get("name"), monitor.get("url"), monitor.get("hostname"))
-        return any(needle in str(text).lower() for text in texts if text)
+        return any(needle in str(text).lower() for text in (item["name"], item["url"], item["hostname"]) if text)
     return True
 
 
@@ -121,10 +121,14 @@ def _matches(monitor: dict[str, Any], query: dict[str, Any]) -> bool:
     "/monitors", "List monitors (filters and paging)", TAG, query=LIST_QUERY, response=page_of("MonitorPage", MONITOR)
 )
 async def list_monitors(call: Call) -> dict[str, Any]:
-    everything = await monitor_list(call.app, call.user_id)
-    chosen = [m for m in everything.values() if _matches(m, call.query)]
+    """Filters run over a light index (one read); Monitor JSON is built only for the page asked for."""
+    index = await call.app.db.read(lambda db: rest_reads.monitor_index(db, call.user_id))
+    chosen = [item["id"] for item in index if _matches(item, call.query)]
     start, limit = call.query["offset"], call.query["limit"]
-    return {"total": len(chosen), "limit": limit, "offset": start, "items": chosen[start : start + limit]}
+    page = chosen[start : start + limit]
+    found = await monitor_entries(call.app, page, user_id=call.user_id) if page else {}
+    items = [found[str(i)] for i in page if str(i) in found]
+    return {"total": len(chosen), "limit": limit, "offset": start, "items": items}
 
 
 @api.get("/monitors/{id}", "Get one monitor", TAG, response=MONITOR)
