@@ -100,3 +100,31 @@ def test_api_keys(server, rw, ro):
     assert rw.delete(f"/api-keys/{key['id']}").status_code == 204
     assert httpx.get(f"{server.url}/api/v1/health", headers=headers).status_code == 401
     assert rw.delete(f"/api-keys/{key['id']}").status_code == 404
+
+
+def test_maintenance_crud_pause_resume_and_links(rw, wire):
+    monitor = rw.post("/monitors", json={"type": "push", "name": "under maintenance"}).json()
+    made = rw.post("/maintenance", json={"title": "Window", "strategy": "manual", "monitors": [monitor["id"]]})
+    assert made.status_code == 201, made.text
+    item = made.json()
+    assert (item["title"], item["strategy"], item["active"], item["monitors"]) == ("Window", "manual", True,
+                                                                                    [monitor["id"]])
+    assert item["status"] == "under-maintenance"
+    assert wire.wait_for(lambda: any(str(item["id"]) in args[0] for args in wire.events("maintenanceList")))
+    assert wire.call("getMaintenance", item["id"])[0]["maintenance"]["title"] == "Window"
+    assert rw.get(f"/maintenance/{item['id']}").json() == item
+    assert any(m["id"] == item["id"] for m in rw.get("/maintenance").json())
+    renamed = rw.patch(f"/maintenance/{item['id']}", json={"title": "Renamed", "monitors": []}).json()
+    assert (renamed["title"], renamed["strategy"], renamed["monitors"]) == ("Renamed", "manual", [])
+    assert rw.post(f"/maintenance/{item['id']}/pause").json()["active"] is False
+    assert rw.post(f"/maintenance/{item['id']}/resume").json()["active"] is True
+    cron = rw.post("/maintenance", json={"title": "Nightly", "strategy": "cron", "cron": "0 3 * * *",
+                                         "durationMinutes": 30, "timezoneOption": "UTC"})
+    assert cron.status_code == 201 and cron.json()["cron"] == "0 3 * * *"
+    bad = rw.post("/maintenance", json={"title": "Bad", "strategy": "cron", "cron": "not a cron"})
+    ack = wire.call("addMaintenance", {"title": "Bad", "strategy": "cron", "cron": "not a cron"})[0]
+    assert bad.status_code == 422 and bad.json()["msg"] == ack["msg"]
+    assert rw.post("/maintenance", json={"title": "x", "strategy": "sometimes"}).json()["errors"][0]["field"] == "strategy"
+    for maintenance_id in (item["id"], cron.json()["id"]):
+        assert rw.delete(f"/maintenance/{maintenance_id}").status_code == 204
+    assert rw.get(f"/maintenance/{item['id']}").status_code == 404
