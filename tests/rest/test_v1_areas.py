@@ -128,3 +128,40 @@ def test_maintenance_crud_pause_resume_and_links(rw, wire):
     for maintenance_id in (item["id"], cron.json()["id"]):
         assert rw.delete(f"/maintenance/{maintenance_id}").status_code == 204
     assert rw.get(f"/maintenance/{item['id']}").status_code == 404
+
+
+def test_status_pages_and_incidents(server, rw, wire):
+    monitor = rw.post("/monitors", json={"type": "push", "name": "on the page"}).json()
+    made = rw.post("/status-pages", json={"title": "Public", "slug": "rest-page"})
+    assert made.status_code == 201, made.text
+    page = made.json()
+    assert (page["slug"], page["title"], page["publicGroupList"]) == ("rest-page", "Public", [])
+    assert rw.post("/status-pages", json={"title": "Dup", "slug": "bad slug!"}).json()["msg"] == "Invalid Slug"
+    groups = [{"name": "Services", "monitorList": [{"id": monitor["id"]}]}]
+    changed = rw.patch("/status-pages/rest-page", json={"description": "all is well", "publicGroupList": groups})
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    assert body["description"] == "all is well"
+    assert [[m["id"] for m in g["monitorList"]] for g in body["publicGroupList"]] == [[monitor["id"]]]
+    kept = rw.patch("/status-pages/rest-page", json={"title": "Public!"}).json()
+    assert kept["title"] == "Public!" and kept["publicGroupList"] == body["publicGroupList"]
+    assert wire.call("getStatusPage", "rest-page")[0]["config"]["title"] == "Public!"
+    public = httpx.get(f"{server.url}/api/status-page/rest-page").json()
+    assert public["config"]["title"] == "Public!" and public["publicGroupList"][0]["name"] == "Services"
+    assert any(p["slug"] == "rest-page" for p in rw.get("/status-pages").json())
+
+    incident = rw.post("/status-pages/rest-page/incidents", json={"title": "Slow", "content": "Looking", "style": "warning"})
+    assert incident.status_code == 201, incident.text
+    incident_id = incident.json()["id"]
+    assert httpx.get(f"{server.url}/api/status-page/rest-page").json()["incidents"][0]["title"] == "Slow"
+    edited = rw.patch(f"/status-pages/rest-page/incidents/{incident_id}", json={"title": "Slower", "content": "Still"})
+    assert edited.status_code == 200 and edited.json()["title"] == "Slower"
+    resolved = rw.post(f"/status-pages/rest-page/incidents/{incident_id}/resolve")
+    assert resolved.status_code == 200
+    assert httpx.get(f"{server.url}/api/status-page/rest-page").json()["incidents"] == []
+    history = rw.get("/status-pages/rest-page/incidents").json()
+    assert [i["id"] for i in history["incidents"]] == [incident_id] and history["total"] == 1
+    assert rw.post("/status-pages/rest-page/incidents/999999/resolve").status_code == 404
+    assert rw.delete(f"/status-pages/rest-page/incidents/{incident_id}").status_code == 204
+    assert rw.delete("/status-pages/rest-page").status_code == 204
+    assert rw.get("/status-pages/rest-page").status_code == 404

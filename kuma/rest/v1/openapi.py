@@ -24,6 +24,10 @@ STATUS_TEXT = {
 }
 
 
+INTEGER_ID = {"type": "integer", "minimum": 0}
+PATH_SCHEMAS = {"slug": {"type": "string", "pattern": "^[A-Za-z0-9-]+$", "maxLength": 255}}
+
+
 def _schema(spec: Field | Schema, components: dict[str, Any]) -> dict[str, Any]:
     if isinstance(spec, Schema):
         components[spec.name] = spec.json_schema()
@@ -37,7 +41,7 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _parameters(operation: Operation) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+        {"name": name, "in": "path", "required": True, "schema": PATH_SCHEMAS.get(name, INTEGER_ID)}
         for name in operation.id_names
     ]
     if operation.query is not None:

@@ -44,7 +44,7 @@ class Call:
 
     app: App
     caller: Caller
-    ids: dict[str, int]
+    ids: dict[str, Any]
     query: dict[str, Any]
     body: Any
 
@@ -119,13 +119,20 @@ def error_response(status: int, msg: str, problems: list[Problem] | None = None)
     return json_response(body, status, headers)
 
 
-def _ids(operation: Operation, values: dict[str, str]) -> dict[str, int]:
-    ids = {}
+#: Path parameters that are text (status page slugs); every other one is an integer id.
+TEXT_PARAMS = ("slug",)
+
+
+def _ids(operation: Operation, values: dict[str, str]) -> dict[str, Any]:
+    ids: dict[str, Any] = {}
     for name in operation.id_names:
         text = values.get(name, "")
-        if not text.isdigit() or int(text) > MAX_ID:
+        if name in TEXT_PARAMS:
+            ids[name] = text.lower()
+        elif not text.isdigit() or int(text) > MAX_ID:
             raise NotFound()
-        ids[name] = int(text)
+        else:
+            ids[name] = int(text)
     return ids
 
 
