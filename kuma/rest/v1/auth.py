@@ -24,6 +24,7 @@ from kuma.store.api_keys import get_api_key
 
 #: Requests per minute per key (bursts up to the same number).
 PER_KEY_PER_MINUTE = 600
+MAX_BUCKETS = 10_000
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class KeyAuth:
     def _bucket(self, key_id: int) -> TokenBucket:
         bucket = self.buckets.get(key_id)
         if bucket is None:
+            if len(self.buckets) >= MAX_BUCKETS:  # guessed key ids must not grow memory without end
+                self.buckets = {k: b for k, b in self.buckets.items() if b.remaining < b.capacity}
             bucket = self.buckets[key_id] = TokenBucket(self.per_minute, 60.0)
         return bucket
 
