@@ -71,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_extra_commands() -> None:
     """Modules that add sub-commands register them on import (here, not at the top: they import `command`)."""
     import kuma.accounts.cli  # noqa: F401  (registers reset-password, remove-2fa)
-    import kuma.migration.cli  # noqa: F401  (registers migrate)
     import kuma.backup  # noqa: F401  (registers backup, restore)
+    import kuma.migration.cli  # noqa: F401  (registers migrate)
     import kuma.selfcheck  # noqa: F401  (registers self-check)
 
 
