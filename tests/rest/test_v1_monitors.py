@@ -126,3 +126,14 @@ def test_socketio_and_rest_give_the_same_monitor(rw, wire):
     assert wire.wait_for(lambda: any(str(made["id"]) in args[0] for args in wire.events("monitorList")))
     listed = next(args[0] for args in reversed(wire.events("monitorList")) if str(made["id"]) in args[0])
     assert listed[str(made["id"])] == rw.get(f"/monitors/{made['id']}").json()
+
+
+def test_groups_and_children(rw):
+    group = _create(rw, type="group", name="rest group")
+    child = _create(rw, name="rest child", parent=group["id"])
+    assert child["parent"] == group["id"] and child["pathName"] == "rest group / rest child"
+    assert rw.get(f"/monitors/{group['id']}").json()["childrenIDs"] == [child["id"]]
+    assert rw.post(f"/monitors/{group['id']}/clone").status_code == 422  # a group is not cloned
+    assert rw.post("/monitors", json={**PUSH, "parent": 999999}).json()["msg"] == "Invalid Monitor Group"
+    assert rw.delete(f"/monitors/{group['id']}", params={"deleteChildren": "true"}).status_code == 204
+    assert rw.get(f"/monitors/{child['id']}").status_code == 404
