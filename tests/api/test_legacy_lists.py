@@ -161,7 +161,8 @@ def _script_with_a_watcher(url: str, client: type[UptimeKumaApi]) -> None:
         script.add_status_page("legacy-page", "Legacy page")
         wait_until(lambda: [p["slug"] for p in (watcher._event_data["statusPageList"] or {}).values()]
                    == ["legacy-page"], timeout=SEEN_WITHIN, what="the watcher's status page list")
-        assert [p["slug"] for p in script.get_status_pages()] == ["legacy-page"]
+        wait_until(lambda: [p["slug"] for p in script.get_status_pages()] == ["legacy-page"], timeout=SEEN_WITHIN,
+                   what="the script's own status page list")
         script.delete_status_page("legacy-page")
         wait_until(lambda: not script._event_data["statusPageList"], timeout=SEEN_WITHIN, what="the page is gone")
     finally:
