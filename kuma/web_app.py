@@ -30,6 +30,7 @@ def create_web_app(app: App) -> QuartTrio:
     endpoint.mount(web, app.hub, lambda: app.db.read(settings_store.trust_proxy))
     for module in ROUTE_MODULES:
         module.register(web, app)
+    push.mount(web, app)  # raw ASGI in front of Quart for the push hot path (the route above stays)
 
     @web.after_request
     async def _common_headers(response: Response) -> Response:

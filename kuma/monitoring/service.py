@@ -77,6 +77,7 @@ class MonitoringService:
         self.supervisor = Supervisor(self._run_monitor)
         self._listeners: list[Listener] = []
         self._running: dict[int, _Running] = {}
+        self._push_tokens: dict[str, int] = {}  # push token → id of the running monitor holding it
         self._previous: dict[int, dict[str, Any] | None] = {}  # monitor id → latest stored beat
         self._beat_locks: dict[int, trio.Lock] = {}
         self._rng = rng or random.Random()
@@ -111,6 +112,18 @@ class MonitoringService:
     def is_running(self, monitor_id: int) -> bool:
         return self.supervisor.is_running(int(monitor_id))
 
+    def push_target(self, token: str) -> dict[str, Any] | None:
+        """The row of the running monitor holding this push token, from memory; None: not known here
+        (not running, booting, or the token changed), so the caller asks the database."""
+        monitor_id = self._push_tokens.get(token)
+        if monitor_id is None:
+            return None
+        running = self._running.get(monitor_id)
+        if running is None or running.row.get("push_token") != token:
+            self._push_tokens.pop(token, None)
+            return None
+        return running.row
+
     def forget(self, monitor_id: int) -> None:
         """Drop the cached latest beat (call after deleting a monitor's heartbeats)."""
         self._previous.pop(int(monitor_id), None)
@@ -139,8 +152,9 @@ class MonitoringService:
                 duration = max(0, math.floor(now - heartbeats.parse_time(previous["time"])))
                 set_keys.add("duration")
             row = self._beat_row(monitor_id, decision, now, duration, None)
+            job = storing.beat_job(row, now, None, None, push_token=monitor_row.get("push_token") or None)
             event = await self._store(
-                monitor_row, row, decision, previous, frozenset(set_keys), "push", None, None, urgent=True, epoch=now
+                monitor_row, row, decision, previous, frozenset(set_keys), "push", job, urgent=True
             )
             return dict(event.beat)
 
@@ -165,37 +179,50 @@ class MonitoringService:
     # -- the monitor loop -------------------------------------------------------------------------
     async def _run_monitor(self, monitor_id: int, first_delay: float) -> None:
         loaded = self._preloaded.pop(monitor_id, None)  # boot: every row was read in one go
-        if first_delay > 0:
-            await trio.sleep(first_delay)
-        if loaded is None:
-            loaded = await self.app.db.read(lambda d: boot.load_running(d, monitor_id))
-        if loaded is None:
-            log.info("monitor %s: not found, not started", monitor_id)
-            return
-        row, ancestors, proxy = loaded
-        mtype = get_monitor_type(row.get("type") or "")
-        running = _Running(row, ancestors, self._context(proxy), mtype)
-        self._running[monitor_id] = running
+        running = self._enter_running(monitor_id, loaded) if loaded is not None else None
         try:
-            interval = rules.effective_interval(row)
-            if mtype.first_check_delayed:
-                await trio.sleep(interval)
-            scheduled = trio.current_time()
-            counters = self.counters
-            while True:
-                started = trio.current_time()
-                if counters.record_lateness:
-                    counters.lateness.append(started - scheduled)
-                try:
-                    delay = await self._loop_beat(monitor_id, running)
-                except Exception:
-                    log.exception("monitor %s: beat failed", monitor_id)
-                    delay = rules.effective_interval(running.row)
-                scheduled = max(started + delay, trio.current_time() + 0.001)
-                await trio.sleep_until(scheduled)
+            if first_delay > 0:
+                await trio.sleep(first_delay)
+            if running is None:
+                loaded = await self.app.db.read(lambda d: boot.load_running(d, monitor_id))
+                if loaded is None:
+                    log.info("monitor %s: not found, not started", monitor_id)
+                    return
+                running = self._enter_running(monitor_id, loaded)
+            await self._loop(monitor_id, running)
         finally:
-            if self._running.get(monitor_id) is running:
+            if running is not None and self._running.get(monitor_id) is running:
                 del self._running[monitor_id]
+
+    def _enter_running(self, monitor_id: int, loaded: tuple) -> _Running:
+        """What the task holds from now on; a push token is served from memory while it runs."""
+        row, ancestors, proxy = loaded
+        running = _Running(row, ancestors, self._context(proxy), get_monitor_type(row.get("type") or ""))
+        self._running[monitor_id] = running
+        token = row.get("push_token")
+        if token:
+            holder = self._push_tokens.get(token)
+            if holder is None or holder > monitor_id or holder not in self._running:  # lowest id, as the SQL
+                self._push_tokens[token] = monitor_id
+        return running
+
+    async def _loop(self, monitor_id: int, running: _Running) -> None:
+        interval = rules.effective_interval(running.row)
+        if running.mtype.first_check_delayed:
+            await trio.sleep(interval)
+        scheduled = trio.current_time()
+        counters = self.counters
+        while True:
+            started = trio.current_time()
+            if counters.record_lateness:
+                counters.lateness.append(started - scheduled)
+            try:
+                delay = await self._loop_beat(monitor_id, running)
+            except Exception:
+                log.exception("monitor %s: beat failed", monitor_id)
+                delay = rules.effective_interval(running.row)
+            scheduled = max(started + delay, trio.current_time() + 0.001)
+            await trio.sleep_until(scheduled)
 
     async def _loop_beat(self, monitor_id: int, running: _Running) -> float:
         """One beat of the monitor loop; returns seconds until the next one (from this beat's start)."""
@@ -230,17 +257,9 @@ class MonitoringService:
             beat_row = self._beat_row(monitor_id, decision, now, duration, response)
             updates = dict(result.monitor_updates) if result is not None and result.monitor_updates else {}
             tls_info = result.tls_info if result is not None else None
+            job = storing.beat_job(beat_row, now, updates, tls_info)
             await self._store(
-                row,
-                beat_row,
-                decision,
-                previous,
-                frozenset(set_keys),
-                "check",
-                updates,
-                tls_info,
-                urgent=False,
-                epoch=now,
+                row, beat_row, decision, previous, frozenset(set_keys), "check", job, tls_info, urgent=False
             )
             if updates:
                 row.update({k: v for k, v in updates.items() if k in row})
@@ -260,17 +279,15 @@ class MonitoringService:
         previous: dict[str, Any] | None,
         set_keys: frozenset[str],
         source: str,
-        updates: dict[str, Any] | None,
-        tls_info: dict[str, Any] | None,
+        job: Callable[[Any], int],
+        tls_info: dict[str, Any] | None = None,
         *,
         urgent: bool,
-        epoch: float,
     ) -> BeatEvent:
-        """Write the beat (+ buckets, column updates, TLS info) and tell the listeners.
+        """Run the beat's write job (`storing.beat_job`) and tell the listeners.
 
         Shielded: a monitor stopped mid-beat still finishes storing the beat it already made."""
         monitor_id = beat_row["monitor_id"]
-        job = storing.beat_job(beat_row, epoch, updates, tls_info)
         with trio.CancelScope(shield=True):
             beat_row["id"] = await self.app.db.write(job, urgent=urgent)
             self.counters.beats_written += 1

@@ -32,14 +32,25 @@ def beat_row(
     }
 
 
+class MonitorInactive(Exception):
+    """A push's monitor is no longer active with that token (seen inside the write job): nothing stored."""
+
+
 def beat_job(
-    row: dict[str, Any], epoch: float, updates: dict[str, Any] | None, tls_info: dict[str, Any] | None
+    row: dict[str, Any],
+    epoch: float,
+    updates: dict[str, Any] | None,
+    tls_info: dict[str, Any] | None,
+    push_token: str | None = None,
 ) -> Callable[[Any], int]:
-    """The write job of one beat: heartbeat row + stat buckets (+ column updates, TLS info); returns the row id."""
+    """The write job of one beat: heartbeat row + stat buckets (+ column updates, TLS info); returns the row id.
+    With `push_token`, the monitor must still hold it and be active, else `MonitorInactive` (rolled back)."""
     monitor_id = row["monitor_id"]
     tls_text = json.dumps(tls_info, separators=(",", ":")) if tls_info is not None else None
 
     def job(d: Any) -> int:
+        if push_token is not None and not monitors.holds_push_token(d, monitor_id, push_token):
+            raise MonitorInactive(monitor_id)
         beat_id = heartbeats.insert(d, row)
         stats.record_beat(d, monitor_id, epoch, row["status"], row["ping"])
         if updates:

@@ -56,7 +56,7 @@ class Notifier:
 
     # -- entry points ----------------------------------------------------------------------------
     async def on_beat(self, event: Any) -> None:
-        """Beat listener: queue and return at once."""
+        """Beat listener: queue and return at once (the alert policy sees every beat)."""
         self._events_in.send_nowait(event)
 
     async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
@@ -108,8 +108,19 @@ class Notifier:
             under_maintenance=self._under_maintenance(monitor_id),
         )
         await self.policy.on_beat(event, alert)
-        if status == 1 and monitor.get("expiry_notification") and not monitor.get("ignore_tls"):
+        if self._may_warn(event):
             await self.check_certificate(monitor, getattr(event, "tls_info", None))
+
+    @staticmethod
+    def _may_warn(event: Any) -> bool:
+        """Whether this beat gets a certificate expiry check (UP, enabled, not a push: it has no certificate)."""
+        monitor = event.monitor
+        return (
+            event.beat.get("status") == 1
+            and bool(monitor.get("expiry_notification"))
+            and not monitor.get("ignore_tls")
+            and getattr(event, "source", "check") != "push"
+        )
 
     async def send_alert(self, event: Any, *, extra: str = "", to: list[int] | None = None) -> None:
         """A beat's alert as Uptime Kuma sends it (the policy decided it goes out); `extra` is appended to

@@ -2,6 +2,10 @@
 
 The reply is sent only after the engine's `record_push` has committed the beat (urgent write), so an
 acknowledged push is never lost. Query parameters only; the body is ignored.
+
+The hot path is raw ASGI in front of Quart (`mount`, as `/socket.io/` is): no request context, the
+token looked up in the engine's memory (the database only when the monitor is not running), the
+reply bytes built once. The Quart route stays for the route list and answers the same way.
 """
 
 from __future__ import annotations
@@ -9,15 +13,18 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 import sqlite_utils
 from quart import request
 from quart_trio import QuartTrio
 
 from kuma.app import App
-from kuma.rest.public_http import json_body
+from kuma.monitoring.storing import MonitorInactive
+from kuma.rest.jsonwire import JSON_CONTENT_TYPE, dumps
+from kuma.rest.public_http import json_body, weak_etag
 from kuma.status import DOWN as DOWN  # the one definition, re-exported here
 from kuma.status import UP as UP
 from kuma.store import monitors
@@ -27,6 +34,12 @@ log = logging.getLogger(__name__)
 MAX_PING = 100_000_000_000
 NOT_FOUND = "Monitor not found or not active."
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+PREFIX = "/api/push/"
+OK_BODY = b'{"ok":true}'
+
+Scope = dict[str, Any]
+Send = Callable[[dict], Awaitable[None]]
+_PING = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity)")
 
 
 class PushError(Exception):
@@ -45,8 +58,7 @@ def parse_ping(raw: str | None) -> float | None:
     """JavaScript parseFloat semantics: leading number or nothing; 0 means no ping."""
     if raw is None:
         return None
-
-    m = re.match(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity)", raw)
+    m = _PING.match(raw)
     if not m:
         return None
     value = float(m.group(1).replace("Infinity", "inf"))
@@ -57,27 +69,99 @@ def parse_ping(raw: str | None) -> float | None:
     return int(value) if value.is_integer() else value
 
 
+def query_args(query_string: bytes) -> dict[str, str]:
+    """The query as Quart's `request.args.get` sees it: first value of each name, blanks kept."""
+    args: dict[str, str] = {}
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8"):
+        args.setdefault(name, value)
+    return args
+
+
 def find_push_monitor(db: sqlite_utils.Database, token: str) -> dict | None:
     """The active monitor holding this push token (`kuma.store.monitors.by_push_token`)."""
     return monitors.by_push_token(db, token)
 
 
+async def answer(app: App, token: str, args: Mapping[str, str]) -> dict[str, Any] | None:
+    """None once the beat is committed (answer `{"ok":true}`), else the 404 body to send."""
+    try:
+        status, msg, ping = parse_push_query(args)
+        monitor = app.monitoring.push_target(token)
+        if monitor is None:  # not running (or booting): the database decides
+            monitor = await app.db.read(lambda db: find_push_monitor(db, token))
+        if monitor is None:
+            raise PushError(NOT_FOUND)
+        await app.monitoring.record_push(monitor, status, msg, ping)
+    except PushError as exc:
+        return {"ok": False, "msg": str(exc)}
+    except MonitorInactive:  # paused or re-tokened since it was looked up: nothing was stored
+        return {"ok": False, "msg": NOT_FOUND}
+    except Exception as exc:  # Uptime Kuma answers every failure with 404 and the error text
+        log.exception("push for token %s failed", token[:4])
+        return {"ok": False, "msg": str(exc)}
+    return None
+
+
+def _headers(body: bytes, frame_header: bool) -> list[tuple[bytes, bytes]]:
+    """What the Quart route sent: ETag, content type and length, X-Frame-Options."""
+    etag = OK_ETAG if body is OK_BODY else weak_etag(body).encode()
+    headers = [(b"etag", etag), (b"content-type", JSON_TYPE), (b"content-length", str(len(body)).encode())]
+    if frame_header:
+        headers.append((b"x-frame-options", b"SAMEORIGIN"))
+    return headers
+
+
+OK_ETAG = weak_etag(OK_BODY).encode()
+JSON_TYPE = JSON_CONTENT_TYPE.encode()
+
+
+def _not_modified(scope: Scope, etag: bytes) -> bool:
+    """The client's If-None-Match still matches (Express answers a 200 with 304 then)."""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"if-none-match":
+            bare = etag[2:]
+            tags = [t.strip() for t in value.split(b",")]
+            return any(t in (b"*", etag, bare) or (t.startswith(b"W/") and t[2:] == bare) for t in tags)
+    return False
+
+
+async def serve_push(app: App, scope: Scope, send: Send, frame_header: bool) -> None:
+    """One push as raw ASGI: the same status, headers and bytes as the Quart route."""
+    token = scope["path"][len(PREFIX) :]
+    failure = await answer(app, token, query_args(scope.get("query_string", b"")))
+    status, body = (200, OK_BODY) if failure is None else (404, dumps(failure).encode())
+    headers = _headers(body, frame_header)
+    if status == 200 and _not_modified(scope, headers[0][1]):
+        status, body = 304, b""
+        headers[1:3] = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+def mount(web: QuartTrio, app: App) -> None:
+    """Serve `/api/push/<token>` in front of Quart; anything else (other paths, methods) goes on to Quart."""
+    inner = web.asgi_app
+    methods = frozenset(ALL_METHODS)
+    frame_header = not app.config.disable_frame_sameorigin
+
+    async def asgi_app(scope: Scope, receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and path.startswith(PREFIX)
+            and len(path) > len(PREFIX)
+            and "/" not in path[len(PREFIX) :]
+            and scope.get("method") in methods
+        ):
+            await serve_push(app, scope, send, frame_header)
+        else:
+            await inner(scope, receive, send)
+
+    web.asgi_app = asgi_app  # type: ignore[method-assign]  # ASGI middleware, as kuma/realtime/endpoint.py
+
+
 def register(web: QuartTrio, app: App) -> None:
     @web.route("/api/push/<token>", methods=ALL_METHODS)
     async def push(token: str):
-        try:
-            status, msg, ping = parse_push_query(request.args)
-            monitor = await app.db.read(lambda db: find_push_monitor(db, token))
-            if monitor is None:
-                raise PushError(NOT_FOUND)
-            await record(app, monitor, status, msg, ping)
-        except PushError as exc:
-            return json_body({"ok": False, "msg": str(exc)}, status=404)
-        except Exception as exc:  # Uptime Kuma answers every failure with 404 and the error text
-            log.exception("push for token %s failed", token[:4])
-            return json_body({"ok": False, "msg": str(exc)}, status=404)
-        return json_body({"ok": True})
-
-
-async def record(app: App, monitor: dict[str, Any], status: int, msg: str, ping: float | None) -> dict:
-    return await app.monitoring.record_push(monitor, status, msg, ping)
+        failure = await answer(app, token, request.args)
+        return json_body({"ok": True}) if failure is None else json_body(failure, status=404)

@@ -29,6 +29,13 @@ def by_push_token(db: sqlite_utils.Database, token: str) -> dict[str, Any] | Non
     return dict(row) if row is not None else None
 
 
+def holds_push_token(db: sqlite_utils.Database, monitor_id: int, token: str) -> bool:
+    """Whether this monitor is still active with this push token (checked inside a push's write job, so a
+    change made behind the server's back, by another process, is seen at commit time)."""
+    row = db.conn.execute("SELECT active, push_token FROM monitor WHERE id = ?", (monitor_id,)).fetchone()
+    return row is not None and bool(row[0]) and row[1] == token
+
+
 def parent_map(db: sqlite_utils.Database) -> dict[int, int | None]:
     """monitor id → parent id for every monitor (the whole tree in one query)."""
     return {r[0]: r[1] for r in db.conn.execute("SELECT id, parent FROM monitor")}
