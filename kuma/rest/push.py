@@ -138,7 +138,7 @@ async def serve_push(app: App, scope: Scope, send: Send, frame_header: bool) -> 
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
-def mount(web: QuartTrio, app: App) -> None:
+def mount(web, app: App) -> None:
     """Serve `/api/push/<token>` in front of Quart; anything else (other paths, methods) goes on to Quart."""
     inner = web.asgi_app
     methods = frozenset(ALL_METHODS)
@@ -157,7 +157,7 @@ def mount(web: QuartTrio, app: App) -> None:
         else:
             await inner(scope, receive, send)
 
-    web.asgi_app = asgi_app  # type: ignore[method-assign]  # ASGI middleware, as kuma/realtime/endpoint.py
+    web.asgi_app = asgi_app  # an ASGI middleware, as kuma/realtime/endpoint.py
 
 
 def register(web: QuartTrio, app: App) -> None:
