@@ -1,21 +1,31 @@
 #!/usr/bin/env python3
 """Push and status page throughput of a real kuma server. Prints figures; asserts nothing.
 
-1,000 push monitors, 50 concurrent clients (keep-alive connections spread over worker processes)
-for 20 s: requests/s, p50/p99 latency, and lost pushes (acknowledged with 200 but not in the database
-afterwards). Then the time to answer `/api/status-page/:slug` and `/api/status-page/heartbeat/:slug`
-for a page with 200 monitors, 100 beats each.
+1,000 push monitors, 50 concurrent keep-alive clients for 20 s, round-robin over the tokens: requests/s,
+p50/p99 latency, server CPU, and lost pushes (acknowledged with 200 but not in the database afterwards).
+The load comes from `wrk -t1 -c50` when wrk is installed (`apt-get install wrk`; lost = acknowledged
+count minus stored count), else from Python clients in worker processes (lost per message; the clients
+then take much of the machine). `--socket` keeps one logged-in dashboard socket attached during the
+load (every push then emits heartbeat/avgPing/uptime events to it); `--ceiling` first measures a
+hello-world raw ASGI app on Hypercorn's Trio worker under the same load, i.e. what the stack can do on
+this machine right now. Then the time to answer `/api/status-page/:slug` and
+`/api/status-page/heartbeat/:slug` for a page with 200 monitors, 100 beats each.
 
-    .venv/bin/python scripts/bench/push.py [--seconds 20] [--clients 50] [--monitors 1000]
+    .venv/bin/python scripts/bench/push.py [--seconds 20] [--clients 50] [--monitors 1000] [--socket] [--ceiling]
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import multiprocessing
+import os
 import random
+import re
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -24,9 +34,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tests.helpers.server import start_kuma  # noqa: E402
 
+PASSWORD = "bench-password-1"
 PAGE_MONITORS = 200
 BEATS_PER_MONITOR = 100
 
@@ -38,7 +50,10 @@ def make_database(data_dir: Path, monitors: int) -> list[str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     Database.open(data_dir / "kuma.db").close()  # creates the schema
     conn = sqlite3.connect(data_dir / "kuma.db")
-    conn.execute("INSERT INTO user (username, password, active) VALUES ('admin', 'x', 1)")
+    import bcrypt
+
+    hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(10)).decode()
+    conn.execute("INSERT INTO user (username, password, active) VALUES ('admin', ?, 1)", (hashed,))
     tokens = [f"bench{i:027d}" for i in range(monitors)]
     conn.executemany(
         "INSERT INTO monitor (name, type, active, user_id, interval, push_token) VALUES (?, 'push', 1, 1, 3600, ?)",
@@ -142,39 +157,175 @@ def time_get(port: int, path: str, repeat: int = 20) -> tuple[float, float, int]
     return statistics.median(times), max(times), size
 
 
+WRK_SCRIPT = """
+local n = %d
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", string.format("/api/push/bench%%027d?status=up&msg=w%%d&ping=5", i %% n, i))
+end
+"""
+
+
+def run_wrk(port: int, monitors: int, clients: int, seconds: float, tmp: Path) -> dict[str, float]:
+    """`wrk -t1 -cN` round-robin over the tokens: requests, non-2xx, requests/s, p50/p99 in ms."""
+    script = tmp / "push.lua"
+    script.write_text(WRK_SCRIPT % monitors)
+    out = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--latency", "-s", str(script),
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    def ms(label: str) -> float:
+        value = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if value is None:
+            return float("nan")
+        return float(value.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[value.group(2)]
+    total = re.search(r"(\d+) requests in", out)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"requests": float(total.group(1)) if total else 0.0, "rate": float(rate.group(1)) if rate else 0.0,
+            "non2xx": float(non2xx.group(1)) if non2xx else 0.0, "p50": ms("50%"), "p99": ms("99%")}
+
+
+HELLO_APP = """
+import sys, trio
+from hypercorn.config import Config
+from hypercorn.trio import serve
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", b"11")]})
+    await send({"type": "http.response.body", "body": b'{"ok":true}'})
+config = Config()
+config.bind = [f"127.0.0.1:{sys.argv[1]}"]
+config.accesslog = None
+trio.run(serve, app, config)
+"""
+
+
+def measure_ceiling(monitors: int, clients: int, seconds: float, tmp: Path) -> dict[str, float]:
+    """Hello-world JSON at /api/push/<token> on Hypercorn's Trio worker, raw ASGI, same wrk load."""
+    from common import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", HELLO_APP, str(port)], stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        return run_wrk(port, monitors, clients, seconds, tmp)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def attach_dashboard_socket(port: int, stop: threading.Event, counts: dict[str, int]) -> threading.Thread:
+    """One logged-in Socket.IO client (raw Engine.IO over a WebSocket) reading every event until `stop`."""
+    import websocket
+
+    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=60,
+                                     skip_utf8_validation=True)
+    assert ws.recv().startswith("0")
+    ws.send("40")
+    while not ws.recv().startswith("40"):
+        pass
+    ws.send("421" + json.dumps(["login", {"username": "admin", "password": PASSWORD, "token": ""}]))
+    while not (frame := ws.recv()).startswith("431"):
+        if frame == "2":
+            ws.send("3")
+    assert json.loads(frame[3:])[0].get("ok"), frame
+
+    def read() -> None:
+        ws.settimeout(0.5)
+        while not stop.is_set():
+            try:
+                frame = ws.recv()
+            except websocket.WebSocketTimeoutException:
+                continue
+            except (OSError, websocket.WebSocketException):
+                return
+            if frame == "2":
+                ws.send("3")
+            elif frame.startswith("42"):
+                name = frame[2:].split(",", 1)[0].strip('["')
+                counts[name] = counts.get(name, 0) + 1
+        ws.close()
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def stored_messages(data: Path, prefix: str) -> set[str]:
+    conn = sqlite3.connect(data / "kuma.db")
+    stored = {r[0] for r in conn.execute("SELECT msg FROM heartbeat WHERE msg LIKE ?", (prefix + "%",))}
+    conn.close()
+    return stored
+
+
+def push_phase(args: argparse.Namespace, data: Path, port: int, tokens: list[str], tmp: Path) -> str:
+    """Run the load against a started server; the figures line (lost counted once the server stopped)."""
+    if shutil.which("wrk"):
+        fig = run_wrk(port, args.monitors, args.clients, args.seconds, tmp)
+        return (f"push (wrk -t1 -c{args.clients} -d{args.seconds:g}s): {fig['requests']:.0f} requests, "
+                f"{fig['rate']:.0f} requests/s, p50 {fig['p50']:.1f} ms, p99 {fig['p99']:.1f} ms, "
+                f"acknowledged {fig['requests'] - fig['non2xx']:.0f}"), fig["requests"] - fig["non2xx"]
+    latencies, acked, elapsed = run_push_load(port, tokens, args.clients, args.seconds)
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("nan")
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else float("nan")
+    return (f"push (Python clients): {len(latencies)} requests in {elapsed:.1f} s, {len(latencies) / elapsed:.0f} "
+            f"requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, acknowledged {len(acked)}"), acked
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--monitors", type=int, default=1000)
+    parser.add_argument("--socket", action="store_true", help="keep one logged-in dashboard socket attached")
+    parser.add_argument("--ceiling", action="store_true", help="first measure a hello-world app on the same stack")
     args = parser.parse_args()
+    import psutil
 
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if args.ceiling and shutil.which("wrk"):
+            fig = measure_ceiling(args.monitors, args.clients, args.seconds, tmp)
+            print(f"ceiling (hello-world raw ASGI, Hypercorn Trio): {fig['rate']:.0f} requests/s, p99 {fig['p99']:.1f} ms")
+        data = tmp / "data"
         tokens = make_database(data, args.monitors)
         server = start_kuma(data, env={"KUMA_LOG_LEVEL": "WARNING"})
+        stop = threading.Event()
+        counts: dict[str, int] = {}
         try:
             for path in ("/api/status-page/bench", "/api/status-page/heartbeat/bench"):
                 median, worst, size = time_get(server.port, path)
                 print(f"GET {path}: median {median * 1000:.1f} ms, max {worst * 1000:.1f} ms ({size} bytes, {PAGE_MONITORS} monitors)")
-            latencies, acked, elapsed = run_push_load(server.port, tokens, args.clients, args.seconds)
+            reader = attach_dashboard_socket(server.port, stop, counts) if args.socket else None
+            proc = psutil.Process(server.process.pid)
+            cpu_before, started = sum(proc.cpu_times()[:2]), time.perf_counter()
+            line, acked = push_phase(args, data, server.port, tokens, tmp)
+            cpu = (sum(proc.cpu_times()[:2]) - cpu_before) / (time.perf_counter() - started)
+            stop.set()
+            if reader is not None:
+                reader.join(5)
         finally:
             server.stop()
-        conn = sqlite3.connect(data / "kuma.db")
-        stored = {r[0] for r in conn.execute("SELECT msg FROM heartbeat WHERE msg LIKE 'b%-%'")}
-        conn.close()
-    latencies.sort()
-    lost = sum(1 for m in acked if m not in stored)
-    if latencies:
-        p50 = latencies[len(latencies) // 2] * 1000
-        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
-    else:
-        p50 = p99 = float("nan")
-    print(
-        f"push: {len(latencies)} requests by {args.clients} clients over {args.monitors} monitors in {elapsed:.1f} s: "
-        f"{len(latencies) / elapsed:.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-        f"acknowledged {len(acked)}, lost {lost}"
-    )
+        if isinstance(acked, list):
+            stored = stored_messages(data, "b")
+            lost = sum(1 for m in acked if m not in stored)
+        else:
+            lost = max(0, int(acked) - len(stored_messages(data, "w")))
+    extra = f", socket received {counts.get('heartbeat', 0)} heartbeat events" if args.socket else ""
+    print(f"{line}, lost {lost}; server CPU {cpu * 100:.0f} % of one core{extra}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
