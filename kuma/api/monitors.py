@@ -47,8 +47,11 @@ class RoomChanges:
         self.app = app
         self.user_id = user_id
 
-    async def updated(self, monitor_id: int) -> None:
-        await emit_monitor_update(self.app, self.user_id, monitor_id)
+    async def updated(self, monitor_id: int, entries: dict[str, dict[str, Any]] | None = None) -> None:
+        if entries is None:
+            await emit_monitor_update(self.app, self.user_id, monitor_id)
+        elif entries:
+            await self.app.hub.emit("updateMonitorIntoList", entries, room=str(self.user_id))
 
     async def deleted(self, monitor_id: int) -> None:
         await self.app.hub.emit("deleteMonitorFromList", monitor_id, room=str(self.user_id))

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kuma.domain.errors import DomainError, sql_error
 from kuma.domain.values import to_int
+from kuma.monitoring.boot import load_running
 from kuma.rules.validate import MonitorInputError, add_input, edit_input, notification_ids, validate_monitor
 from kuma.store import heartbeats as beats_store
 from kuma.store import monitors_write as store
-from kuma.views.monitors import load_tree, monitor_entries
+from kuma.views.monitors import load_monitor_jsons, load_tree, maintenance_checker, monitor_entries
 
 if TYPE_CHECKING:
     from kuma.app import App
@@ -35,13 +36,14 @@ T = TypeVar("T")
 class MonitorChanges(Protocol):
     """Where changed monitors are announced (the Socket.IO layer: the owner's room)."""
 
-    async def updated(self, monitor_id: int) -> None: ...
+    async def updated(self, monitor_id: int, entries: dict[str, dict[str, Any]] | None = None) -> None:
+        """`entries`: the monitor's list entry when the caller built it already (an add, in its write job)."""
 
     async def deleted(self, monitor_id: int) -> None: ...
 
 
 class _Silent:
-    async def updated(self, monitor_id: int) -> None:
+    async def updated(self, monitor_id: int, entries: dict[str, dict[str, Any]] | None = None) -> None:
         return None
 
     async def deleted(self, monitor_id: int) -> None:
@@ -55,11 +57,11 @@ SILENT: MonitorChanges = _Silent()
 # -- helpers -----------------------------------------------------------------------------------------
 
 
-async def engine(app: App, action: str, monitor_id: int) -> None:
+async def engine(app: App, action: str, monitor_id: int, *loaded: Any) -> None:
     """start_monitor / stop_monitor / restart_monitor; a scheduling hiccup is logged, never the caller's
-    error (the change is stored already)."""
+    error (the change is stored already). `loaded`: what the engine would read, read by the caller's job."""
     try:
-        await getattr(app.monitoring, action)(monitor_id)
+        await getattr(app.monitoring, action)(monitor_id, *loaded)
     except Exception:
         log.exception("%s(%s) failed", action, monitor_id)
 
@@ -107,20 +109,29 @@ def period_hours(period: Any) -> float:
 async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILENT) -> int:
     """Create a monitor from the client's object; started unless sent inactive. Returns its id."""
 
-    def job(db: Any) -> tuple[int, bool]:
+    announce = changes is not SILENT
+    checker = maintenance_checker(app)
+
+    def job(db: Any) -> tuple[int, bool, dict[str, dict[str, Any]] | None, Any]:
         fields, notifications, start = add_input(data, store.monitor_columns(db))
         parent = fields.get("parent")
         if parent is not None and store.get_monitor_row(db, parent) is None:
             raise MonitorInputError("Invalid Monitor Group")
         validate_monitor({"interval": 20, "retry_interval": 20, **fields})
-        return store.insert_monitor(db, user_id, fields, notifications), start
+        monitor_id = store.insert_monitor(db, user_id, fields, notifications)
+        # what the list event and the engine need, read in this same transaction: no reader round trips
+        entries = None
+        if announce:
+            built = load_monitor_jsons(db, user_id=user_id, ids=[monitor_id], under_maintenance=checker)
+            entries = {str(k): v for k, v in built.items()}
+        return monitor_id, start, entries, load_running(db, monitor_id) if start else None
 
-    monitor_id, start = await write(app, job)
+    monitor_id, start, entries, loaded = await write(app, job)
     if isinstance(data, dict) and data.get("parent") is not None:
         tree_changed(app)
-    await changes.updated(monitor_id)
+    await changes.updated(monitor_id, entries)
     if start:
-        await engine(app, "start_monitor", monitor_id)
+        await engine(app, "start_monitor", monitor_id, loaded)
     return monitor_id
 
 

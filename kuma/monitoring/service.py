@@ -87,10 +87,14 @@ class MonitoringService:
     def add_beat_listener(self, fn: Listener) -> None:
         self._listeners.append(fn)
 
-    async def start_monitor(self, monitor_id: int) -> bool:
-        """(Re)start the monitor's task with its row as stored now. False if it is missing or paused."""
+    async def start_monitor(self, monitor_id: int, loaded: tuple | None = None) -> bool:
+        """(Re)start the monitor's task with its row as stored now. False if it is missing or paused.
+        `loaded`: `boot.load_running`'s (row, ancestors, proxy), read by the caller's write job just now."""
         monitor_id = int(monitor_id)
-        row = await self.app.db.read(lambda d: monitors.get(d, monitor_id))
+        if loaded is not None:
+            row = loaded[0]
+        else:
+            row = await self.app.db.read(lambda d: monitors.get(d, monitor_id))
         if row is None or not row.get("active"):
             await self.stop_monitor(monitor_id)
             return False
@@ -98,6 +102,8 @@ class MonitoringService:
         if not self.supervisor.running:  # not started yet / shutting down: boot or nobody will run it
             log.warning("monitor %s: monitoring service not running, not started", monitor_id)
             return False
+        if loaded is not None:
+            self._preloaded[monitor_id] = loaded
         await self.supervisor.start(monitor_id)
         return True
 

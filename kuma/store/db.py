@@ -205,6 +205,35 @@ def vacuum(path: Path) -> None:
         conn.close()
 
 
+#: (connection, table) → its PRAGMA table_info rows: the schema does not change while the server runs,
+#: and a monitor add or list otherwise asks twice per call. Keyed by id() with the connection kept, so an
+#: id reused by a later connection is never taken for the old one.
+_TABLE_INFO: dict[tuple[int, str], tuple[sqlite3.Connection, list[tuple]]] = {}
+
+
+def table_info(conn: sqlite3.Connection, table: str) -> list[tuple]:
+    """`PRAGMA table_info(<table>)` as plain tuples, cached per connection (table names are ours)."""
+    cached = _TABLE_INFO.get((id(conn), table))
+    if cached is not None and cached[0] is conn:
+        return cached[1]
+    rows = [tuple(r) for r in conn.execute(f"PRAGMA table_info({table})").fetchall()]
+    _TABLE_INFO[(id(conn), table)] = (conn, rows)
+    return rows
+
+
+def dict_rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """A cursor's rows as dicts. `dict(sqlite3.Row)` looks every column up by name (quadratic: ~0.7 ms for
+    one 100-column `monitor` row); zipping the description's names is ~25 times cheaper."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def dict_row(cursor: sqlite3.Cursor) -> dict[str, Any] | None:
+    """The cursor's first row as a dict (see `dict_rows`), or None."""
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cursor.description], row))
+
+
 def read_back(row: T | None) -> T:
     """A row just written in this transaction, read back (never missing; a typed guarantee for callers)."""
     if row is None:

@@ -16,7 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from kuma.columns import HEARTBEAT_COLUMNS
-from kuma.store.db import inserted_id
+from kuma.store.db import dict_row, inserted_id
 
 #: Column order of the table (and of the raw `heartbeatList` row).
 COLUMNS = HEARTBEAT_COLUMNS
@@ -53,10 +53,11 @@ def insert(db: sqlite_utils.Database, beat: dict[str, Any]) -> int:
 
 def latest(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:
     """The monitor's latest beat by time (then id), or None."""
-    row = db.conn.execute(
-        "SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT 1", (monitor_id,)
-    ).fetchone()
-    return dict(row) if row is not None else None
+    return dict_row(
+        db.conn.execute(
+            "SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT 1", (monitor_id,)
+        )
+    )
 
 
 def latest_status(db: sqlite_utils.Database, monitor_ids: Iterable[int]) -> dict[int, int]:

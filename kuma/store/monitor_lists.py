@@ -7,10 +7,13 @@ in one query whatever the count (the login burst and `monitorList` read hundreds
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 import sqlite_utils
+
+from kuma.store.db import table_info
 
 
 def fetch_dicts(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
@@ -35,7 +38,7 @@ def _filter(user_id: int | None, ids: list[int] | None) -> tuple[str, list[Any]]
 
 def monitor_column_names(db: sqlite_utils.Database) -> set[str]:
     """The `monitor` table's columns (an older database may lack some the key table names)."""
-    return {r[1] for r in db.conn.execute("PRAGMA table_info(monitor)")}
+    return {r[1] for r in table_info(db.conn, "monitor")}
 
 
 def monitor_rows(
@@ -75,6 +78,25 @@ def tag_rows_of(db: sqlite_utils.Database, *, user_id: int | None = None, ids: l
 def tree_rows(db: sqlite_utils.Database) -> list[tuple[int, Any, int | None, bool]]:
     """(id, name, parent, active) of every monitor by id: the whole group tree in one query."""
     rows = db.conn.execute("SELECT id, name, parent, active FROM monitor ORDER BY id").fetchall()
+    return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def tree_rows_around(
+    db: sqlite_utils.Database, ids: list[int], groups: list[int]
+) -> list[tuple[int, Any, int | None, bool]]:
+    """`tree_rows` restricted to what some monitors' paths, descendants and inherited pause need: the
+    monitors, their ancestors (by primary key) and the descendants of those of them that are `groups`
+    (only a group has children; `parent` has no index, so each level of that walk scans the table).
+    UNION stops on a cycle."""
+    rows = db.conn.execute(
+        "WITH RECURSIVE up(id) AS (SELECT value FROM json_each(:ids) "
+        "  UNION SELECT m.parent FROM monitor m JOIN up ON m.id = up.id WHERE m.parent IS NOT NULL), "
+        "down(id) AS (SELECT value FROM json_each(:groups) "
+        "  UNION SELECT m.id FROM monitor m JOIN down ON m.parent = down.id) "
+        "SELECT id, name, parent, active FROM monitor "
+        "WHERE id IN (SELECT id FROM up UNION SELECT id FROM down) ORDER BY id",
+        {"ids": json.dumps([int(i) for i in ids]), "groups": json.dumps([int(i) for i in groups])},
+    ).fetchall()
     return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import dict_row, dict_rows
+
 
 def get(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:
-    row = db.conn.execute("SELECT * FROM monitor WHERE id = ?", (monitor_id,)).fetchone()
-    return dict(row) if row is not None else None
+    return dict_row(db.conn.execute("SELECT * FROM monitor WHERE id = ?", (monitor_id,)))
 
 
 def active_ids(db: sqlite_utils.Database) -> list[int]:
@@ -23,10 +24,9 @@ def active_ids(db: sqlite_utils.Database) -> list[int]:
 
 def by_push_token(db: sqlite_utils.Database, token: str) -> dict[str, Any] | None:
     """The active monitor with this push token (type not checked, as Uptime Kuma does)."""
-    row = db.conn.execute(
-        "SELECT * FROM monitor WHERE push_token = ? AND active = 1 ORDER BY id LIMIT 1", (token,)
-    ).fetchone()
-    return dict(row) if row is not None else None
+    return dict_row(
+        db.conn.execute("SELECT * FROM monitor WHERE push_token = ? AND active = 1 ORDER BY id LIMIT 1", (token,))
+    )
 
 
 def holds_push_token(db: sqlite_utils.Database, monitor_id: int, token: str) -> bool:
@@ -57,7 +57,7 @@ def ancestors(db: sqlite_utils.Database, monitor_id: int) -> list[int]:
 
 def children(db: sqlite_utils.Database, monitor_id: int) -> list[dict[str, Any]]:
     """Direct children rows of a group, by id."""
-    return [dict(r) for r in db.conn.execute("SELECT * FROM monitor WHERE parent = ? ORDER BY id", (monitor_id,))]
+    return dict_rows(db.conn.execute("SELECT * FROM monitor WHERE parent = ? ORDER BY id", (monitor_id,)))
 
 
 def descendant_ids(db: sqlite_utils.Database, monitor_id: int) -> list[int]:
@@ -85,8 +85,7 @@ def proxy_for(db: sqlite_utils.Database, monitor: dict[str, Any]) -> dict[str, A
     proxy_id = monitor.get("proxy_id")
     if not proxy_id:
         return None
-    row = db.conn.execute("SELECT * FROM proxy WHERE id = ? AND active = 1", (proxy_id,)).fetchone()
-    return dict(row) if row is not None else None
+    return dict_row(db.conn.execute("SELECT * FROM proxy WHERE id = ? AND active = 1", (proxy_id,)))
 
 
 def update_columns(db: sqlite_utils.Database, monitor_id: int, updates: dict[str, Any]) -> None:
@@ -134,12 +133,12 @@ def all_ids(db: sqlite_utils.Database) -> list[int]:
 
 def active_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every `active = 1` monitor row, by id (the engine's boot read)."""
-    return [dict(r) for r in db.conn.execute("SELECT * FROM monitor WHERE active = 1 ORDER BY id")]
+    return dict_rows(db.conn.execute("SELECT * FROM monitor WHERE active = 1 ORDER BY id"))
 
 
 def active_proxies(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
     """Active proxy rows by id (the engine's boot read: `proxy_for` for every monitor at once)."""
-    return {r["id"]: dict(r) for r in db.conn.execute("SELECT * FROM proxy WHERE active = 1")}
+    return {r["id"]: r for r in dict_rows(db.conn.execute("SELECT * FROM proxy WHERE active = 1"))}
 
 
 def linked_row(db: sqlite_utils.Database, table: str, row_id: int) -> dict[str, Any] | None:

@@ -12,15 +12,23 @@ from typing import Any
 import sqlite_utils
 
 from kuma.rules.validate import Column
-from kuma.store.db import inserted_id
+from kuma.store.db import inserted_id, table_info
 
 STAT_TABLES = ("stat_minutely", "stat_hourly", "stat_daily")
 
 
 def monitor_columns(db: sqlite_utils.Database) -> dict[str, Column]:
     """The `monitor` table's columns with NOT NULL / default facts (for input conversion)."""
-    rows = db.conn.execute("PRAGMA table_info(monitor)").fetchall()
-    return {r[1]: Column(name=r[1], notnull=bool(r[3]), has_default=r[4] is not None) for r in rows}
+    rows = table_info(db.conn, "monitor")
+    cached = _COLUMNS.get(id(rows))
+    if cached is None or cached[0] is not rows:
+        columns = {r[1]: Column(name=r[1], notnull=bool(r[3]), has_default=r[4] is not None) for r in rows}
+        cached = _COLUMNS[id(rows)] = (rows, columns)
+    return dict(cached[1])
+
+
+#: table_info rows (cached per connection) → the Column facts made from them.
+_COLUMNS: dict[int, tuple[list[tuple], dict[str, Column]]] = {}
 
 
 def get_monitor_row(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:

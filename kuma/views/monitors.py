@@ -6,6 +6,7 @@ the tree); `monitor_list(app, user_id)` is what the login burst and `getMonitorL
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,21 @@ def load_tree(db: sqlite_utils.Database) -> MonitorTree:
     return build_tree(monitor_lists.tree_rows(db))
 
 
+@functools.lru_cache(maxsize=8)
+def _plan(columns: frozenset[str]) -> Plan:
+    """One Plan per column set (the schema does not change while the server runs)."""
+    return Plan(set(columns))
+
+
+def load_tree_around(db: sqlite_utils.Database, ids: list[int], groups: list[int]) -> MonitorTree:
+    """The part of the tree a few monitors' JSON needs (their ancestors, the groups' descendants), not all."""
+    return build_tree(monitor_lists.tree_rows_around(db, ids, groups))
+
+
+#: Up to this many ids, a monitor JSON batch reads only the tree around them (an add, an edit).
+TREE_AROUND_LIMIT = 100
+
+
 def load_monitor_jsons(
     db: sqlite_utils.Database,
     *,
@@ -35,11 +51,14 @@ def load_monitor_jsons(
     """Monitor JSON for the user's monitors (or the given ids), keyed by id in ascending id order."""
     if ids is not None and not ids:
         return {}
-    plan = Plan(monitor_lists.monitor_column_names(db))
+    plan = _plan(frozenset(monitor_lists.monitor_column_names(db)))
     rows = monitor_lists.monitor_rows(db, plan.columns, user_id=user_id, ids=ids)
     if not rows:
         return {}
-    tree = load_tree(db)
+    if ids is None or len(ids) > TREE_AROUND_LIMIT:
+        tree = load_tree(db)
+    else:
+        tree = load_tree_around(db, ids, [row[0] for row in rows if row[-1] == "group"])
     notifications = monitor_lists.notification_ids_of(db, user_id=user_id, ids=ids)
     tags: dict[int, list[dict[str, Any]]] = {}
     for tag_id, monitor_id, value, name, color in monitor_lists.tag_rows_of(db, user_id=user_id, ids=ids):

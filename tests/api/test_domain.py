@@ -16,9 +16,12 @@ class Announced:
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, int]] = []
+        self.entries: dict[int, dict] = {}  # list entries the domain built in its write job (an add)
 
-    async def updated(self, monitor_id: int) -> None:
+    async def updated(self, monitor_id: int, entries: dict | None = None) -> None:
         self.seen.append(("updated", monitor_id))
+        if entries is not None:
+            self.entries[monitor_id] = entries
 
     async def deleted(self, monitor_id: int) -> None:
         self.seen.append(("deleted", monitor_id))
@@ -98,3 +101,19 @@ async def test_tags_and_maintenance_domains(tmp_path):
             await maintenance_domain.set_active(app, 777, False)
         with pytest.raises(DomainError, match="Permission denied."):
             await maintenance_domain.edit(app, 1, {"id": 777})
+
+
+async def test_add_builds_the_list_entry_in_its_write_job_as_a_fresh_read_would(tmp_path):
+    from kuma.views.monitors import monitor_entries
+
+    async with api_app(tmp_path, modules=()) as (app, hub, monitoring):
+        changes = Announced()
+        ids = []
+        for name, parent, kind in (("g", None, "group"), ("sub", 0, "group"), ("leaf", 1, "http")):
+            data = {**HTTP, "type": kind, "name": name, "parent": None if parent is None else ids[parent]}
+            ids.append(await monitors.add(app, 1, data, changes))
+            assert changes.entries[ids[-1]] == await monitor_entries(app, [ids[-1]], user_id=1)  # as read now
+        group, sub, child = ids
+        assert changes.entries[child][str(child)]["path"] == ["g", "sub", "leaf"]
+        # the tree read around a few ids gives what the whole tree gives (descendants, paths)
+        assert (await monitor_entries(app, [group], user_id=1))[str(group)]["childrenIDs"] == [sub, child]

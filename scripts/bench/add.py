@@ -1,0 +1,135 @@
+"""Creating monitors over Socket.IO, one `add` at a time: prints figures, asserts nothing.
+
+A fresh kuma.db with one user; kuma serves it; a raw WebSocket client logs in and sends N `add` events
+(default 1,000), each waiting for its ack before the next, as the dashboard's form does. Prints the total
+time, the per-add round trip (median, p99), the server CPU, the frames the client received meanwhile
+(the list updates the room gets), and the load average. `--type http` (default) adds HTTP monitors at
+60 s against a closed local port (each starts and checks once at once); `--type push` adds push monitors
+(nothing checks within the run). `--no-legacy-lists` turns off the coalesced full `monitorList` kuma
+sends for clients made for 1.x (kuma/api/legacy_lists.py). Uptime Kuma 2.5.3 took 7.4 s for 1,000.
+
+    .venv/bin/python scripts/bench/add.py [--monitors 1000] [--type http|push] [--no-legacy-lists]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import free_port, start_source_server  # noqa: E402
+
+PASSWORD = "bench-password-1"
+
+
+def build_database(path: Path) -> None:
+    import sqlite3
+
+    import bcrypt
+
+    from kuma.store import Database
+
+    Database.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO user (id, username, password) VALUES (1, 'admin', ?)",
+                 (bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(10)).decode(),))
+    conn.commit()
+    conn.close()
+
+
+def monitor_payload(kind: str, i: int, closed_port: int) -> dict:
+    """What the dashboard's form sends for a new monitor (the keys that matter; the rest default)."""
+    base = {"name": f"bench {i}", "type": kind, "interval": 60, "retryInterval": 60, "maxretries": 0,
+            "notificationIDList": {}, "accepted_statuscodes": ["200-299"], "active": True}
+    if kind == "http":
+        base.update(url=f"http://127.0.0.1:{closed_port}/{i}", method="GET", timeout=48)
+    else:
+        base.update(pushToken=f"addbench{i:024d}")
+    return base
+
+
+def login(port: int):
+    import websocket
+
+    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=60,
+                                     skip_utf8_validation=True)
+    assert ws.recv().startswith("0")
+    ws.send("40")
+    while not ws.recv().startswith("40"):
+        pass
+    ws.send("420" + json.dumps(["login", {"username": "admin", "password": PASSWORD, "token": ""}]))
+    while not (frame := ws.recv()).startswith("430"):
+        if frame == "2":
+            ws.send("3")
+    assert json.loads(frame[3:])[0].get("ok"), frame
+    return ws
+
+
+def add_all(ws, kind: str, count: int, closed_port: int) -> tuple[list[float], int]:
+    """Send `add` one at a time; (round trip of each, frames received besides the acks)."""
+    times: list[float] = []
+    other = 0
+    for i in range(count):
+        ack_id = 1000 + i
+        started = time.perf_counter()
+        ws.send(f"42{ack_id}" + json.dumps(["add", monitor_payload(kind, i, closed_port)]))
+        prefix = f"43{ack_id}"
+        while True:
+            frame = ws.recv()
+            if frame.startswith(prefix):
+                reply = json.loads(frame[len(prefix):])[0]
+                assert reply.get("ok"), reply
+                break
+            if frame == "2":
+                ws.send("3")
+            other += 1
+        times.append(time.perf_counter() - started)
+    return times, other
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--monitors", type=int, default=1000)
+    parser.add_argument("--type", choices=("http", "push"), default="http")
+    parser.add_argument("--no-legacy-lists", action="store_true",
+                        help="KUMA_LEGACY_LIST_EVENTS=0: no coalesced full monitorList (Uptime Kuma 2.5.3's wire)")
+    args = parser.parse_args()
+    import psutil
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        build_database(data / "kuma.db")
+        env = {"KUMA_LEGACY_LIST_EVENTS": "0"} if args.no_legacy_lists else None
+        server, port = start_source_server(data, env)
+        try:
+            ws = login(port)
+            proc = psutil.Process(server.pid)
+            cpu_before = sum(proc.cpu_times()[:2])
+            started = time.perf_counter()
+            times, other = add_all(ws, args.type, args.monitors, free_port())
+            total = time.perf_counter() - started
+            cpu = sum(proc.cpu_times()[:2]) - cpu_before
+            ws.close()
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+    times.sort()
+    print(f"add ×{args.monitors} ({args.type}), one at a time: {total:.2f} s total, "
+          f"round trip median {statistics.median(times) * 1000:.2f} ms, p99 {times[int(len(times) * 0.99) - 1] * 1000:.2f} ms, "
+          f"server CPU {cpu:.2f} s, {other} other frames received")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("target: ≤ 1.5 s for 1,000 (Uptime Kuma 2.5.3: 7.4 s)")
+
+
+if __name__ == "__main__":
+    main()
