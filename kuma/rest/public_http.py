@@ -47,15 +47,17 @@ def body_response(
     cached_route: bool = False,
     cors: bool = False,
     etag: bool = True,
+    etag_value: str | None = None,
 ) -> Response:
-    """A response with Uptime Kuma's headers; answers 304 when the client's ETag still matches."""
+    """A response with Uptime Kuma's headers; answers 304 when the client's ETag still matches.
+    `etag_value`: the body's weak ETag computed already (a cached body)."""
     data = body.encode() if isinstance(body, str) else body
     headers: dict[str, str] = {}
     if cached_route:
         headers["Cache-Control"] = "no-cache"
     if cors:
         headers.update(CORS_HEADERS)
-    tag = weak_etag(data) if etag else None
+    tag = (etag_value or weak_etag(data)) if etag else None
     if tag is not None:
         headers["ETag"] = tag
         if status == 200 and _etag_matches(tag):

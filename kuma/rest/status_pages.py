@@ -15,6 +15,7 @@ from quart import Response, request, send_from_directory
 from quart_trio import QuartTrio
 
 from kuma.app import App
+from kuma.rest.heartbeat_cache import HeartbeatCache
 from kuma.rest.jsonwire import JSON_CONTENT_TYPE, dumps
 from kuma.rest.public_http import RSS_CONTENT_TYPE, body_response, http_error, json_body
 from kuma.shapes.status_page import incident_json, page_public_config, public_monitor_json
@@ -99,11 +100,16 @@ def _json_str(text: str) -> str:
 
 
 def heartbeats_json(db, slug: str, now: float) -> str:
-    """`/api/status-page/heartbeat/:slug` as JSON text, written directly: up to 20,000 beats for a
-    200-monitor page, where building dicts and encoding them would be most of the time."""
+    """`/api/status-page/heartbeat/:slug` as JSON text (see `heartbeats_body`)."""
+    return heartbeats_body(db, slug, now)[0]
+
+
+def heartbeats_body(db, slug: str, now: float) -> tuple[str, list[int]]:
+    """The heartbeat body as JSON text, written directly (up to 20,000 beats for a 200-monitor page, where
+    building dicts and encoding them would be most of the time), and the page's monitor ids."""
     page = store.page_by_slug(db, slug)
     if page is None:
-        return '{"heartbeatList":{},"uptimeList":{}}'
+        return '{"heartbeatList":{},"uptimeList":{}}', []
     ids = store.public_monitor_ids_of_page(db, page["id"])
     beats = store.recent_beats(db, ids)
     stats = store.window_stats(db, ids, "minute", 1440, now)
@@ -114,7 +120,7 @@ def heartbeats_json(db, slug: str, now: float) -> str:
         )
         lists.append(f'"{mid}":[{items}]')
     uptimes = ",".join(f'"{mid}_24":{_js_num(store.uptime_ratio(stats.get(mid)))}' for mid in ids)
-    return f'{{"heartbeatList":{{{",".join(lists)}}},"uptimeList":{{{uptimes}}}}}'
+    return f'{{"heartbeatList":{{{",".join(lists)}}},"uptimeList":{{{uptimes}}}}}', ids
 
 
 def overall_status(statuses: list[int]) -> str:
@@ -221,6 +227,13 @@ def _request_base_url(trust_proxy: bool) -> str:
 
 def register(web: QuartTrio, app: App) -> None:
     upload_dir = app.config.data_dir / "upload"
+    monitoring = app.monitoring
+    heartbeat_bodies = HeartbeatCache(lambda: app.db.jobs_written - monitoring.counters.beats_written)
+    monitoring.add_beat_listener(heartbeat_bodies.on_beat)
+
+    async def build_heartbeats(slug: str, now: float) -> tuple[bytes, list[int]]:
+        text, ids = await app.db.read(lambda db: heartbeats_body(db, slug, now))
+        return text.encode(), ids
 
     @web.route("/api/status-page/<slug>")
     async def status_page_json(slug: str):
@@ -235,9 +248,8 @@ def register(web: QuartTrio, app: App) -> None:
     @web.route("/api/status-page/heartbeat/<slug>")
     async def status_page_heartbeat(slug: str):
         slug = slug.lower()
-        now = app.clock.time()
-        body = await app.db.read(lambda db: heartbeats_json(db, slug, now))
-        return body_response(body, JSON_CONTENT_TYPE, cached_route=True)
+        body, etag = await heartbeat_bodies.get(slug, app.clock.time(), build_heartbeats)
+        return body_response(body, JSON_CONTENT_TYPE, cached_route=True, etag_value=etag)
 
     @web.route("/api/status-page/<slug>/manifest.json")
     async def status_page_manifest(slug: str):

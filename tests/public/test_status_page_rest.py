@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from kuma.rest.public_http import weak_etag
-from tests.public.conftest import fixture_header, fixture_meta, fixture_text
+from tests.public.conftest import PUSH_TOKEN, fixture_header, fixture_meta, fixture_text
 
 CAPTURED_JSON = [
     "status-page-main.json",
@@ -159,3 +159,46 @@ def test_fast_heartbeat_text_equals_the_dict_shape(tmp_path):
     now = parse_instant(CAPTURE_CLOCK)
     assert heartbeats_json(db, "main", now) == dumps(load_heartbeats(db, "main", now))
     assert heartbeats_json(db, "nope", now) == dumps(load_heartbeats(db, "nope", now))
+
+
+def test_heartbeat_body_follows_a_push_at_once(fresh_capture_server):
+    url = fresh_capture_server.url + "/api/status-page/heartbeat/main"
+    first = httpx.get(url)
+    assert httpx.get(url).content == first.content  # nothing changed: the same bytes (from the cache)
+    assert httpx.get(f"{fresh_capture_server.url}/api/push/{PUSH_TOKEN}", params={"status": "down"}).status_code == 200
+    after = httpx.get(url)
+    assert after.headers["etag"] != first.headers["etag"] and after.headers["cache-control"] == "no-cache"
+    assert after.json()["heartbeatList"]["10"][-1]["status"] == 0  # the push just stored
+
+
+def test_heartbeat_cache_drops_entries_on_beats_of_its_monitors_other_writes_and_the_minute():
+    import trio
+
+    from kuma.rest.heartbeat_cache import HeartbeatCache
+
+    writes = [0]
+    builds: list[str] = []
+
+    async def build(slug: str, now: float):
+        builds.append(slug)
+        return f"{slug}-{len(builds)}".encode(), [1, 2]
+
+    class Beat:
+        def __init__(self, monitor_id: int) -> None:
+            self.monitor = {"id": monitor_id}
+
+    async def scenario():
+        cache = HeartbeatCache(lambda: writes[0])
+        now = 1_795_687_200.0
+        assert (await cache.get("p", now, build))[0] == b"p-1"
+        assert (await cache.get("p", now + 1, build))[0] == b"p-1"  # hit
+        await cache.on_beat(Beat(3))  # not on the page
+        assert (await cache.get("p", now + 2, build))[0] == b"p-1"
+        await cache.on_beat(Beat(2))
+        assert (await cache.get("p", now + 3, build))[0] == b"p-2"
+        writes[0] += 1  # some other write was committed
+        assert (await cache.get("p", now + 4, build))[0] == b"p-3"
+        assert (await cache.get("p", now + 60, build))[0] == b"p-4"  # the next minute
+        assert cache.hits == 2
+
+    trio.run(scenario)
