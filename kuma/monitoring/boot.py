@@ -45,7 +45,8 @@ def boot_plan(d):
         chain = ancestor_chain(parents, row["id"])
         plan.append((row["id"], rules.effective_interval(row)))
         preloaded[row["id"]] = (row, chain, proxies.get(row.get("proxy_id")) if row.get("proxy_id") else None)
-    latest = {row["id"]: heartbeats.latest(d, row["id"]) for row in rows}
+    found = heartbeats.latest_many(d, [row["id"] for row in rows])
+    latest = {row["id"]: found.get(row["id"]) for row in rows}
     return plan, preloaded, latest
 
 

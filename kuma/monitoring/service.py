@@ -130,6 +130,12 @@ class MonitoringService:
             return None
         return running.row
 
+    def writes_besides_beats(self) -> int:
+        """A number that changes whenever a write other than a stored beat was committed (page, link or
+        monitor changes, deletes): caches of things beats do not touch compare it to know they are fresh.
+        Between a beat's commit and its count it is one higher for a moment: a needless reload, never a miss."""
+        return self.app.db.jobs_written - self.counters.beats_written
+
     def forget(self, monitor_id: int) -> None:
         """Drop the cached latest beat (call after deleting a monitor's heartbeats)."""
         self._previous.pop(int(monitor_id), None)
@@ -174,7 +180,7 @@ class MonitoringService:
             for monitor_id, beat_row in latest.items():
                 self._previous.setdefault(monitor_id, beat_row)
             for monitor_id, delay in self._boot_delays(plan):
-                await self.supervisor.start(monitor_id, delay)
+                self.supervisor.start_new(monitor_id, delay)
             log.info("monitoring: started %d monitors", len(plan))
             nursery.start_soon(retention.run_jobs, self.app.db, self.wall, self.settings)
             task_status.started()

@@ -72,6 +72,17 @@ class Supervisor:
             self._tasks[monitor_id] = task
             self._nursery.start_soon(self._keep_running, monitor_id, first_delay, task, name=f"monitor-{monitor_id}")
 
+    def start_new(self, monitor_id: int, first_delay: float = 0.0) -> None:
+        """Start a task for a monitor that has none (the boot): no lock, no wait, so thousands of monitors
+        start in one go and the app is ready at once; a monitor already running is left alone."""
+        if self._nursery is None:
+            raise RuntimeError("monitor supervisor is not running")
+        if monitor_id in self._tasks:
+            return
+        task = _Task()
+        self._tasks[monitor_id] = task
+        self._nursery.start_soon(self._keep_running, monitor_id, first_delay, task, name=f"monitor-{monitor_id}")
+
     async def stop(self, monitor_id: int) -> None:
         """Cancel the monitor's task and wait until it has finished (its last beat is stored)."""
         async with self._lock(monitor_id):

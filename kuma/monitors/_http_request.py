@@ -21,6 +21,7 @@ import trio
 from kuma.monitors._common import as_bool, effective_timeout
 from kuma.monitors._http_auth import USER_AGENT, auth_header
 from kuma.monitors._http_errors import error_message
+from kuma.monitors._http_pool import poolable, shared_client
 from kuma.monitors._http_tls import chain_trusted, ssl_context, tls_from_response
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult
 
@@ -226,43 +227,24 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
             import socksio  # noqa: F401  (only whether it can be imported)
         except ImportError:
             raise CheckFailed("SOCKS proxies are not supported by this build") from None
-    transport = httpx.AsyncHTTPTransport(verify=context, local_address=_local_address(monitor), proxy=proxy, retries=0)
-    start = trio.current_time()
     outcome: HttpOutcome | None = None
     with trio.move_on_after(timeout) as scope:
         try:
-            async with httpx.AsyncClient(
-                transport=transport,
-                timeout=httpx.Timeout(timeout),
-                follow_redirects=max_redirects > 0,
-                max_redirects=max(max_redirects, 0),
-                trust_env=False,
-            ) as client:
-                headers = await _request_headers(client, monitor, content_type, user_headers)
-                method = str(monitor.get("method") or "GET").upper()
-                request = client.build_request(
-                    method, build_url(url, as_bool(monitor.get("cache_bust"))), headers=headers, content=content
+            if poolable(url, proxy, monitor):
+                client = shared_client(max_redirects, _local_address(monitor), context)
+                outcome = await _exchange(client, monitor, url, timeout, content, content_type, user_headers, ctx)
+            else:
+                transport = httpx.AsyncHTTPTransport(
+                    verify=context, local_address=_local_address(monitor), proxy=proxy, retries=0
                 )
-                response = await client.send(request, stream=True)
-                try:
-                    info = tls_from_response(response, verify_tls, url, ctx.utcnow())
-                    body = bytearray()
-                    async for chunk in response.aiter_bytes():
-                        body.extend(chunk)
-                        if len(body) > MAX_BODY_BYTES:
-                            break
-                finally:
-                    await response.aclose()
-                reason = response.reason_phrase or _standard_reason(response.status_code)
-                outcome = HttpOutcome(
-                    response.status_code,
-                    reason,
-                    bytes(body),
-                    dict(response.headers),
-                    round((trio.current_time() - start) * 1000),
-                    info,
-                    str(response.url),
-                )
+                async with httpx.AsyncClient(
+                    transport=transport,
+                    timeout=httpx.Timeout(timeout),
+                    follow_redirects=max_redirects > 0,
+                    max_redirects=max(max_redirects, 0),
+                    trust_env=False,
+                ) as client:
+                    outcome = await _exchange(client, monitor, url, timeout, content, content_type, user_headers, ctx)
         except CheckFailed:
             raise
         except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:
@@ -277,6 +259,44 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
     if not status_accepted(outcome.status_code, parse_accepted(monitor.get("accepted_statuscodes_json"))):
         raise failure(f"Request failed with status code {outcome.status_code}", monitor, outcome)
     return outcome
+
+
+async def _exchange(
+    client: Any,
+    monitor: dict[str, Any],
+    url: str,
+    timeout: float,
+    content: Any,
+    content_type: str | None,
+    user_headers: dict[str, str],
+    ctx: CheckContext,
+) -> HttpOutcome:
+    """Send the monitor's request on `client` and read the answer (the body up to MAX_BODY_BYTES)."""
+    import httpx
+
+    start = trio.current_time()
+    headers = await _request_headers(client, monitor, content_type, user_headers)
+    method = str(monitor.get("method") or "GET").upper()
+    request = client.build_request(
+        method,
+        build_url(url, as_bool(monitor.get("cache_bust"))),
+        headers=headers,
+        content=content,
+        timeout=httpx.Timeout(timeout),
+    )
+    response = await client.send(request, stream=True)
+    try:
+        info = tls_from_response(response, not as_bool(monitor.get("ignore_tls")), url, ctx.utcnow())
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body.extend(chunk)
+            if len(body) > MAX_BODY_BYTES:
+                break
+    finally:
+        await response.aclose()
+    reason = response.reason_phrase or _standard_reason(response.status_code)
+    ping = round((trio.current_time() - start) * 1000)
+    return HttpOutcome(response.status_code, reason, bytes(body), dict(response.headers), ping, info, str(response.url))
 
 
 def _standard_reason(code: int) -> str:

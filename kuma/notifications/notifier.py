@@ -49,6 +49,8 @@ class Notifier:
         self._limiter = trio.CapacityLimiter(max_parallel)  # an outage of 1,000 monitors ≠ 1,000 sockets at once
         self._lanes: dict[int, trio.MemorySendChannel] = {}  # per-monitor queues keep each monitor's order
         self._fingerprints: dict[int, str] = {}  # leaf certificate seen last, per monitor
+        self._linked: set[int] | None = None  # monitors with a notification linked, as of `_linked_stamp`
+        self._linked_stamp = -1
         self.deliveries = 0  # counters for tests and benchmarks
         self.failures = 0
         #: dependencies, flapping, storm control, escalation (kuma/alerts/policy.py): between beat and send
@@ -122,6 +124,18 @@ class Notifier:
             and getattr(event, "source", "check") != "push"
         )
 
+    async def _has_links(self, monitor_id: int) -> bool:
+        """Whether any notification is linked to the monitor, from a set read again after any write that is
+        not a beat (`writes_besides_beats`): 10,000 monitors going DOWN at once cost one read, not 10,000."""
+        stamp_of = getattr(getattr(self.app, "monitoring", None), "writes_besides_beats", None)
+        if stamp_of is None:
+            return True
+        stamp = stamp_of()
+        if self._linked is None or stamp != self._linked_stamp:
+            self._linked = set(await self.app.db.read(store.linked_monitor_ids))
+            self._linked_stamp = stamp
+        return monitor_id in self._linked
+
     async def send_alert(self, event: Any, *, extra: str = "", to: list[int] | None = None) -> None:
         """A beat's alert as Uptime Kuma sends it (the policy decided it goes out); `extra` is appended to
         the message, `to` names other notifications than the monitor's own (escalation, storm summaries)."""
@@ -150,6 +164,8 @@ class Notifier:
         to: list[int] | None = None,
     ) -> None:
         monitor_id = monitor["id"]
+        if to is None and not await self._has_links(monitor_id):
+            return
 
         def load(db):
             rows = self._targets(db, monitor_id, to)
@@ -170,6 +186,8 @@ class Notifier:
     async def check_certificate(self, monitor: dict, tls_info: dict | None = None) -> None:
         """Expiry warnings for the TLS chain the check saw (the event's, else the stored one)."""
         monitor_id = monitor["id"]
+        if not await self._has_links(monitor_id):
+            return
 
         def load(db):
             linked = store.notifications_of_monitor(db, monitor_id)

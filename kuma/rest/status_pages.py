@@ -228,7 +228,7 @@ def _request_base_url(trust_proxy: bool) -> str:
 def register(web: QuartTrio, app: App) -> None:
     upload_dir = app.config.data_dir / "upload"
     monitoring = app.monitoring
-    heartbeat_bodies = HeartbeatCache(lambda: app.db.jobs_written - monitoring.counters.beats_written)
+    heartbeat_bodies = HeartbeatCache(monitoring.writes_besides_beats)
     monitoring.add_beat_listener(heartbeat_bodies.on_beat)
 
     async def build_heartbeats(slug: str, now: float) -> tuple[bytes, list[int]]:

@@ -16,7 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from kuma.columns import HEARTBEAT_COLUMNS
-from kuma.store.db import dict_row, inserted_id
+from kuma.store.db import dict_row, dict_rows, inserted_id
 
 #: Column order of the table (and of the raw `heartbeatList` row).
 COLUMNS = HEARTBEAT_COLUMNS
@@ -58,6 +58,16 @@ def latest(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:
             "SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY time DESC, id DESC LIMIT 1", (monitor_id,)
         )
     )
+
+
+def latest_many(db: sqlite_utils.Database, monitor_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`latest()` of many monitors in one statement (the engine's boot); monitors without beats are absent."""
+    cursor = db.conn.execute(
+        "SELECT h.* FROM json_each(?) AS m JOIN heartbeat h ON h.id = (SELECT id FROM heartbeat "
+        "WHERE monitor_id = m.value ORDER BY time DESC, id DESC LIMIT 1)",
+        (json.dumps([int(i) for i in monitor_ids]),),
+    )
+    return {row["monitor_id"]: row for row in dict_rows(cursor)}
 
 
 def latest_status(db: sqlite_utils.Database, monitor_ids: Iterable[int]) -> dict[int, int]:

@@ -94,6 +94,11 @@ def notifications_of_monitor(db: sqlite_utils.Database, monitor_id: int) -> list
     return [dict(r) for r in rows]
 
 
+def linked_monitor_ids(db: sqlite_utils.Database) -> list[int]:
+    """Ids of the monitors with at least one notification linked (the only ones a beat can notify)."""
+    return [r[0] for r in db.conn.execute("SELECT DISTINCT monitor_id FROM monitor_notification")]
+
+
 def default_notification_ids(db: sqlite_utils.Database, user_id: int) -> list[int]:
     rows = db.conn.execute(
         "SELECT id FROM notification WHERE user_id = ? AND is_default = 1 ORDER BY id", (user_id,)

@@ -368,3 +368,20 @@ async def test_keyword_failure_keeps_body_and_tls_info(tmp_path):
             await run(type="keyword", url=web.url + "/json", keyword="absent", ignore_tls=1)
     assert decode(info.value.response) == '{"status":"ok","count":3,"items":[1,2],"ratio":0.5,"flag":true}'
     assert info.value.tls_info["certInfo"]["subject"]["CN"] == "localhost"
+
+
+async def test_plain_http_checks_share_a_keep_alive_connection_basic_auth_too():
+    import threading
+
+    seen: list[int | None] = []
+
+    def record(req):
+        seen.append(threading.current_thread().ident)  # the target serves each connection on its own thread
+        return Reply(200, "ok")
+
+    with http_target({"/a": record, "/b": record}) as web:
+        for path in ("/a", "/b", "/a"):
+            assert (await run(url=web.url + path)).msg == "200 - OK"
+        assert (await run(url=web.url + "/b", auth_method="basic", basic_auth_user="u", basic_auth_pass="p")).status == 1
+    assert len(seen) == 4 and len(set(seen)) == 1  # one connection for every check of this run
+    assert web.requests[-1].headers["authorization"] == "Basic " + base64.b64encode(b"u:p").decode()
