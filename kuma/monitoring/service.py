@@ -132,9 +132,9 @@ class MonitoringService:
 
     def writes_besides_beats(self) -> int:
         """A number that changes whenever a write other than a stored beat was committed (page, link or
-        monitor changes, deletes): caches of things beats do not touch compare it to know they are fresh.
-        Between a beat's commit and its count it is one higher for a moment: a needless reload, never a miss."""
-        return self.app.db.jobs_written - self.counters.beats_written
+        monitor changes, deletes): caches of things beats do not touch compare it to know they are fresh
+        (beats are written `routine`; the count moves at the commit, before any caller wakes)."""
+        return self.app.db.changes
 
     def forget(self, monitor_id: int) -> None:
         """Drop the cached latest beat (call after deleting a monitor's heartbeats)."""
@@ -301,7 +301,7 @@ class MonitoringService:
         Shielded: a monitor stopped mid-beat still finishes storing the beat it already made."""
         monitor_id = beat_row["monitor_id"]
         with trio.CancelScope(shield=True):
-            beat_row["id"] = await self.app.db.write(job, urgent=urgent)
+            beat_row["id"] = await self.app.db.write(job, urgent=urgent, routine=True)
             self.counters.beats_written += 1
             self._previous[monitor_id] = beat_row
             event = BeatEvent(

@@ -5,8 +5,8 @@ At 200 monitors the body holds 20,000 beats (~1.3 MB); reading and writing it co
 ETag, the page's monitor ids) is dropped at once when:
 - a beat of one of its monitors is stored (the engine's beat listener; Uptime Kuma clears only on
   important beats, so this caches less, as the spec allows);
-- any other write is committed (page edits, monitor or heartbeat deletes, retention: counted as the
-  writer's jobs minus the engine's beats, so other monitors' beats keep it);
+- any other write is committed (page edits, monitor or heartbeat deletes, retention: `Database.changes`,
+  which beats, written `routine`, leave alone: other monitors' beats keep it);
 - the minute changes (the 24-hour uptime window moves by minute buckets), or it is `MAX_AGE` old (bounds
   what a change made behind the server's back, by another process, can leave stale).
 A body read while something changed is sent but not kept.

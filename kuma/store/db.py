@@ -48,6 +48,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
 class _WriteJob:
     fn: Callable[[sqlite_utils.Database], Any]
     urgent: bool
+    routine: bool = False
     done: trio.Event = field(default_factory=trio.Event)
     result: Any = None
     error: BaseException | None = None
@@ -64,11 +65,16 @@ class Database:
         self._writer = sqlite_utils.Database(writer_conn)
         self._readers = [sqlite_utils.Database(connect(path)) for _ in range(readers)]
         self._reader_slots = trio.Semaphore(readers)
+        # threads of our own (readers + the writer): with thousands of checks resolving names in Trio's
+        # default pool of 40 threads, database work must not queue behind them
+        self._threads = trio.CapacityLimiter(readers + 1)
         self._send, self._receive = trio.open_memory_channel[_WriteJob](math.inf)
         self._writer_running = False
         self._closed = False
         self.commits = 0  # counters for benchmarks and /metrics-style introspection
         self.jobs_written = 0
+        #: committed jobs that were not `routine` (beats): caches of what only such writes change compare it
+        self.changes = 0
 
     @classmethod
     def open(cls, path: Path | str, *, readers: int = 3, clock: WallClock | None = None) -> Database:
@@ -92,7 +98,7 @@ class Database:
         async with self._reader_slots:
             db = self._readers.pop()
             try:
-                return await trio.to_thread.run_sync(fn, db)
+                return await trio.to_thread.run_sync(fn, db, limiter=self._threads)
             finally:
                 self._readers.append(db)
 
@@ -101,15 +107,16 @@ class Database:
         return fn(self._readers[0]) if self._readers else fn(self._writer)
 
     # -- writes ------------------------------------------------------------------------------
-    async def write(self, fn: Callable[[sqlite_utils.Database], T], *, urgent: bool = True) -> T:
+    async def write(self, fn: Callable[[sqlite_utils.Database], T], *, urgent: bool = True, routine: bool = False) -> T:
         """Queue a job for the writer and wait until it is committed. Returns the job's result.
 
         `urgent=False` lets the writer hold the job up to DEFAULT_LINGER seconds to batch it with
         others (monitor beats); urgent jobs (API requests, pushes) are committed with what is queued.
+        `routine=True` (stored beats) leaves `changes` as it is.
         """
         if self._closed:
             raise RuntimeError("database is closed")
-        job = _WriteJob(fn, urgent)
+        job = _WriteJob(fn, urgent, routine)
         self._send.send_nowait(job)
         await job.done.wait()
         if job.error is not None:
@@ -151,7 +158,7 @@ class Database:
 
     async def _commit(self, batch: list[_WriteJob]) -> None:
         try:
-            await trio.to_thread.run_sync(self._run_batch, batch)
+            await trio.to_thread.run_sync(self._run_batch, batch, limiter=self._threads)
         except BaseException as exc:  # the COMMIT itself failed: every job in the batch failed
             log.exception("write batch of %d jobs failed", len(batch))
             for job in batch:
@@ -177,6 +184,7 @@ class Database:
             raise
         self.commits += 1
         self.jobs_written += len(batch)
+        self.changes += sum(1 for job in batch if not job.routine)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:

@@ -74,6 +74,8 @@ def main() -> None:
                                    "--data-dir", str(data)], env=env)
         try:
             while not answers_200(port):
+                if time.perf_counter() - started > args.interval:
+                    raise SystemExit(f"kuma did not answer within {args.interval} s")
                 time.sleep(0.005)
             ready = time.perf_counter() - started
             print(f"app ready (first HTTP 200): {ready:.2f} s after the process started")
@@ -91,7 +93,11 @@ def main() -> None:
                 time.sleep(0.5)
         finally:
             server.send_signal(signal.SIGTERM)
-            server.wait(60)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
             target.terminate()
             target.wait()
     for mark, count in marks.items():
