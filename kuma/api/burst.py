@@ -3,7 +3,13 @@ all sent before the login ack.
 
 The payloads come from the shapes (`monitor_list`, `maintenance_list`, `notification_list`,
 `status_page_list`, the fixed `monitor_type_list`) and the per-monitor figures (avg ping, uptime) from
-the stat tables through the read model (`app.readings`).
+the stat tables through the read model (`app.readings`). The heartbeat lists are JSON text written by
+SQLite (`kuma.store.beats_json`), read and framed per chunk of monitors in worker threads, one chunk
+ahead of the one being sent.
+
+Everything goes to the socket that logged in, and only to it: the user's other sockets hold these lists
+already, and whatever changes later reaches them through the change events (a burst to the whole room
+made n logins cost n² × the lists).
 """
 
 from __future__ import annotations
@@ -17,9 +23,9 @@ import trio
 from kuma.accounts.info import info_payload
 from kuma.api import legacy_lists
 from kuma.api.common import current_user_id
-from kuma.shapes.heartbeat import important_beat, raw_row
+from kuma.realtime.socketio import encode_event, event_frame_from_json
 from kuma.shapes.monitor_types import monitor_type_list
-from kuma.store import heartbeats as beats_store
+from kuma.store import beats_json
 from kuma.store.monitors import latest_tls_infos
 from kuma.store.settings import get_setting
 from kuma.views.lists import api_key_list, docker_host_list, proxy_list, remote_browser_list
@@ -48,9 +54,6 @@ async def gather(jobs: dict[str, Callable[[], Awaitable[Any]]]) -> dict[str, Any
     return results
 
 
-# -- per-monitor data --------------------------------------------------------------------------
-
-
 # -- the burst ---------------------------------------------------------------------------------
 async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     """Join the user's room and send the burst. The caller acks the login afterwards. No list for 1.x
@@ -60,20 +63,16 @@ async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
 
 
 async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
-    hub = app.hub
     user_id = int(user["id"])
-    room = str(user_id)
     previous = current_user_id(sock)
     if previous is not None and int(previous) != user_id:
         sock.leave(str(previous))  # logged in again as someone else on the same socket
     sock.session["user_id"] = user_id
-    sock.join(room)
-
-    monitors = await monitor_list(app, user_id)
-    await hub.emit("monitorList", monitors, room=room)
+    sock.join(str(user_id))
 
     lists = await gather(
         {
+            "monitorList": lambda: monitor_list(app, user_id),
             "maintenanceList": lambda: maintenance_list(app, user_id),
             "info": lambda: info_payload(app, full=True),
             "notificationList": lambda: notification_list(app, user_id),
@@ -82,77 +81,110 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
             "apiKeyList": lambda: api_key_list(app, user_id),
             "remoteBrowserList": lambda: remote_browser_list(app, user_id),
             "statusPageList": lambda: status_page_list(app),
+            "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
         }
     )
-    await hub.emit("monitorTypeList", monitor_type_list(), room=room)
-    await hub.emit("maintenanceList", lists["maintenanceList"], room=room)
-    await sock.emit("info", lists["info"])
-    for event in (
-        "notificationList",
-        "proxyList",
-        "dockerHostList",
-        "apiKeyList",
-        "remoteBrowserList",
-        "statusPageList",
-    ):
-        await hub.emit(event, lists[event], room=room)
+    monitors = lists["monitorList"]
+    await sock.emit("monitorList", monitors)
+    lists["monitorTypeList"] = monitor_type_list()
+    await sock.emit_many((event, (lists[event],)) for event in LIST_ORDER)
 
     ids = sorted(int(key) for key in monitors)  # JS object keys: ascending numeric order
     await send_monitor_data(app, sock, ids)
 
-    if not await app.db.read(lambda db: get_setting(db, "initServerTimezone")):
+    if not lists["timezone"]:
         await sock.emit("initServerTimezone")
 
 
-#: Monitors per hand-over of heartbeatList / importantHeartbeatList events (then back-pressure).
-EMIT_CHUNK = 100
+#: The lists after `monitorList`, in Uptime Kuma's wire order.
+LIST_ORDER = (
+    "monitorTypeList",
+    "maintenanceList",
+    "info",
+    "notificationList",
+    "proxyList",
+    "dockerHostList",
+    "apiKeyList",
+    "remoteBrowserList",
+    "statusPageList",
+)
+#: Monitors per reader job of heartbeat lists (one job is read while the previous one is sent).
+CHUNK = 250
 
 
-def burst_reader(app: Any, ids: list[int]) -> Callable[[Any], tuple[dict, dict, dict, dict]]:
-    """ONE reader job for everything the burst needs per monitor, in set-based queries: (stats
-    {id: {"avgPing", "24", "720", "1y"}}, last 100 rows {id: [...]} oldest first, important rows {id: [...]}
-    newest first (≤ 500), TLS info text {id: str})."""
+def stats_frames_reader(app: Any, ids: list[int]) -> Callable[[Any], list]:
+    """A reader job giving the encoded stat events of every monitor, in wire order: per monitor `avgPing`,
+    `uptime` 24 (and `certInfo`), then every `uptime` 720, then every `uptime` "1y"."""
     stats_job = app.readings.stats_many_reader(ids)
 
-    def read(db) -> tuple[dict, dict, dict, dict]:
-        stats = stats_job(db)
-        recent = beats_store.recent_many(db, ids, HEARTBEAT_LIST_LIMIT)
-        important = beats_store.important_many(db, ids, IMPORTANT_LIST_LIMIT)
-        return stats, recent, important, latest_tls_infos(db, ids)
+    def read(db) -> list:
+        stats, tls = stats_job(db), latest_tls_infos(db, ids)
+        keys = [str(i) for i in ids]
+        events: list[tuple[str, tuple]] = []
+        for i, key in zip(ids, keys):
+            events.append(("avgPing", (key, stats[i]["avgPing"])))
+            events.append(("uptime", (key, 24, stats[i]["24"])))
+            if i in tls:
+                events.append(("certInfo", (key, tls[i])))
+        events.extend(("uptime", (key, 720, stats[i]["720"])) for i, key in zip(ids, keys))
+        events.extend(("uptime", (key, "1y", stats[i]["1y"])) for i, key in zip(ids, keys))
+        frames: list = []
+        for event, args in events:
+            frames.extend(encode_event(event, args))
+        return frames
+
+    return read
+
+
+def beats_frames_reader(ids: list[int]) -> Callable[[Any], tuple[list[str], list[str]]]:
+    """A reader job giving the `heartbeatList` and `importantHeartbeatList` frames of these monitors."""
+
+    def read(db) -> tuple[list[str], list[str]]:
+        recent = beats_json.recent_json_many(db, ids, HEARTBEAT_LIST_LIMIT)
+        important = beats_json.important_json_many(db, ids, IMPORTANT_LIST_LIMIT)
+        return (
+            [event_frame_from_json("heartbeatList", (f'"{i}"', recent[i], "false")) for i in ids],
+            [event_frame_from_json("importantHeartbeatList", (f'"{i}"', important[i], "false")) for i in ids],
+        )
 
     return read
 
 
 async def send_monitor_data(app: Any, sock: Any, ids: list[int]) -> None:
-    """Stats for every monitor (room), then each monitor's heartbeatList (this socket). Ids as strings.
-
-    Then `importantHeartbeatList` per monitor: not sent by Uptime Kuma 2.x, but clients made for 1.x
-    (uptime_kuma_api's get_important_heartbeats) wait for it; the 2.x web UI ignores it.
-    All data comes from one reader job; events go out in big batches, with back-pressure on this socket."""
-    hub = app.hub
-    room = str(current_user_id(sock))
+    """Stats for every monitor, then each monitor's `heartbeatList`, then its `importantHeartbeatList` (not
+    sent by Uptime Kuma 2.x, but clients made for 1.x, such as uptime_kuma_api's get_important_heartbeats,
+    wait for it; the 2.x web UI ignores it). Ids as strings. The frames are built in reader threads, a
+    chunk ahead of the one being sent; this socket's back-pressure paces the whole burst."""
     if not ids:
         return
-    stats, recent, important, tls = await app.db.read(burst_reader(app, ids))
+    chunks = [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
+    async with trio.open_nursery() as nursery:
+        stats = Prefetch(nursery, app.db.read, stats_frames_reader(app, ids))
+        pending = Prefetch(nursery, app.db.read, beats_frames_reader(chunks[0]))
+        await sock.send_encoded(await stats.result())
+        important: list[str] = []
+        for n in range(len(chunks)):
+            recent_frames, important_frames = await pending.result()
+            if n + 1 < len(chunks):
+                pending = Prefetch(nursery, app.db.read, beats_frames_reader(chunks[n + 1]))
+            important.extend(important_frames)
+            await sock.send_encoded(recent_frames)
+        for n in range(0, len(important), CHUNK):
+            await sock.send_encoded(important[n : n + CHUNK])
 
-    keys = [str(i) for i in ids]
-    if hub.room_size(room) > 0:
-        events: list[tuple[str, tuple]] = []
-        for i, key in zip(ids, keys):
-            entry = stats[i]
-            events.append(("avgPing", (key, entry["avgPing"])))
-            events.append(("uptime", (key, 24, entry["24"])))
-            if i in tls:
-                events.append(("certInfo", (key, tls[i])))
-        events.extend(("uptime", (key, 720, stats[i]["720"])) for i, key in zip(ids, keys))
-        events.extend(("uptime", (key, "1y", stats[i]["1y"])) for i, key in zip(ids, keys))
-        await hub.emit_many(events, room=room)
-        await sock.drain()
-    for start in range(0, len(ids), EMIT_CHUNK):
-        chunk = range(start, min(start + EMIT_CHUNK, len(ids)))
-        await sock.emit_many(("heartbeatList", (keys[n], [raw_row(r) for r in recent[ids[n]]], False)) for n in chunk)
-    for start in range(0, len(ids), EMIT_CHUNK):
-        chunk = range(start, min(start + EMIT_CHUNK, len(ids)))
-        await sock.emit_many(
-            ("importantHeartbeatList", (keys[n], [important_beat(r) for r in important[ids[n]]], False)) for n in chunk
-        )
+
+class Prefetch:
+    """`await fn(arg)` started now in `nursery`; `result()` waits for it."""
+
+    def __init__(self, nursery: trio.Nursery, fn: Callable[[Any], Awaitable[Any]], arg: Any) -> None:
+        self._done = trio.Event()
+        self._value: Any = None
+        nursery.start_soon(self._run, fn, arg)
+
+    async def _run(self, fn: Callable[[Any], Awaitable[Any]], arg: Any) -> None:
+        self._value = await fn(arg)
+        self._done.set()
+
+    async def result(self) -> Any:
+        await self._done.wait()
+        return self._value

@@ -156,6 +156,12 @@ def encode_event(event: str, args: tuple | list, namespace: str = "/", ack_id: i
     return _encode(EVENT, BINARY_EVENT, namespace, ack_id, [event, *args])
 
 
+def event_frame_from_json(event: str, json_args: list[str] | tuple[str, ...], namespace: str = "/") -> str:
+    """`42["event",...]` from arguments that are JSON text already (built by SQLite, or encoded once and
+    reused): the same bytes `encode_event` gives for the decoded arguments."""
+    return _prefix(EVENT, namespace, None) + "[" + dumps(event) + "," + ",".join(json_args) + "]"
+
+
 def encode_ack(ack_id: int, args: tuple | list, namespace: str = "/") -> list[Frame]:
     return _encode(ACK, BINARY_ACK, namespace, ack_id, list(args))
 

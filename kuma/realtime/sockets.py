@@ -116,6 +116,13 @@ class Socket:
             self.conn.send_frames(frames)
         await self.drain()
 
+    async def send_encoded(self, frames: list) -> None:
+        """Queue frames encoded already (`encode_event`, `event_frame_from_json`) in one hand-over, then
+        wait while too much is queued for this socket."""
+        if self.connected and frames:
+            self.conn.send_frames(frames)
+        await self.drain()
+
     async def drain(self) -> None:
         """Wait until this socket's queued output is back under `DRAIN_BYTES` (or it closed)."""
         if self.connected and self.conn.session.queued_bytes > DRAIN_BYTES:

@@ -21,6 +21,7 @@ import sqlite_utils
 import trio
 
 from kuma.clock import WallClock
+from kuma.store import beats_json
 from kuma.store.schema import SchemaStatus, check_schema, create_schema, is_empty
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA cache_size = -12000")
+    beats_json.register(conn)
     return conn
 
 
