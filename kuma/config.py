@@ -32,6 +32,20 @@ def _switch(value: str | None, *, default: bool) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off")
 
 
+def _mebibytes(env: Mapping[str, str], name: str, default: int) -> int:
+    """A size in MiB from the environment (a positive number, fractions allowed), in bytes."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default * 2**20
+    try:
+        size = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of MiB, got {value!r}") from None
+    if not 0 < size < 2**40:
+        raise ValueError(f"{name} must be a positive number of MiB, got {value!r}")
+    return int(size * 2**20)
+
+
 @dataclass(frozen=True)
 class Config:
     host: str | None = None  # None: all interfaces (IPv4 and IPv6)
@@ -50,6 +64,10 @@ class Config:
     globalping_api_url: str = GLOBALPING_API_URL
     # KUMA_API_RATE_PER_MINUTE: requests per minute per API key on /api/v1/ (kuma/rest/v1/auth.py)
     api_rate_per_minute: int = 600
+    # KUMA_OUTBOUND_BUDGET_MB: output queued for all clients together before the slowest is dropped
+    outbound_budget_bytes: int = 64 * 2**20
+    # KUMA_SOCKET_OUTBOX_MB: output piled up for one client that does not read before it is dropped
+    socket_outbox_bytes: int = 8 * 2**20
 
     @property
     def db_path(self) -> Path:
@@ -83,4 +101,6 @@ class Config:
             steam_api_url=env.get("KUMA_STEAM_API_URL") or STEAM_API_URL,
             globalping_api_url=env.get("KUMA_GLOBALPING_API_URL") or GLOBALPING_API_URL,
             api_rate_per_minute=int(env.get("KUMA_API_RATE_PER_MINUTE") or 600),
+            outbound_budget_bytes=_mebibytes(env, "KUMA_OUTBOUND_BUDGET_MB", 64),
+            socket_outbox_bytes=_mebibytes(env, "KUMA_SOCKET_OUTBOX_MB", 8),
         )

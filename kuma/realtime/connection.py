@@ -28,6 +28,16 @@ class ConnectionOwner(Protocol):
     def connection_finished(self, conn: Connection) -> None:
         """The last output was fetched: forget the session id."""
 
+    def shed_outbound(self) -> None:
+        """The server-wide outbound budget is exceeded: drop the slowest consumers."""
+
+
+def _now() -> float:
+    try:
+        return trio.current_time()
+    except RuntimeError:  # outside a Trio run (sans-io tests)
+        return 0.0
+
 
 class Signal:
     """A re-armable event: `notify()` wakes everyone waiting now."""
@@ -61,6 +71,9 @@ class Connection:
         self.taken = Signal()  # the transport took queued output (or the session closed)
         self._timer_changed = Signal()
         self._finished = False
+        #: trio time of the transport's last progress: when it last took output, or when output was queued
+        #: while none waited. The oldest among clients with a backlog is the slowest consumer.
+        self.progress_at = _now()
 
     @property
     def sid(self) -> str:
@@ -71,9 +84,14 @@ class Connection:
         return self.session.closed
 
     # ---- output ----------------------------------------------------------------------------------
-    def send_frames(self, frames: list[Frame]) -> None:
-        self.session.send_frames(frames)
+    def send_frames(self, frames: list[Frame], share: int = 1, paced: bool = False) -> None:
+        """Queue frames (`share`: recipients of the same frames; `paced`: the sender waits for the drain)."""
+        if not self.session.outbox:
+            self.progress_at = _now()
+        self.session.send_frames(frames, share, paced)
         self._after_change()
+        if self.session.budget.over:
+            self.owner.shed_outbound()
 
     def send_frame_alone(self, frame: Frame) -> None:
         """Deliver `frame` in a polling payload of its own (the CONNECT ack, as Uptime Kuma does)."""
@@ -82,16 +100,18 @@ class Connection:
         self.session.flush_marker()
         self._after_change()
 
-    def take_frames(self, max_frames: int | None = None) -> list[Frame]:
+    def take_frames(self, max_frames: int | None = None, max_bytes: int | None = None) -> list[Frame]:
         """For the websocket writer: a batch of queued frames; wakes senders waiting in `drain`."""
-        frames = self.session.take_frames(max_frames)
+        frames = self.session.take_frames(max_frames, max_bytes)
         if frames:
+            self.progress_at = _now()
             self.taken.notify()
         return frames
 
     def take_poll_payload(self) -> str | None:
         payload = self.session.take_poll_payload()
         if payload is not None:
+            self.progress_at = _now()
             self.taken.notify()
         return payload
 
@@ -103,6 +123,11 @@ class Connection:
 
     def close(self, reason: str = "server namespace disconnect") -> None:
         self.session.close(reason)
+        self._after_change()
+
+    def drop(self, reason: str = "transport error") -> None:
+        """Close at once, discarding what is queued (a consumer too slow for the outbound budget)."""
+        self.session._close(reason)
         self._after_change()
 
     def _after_change(self) -> None:

@@ -261,6 +261,9 @@ class Endpoint:
 
 
 MAX_BATCH_FRAMES = 512
+#: ... and about this many bytes (at least one frame): one write stays short, so other clients' acks and
+#: pings never wait long behind a bulk burst.
+MAX_BATCH_BYTES = 256 * 2**10
 #: After a wake-up the writer waits this long so a burst (many emits in a row) leaves in one socket write.
 COALESCE_SECONDS = 0.002
 
@@ -269,7 +272,7 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
     """Send what is queued, all of it in one socket write when Hypercorn takes batches."""
     session = conn.session
     while True:
-        frames = conn.take_frames(MAX_BATCH_FRAMES)  # a bounded batch: the rest stays counted as backlog
+        frames = conn.take_frames(MAX_BATCH_FRAMES, MAX_BATCH_BYTES)  # bounded: the rest stays counted as backlog
         if frames:
             if batch:
                 await send({"type": SEND_BATCH, "frames": frames})

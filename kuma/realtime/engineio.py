@@ -15,6 +15,9 @@ import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from kuma.realtime.budget import DEFAULT_SOCKET_BYTES, OutboundBudget
 
 OPEN, CLOSE, PING, PONG, MESSAGE, UPGRADE, NOOP = "0", "1", "2", "3", "4", "5", "6"
 PACKET_TYPES = frozenset("0123456")
@@ -39,7 +42,9 @@ class EngineConfig:
     ping_interval: float = 25.0  # seconds
     ping_timeout: float = 20.0
     max_payload: int = 1_000_000  # bytes per polling body / websocket message
-    max_outbox_bytes: int = 64 * 2**20  # queued for a slow client before it is dropped (text counted in chars)
+    # piled up for a client that does not read before it is dropped (text counted in chars); the socket's
+    # own paced sends (login burst) wait for the drain instead and do not count against it
+    max_outbox_bytes: int = DEFAULT_SOCKET_BYTES
     max_packets_per_payload: int = 10_000  # python-engineio's decoder stops at 16 by default
 
 
@@ -80,6 +85,10 @@ def decode_payload(body: bytes | str, max_packets: int) -> list[tuple[str, Frame
     return [decode_packet(part) for part in parts]
 
 
+def _size(item: object) -> int:
+    return 0 if item is FLUSH else len(item)  # type: ignore[arg-type]  # a frame: str or bytes
+
+
 def encode_for_polling(frame: Frame) -> str:
     if isinstance(frame, str):
         return frame
@@ -107,8 +116,16 @@ class EngineSession:
     `receive_*` methods return the MESSAGE payloads (str or bytes) for the Socket.IO layer.
     """
 
-    def __init__(self, config: EngineConfig, now: float, transport: str = POLLING, sid: str | None = None) -> None:
+    def __init__(
+        self,
+        config: EngineConfig,
+        now: float,
+        transport: str = POLLING,
+        sid: str | None = None,
+        budget: OutboundBudget | None = None,
+    ) -> None:
         self.sid = sid or new_sid()
+        self.budget = budget or OutboundBudget(2**62)  # server-wide (shared); a private one by default
         self.config = config
         self.transport = transport
         self.closed = False
@@ -116,6 +133,8 @@ class EngineSession:
         self.transport_gone = False  # lost under us: nothing more can be delivered, not even a close packet
         self.outbox: deque = deque()
         self.queued_bytes = 0  # size of the frames in outbox (FLUSH markers not counted)
+        self._costs: deque[int] = deque()  # what each outbox item charged the budget (its share)
+        self.queued_cost = 0  # sum of _costs
         self.poll_pending = False  # a polling GET is waiting for packets
         self.upgrading = False  # got `2probe` on a websocket
         self.upgrade_requested = False  # got `5`: switch as soon as no GET is pending
@@ -132,19 +151,37 @@ class EngineSession:
         """Queue one MESSAGE packet (text gets the `4` prefix; binary is sent raw)."""
         self.send_frames([MESSAGE + data if isinstance(data, str) else data])
 
-    def send_frames(self, frames: list[Frame]) -> None:
-        """Queue already-encoded packets (shared between the recipients of a broadcast)."""
+    def send_frames(self, frames: list[Frame], share: int = 1, paced: bool = False) -> None:
+        """Queue already-encoded packets. A broadcast's frames are shared by `share` recipients: each is
+        charged its part. `paced`: the sender waits for the drain (back-pressure), so this hand-over is not
+        held against `max_outbox_bytes`; everything else that piles up past it behind a backlog drops the
+        client."""
         if self.closed:
             return
+        behind = self.queued_bytes > 0
+        sizes = list(map(len, frames))
+        costs = [size // share + 1 for size in sizes] if share > 1 else sizes
         self.outbox.extend(frames)
-        self.queued_bytes += sum(map(len, frames))
-        if self.queued_bytes > self.config.max_outbox_bytes:
-            self._close("transport error")  # the client cannot keep up
+        self._costs.extend(costs)
+        size, cost = sum(sizes), sum(costs)
+        self.queued_bytes += size
+        self.queued_cost += cost
+        self.budget.charge(cost)
+        if behind and not paced and self.queued_bytes > self.config.max_outbox_bytes:
+            self._close("transport error")  # the client cannot keep up (one large list alone is let through)
+
+    def _popleft(self) -> Any:
+        """The next outbox item, its charge released."""
+        cost = self._costs.popleft()
+        self.queued_cost -= cost
+        self.budget.release(cost)
+        return self.outbox.popleft()
 
     def flush_marker(self) -> None:
         """End the current polling payload here."""
         if not self.closed:
             self.outbox.append(FLUSH)
+            self._costs.append(0)
 
     def has_output(self) -> bool:
         return bool(self.outbox)
@@ -163,12 +200,12 @@ class EngineSession:
         """The body for the waiting GET, or None while there is nothing to send yet."""
         frames: list[Frame] = []
         while self.outbox:
-            item = self.outbox.popleft()
-            if item is FLUSH:
+            if self.outbox[0] is FLUSH:
+                self._popleft()
                 if frames:
                     break
                 continue
-            frames.append(item)
+            frames.append(self._popleft())  # not FLUSH: checked above
         self.queued_bytes -= sum(map(len, frames))
         if self.closed and not self.outbox and not self.transport_gone:
             frames.append(CLOSE)
@@ -202,24 +239,30 @@ class EngineSession:
         return self._receive_packets(packets, now)
 
     # ---- websocket transport ---------------------------------------------------------------------
-    def take_frames(self, max_frames: int | None = None) -> list[Frame]:
-        """What is queued (at most `max_frames`), for the websocket writer (FLUSH markers dropped).
+    def take_frames(self, max_frames: int | None = None, max_bytes: int | None = None) -> list[Frame]:
+        """What is queued (at most `max_frames`, and no more than `max_bytes` beyond the first frame), for
+        the websocket writer (FLUSH markers dropped).
 
         The writer takes a bounded batch at a time, so `queued_bytes` keeps measuring what the peer has
         not accepted yet and senders can wait for it to shrink (back-pressure)."""
         outbox = self.outbox
-        if max_frames is None or len(outbox) <= max_frames:
+        if (max_frames is None or len(outbox) <= max_frames) and (max_bytes is None or self.queued_bytes <= max_bytes):
             frames = [f for f in outbox if f is not FLUSH]
             outbox.clear()
-            self.queued_bytes = 0
+            self._costs.clear()
+            self.budget.release(self.queued_cost)
+            self.queued_bytes = self.queued_cost = 0
             return frames
         frames = []
-        popleft = outbox.popleft
-        while outbox and len(frames) < max_frames:
-            item = popleft()
+        taken = 0
+        limit_frames = max_frames if max_frames is not None else len(outbox)
+        limit_bytes = max_bytes if max_bytes is not None else self.queued_bytes
+        while outbox and len(frames) < limit_frames and (not frames or taken + _size(outbox[0]) <= limit_bytes):
+            item = self._popleft()
             if item is not FLUSH:
                 frames.append(item)
-        self.queued_bytes -= sum(map(len, frames))
+                taken += _size(item)
+        self.queued_bytes -= taken
         return frames
 
     def receive_websocket(self, frame: Frame, now: float) -> list[Frame]:
@@ -236,8 +279,7 @@ class EngineSession:
         if frame == PING + "probe":
             self.upgrading = True
             if self.poll_pending and not self.outbox:
-                self.outbox.append(NOOP)  # release the waiting GET so the client can pause polling
-                self.queued_bytes += 1
+                self.send_frames([NOOP])  # release the waiting GET so the client can pause polling
             return [PONG + "probe"]
         if frame == UPGRADE and self.upgrading:
             self.upgrade_requested = True
@@ -282,7 +324,9 @@ class EngineSession:
             self.closed = True
             self.close_reason = reason
         self.outbox.clear()
-        self.queued_bytes = 0
+        self._costs.clear()
+        self.budget.release(self.queued_cost)
+        self.queued_bytes = self.queued_cost = 0
 
     # ---- incoming packets ------------------------------------------------------------------------
     def _receive_packets(self, packets: list[tuple[str, Frame]], now: float) -> list[Frame]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import trio
 
+from kuma.realtime.budget import DEFAULT_BUDGET_BYTES, DEFAULT_SOCKET_BYTES, OutboundBudget
 from kuma.realtime.connection import Connection
 from kuma.realtime.engineio import EngineConfig, EngineSession
 from kuma.realtime.socketio import (
@@ -50,7 +51,8 @@ class Hub:
         ping_interval: float = 25.0,
         ping_timeout: float = 20.0,
         max_payload: int = 1_000_000,
-        max_outbox_bytes: int = 64 * 2**20,
+        max_outbox_bytes: int = DEFAULT_SOCKET_BYTES,
+        outbound_budget_bytes: int = DEFAULT_BUDGET_BYTES,
         origin_check: str = "cors-like",
         path: str = "/socket.io/",
         max_pending_events: int = 1000,
@@ -61,6 +63,8 @@ class Hub:
             max_payload=max_payload,
             max_outbox_bytes=max_outbox_bytes,
         )
+        self.budget = OutboundBudget(outbound_budget_bytes)  # every client's queued output together
+        self.dropped_slow = 0  # clients dropped by the budget
         self.origin_check = origin_check
         self.max_pending_events = max_pending_events  # per socket, before the client is dropped
         self.path = path
@@ -114,9 +118,11 @@ class Hub:
         frames: list = []
         for event, args in events:
             frames.extend(encode_event(event, args))
-        for sock in list(targets):
+        recipients = list(targets)
+        share = len(recipients)
+        for sock in recipients:
             if sock.connected:
-                sock.conn.send_frames(frames)
+                sock.conn.send_frames(frames, share)
 
     def room_size(self, room: str) -> int:
         return len(self._rooms.members(str(room)))
@@ -154,7 +160,7 @@ class Hub:
     def open_connection(self, transport: str, headers: dict[str, str], remote_addr: str) -> Connection:
         if self.nursery is None or not self.accepting:
             raise RuntimeError("the realtime hub is not running")
-        session = EngineSession(self.engine_config, trio.current_time(), transport)
+        session = EngineSession(self.engine_config, trio.current_time(), transport, budget=self.budget)
         conn = Connection(self, session, headers, remote_addr)
         self._connections[session.sid] = conn
         self.nursery.start_soon(conn.run_timer)
@@ -177,6 +183,27 @@ class Hub:
     def connection_finished(self, conn: Connection) -> None:
         if self._connections.get(conn.sid) is conn:
             del self._connections[conn.sid]
+
+    def shed_outbound(self) -> None:
+        """Over the outbound budget: drop the slowest consumer (the backlog with the oldest progress; the
+        larger backlog among equals) until the total is back under it. Nobody else is touched."""
+        budget = self.budget
+        while budget.over:
+            behind = [c for c in self._connections.values() if c.session.queued_bytes and not c.closed]
+            if not behind:
+                return
+            victim = min(behind, key=lambda c: (c.progress_at, -c.session.queued_bytes))
+            log.warning(
+                "outbound budget exceeded (%d bytes queued, limit %d): dropping the slowest client %s "
+                "(%d bytes waiting, no progress for %.1f s)",
+                budget.total,
+                budget.limit,
+                victim.remote_addr,
+                victim.session.queued_bytes,
+                trio.current_time() - victim.progress_at,
+            )
+            self.dropped_slow += 1
+            victim.drop("transport error")
 
     def connection_closed(self, conn: Connection) -> None:
         reason = conn.session.close_reason or "transport close"
@@ -289,7 +316,12 @@ class Hub:
 
 def setup(app) -> None:
     """Put the hub at `app.hub`, run it as a service and close its sessions first at shutdown."""
-    hub = Hub(origin_check=app.config.ws_origin_check)
+    config = app.config
+    hub = Hub(
+        origin_check=config.ws_origin_check,
+        max_outbox_bytes=config.socket_outbox_bytes,
+        outbound_budget_bytes=config.outbound_budget_bytes,
+    )
     app.hub = hub
     app.add_service("realtime-hub", hub.run)
     app.on_shutdown(hub.close_all)

@@ -20,8 +20,9 @@ from kuma.realtime.socketio import encode_disconnect, encode_event
 if TYPE_CHECKING:
     from kuma.realtime.hub import Hub
 
-#: A socket's own sends wait (back-pressure) while more than this is queued for it.
-DRAIN_BYTES = 4 * 2**20
+#: A socket's own sends wait (back-pressure) while more than this is queued for it; `send_encoded` hands
+#: over about this much at a time.
+DRAIN_BYTES = 2**20
 
 
 class Rooms:
@@ -113,15 +114,22 @@ class Socket:
         for event, args in events:
             frames.extend(encode_event(event, args, self.namespace))
         if frames:
-            self.conn.send_frames(frames)
+            self.conn.send_frames(frames, paced=True)
         await self.drain()
 
     async def send_encoded(self, frames: list) -> None:
-        """Queue frames encoded already (`encode_event`, `event_frame_from_json`) in one hand-over, then
-        wait while too much is queued for this socket."""
-        if self.connected and frames:
-            self.conn.send_frames(frames)
-        await self.drain()
+        """Queue frames encoded already (`encode_event`, `event_frame_from_json`), about `DRAIN_BYTES` per
+        hand-over, waiting while too much is queued for this socket (other work runs meanwhile)."""
+        start = 0
+        while start < len(frames) and self.connected:
+            end, size = start, 0
+            while end < len(frames) and (end == start or size + len(frames[end]) <= DRAIN_BYTES):
+                size += len(frames[end])
+                end += 1
+            self.conn.send_frames(frames[start:end], paced=True)
+            start = end
+            await self.drain()
+            await trio.lowlevel.checkpoint()  # a burst yields to other work between hand-overs
 
     async def drain(self) -> None:
         """Wait until this socket's queued output is back under `DRAIN_BYTES` (or it closed)."""
