@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Many connected clients (issue #15): prints figures, asserts nothing.
+
+Starts `kuma serve` from source on 127.0.0.1 with a fresh data folder (or, with --large, one prepared with
+2,000 paused monitors and 100 notifications, one of them ~900 KB), sets up the admin and one push monitor,
+then:
+- a PROBE socket (logged in) calls `needSetup` and `twoFAStatus` every 0.2 s and records each ack's time;
+- a DASHBOARD socket (logged in) receives the `heartbeat` of a push sent every second over HTTP: push
+  latency = push sent → heartbeat with that msg received;
+- N SESSIONS log in with `loginByToken` (one JWT), ramped as fast as they connect (64 connecting at a
+  time per client process), then hold, answering pings and reading everything; then they all leave.
+  They live in --processes child processes, so the probe and the dashboard never wait behind them.
+Per phase (before, ramp, hold, leaving, after): probe ack p50/p99, push p50/p99, server RSS at the phase's
+end, frames the sessions received after their login ack (their own bursts arrive before it, so during
+the ramp this counts what other logins cost them); plus the ramp time, the server's CPU and the load.
+
+    .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import trio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from realtime import PUSH_TOKEN, SioClient, admin_setup, source_target, start_server, stop_server  # noqa: E402
+from realtime import tree_cpu, tree_rss  # noqa: E402
+from common import free_port  # noqa: E402
+
+CONNECTING_AT_ONCE = 64
+
+
+@dataclass
+class Phase:
+    name: str
+    probe: list[float] = field(default_factory=list)
+    push: list[float] = field(default_factory=list)
+    frames: int = 0
+    rss: int = 0
+    started: float = 0.0
+    ended: float = 0.0
+    unanswered: int = 0
+
+
+@dataclass
+class State:
+    phase: Phase
+    phases: list[Phase] = field(default_factory=list)
+    sent: dict[str, float] = field(default_factory=dict)
+
+    def enter(self, name: str, pid: int) -> None:
+        now = time.perf_counter()
+        self.phase.ended = now
+        self.phase.rss = tree_rss(pid)
+        self.phase = Phase(name, started=now)
+        self.phases.append(self.phase)
+
+
+async def probe_loop(port: int, jwt: str, state: State) -> None:
+    """needSetup and twoFAStatus every 0.2 s; an ack later than 10 s counts as unanswered."""
+    sio = await SioClient.open(port)
+    assert (await sio.call("loginByToken", jwt))[0].get("ok")
+    while True:
+        for event in ("needSetup", "twoFAStatus"):
+            started = time.perf_counter()
+            try:
+                await sio.call(event, timeout=10)
+                state.phase.probe.append(time.perf_counter() - started)
+            except trio.TooSlowError:
+                state.phase.unanswered += 1
+        await trio.sleep(0.2)
+
+
+async def dashboard_loop(port: int, jwt: str, state: State) -> None:
+    """Receive `heartbeat` events; each tagged push's latency goes to the current phase."""
+    sio = await SioClient.open(port)
+    assert (await sio.call("loginByToken", jwt))[0].get("ok")
+    while True:
+        payload = await sio.receive()
+        if payload.startswith(b'42["heartbeat"'):
+            msg = json.loads(payload[2:])[1].get("msg", "")
+            sent = state.sent.pop(msg, None)
+            if sent is not None:
+                state.phase.push.append(time.perf_counter() - sent)
+
+
+async def push_loop(port: int, state: State) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        seq = 0
+        while True:
+            seq += 1
+            tag = f"p{seq}"
+            state.sent[tag] = time.perf_counter()
+            await http.get(f"http://127.0.0.1:{port}/api/push/{PUSH_TOKEN}", params={"status": "up", "msg": tag})
+            await trio.sleep(1.0)
+
+
+async def session(port: int, jwt: str, counts: dict[str, int], limiter: trio.CapacityLimiter,
+                  leave: trio.Event) -> None:
+    """One idle logged-in session: reads everything, answers pings, until `leave`."""
+    async with limiter:
+        try:
+            sio = await SioClient.open(port)
+            reply = await sio.call("loginByToken", jwt, timeout=120)
+        except Exception:
+            counts["failed"] += 1
+            return
+    if not reply[0].get("ok"):
+        counts["failed"] += 1
+        return
+    counts["logged_in"] += 1
+
+    async def reader() -> None:
+        try:
+            while True:
+                await sio.receive()
+                counts["frames"] += 1
+        except (StopAsyncIteration, trio.BrokenResourceError, trio.ClosedResourceError, OSError):
+            pass
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(reader)
+        await leave.wait()
+        nursery.cancel_scope.cancel()
+    await sio.close()
+
+
+async def child_main(port: int, jwt: str, n: int) -> None:
+    """A process of `n` sessions (so the measuring sockets never wait behind the sessions' own reading):
+    prints `logged_in failed frames` every 0.1 s; the first line on stdin starts them, the second makes
+    them leave, the third ends the process."""
+    counts = {"logged_in": 0, "failed": 0, "frames": 0}
+    leave = trio.Event()
+    limiter = trio.CapacityLimiter(CONNECTING_AT_ONCE)
+    stdin = trio.lowlevel.FdStream(os.dup(0))
+
+    async def report() -> None:
+        while True:
+            print(counts["logged_in"], counts["failed"], counts["frames"], flush=True)
+            await trio.sleep(0.1)
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(report)
+        await stdin.receive_some()
+        for _ in range(n):
+            nursery.start_soon(session, port, jwt, counts, limiter, leave)
+        await stdin.receive_some()
+        leave.set()
+        await stdin.receive_some()
+        nursery.cancel_scope.cancel()
+
+
+class Children:
+    """The session processes and their latest counts."""
+
+    def __init__(self) -> None:
+        self.procs: list[Any] = []
+        self.counts: list[list[int]] = []
+
+    async def start(self, nursery: trio.Nursery, port: int, jwt: str, n: int, processes: int) -> None:
+        for k in range(processes):
+            share = n // processes + (1 if k < n % processes else 0)
+            proc = await trio.lowlevel.open_process(
+                [sys.executable, __file__, "--child", str(port), jwt, str(share)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self.procs.append(proc)
+            self.counts.append([0, 0, 0])
+            nursery.start_soon(self._follow, proc, k)
+
+    async def _follow(self, proc: Any, k: int) -> None:
+        buffer = b""
+        async for chunk in proc.stdout:
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            if lines and lines[-1].strip():
+                self.counts[k] = [int(x) for x in lines[-1].split()]
+
+    def total(self, index: int) -> int:
+        return sum(c[index] for c in self.counts)
+
+    async def tell(self) -> None:
+        for proc in self.procs:
+            await proc.stdin.send_all(b"go\n")
+
+
+async def measure(port: int, pid: int, n: int, hold: float, settle: float, processes: int) -> dict[str, Any]:
+    jwt = await admin_setup(port)
+    state = State(Phase("before", started=time.perf_counter()))
+    state.phases.append(state.phase)
+    children = Children()
+    result: dict[str, Any] = {}
+
+    def enter(name: str) -> None:
+        state.phase.frames = children.total(2) - result.get("frames_mark", 0)
+        result["frames_mark"] = children.total(2)
+        state.enter(name, pid)
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(probe_loop, port, jwt, state)
+        nursery.start_soon(dashboard_loop, port, jwt, state)
+        nursery.start_soon(push_loop, port, state)
+        await trio.sleep(settle)
+        await children.start(nursery, port, jwt, n, processes)
+        await trio.sleep(2.0)  # the child processes' start-up
+        cpu0 = tree_cpu(pid)
+        enter("ramp")
+        result["rss_start"] = state.phases[0].rss
+        t0 = time.perf_counter()
+        await children.tell()
+        while children.total(0) + children.total(1) < n:
+            await trio.sleep(0.05)
+        result["ramp_seconds"] = time.perf_counter() - t0
+        result["ramp_cpu"] = tree_cpu(pid) - cpu0
+        enter("hold")
+        await trio.sleep(hold)
+        enter("leaving")
+        await children.tell()
+        await trio.sleep(settle)
+        enter("after")
+        await trio.sleep(settle)
+        enter("end")
+        result.update(logged_in=children.total(0), failed=children.total(1))
+        await children.tell()
+        for proc in children.procs:
+            await proc.wait()
+        nursery.cancel_scope.cancel()
+    result.update(phases=state.phases[:-1], total_cpu=tree_cpu(pid) - cpu0, loadavg=os.getloadavg())
+    return result
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+def prepare_large(data: Path) -> None:
+    """A database with the admin, 2,000 paused push monitors and 100 notifications (one ~900 KB)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from login import build_database
+
+    build_database(data / "kuma.db", 2000, 0)
+    conn = sqlite3.connect(data / "kuma.db")
+    for i in range(1, 101):
+        note = "x" * 900_000 if i == 1 else f"note {i}"
+        config = json.dumps({"name": f"Hook {i}", "type": "webhook", "webhookURL": "http://127.0.0.1:9/hook",
+                             "webhookContentType": "json", "isDefault": False, "note": note})
+        conn.execute("INSERT INTO notification (name, active, user_id, is_default, config) VALUES (?, 1, 1, 0, ?)",
+                     (f"Hook {i}", config))
+    conn.commit()
+    conn.close()
+
+
+def report(r: dict[str, Any], args: argparse.Namespace) -> None:
+    print(f"\n{args.sessions} sessions{' (large lists)' if args.large else ''}: {r['logged_in']} logged in "
+          f"({r['failed']} failed) in {r['ramp_seconds']:.1f} s, server CPU during the ramp {r['ramp_cpu']:.1f} s")
+    print(f"server RSS at start {r['rss_start'] / 2**20:.0f} MiB")
+    print(f"{'phase':8} {'probe p50/p99 ms':>18} {'unanswered':>10} {'push p50/p99 ms':>17} {'pushes':>6} "
+          f"{'frames':>9} {'RSS MiB':>8}")
+    for p in r["phases"]:
+        print(f"{p.name:8} {pct(p.probe, .5):8.1f}/{pct(p.probe, .99):<9.1f} {p.unanswered:10d} "
+              f"{pct(p.push, .5):8.1f}/{pct(p.push, .99):<8.1f} {len(p.push):6d} {p.frames:9d} "
+              f"{p.rss / 2**20:8.0f}")
+    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in r["loadavg"]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--hold", type=float, default=10.0, help="seconds holding all sessions")
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds before the ramp and after leaving")
+    parser.add_argument("--large", action="store_true", help="2,000 monitors, 100 notifications (one ~900 KB)")
+    parser.add_argument("--processes", type=int, default=2, help="client processes holding the sessions")
+    parser.add_argument("--child", nargs=3, metavar=("PORT", "JWT", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        trio.run(child_main, int(args.child[0]), args.child[1], int(args.child[2]))
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # the server inherits it
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 2 * args.sessions + 256)), hard))
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="kuma-bench-sockets-") as tmp:
+        data = Path(tmp)
+        if args.large:
+            prepare_large(data)
+        server = start_server(source_target(), data, port)
+        try:
+            result = trio.run(measure, port, server.pid, args.sessions, args.hold, args.settle, args.processes)
+        finally:
+            stop_server(server)
+    report(result, args)
+
+
+if __name__ == "__main__":
+    main()
