@@ -1,0 +1,124 @@
+"""Many clients (issue #15): the server-wide outbound budget and fairness between sockets.
+
+- the budget drops the slowest consumer, and nobody else; a broadcast is charged once, not per recipient;
+  the total goes back to zero when the clients are gone (in-process hub, no network: the rules only);
+- a socket that stops reading, with its own burst stuck behind it, does not hold back another socket's
+  acks (real hub, endpoint and Hypercorn; real clients).
+"""
+from __future__ import annotations
+
+import logging
+import socket
+
+import trio
+import websocket
+
+from kuma.realtime.hub import Hub
+from kuma.realtime.socketio import CONNECT, SioPacket
+from tests.realtime.harness import HubServer
+from tests.realtime.util import RecordingClient, wait_until
+
+
+async def _connected(hub: Hub, n: int) -> list:
+    conns = []
+    for k in range(n):
+        conn = hub.open_connection("websocket", {}, f"10.0.0.{k}")
+        hub.packet_received(conn, SioPacket(CONNECT, "/"))
+        conns.append(conn)
+    await trio.sleep(0.1)  # the connect jobs
+    for conn in conns:
+        conn.take_frames()  # the CONNECT acks
+    return conns
+
+
+async def test_budget_drops_only_the_slowest_consumer_and_returns_to_zero(autojump_clock, caplog):
+    hub = Hub(outbound_budget_bytes=200_000, max_outbox_bytes=10**9)
+    caplog.set_level(logging.WARNING, logger="kuma.realtime.hub")
+    async with trio.open_nursery() as nursery:
+        await nursery.start(hub.run)
+        conns = await _connected(hub, 4)
+        slow = conns[1]  # never reads
+        payload = "x" * 10_000
+        await hub.emit("tick", payload)
+        assert hub.budget.total < 2 * len(payload)  # shared by 4 outboxes, charged about once
+        for _ in range(200):
+            await hub.emit("tick", payload)
+            await trio.sleep(0.05)
+            for conn in conns:
+                if conn is not slow:
+                    assert conn.take_frames()  # these read everything
+        assert slow.closed and slow.session.close_reason == "transport error"
+        assert [c.closed for c in conns] == [False, True, False, False]
+        assert hub.budget.total <= hub.budget.limit and hub.dropped_slow == 1
+        assert "dropping the slowest client 10.0.0.1" in caplog.text
+        assert len(hub.sockets()) == 3
+        for conn in conns:
+            await hub.emit("tick", payload)  # queued, never read: then the clients go away
+            conn.lost("transport close")
+        assert hub.budget.total == 0
+        nursery.cancel_scope.cancel()
+
+
+async def test_the_slowest_is_the_oldest_backlog_not_the_largest(autojump_clock):
+    """A client that reads a big burst steadily has the largest backlog; the one that stopped reading goes."""
+    hub = Hub(outbound_budget_bytes=3_000_000, max_outbox_bytes=10**9)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(hub.run)
+        reader, stalled = await _connected(hub, 2)
+        stalled.send_frames(["4" + "s" * 100_000])  # then it stops reading
+        await trio.sleep(1)
+        for _ in range(100):
+            reader.send_frames(["4" + "r" * 100_000, "4" + "r" * 100_000], paced=True)
+            await trio.sleep(0.01)
+            reader.take_frames(max_frames=1)  # reads, but slower than it is fed
+            if stalled.closed:
+                break
+        assert reader.session.queued_bytes > 100_001  # the larger backlog, but it made progress
+        assert stalled.closed and not reader.closed
+        nursery.cancel_scope.cancel()
+
+
+def _flood_handlers(hub, app) -> None:
+    @hub.on("flood")
+    async def flood(sock):
+        """The socket's own paced sends (as a login burst is): 40 × 256 KiB."""
+        app.test_state["flooding"] = sock.sid
+        for _ in range(40):
+            await sock.emit("blob", "b" * 2**18)
+        app.test_state["flooded"] = True
+        return {"ok": True}
+
+    @hub.on("echo")
+    async def echo(sock, *args):
+        return args
+
+
+def test_a_socket_that_stops_reading_does_not_delay_another_sockets_acks(tmp_path):
+    server = HubServer(tmp_path / "data", setup=_flood_handlers).start()
+    stuck = websocket.WebSocket()
+    stuck.sock_opt.sockopt.append((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096))
+    try:
+        stuck.connect(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10)
+        assert stuck.recv().startswith("0")
+        stuck.send("40")
+        assert stuck.recv().startswith("40")
+        stuck.send('420["flood"]')  # ... and never reads again
+        wait_until(lambda: server.app.test_state.get("flooding"), what="the flood started")
+        sid = server.app.test_state["flooding"]
+
+        def backlog() -> int:
+            sock = server.hub.get_socket(sid)
+            return sock.conn.session.queued_bytes if sock is not None else -1
+
+        wait_until(lambda: server.call_sync(backlog) > 2**19, what="the stuck socket's backlog grows")
+        other = RecordingClient(server.url, ["websocket"])
+        try:
+            for n in range(20):
+                assert other.call("echo", n, timeout=10) == n
+        finally:
+            other.close()
+        # all the while the stuck socket's burst stayed stuck behind its unread output
+        assert not server.app.test_state.get("flooded") and server.call_sync(backlog) > 0
+    finally:
+        stuck.close()
+        server.stop()
