@@ -93,6 +93,15 @@ class Connection:
         if self.session.budget.over:
             self.owner.shed_outbound()
 
+    def send_shared(self, frames: list[Frame], costs: list[int], size: int, cost: int) -> None:
+        """A broadcast's frames, sizes and charges computed once for all recipients."""
+        if not self.session.outbox:
+            self.progress_at = _now()
+        self.session.send_shared(frames, costs, size, cost)
+        self._after_change()
+        if self.session.budget.over:
+            self.owner.shed_outbound()
+
     def send_frame_alone(self, frame: Frame) -> None:
         """Deliver `frame` in a polling payload of its own (the CONNECT ack, as Uptime Kuma does)."""
         self.session.flush_marker()

@@ -158,12 +158,17 @@ class EngineSession:
         client."""
         if self.closed:
             return
-        behind = self.queued_bytes > 0
         sizes = list(map(len, frames))
         costs = [size // share + 1 for size in sizes] if share > 1 else sizes
+        self.send_shared(frames, costs, sum(sizes), sum(costs), paced)
+
+    def send_shared(self, frames: list[Frame], costs: list[int], size: int, cost: int, paced: bool = False) -> None:
+        """`send_frames` with the sizes worked out once by the broadcaster for every recipient."""
+        if self.closed:
+            return
+        behind = self.queued_bytes > 0
         self.outbox.extend(frames)
         self._costs.extend(costs)
-        size, cost = sum(sizes), sum(costs)
         self.queued_bytes += size
         self.queued_cost += cost
         self.budget.charge(cost)

@@ -120,9 +120,11 @@ class Hub:
             frames.extend(encode_event(event, args))
         recipients = list(targets)
         share = len(recipients)
+        costs = [len(frame) // share + 1 for frame in frames]
+        size, cost = sum(map(len, frames)), sum(costs)
         for sock in recipients:
             if sock.connected:
-                sock.conn.send_frames(frames, share)
+                sock.conn.send_shared(frames, costs, size, cost)
 
     def room_size(self, room: str) -> int:
         return len(self._rooms.members(str(room)))
