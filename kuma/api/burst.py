@@ -23,7 +23,7 @@ import trio
 from kuma.accounts.info import info_payload
 from kuma.api import legacy_lists
 from kuma.api.common import current_user_id
-from kuma.realtime.socketio import encode_event, event_frame_from_json
+from kuma.realtime.socketio import encode_event, encode_event_in_pieces, event_frame_from_json
 from kuma.shapes.monitor_types import monitor_type_list
 from kuma.store import beats_json
 from kuma.store.monitors import latest_tls_infos
@@ -85,9 +85,8 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
         }
     )
     monitors = lists["monitorList"]
-    await sock.emit("monitorList", monitors)
     lists["monitorTypeList"] = monitor_type_list()
-    await sock.emit_many((event, (lists[event],)) for event in LIST_ORDER)
+    await sock.send_encoded(await trio.to_thread.run_sync(encode_lists, lists))
 
     ids = sorted(int(key) for key in monitors)  # JS object keys: ascending numeric order
     await send_monitor_data(app, sock, ids)
@@ -96,8 +95,9 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
         await sock.emit("initServerTimezone")
 
 
-#: The lists after `monitorList`, in Uptime Kuma's wire order.
+#: The lists, in Uptime Kuma's wire order.
 LIST_ORDER = (
+    "monitorList",
     "monitorTypeList",
     "maintenanceList",
     "info",
@@ -108,6 +108,17 @@ LIST_ORDER = (
     "remoteBrowserList",
     "statusPageList",
 )
+
+
+def encode_lists(lists: dict[str, Any]) -> list:
+    """The list frames in wire order, encoded item by item (run in a worker thread: thousands of monitors,
+    or a notification of a megabyte, never hold the event loop)."""
+    frames: list = []
+    for event in LIST_ORDER:
+        frames.extend(encode_event_in_pieces(event, lists[event]))
+    return frames
+
+
 #: Monitors per reader job of heartbeat lists (one job is read while the previous one is sent).
 CHUNK = 250
 

@@ -162,6 +162,20 @@ def event_frame_from_json(event: str, json_args: list[str] | tuple[str, ...], na
     return _prefix(EVENT, namespace, None) + "[" + dumps(event) + "," + ",".join(json_args) + "]"
 
 
+def encode_event_in_pieces(event: str, payload: Any, namespace: str = "/") -> list[Frame]:
+    """`encode_event(event, (payload,))`, the same bytes, but a large object or array is encoded item by
+    item: run in a worker thread, the GIL changes hands between items, so encoding a list of thousands of
+    monitors never holds the event loop for long (one `json.dumps` of it would, for its whole length)."""
+    if isinstance(payload, dict) and payload:
+        parts = [dumps(str(key)) + ":" + dumps(value) for key, value in payload.items()]
+        body = "{" + ",".join(parts) + "}"
+    elif isinstance(payload, list) and payload:
+        body = "[" + ",".join(dumps(item) for item in payload) + "]"
+    else:
+        return encode_event(event, (payload,), namespace)
+    return [event_frame_from_json(event, (body,), namespace)]
+
+
 def encode_ack(ack_id: int, args: tuple | list, namespace: str = "/") -> list[Frame]:
     return _encode(ACK, BINARY_ACK, namespace, ack_id, list(args))
 
