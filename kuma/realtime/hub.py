@@ -186,12 +186,19 @@ class Hub:
         if self._connections.get(conn.sid) is conn:
             del self._connections[conn.sid]
 
-    def shed_outbound(self) -> None:
-        """Over the outbound budget: drop the slowest consumer (the backlog with the oldest progress; the
-        larger backlog among equals) until the total is back under it. Nobody else is touched."""
+    def shed_outbound(self, limit: int | None = None, min_stall: float = 0.0) -> None:
+        """Over the outbound budget (or `limit`): drop the slowest consumer (the backlog with the oldest
+        progress; the larger backlog among equals) until the total is back under it. Nobody else is
+        touched; with `min_stall`, only clients whose output made no progress for that long."""
         budget = self.budget
-        while budget.over:
-            behind = [c for c in self._connections.values() if c.session.queued_bytes and not c.closed]
+        limit = budget.limit if limit is None else limit
+        now = trio.current_time()
+        while budget.total > limit:
+            behind = [
+                c
+                for c in self._connections.values()
+                if c.session.queued_bytes and not c.closed and now - c.progress_at >= min_stall
+            ]
             if not behind:
                 return
             victim = min(behind, key=lambda c: (c.progress_at, -c.session.queued_bytes))
@@ -199,10 +206,10 @@ class Hub:
                 "outbound budget exceeded (%d bytes queued, limit %d): dropping the slowest client %s "
                 "(%d bytes waiting, no progress for %.1f s)",
                 budget.total,
-                budget.limit,
+                limit,
                 victim.remote_addr,
                 victim.session.queued_bytes,
-                trio.current_time() - victim.progress_at,
+                now - victim.progress_at,
             )
             self.dropped_slow += 1
             victim.drop("transport error")

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 #: A socket's own sends wait (back-pressure) while more than this is queued for it; `send_encoded` hands
 #: over about this much at a time.
 DRAIN_BYTES = 2**20
+#: How often a paced sender looks again at a server-wide budget that is more than half used.
+BUDGET_POLL_SECONDS = 0.005
+#: A client whose output made no progress for this long may be dropped to make room for paced senders.
+STALLED_SECONDS = 5.0
 
 
 class Rooms:
@@ -132,9 +136,20 @@ class Socket:
             await trio.lowlevel.checkpoint()  # a burst yields to other work between hand-overs
 
     async def drain(self) -> None:
-        """Wait until this socket's queued output is back under `DRAIN_BYTES` (or it closed)."""
+        """Wait until this socket's queued output is back under `DRAIN_BYTES` (or it closed), and while the
+        server-wide budget is more than half used: many bursts at once wait for room instead of pushing
+        the total past the budget (which would drop clients). Clients stalled for `STALLED_SECONDS` are
+        dropped to make that room; clients that read are never dropped for it."""
         if self.connected and self.conn.session.queued_bytes > DRAIN_BYTES:
             await self.conn.drain(DRAIN_BYTES)
+        budget = self.hub.budget
+        waited = 0.0
+        while self.connected and budget.total > budget.limit // 2:
+            if waited >= STALLED_SECONDS:
+                self.hub.shed_outbound(budget.limit // 2, min_stall=STALLED_SECONDS)
+                waited = 0.0
+            await trio.sleep(BUDGET_POLL_SECONDS)
+            waited += BUDGET_POLL_SECONDS
 
     async def call(self, event: str, *args: Any, timeout: float = 30.0) -> list:
         """Emit with an ack request and wait for the client's ack arguments."""

@@ -122,3 +122,29 @@ def test_a_socket_that_stops_reading_does_not_delay_another_sockets_acks(tmp_pat
     finally:
         stuck.close()
         server.stop()
+
+
+async def test_paced_bursts_wait_for_budget_room_and_a_stalled_client_makes_room(autojump_clock):
+    """Own (paced) sends never push the total past the budget: they wait while it is more than half used;
+    a client stalled for STALLED_SECONDS is dropped to make room, a reading one is not."""
+    hub = Hub(outbound_budget_bytes=4 * 2**20, max_outbox_bytes=10**9)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(hub.run)
+        stalled, reading = await _connected(hub, 2)
+        stalled.send_frames(["4" + "s" * (2**21 + 2**20)])  # 3 MiB it never reads
+        sender = next(s for s in hub.sockets() if s.conn is reading)
+        peak = []
+
+        async def read_all() -> None:
+            while not reading.closed:
+                reading.take_frames()
+                peak.append(hub.budget.total)
+                await trio.sleep(0.001)
+
+        nursery.start_soon(read_all)
+        started = trio.current_time()
+        await sender.send_encoded(["4" + "r" * 100_000 for _ in range(40)])  # 4 MB in 1 MiB hand-overs
+        assert trio.current_time() - started >= 5.0  # it waited for room ...
+        assert stalled.closed and not reading.closed  # ... which the stalled client made
+        assert max(peak) <= hub.budget.limit and hub.dropped_slow == 1
+        nursery.cancel_scope.cancel()
