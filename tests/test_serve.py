@@ -1,6 +1,8 @@
 """`kuma serve` as a real process: answers HTTP, stops cleanly on SIGTERM, leaves a sound database."""
 from __future__ import annotations
 
+import pytest
+
 import sqlite3
 import subprocess
 import sys
@@ -53,3 +55,13 @@ def test_config_precedence():
     assert Config.from_sources(port=6000, env=env).port == 6000
     assert Config.from_sources(env={"PORT": "5000"}).port == 5000
     assert Config.from_sources(env={}).port == 3001
+
+
+def test_outbound_budget_and_socket_bound_from_the_environment():
+    default = Config.from_sources(env={})
+    assert (default.outbound_budget_bytes, default.socket_outbox_bytes) == (64 * 2**20, 8 * 2**20)
+    config = Config.from_sources(env={"KUMA_OUTBOUND_BUDGET_MB": "16", "KUMA_SOCKET_OUTBOX_MB": "0.5"})
+    assert (config.outbound_budget_bytes, config.socket_outbox_bytes) == (16 * 2**20, 2**19)
+    for bad in ("0", "-3", "lots"):
+        with pytest.raises(ValueError, match="KUMA_OUTBOUND_BUDGET_MB"):
+            Config.from_sources(env={"KUMA_OUTBOUND_BUDGET_MB": bad})

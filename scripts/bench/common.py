@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,13 +34,14 @@ def answers_200(port: int) -> bool:
 
 
 def start_source_server(data: Path, env: dict[str, str] | None = None,
-                        timeout: float = 60) -> tuple[subprocess.Popen, int]:
+                        timeout: float = 60, stdout: Any = None) -> tuple[subprocess.Popen, int]:
     """`python -m kuma serve` of this checkout on a free port over `data`; returns once it answers."""
     port = free_port()
     full_env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_LOG_LEVEL=os.environ.get("KUMA_LOG_LEVEL", "WARNING"))
     full_env.update(env or {})
     server = subprocess.Popen([sys.executable, "-m", "kuma", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--data-dir", str(data)], env=full_env)
+                               "--data-dir", str(data)], env=full_env, stdout=stdout,
+                              stderr=subprocess.STDOUT if stdout is not None else None)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -34,9 +34,9 @@ from typing import Any
 import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from realtime import PUSH_TOKEN, SioClient, admin_setup, source_target, start_server, stop_server  # noqa: E402
+from realtime import PUSH_TOKEN, SioClient, admin_setup, stop_server  # noqa: E402
 from realtime import tree_cpu, tree_rss  # noqa: E402
-from common import free_port  # noqa: E402
+from common import start_source_server  # noqa: E402
 
 CONNECTING_AT_ONCE = 64
 
@@ -51,6 +51,7 @@ class Phase:
     started: float = 0.0
     ended: float = 0.0
     unanswered: int = 0
+    dropped: int = 0  # the probe or dashboard socket was disconnected by the server
 
 
 @dataclass
@@ -65,6 +66,15 @@ class State:
         self.phase.rss = tree_rss(pid)
         self.phase = Phase(name, started=now)
         self.phases.append(self.phase)
+
+
+async def reconnecting(loop: Any, port: int, jwt: str, state: State) -> None:
+    """Run a measuring socket's loop again whenever the server drops it (counted: it should never be)."""
+    while True:
+        try:
+            await loop(port, jwt, state)
+        except (StopAsyncIteration, OSError, trio.BrokenResourceError, trio.ClosedResourceError):
+            state.phase.dropped += 1
 
 
 async def probe_loop(port: int, jwt: str, state: State) -> None:
@@ -209,8 +219,8 @@ async def measure(port: int, pid: int, n: int, hold: float, settle: float, proce
         state.enter(name, pid)
 
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(probe_loop, port, jwt, state)
-        nursery.start_soon(dashboard_loop, port, jwt, state)
+        nursery.start_soon(reconnecting, probe_loop, port, jwt, state)
+        nursery.start_soon(reconnecting, dashboard_loop, port, jwt, state)
         nursery.start_soon(push_loop, port, state)
         await trio.sleep(settle)
         await children.start(nursery, port, jwt, n, processes)
@@ -268,11 +278,11 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
           f"({r['failed']} failed) in {r['ramp_seconds']:.1f} s, server CPU during the ramp {r['ramp_cpu']:.1f} s")
     print(f"server RSS at start {r['rss_start'] / 2**20:.0f} MiB")
     print(f"{'phase':8} {'probe p50/p99 ms':>18} {'unanswered':>10} {'push p50/p99 ms':>17} {'pushes':>6} "
-          f"{'frames':>9} {'RSS MiB':>8}")
+          f"{'frames':>9} {'RSS MiB':>8} {'dropped':>7}")
     for p in r["phases"]:
         print(f"{p.name:8} {pct(p.probe, .5):8.1f}/{pct(p.probe, .99):<9.1f} {p.unanswered:10d} "
               f"{pct(p.push, .5):8.1f}/{pct(p.push, .99):<8.1f} {len(p.push):6d} {p.frames:9d} "
-              f"{p.rss / 2**20:8.0f}")
+              f"{p.rss / 2**20:8.0f} {p.dropped:7d}")
     print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in r["loadavg"]))
 
 
@@ -290,17 +300,24 @@ def main() -> None:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # the server inherits it
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 2 * args.sessions + 256)), hard))
-    port = free_port()
     with tempfile.TemporaryDirectory(prefix="kuma-bench-sockets-") as tmp:
-        data = Path(tmp)
+        data = Path(tmp) / "data"
+        data.mkdir()
         if args.large:
             prepare_large(data)
-        server = start_server(source_target(), data, port)
+        log_path = Path(tmp) / "kuma.log"
+        with open(log_path, "wb") as log:
+            server, port = start_source_server(data, stdout=log)
         try:
             result = trio.run(measure, port, server.pid, args.sessions, args.hold, args.settle, args.processes)
         finally:
             stop_server(server)
+        warnings = [line for line in log_path.read_text(errors="replace").splitlines() if "WARNING" in line]
     report(result, args)
+    dropped = [line for line in warnings if "dropping the slowest client" in line]
+    print(f"server warnings: {len(warnings)}, of which slow clients dropped by the outbound budget: {len(dropped)}")
+    for line in warnings[:5]:
+        print("  " + line[:200])
 
 
 if __name__ == "__main__":
