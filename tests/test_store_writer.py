@@ -85,3 +85,30 @@ async def test_write_after_close_is_refused(tmp_path):
     db.close()
     with pytest.raises(RuntimeError, match="closed"):
         await db.write(_insert_tag("x"))
+
+
+async def test_bulk_reads_always_leave_a_reader_for_other_work(tmp_path):
+    """Login bursts read in bulk: however many block, an ordinary read still gets a reader."""
+    import threading
+
+    db = Database.open(tmp_path / "kuma.db")
+    release = threading.Event()
+    started: list[int] = []
+
+    def slow(d):
+        started.append(1)
+        release.wait(30)
+        return "bulk"
+
+    try:
+        async with trio.open_nursery() as nursery:
+            with db.bulk_reads():  # the tasks started here inherit it
+                for _ in range(6):
+                    nursery.start_soon(db.read, slow)
+            while len(started) < 2:
+                await trio.sleep(0.01)
+            assert await db.read(lambda d: d.conn.execute("SELECT 7").fetchone()[0]) == 7
+            assert len(started) == 2  # the bulk reads hold two of the three readers, no more
+            release.set()
+    finally:
+        db.close()

@@ -57,8 +57,9 @@ async def gather(jobs: dict[str, Callable[[], Awaitable[Any]]]) -> dict[str, Any
 # -- the burst ---------------------------------------------------------------------------------
 async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     """Join the user's room and send the burst. The caller acks the login afterwards. No list for 1.x
-    clients (kuma/api/legacy_lists.py) goes out into the room while the burst runs."""
-    with legacy_lists.busy(app, int(user["id"])):
+    clients (kuma/api/legacy_lists.py) goes out into the room while the burst runs. Its reads are bulk
+    reads: however many logins run at once, they leave a reader free for pushes and acks."""
+    with legacy_lists.busy(app, int(user["id"])), app.db.bulk_reads():
         await _after_login(app, sock, user)
 
 

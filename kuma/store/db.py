@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import math
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Job = Callable[[sqlite_utils.Database], T]
 
+#: Set (per task, inherited by the tasks it starts) inside `Database.bulk_reads()`.
+_BULK: ContextVar[bool] = ContextVar("kuma_bulk_reads", default=False)
 #: Lazy writes (monitor beats) wait at most this long for company before they are committed.
 DEFAULT_LINGER = 0.2
 MAX_BATCH = 2000
@@ -70,6 +74,7 @@ class Database:
         # threads of our own (readers + the writer): with thousands of checks resolving names in Trio's
         # default pool of 40 threads, database work must not queue behind them
         self._threads = trio.CapacityLimiter(readers + 1)
+        self._bulk_slots = trio.Semaphore(max(1, readers - 1))  # bulk readers never take the last reader
         self._send, self._receive = trio.open_memory_channel[_WriteJob](math.inf)
         self._writer_running = False
         self._closed = False
@@ -95,8 +100,25 @@ class Database:
         return cls(path, conn, readers=readers, status=status)
 
     # -- reads -------------------------------------------------------------------------------
+    @contextmanager
+    def bulk_reads(self) -> Iterator[None]:
+        """Mark the reads of this task (and the tasks it starts) as bulk work, such as a login burst: they
+        use at most all readers but one, so a push, an ack or a page always finds a reader soon, however
+        many bursts run (the bulk reads queue among themselves)."""
+        token = _BULK.set(True)
+        try:
+            yield
+        finally:
+            _BULK.reset(token)
+
     async def read(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
         """Run a read-only function on a reader connection in a worker thread."""
+        if _BULK.get():
+            async with self._bulk_slots:
+                return await self._read(fn)
+        return await self._read(fn)
+
+    async def _read(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
         async with self._reader_slots:
             db = self._readers.pop()
             try:

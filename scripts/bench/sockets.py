@@ -75,6 +75,8 @@ async def reconnecting(loop: Any, port: int, jwt: str, state: State) -> None:
             await loop(port, jwt, state)
         except (StopAsyncIteration, OSError, trio.BrokenResourceError, trio.ClosedResourceError):
             state.phase.dropped += 1
+        except trio.TooSlowError:  # its login was not answered within 30 s
+            state.phase.unanswered += 1
 
 
 async def probe_loop(port: int, jwt: str, state: State) -> None:
