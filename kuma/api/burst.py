@@ -71,28 +71,32 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     sock.session["user_id"] = user_id
     sock.join(str(user_id))
 
-    lists = await gather(
-        {
-            "monitorList": lambda: monitor_list(app, user_id),
-            "maintenanceList": lambda: maintenance_list(app, user_id),
-            "info": lambda: info_payload(app, full=True),
-            "notificationList": lambda: notification_list(app, user_id),
-            "proxyList": lambda: proxy_list(app, user_id),
-            "dockerHostList": lambda: docker_host_list(app, user_id),
-            "apiKeyList": lambda: api_key_list(app, user_id),
-            "remoteBrowserList": lambda: remote_browser_list(app, user_id),
-            "statusPageList": lambda: status_page_list(app),
-            "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
-        }
-    )
-    monitors = lists["monitorList"]
-    lists["monitorTypeList"] = monitor_type_list()
-    await sock.send_encoded(await trio.to_thread.run_sync(encode_lists, lists))
+    async with app.db.bulk_job():  # a few logins build their lists at once; the others wait holding nothing
+        lists = await gather(
+            {
+                "monitorList": lambda: monitor_list(app, user_id),
+                "maintenanceList": lambda: maintenance_list(app, user_id),
+                "info": lambda: info_payload(app, full=True),
+                "notificationList": lambda: notification_list(app, user_id),
+                "proxyList": lambda: proxy_list(app, user_id),
+                "dockerHostList": lambda: docker_host_list(app, user_id),
+                "apiKeyList": lambda: api_key_list(app, user_id),
+                "remoteBrowserList": lambda: remote_browser_list(app, user_id),
+                "statusPageList": lambda: status_page_list(app),
+                "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
+            }
+        )
+        lists["monitorTypeList"] = monitor_type_list()
+        frames = await trio.to_thread.run_sync(encode_lists, lists)
+    ids = sorted(int(key) for key in lists["monitorList"])  # JS object keys: ascending numeric order
+    timezone_set = bool(lists["timezone"])
+    del lists  # only the encoded frames are kept while they are sent
+    await sock.send_encoded(frames)
+    del frames
 
-    ids = sorted(int(key) for key in monitors)  # JS object keys: ascending numeric order
     await send_monitor_data(app, sock, ids)
 
-    if not lists["timezone"]:
+    if not timezone_set:
         await sock.emit("initServerTimezone")
 
 

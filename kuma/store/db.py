@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import math
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +75,7 @@ class Database:
         # default pool of 40 threads, database work must not queue behind them
         self._threads = trio.CapacityLimiter(readers + 1)
         self._bulk_slots = trio.Semaphore(max(1, readers - 1))  # bulk readers never take the last reader
+        self._bulk_jobs = trio.Semaphore(max(1, readers - 1))  # bulk jobs building large results at once
         self._send, self._receive = trio.open_memory_channel[_WriteJob](math.inf)
         self._writer_running = False
         self._closed = False
@@ -110,6 +111,15 @@ class Database:
             yield
         finally:
             _BULK.reset(token)
+
+    @asynccontextmanager
+    async def bulk_job(self) -> AsyncIterator[None]:
+        """A section that reads and builds something large (a login burst's lists): at most all readers but
+        one such sections run at once, the others wait here holding nothing, so memory stays bounded by
+        a couple of results however many start together."""
+        async with self._bulk_jobs:
+            with self.bulk_reads():
+                yield
 
     async def read(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
         """Run a read-only function on a reader connection in a worker thread."""
