@@ -35,6 +35,9 @@ _BULK: ContextVar[bool] = ContextVar("kuma_bulk_reads", default=False)
 #: Lazy writes (monitor beats) wait at most this long for company before they are committed.
 DEFAULT_LINGER = 0.2
 MAX_BATCH = 2000
+#: Bulk jobs (login bursts building their lists) running at once: enough to keep the readers busy with
+#: small ones, few enough that large ones (thousands of monitors) hold little memory together.
+BULK_JOBS = 4
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -75,7 +78,7 @@ class Database:
         # default pool of 40 threads, database work must not queue behind them
         self._threads = trio.CapacityLimiter(readers + 1)
         self._bulk_slots = trio.Semaphore(max(1, readers - 1))  # bulk readers never take the last reader
-        self._bulk_jobs = trio.Semaphore(max(1, readers - 1))  # bulk jobs building large results at once
+        self._bulk_jobs = trio.Semaphore(BULK_JOBS)  # bulk jobs building large results at once
         self._send, self._receive = trio.open_memory_channel[_WriteJob](math.inf)
         self._writer_running = False
         self._closed = False
@@ -114,9 +117,9 @@ class Database:
 
     @asynccontextmanager
     async def bulk_job(self) -> AsyncIterator[None]:
-        """A section that reads and builds something large (a login burst's lists): at most all readers but
-        one such sections run at once, the others wait here holding nothing, so memory stays bounded by
-        a couple of results however many start together."""
+        """A section that reads and builds something large (a login burst's lists): at most `BULK_JOBS` such
+        sections run at once, the others wait here holding nothing, so memory stays bounded by a few
+        results however many start together; their reads are bulk reads."""
         async with self._bulk_jobs:
             with self.bulk_reads():
                 yield
