@@ -23,6 +23,7 @@ class Snapshot:
     total: int = 0
     rate: float = 0.0  # rows/s in this run
     eta_s: float | None = None
+    unit: str = "heartbeats"  # what `done`/`total` count
 
     @property
     def percent(self) -> float:
@@ -43,7 +44,7 @@ def human_duration(seconds: float) -> str:
 def describe(snap: Snapshot) -> str:
     """`63.2 % (5,210,000 of 8,240,000 heartbeats, 41,000 rows/s, about 1 min 14 s left)`."""
     left = f", about {human_duration(snap.eta_s)} left" if snap.eta_s is not None else ""
-    return f"{snap.percent:.1f} % ({snap.done:,} of {snap.total:,} heartbeats, {snap.rate:,.0f} rows/s{left})"
+    return f"{snap.percent:.1f} % ({snap.done:,} of {snap.total:,} {snap.unit}, {snap.rate:,.0f} rows/s{left})"
 
 
 def bar(snap: Snapshot) -> str:
@@ -53,11 +54,14 @@ def bar(snap: Snapshot) -> str:
 
 class Progress:
     """Fed by the runner's thread; read by the web page (`snapshot`). Logs every LOG_EVERY_S and draws
-    a bar on a terminal."""
+    a bar on a terminal. `unit`/`label` name what is counted (the MySQL copy counts rows)."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, unit: str = "heartbeats", label: str = "aggregate tables"
+    ) -> None:
+        self._unit, self._label = unit, label
         self._lock = threading.Lock()
-        self._snap = Snapshot("starting")
+        self._snap = Snapshot("starting", unit=unit)
         self._stream = stream if stream is not None else sys.stderr
         self._tty = bool(getattr(self._stream, "isatty", lambda: False)())
         self._started = time.monotonic()
@@ -71,7 +75,7 @@ class Progress:
 
     def phase(self, name: str) -> None:
         with self._lock:
-            self._snap = Snapshot(name, self._snap.done, self._snap.total)
+            self._snap = Snapshot(name, self._snap.done, self._snap.total, unit=self._unit)
 
     def begin_rows(self, done: int, total: int) -> None:
         self._started, self._first_done = time.monotonic(), done
@@ -86,7 +90,7 @@ class Progress:
         if now - self._last_log >= LOG_EVERY_S or done >= total:
             self._last_log = now
             if not self._tty:
-                log.info("aggregate tables: %s", describe(snap))
+                log.info("%s: %s", self._label, describe(snap))
 
     def end_rows(self) -> None:
         if self._tty:
@@ -98,5 +102,5 @@ class Progress:
         rate = (done - self._first_done) / elapsed
         eta = (total - done) / rate if rate > 0 else None
         with self._lock:
-            self._snap = Snapshot("stats", done, total, rate, eta)
+            self._snap = Snapshot("stats", done, total, rate, eta, self._unit)
             return self._snap

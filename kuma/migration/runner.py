@@ -78,7 +78,7 @@ def migrate(
     if not needs_migration(db_path):
         return Outcome(False)
     started = time.monotonic()
-    with _folder_lock(db_path):
+    with folder_lock(db_path):
         conn = legacy.open_file(db_path)
         try:
             found = legacy.inspect(conn, db_path)
@@ -100,7 +100,7 @@ def migrate(
 
 
 @contextmanager
-def _folder_lock(db_path: Path) -> Iterator[None]:
+def folder_lock(db_path: Path) -> Iterator[None]:
     path = db_path.with_name(db_path.name + ".migrate-lock")
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

@@ -36,11 +36,9 @@ class SchemaStatus:
 def create_schema(conn: sqlite3.Connection, *, now_ms: int) -> None:
     """Create every table and the bookkeeping rows Uptime Kuma looks for, in one transaction.
     `now_ms` (the caller's clock) stamps the migration rows."""
-    statements = [s.strip() for s in SCHEMA_SQL.split(";\n") if s.strip() and not _is_comment(s)]
     conn.execute("BEGIN")
     try:
-        for statement in statements:
-            conn.execute(statement)
+        create_tables(conn)
         conn.executemany(
             "INSERT INTO knex_migrations (name, batch, migration_time) VALUES (?, 1, ?)",
             [(name, now_ms + i) for i, name in enumerate(KNEX_MIGRATIONS)],
@@ -58,6 +56,12 @@ def create_schema(conn: sqlite3.Connection, *, now_ms: int) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Only the tables and indexes of schema.sql, no rows (the copy from MySQL brings its own)."""
+    for statement in (s.strip() for s in SCHEMA_SQL.split(";\n") if s.strip() and not _is_comment(s)):
+        conn.execute(statement)
 
 
 def _is_comment(chunk: str) -> bool:
