@@ -129,14 +129,16 @@ def _copy_table(
     if state.done:
         return done
     cols, key = mysql_copy.target_columns(target, state.name)
-    have = set(mysql_source.columns(source, state.name))
+    types = mysql_source.column_types(source, state.name)
+    have = set(types)
     extra = sorted(have - set(cols))
     if extra:
         log.warning("columns of %s that Uptime Kuma 2.5.3 does not have, not copied: %s", state.name, extra)
     cols = [c for c in cols if c in have]
+    convs = mysql_source.converters(state.name, cols, types)
     last = state.last_id
     while rows := mysql_source.read_batch(source, state.name, cols, key, last, batch):
-        last = mysql_copy.write_batch(target, state.name, cols, key, rows)
+        last = mysql_copy.write_batch(target, state.name, cols, key, mysql_source.convert_rows(rows, convs))
         done += len(rows)
         progress.rows(done, total)
         if key is None or len(rows) < batch:

@@ -90,3 +90,14 @@ def _utc(epoch_ms: int) -> dt.datetime:
 
 def url(port: int, database: str = DATABASE, password: str = PASSWORD) -> str:
     return f"mysql://kuma:{password}@127.0.0.1:{port}/{database}"
+
+
+def double_heartbeats(port: int, times: int) -> int:
+    """Double the heartbeat table `times` times (new ids, same rows): a long history for the benchmark.
+    Returns the row count."""
+    columns = "important, monitor_id, status, msg, time, ping, duration, down_count, end_time, retries, response"
+    with root(port, DATABASE) as conn, conn.cursor() as cur:
+        for _ in range(times):
+            cur.execute(f"INSERT INTO heartbeat ({columns}) SELECT {columns} FROM heartbeat")
+        cur.execute("SELECT count(*) FROM heartbeat")
+        return int(cur.fetchone()[0])

@@ -6,7 +6,6 @@ database that is not Uptime Kuma's each give one clear line and leave no data fo
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import signal
@@ -14,14 +13,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from kuma.migration.from_mysql import partial_path
 from kuma.store.mysql_copy import PROGRESS_TABLE
-from kuma.store.mysql_source import convert
+from kuma.store.mysql_source import convert_rows, converter
 from tests.helpers.db_servers import mariadb_server
 from tests.helpers.mysql_fixture import fixture_tables, load_fixture, url
 from tests.helpers.paths import CAPTURE_CLOCK, FIXTURE_DB, REPO
@@ -177,14 +175,26 @@ def test_bad_sources_give_one_clear_line_and_no_folder(mariadb, tmp_path, case, 
 
 
 def test_mysql_values_become_the_formats_uptime_kumas_sqlite_holds():
-    at = dt.datetime(2026, 11, 26, 10, 7, 13, 738000)
-    assert convert("heartbeat", "time", at) == "2026-11-26 10:07:13.738"
-    assert convert("heartbeat", "time", at.replace(microsecond=0)) == "2026-11-26 10:07:13.000"  # DATETIME(0)
-    assert convert("monitor", "created_date", at) == "2026-11-26 10:07:13"
-    assert convert("maintenance", "start_time", dt.timedelta(hours=2)) == "02:00"
-    assert convert("maintenance", "start_time", dt.timedelta(hours=2, seconds=5)) == "02:00:05"
-    assert convert("stat_daily", "ping", Decimal("12.50")) == 12.5
-    assert convert("monitor", "interval", Decimal("60")) == 60
-    assert convert("notification", "config", b'{"a":1}') == '{"a":1}'
-    assert convert("monitor", "active", 1) == 1 and convert("monitor", "url", None) is None
-    assert convert("knex_migrations", "migration_time", dt.datetime(2026, 11, 26, 10, 6, 32, 897000)) == 1795687592897
+    """MySQL's text for each column type (as the connection receives it) → the SQLite value."""
+
+    def convert(table: str, column: str, data_type: str, text):
+        f = converter(table, column, data_type)
+        return text if f is None else f(text)
+
+    assert convert("heartbeat", "time", "datetime", "2026-11-26 10:07:13.738") == "2026-11-26 10:07:13.738"
+    assert convert("heartbeat", "time", "datetime", "2026-11-26 10:07:13") == "2026-11-26 10:07:13.000"  # DATETIME(0)
+    assert convert("heartbeat", "end_time", "datetime", "2026-11-26 10:07:13.738123") == "2026-11-26 10:07:13.738"
+    assert convert("monitor", "created_date", "datetime", "2026-11-26 10:07:13.738") == "2026-11-26 10:07:13"
+    assert convert("api_key", "expires", "timestamp", "2026-11-26 10:07:13") == "2026-11-26 10:07:13"
+    assert convert("knex_migrations", "migration_time", "timestamp", "2026-11-26 10:06:32.897") == 1795687592897
+    assert convert("knex_migrations", "migration_time", "timestamp", "2026-11-26 10:06:32") == 1795687592000
+    assert convert("maintenance", "start_time", "time", "02:00:00") == "02:00"
+    assert convert("maintenance", "start_time", "time", "02:00:05") == "02:00:05"
+    assert convert("stat_daily", "ping", "decimal", "12.50") == 12.5
+    assert convert("monitor", "interval", "decimal", "60") == 60
+    assert convert("notification", "config", "longblob", b'{"a":1}') == '{"a":1}'
+    assert convert("monitor", "active", "tinyint", 1) == 1 and convert("monitor", "url", "text", "x") == "x"
+    assert convert_rows([(1, None, "2026-11-26 10:07:13")], [None, _ms, _ms]) == [(1, None, "2026-11-26 10:07:13.000")]
+
+
+_ms = converter("heartbeat", "time", "datetime")
