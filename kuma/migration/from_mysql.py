@@ -53,7 +53,12 @@ def copy_from_mysql(url_text: str, db_path: Path, *, now: float, batch_rows: int
         db_path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with folder_lock(db_path):
-                rows = _copy(source, url, tables, partial, batch_rows or BATCH_ROWS)
+                try:
+                    rows = _copy(source, url, tables, partial, batch_rows or BATCH_ROWS)
+                except pymysql.err.MySQLError as exc:
+                    raise SourceError(
+                        f"reading {url.safe()} failed ({exc}): run the same command again to resume"
+                    ) from None
                 os.replace(partial, db_path)
         except SourceError:
             if made_dir and not partial.exists():

@@ -21,7 +21,7 @@ from kuma.migration.from_mysql import partial_path
 from kuma.store.mysql_copy import PROGRESS_TABLE
 from kuma.store.mysql_source import convert_rows, converter
 from tests.helpers.db_servers import mariadb_server
-from tests.helpers.mysql_fixture import fixture_tables, load_fixture, url
+from tests.helpers.mysql_fixture import DATABASE, fixture_tables, load_fixture, root, url
 from tests.helpers.paths import CAPTURE_CLOCK, FIXTURE_DB, REPO
 from tests.helpers.server import start_kuma
 from tests.helpers.waiting import wait_until
@@ -121,6 +121,8 @@ def test_kill_9_midway_and_rerun_equal_an_uninterrupted_copy(tmp_path):
     shutil.copy(FIXTURE_DB, fixture)
     with mariadb_server() as server:
         source = load_fixture(server.port, fixture, repeat_heartbeats=200)  # 34,572 heartbeats
+        with root(server.port, DATABASE) as conn, conn.cursor() as cur:  # as a MariaDB-only install may lack
+            cur.execute("DELETE FROM setting WHERE `key` IN ('database_version', 'databasePatchedFiles')")
         whole = run_migrate(source, tmp_path / "whole", "--batch-rows", "100")
         assert whole.returncode == 0, whole.stderr
 
@@ -138,7 +140,11 @@ def test_kill_9_midway_and_rerun_equal_an_uninterrupted_copy(tmp_path):
         assert f"resuming the copy of mysql://kuma@127.0.0.1:{server.port}/uptime" in again.stderr, again.stderr
         assert f"({copied:,} already copied)" in again.stderr, again.stderr
 
+    assert "settings Uptime Kuma's SQLite expects were added: database_version, databasePatchedFiles" in whole.stderr
     a, b = sqlite3.connect(tmp_path / "whole" / "kuma.db"), sqlite3.connect(killed / "kuma.db")
+    theirs = sqlite3.connect(fixture)
+    bookkeeping = "SELECT key, value, type FROM setting WHERE key IN ('database_version', 'databasePatchedFiles')"
+    assert sorted(b.execute(bookkeeping).fetchall()) == sorted(theirs.execute(bookkeeping).fetchall())
     assert b.execute("SELECT count(*), count(DISTINCT id) FROM heartbeat").fetchone() == (172 * 201, 172 * 201)
     for table in fixture_tables(a):
         assert typed_rows(a, table) == typed_rows(b, table), table
