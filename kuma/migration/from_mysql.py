@@ -96,7 +96,10 @@ def _copy(
         if skipped:
             log.warning("tables of %s that Uptime Kuma 2.5.3 does not have, not copied: %s", url.safe(), skipped)
         resuming = mysql_copy.started(target)
-        states = mysql_copy.plan(target, {t: mysql_source.count(source, t) for t in order})
+        other = mysql_copy.copied_from(target)
+        if other is not None and other != url.safe():
+            raise SourceError(f"{partial} is an unfinished copy of {other}: rerun with that URL, or delete it")
+        states = mysql_copy.plan(target, {t: mysql_source.count(source, t) for t in order}, url.safe())
         total, done = sum(s.total for s in states), sum(s.copied for s in states)
         log.info(
             "%s %s: %d tables, %s rows%s",

@@ -15,7 +15,8 @@ from kuma.store import schema
 
 PROGRESS_TABLE = "kuma_mysql_copy"
 _PROGRESS_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {PROGRESS_TABLE} (table_name TEXT PRIMARY KEY, total INTEGER NOT NULL, "
+    f"CREATE TABLE IF NOT EXISTS {PROGRESS_TABLE} (table_name TEXT PRIMARY KEY, source TEXT NOT NULL, "
+    "total INTEGER NOT NULL, "
     "copied INTEGER NOT NULL DEFAULT 0, last_id INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0)"
 )
 
@@ -65,10 +66,19 @@ def target_tables(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def plan(conn: sqlite3.Connection, totals: dict[str, int]) -> list[TableState]:
+def copied_from(conn: sqlite3.Connection) -> str | None:
+    """The source (URL without password) a started copy is reading, so a rerun cannot mix in another."""
+    row = conn.execute(f"SELECT min(source) FROM {PROGRESS_TABLE}").fetchone()
+    return row[0] if row else None
+
+
+def plan(conn: sqlite3.Connection, totals: dict[str, int], source: str) -> list[TableState]:
     """Record each table's row count the first time; later runs read back where each stands."""
     conn.execute("BEGIN")
-    conn.executemany(f"INSERT OR IGNORE INTO {PROGRESS_TABLE} (table_name, total) VALUES (?, ?)", list(totals.items()))
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {PROGRESS_TABLE} (table_name, source, total) VALUES (?, ?, ?)",
+        [(t, source, n) for t, n in totals.items()],
+    )
     conn.execute("COMMIT")
     rows = conn.execute(f"SELECT table_name, total, copied, last_id, done FROM {PROGRESS_TABLE} ORDER BY rowid")
     return [TableState(n, t, c, i, bool(d)) for n, t, c, i, d in rows if n in totals]

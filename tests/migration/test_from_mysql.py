@@ -135,6 +135,10 @@ def test_kill_9_midway_and_rerun_equal_an_uninterrupted_copy(tmp_path):
         copied, total = _copied(partial)
         assert 5_000 < copied < total and not (killed / "kuma.db").exists(), (copied, total)
 
+        other = run_migrate(source.replace("@127.0.0.1:", "@localhost:"), killed)  # the same rows, but who knows
+        assert other.returncode == 1 and "is an unfinished copy of mysql://kuma@127.0.0.1:" in other.stderr, other.stderr
+        assert _copied(partial) == (copied, total)
+
         again = run_migrate(source, killed, "--batch-rows", "100")
         assert again.returncode == 0, again.stderr
         assert f"resuming the copy of mysql://kuma@127.0.0.1:{server.port}/uptime" in again.stderr, again.stderr
