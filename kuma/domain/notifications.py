@@ -11,6 +11,7 @@ import trio
 
 from kuma.domain.errors import DomainError
 from kuma.notifications.base import NotificationError, known_spec_keys, send_notification
+from kuma.notifications.forms import missing_required
 from kuma.store import notifications as store
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ def _check_value(value: Any, depth: int) -> None:
 
 def validate(notification: Any) -> None:
     """What kuma stores must be a notification (issue #13; Uptime Kuma stores any object): a config object
-    with a known provider `type`, a text `name`, boolean-ish flags, no prototype keys, bounded depth and size."""
+    with a known provider `type`, a text `name`, boolean-ish flags, no prototype keys, bounded depth and size,
+    and the fields its provider cannot send without (forms.json, issue #19)."""
     if not isinstance(notification, dict):
         raise DomainError("Invalid notification")
     kind = notification.get("type")
@@ -70,6 +72,9 @@ def validate(notification: Any) -> None:
     _check_value(notification, 1)
     if len(json.dumps(notification, ensure_ascii=False)) > MAX_CONFIG_BYTES:
         raise DomainError("Invalid notification: too large")
+    missing = missing_required(notification)
+    if missing:
+        raise DomainError(missing)
 
 
 async def save(app: App, user_id: int, notification: Any, wanted_id: Any = None) -> int:

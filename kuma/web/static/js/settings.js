@@ -3,7 +3,7 @@
 import { stormSettings } from "./alerting.js";
 import { state } from "./state.js";
 import { esc, toastReply, message, formData, confirmDialog, formatTime, copyText, timezoneSelect } from "./ui.js";
-import { PROVIDERS } from "./providers.js";
+import { loadProviderForms, providerOptions, providerFields, showFieldError, coerceSelects } from "./providers.js";
 
 const SECTIONS = [["general", "General"], ["appearance", "Appearance"], ["notifications", "Notifications"], ["tags", "Tags"], ["security", "Security"],
   ["api-keys", "API keys"], ["proxies", "Proxies"], ["docker-hosts", "Docker hosts"], ["remote-browsers", "Remote browsers"],
@@ -63,28 +63,19 @@ function notificationItems() {
   }).join("") : `<li class="muted">No notifications yet.</li>`;
 }
 
-function providerFields(type, config) {
-  return (PROVIDERS[type] || []).map((field) => {
-    const secret = /token|password|pass$|secret|key$/i.test(field);
-    const value = config[field] ?? "";
-    if (typeof value === "boolean") return `<label class="check"><input type="checkbox" name="${esc(field)}"${value ? " checked" : ""}> ${esc(field)}</label>`;
-    return `<label>${esc(field)}<input name="${esc(field)}" type="${secret ? "password" : "text"}" value="${esc(value)}" autocomplete="off"></label>`;
-  }).join("");
-}
-
 function notifications(ctx, body) {
   const { socket } = ctx;
   body.innerHTML = `<div class="card"><div class="card-head"><h2>Notifications</h2><button class="btn btn-primary btn-small" id="notif-new">Set up notification</button></div>
     <ul class="plain-list" id="notif-list">${notificationItems()}</ul></div><div id="notif-editor"></div><div id="storm-settings"></div>`;
   stormSettings(socket, body.querySelector("#storm-settings"));
-  const open = (existing) => {
+  const open = async (existing) => {
+    const forms = await loadProviderForms(socket);
     const config = existing ? JSON.parse(existing.config || "{}") : { type: "webhook", name: "My notification", isDefault: false };
     const editor = body.querySelector("#notif-editor");
     editor.innerHTML = `<form class="card" id="notif-form"><h2>${existing ? "Edit" : "New"} notification</h2>
-      <label>Notification type<select name="type" id="notif-type">${Object.keys(PROVIDERS).map((k) =>
-        `<option${k === config.type ? " selected" : ""}>${esc(k)}</option>`).join("")}</select></label>
+      <label>Notification type<select name="type" id="notif-type">${providerOptions(forms, config.type)}</select></label>
       <label>Friendly name<input name="name" required value="${esc(config.name || existing?.name || "")}"></label>
-      <div id="notif-fields">${providerFields(config.type, config)}</div>
+      <div id="notif-fields">${providerFields(forms, config.type, config)}</div>
       <label class="check"><input type="checkbox" name="isDefault"${config.isDefault ? " checked" : ""}> Default enabled (added to new monitors)</label>
       <label class="check"><input type="checkbox" name="applyExisting"> Apply on all existing monitors</label>
       <p class="form-error" role="alert"></p>
@@ -92,14 +83,14 @@ function notifications(ctx, body) {
       ${existing ? `<button type="button" class="btn btn-danger" id="notif-delete">Delete</button>` : ""}</div></form>`;
     const form = editor.querySelector("#notif-form");
     form.querySelector("#notif-type").addEventListener("change", (e) => {
-      form.querySelector("#notif-fields").innerHTML = providerFields(e.target.value, config);
+      form.querySelector("#notif-fields").innerHTML = providerFields(forms, e.target.value, config);
     });
-    const payload = () => ({ ...config, ...formData(form) });
+    const payload = () => coerceSelects(forms, form.elements.type.value, { ...config, ...formData(form) });
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const reply = await socket.call("addNotification", payload(), existing ? existing.id : null);
       if (toastReply(reply)) editor.innerHTML = "";
-      else form.querySelector(".form-error").textContent = message(reply);
+      else if (!showFieldError(form, message(reply))) form.querySelector(".form-error").textContent = message(reply);
     });
     form.querySelector("#notif-test").addEventListener("click", async () => toastReply(await socket.call("testNotification", payload())));
     form.querySelector("#notif-delete")?.addEventListener("click", async () => {
