@@ -178,6 +178,151 @@ FIELDS.splice(FIELDS.findIndex((row) => row[0] === "interval"), 0, ...PROBE_A_FI
 const PROBE_A_NUMERIC_SELECTS = ["docker_host", "remote_browser"];
 // --- end monitor types part 2, first half
 
+// ---- form sections, help text, browser validation (issue 19): which section a field sits in (default: Check),
+// help under a field, auth fields only for their method, the server's message at the field it names.
+const GENERAL_KEYS = ["url", "hostname", "port", "description"];
+const ADVANCED_KEYS = ["upsideDown", "ignoreTls", "expiryNotification", "cacheBust", "maxredirects", "accepted_statuscodes",
+  "method", "httpBodyEncoding", "body", "headers", "authMethod", "basic_auth_user", "basic_auth_pass", "bearer_token"];
+const NOTIFY_KEYS = ["resendInterval"];
+const sectionOf = (field) => {
+  const key = field.split("@")[0];
+  if (GENERAL_KEYS.includes(key)) return "general";
+  if (ADVANCED_KEYS.includes(key)) return "advanced";
+  return NOTIFY_KEYS.includes(key) ? "notifications" : "check";
+};
+const HELP = {
+  url: "The address to check, starting with http:// or https://.",
+  hostname: "A host name or IP address, e.g. example.com or 192.168.1.10.",
+  interval: "How often the check runs.",
+  retryInterval: "How often to check again while a failure is being retried.",
+  maxretries: "Failed checks in a row before the monitor is DOWN and notifications are sent (0: at once).",
+  resendInterval: "Send the DOWN notification again every this many checks while it stays down.",
+  timeout: "How long one check may take before it counts as failed.",
+  upsideDown: "UP when the check fails and DOWN when it succeeds.",
+  ignoreTls: "Accept invalid or self-signed certificates.",
+  accepted_statuscodes: "Status codes that count as UP; ranges like 200-299.",
+  keyword: "The check is UP only when the response contains this text (case-sensitive).",
+  headers: "A JSON object of request headers.",
+  authMethod: "How kuma authenticates to the site.",
+  description: "Shown on the monitor's page.",
+};
+const AUTH_ONLY = { basic_auth_user: "basic", basic_auth_pass: "basic", bearer_token: "bearer" };
+// the server's prose messages ("Interval cannot be …") → the field they are about
+const MESSAGE_FIELDS = [[/^Retry interval/i, "retryInterval"], [/^Interval/i, "interval"], [/^Headers/i, "headers"],
+  [/^(Per-ping )?Timeout/i, "timeout"], [/^Packet size/i, "packetSize"], [/^Ping count/i, "ping_count"],
+  [/^Screenshot delay/i, "screenshot_delay"], [/status codes/i, "accepted_statuscodes"], [/^SNMP version/i, "snmpVersion"],
+  [/service name|PM2 process/i, "system_service_name"], [/^Body/i, "body"], [/^MongoDB query/i, "databaseQuery"], [/URL|url/, "url"]];
+
+export function readableSeconds(value) {
+  const total = Number(value);
+  if (!Number.isFinite(total) || total <= 0) return "";
+  let rest = Math.round(total);
+  const parts = [];
+  for (const [size, unit] of [[86400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]]) {
+    const count = Math.floor(rest / size);
+    if (count) { parts.push(`${count} ${unit}${count === 1 ? "" : "s"}`); rest -= count * size; }
+  }
+  return `${total} s (${parts.join(" ")})`;
+}
+
+function helpFor(field) {
+  const key = field.split("@")[0];
+  const readable = ["interval", "retryInterval"].includes(key) ? ` <span class="readable" data-readable-for="${key}"></span>` : "";
+  return HELP[key] || readable ? `<small class="help">${esc(HELP[key] || "")}${readable}</small>` : "";
+}
+
+function fieldFor(form, key) {
+  return [...form.querySelectorAll(`[name="${CSS.escape(key)}"]`)].find((el) => !el.disabled) || null;
+}
+
+function showError(el, msg) {
+  const slot = document.createElement("small");
+  slot.className = "field-error";
+  slot.setAttribute("role", "alert");
+  slot.textContent = msg;
+  el.setAttribute("aria-invalid", "true");
+  (el.closest("label") || el).insertAdjacentElement("afterend", slot);
+}
+
+function clearErrors(form) {
+  form.querySelectorAll(".field-error").forEach((el) => el.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  form.querySelector(".form-error").textContent = "";
+}
+
+function urlProblem(value, type) {
+  const schemes = type === "websocket-upgrade" ? ["ws:", "wss:"] : ["http:", "https:"];
+  let url = null;
+  try { url = new URL(value); } catch { /* not a URL */ }
+  if (url && schemes.includes(url.protocol) && url.hostname) return "";
+  return `Enter a full address such as ${schemes[0] === "ws:" ? "wss://example.com/socket" : "https://example.com"}.`;
+}
+
+// Required fields filled and the URL a real address; marks each problem at its field. True when all is well.
+function validateForm(form) {
+  clearErrors(form);
+  const problems = [];
+  const type = form.elements.type.value;
+  const urlUnused = type === "globalping" && form.elements.subtype?.value !== "http";  // ping/dns measure a host
+  for (const el of form.querySelectorAll("input,select,textarea")) {
+    if (el.disabled || !el.name || el.closest("[hidden]") || (el.id === "f-url" && urlUnused)) continue;
+    if (el.required && !String(el.value).trim()) problems.push([el, `${labelText(el)} is required.`]);
+    else if (el.id === "f-url") {
+      const problem = urlProblem(el.value.trim(), type);
+      if (problem) problems.push([el, problem]);
+    }
+  }
+  for (const [el, msg] of problems) showError(el, msg);
+  if (problems.length) {
+    form.querySelector(".form-error").textContent = problems.length === 1 ? problems[0][1] : `${problems.length} fields need attention.`;
+    problems[0][0].focus();
+  }
+  return !problems.length;
+}
+
+function labelText(el) {
+  const label = el.closest("label");
+  return label ? [...label.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim() || el.name : el.name;
+}
+
+// The server refused: its message at the field it is about (when one is named), and under the form.
+function showServerError(form, msg) {
+  clearErrors(form);
+  form.querySelector(".form-error").textContent = msg;
+  const key = MESSAGE_FIELDS.find(([re]) => re.test(msg))?.[1];
+  const el = key && fieldFor(form, key);
+  if (el) { showError(el, msg); el.focus(); }
+}
+
+function authVisible(form, key) {
+  const method = fieldFor(form, "authMethod");
+  return !method || method.value === AUTH_ONLY[key];  // types without the auth picker (oracledb) always show them
+}
+
+// The name follows the URL's (or host name's) host until the user types a name of their own.
+function autoName(form) {
+  const name = form.elements.name;
+  let auto = !name.value.trim();
+  name.addEventListener("input", () => { auto = !name.value.trim(); });
+  form.addEventListener("input", (e) => {
+    if (!auto || !["url", "hostname"].includes(e.target.name)) return;
+    let host = e.target.value.trim();
+    if (e.target.name === "url") { try { host = new URL(host).hostname; } catch { host = ""; } }
+    name.value = host;
+  });
+}
+
+function showReadable(form) {
+  form.querySelectorAll("[data-readable-for]").forEach((el) => {
+    el.textContent = readableSeconds(fieldFor(form, el.dataset.readableFor)?.value);
+  });
+}
+
+function section(id, title, body) {
+  return `<section class="form-section" id="sec-${id}" aria-labelledby="sec-${id}-title"><h2 id="sec-${id}-title">${title}</h2>${body}</section>`;
+}
+// ---- end form sections
+
 const DEFAULTS = {
   type: "http", name: "", parent: null, url: "https://", method: "GET", interval: 60, retryInterval: 60,
   resendInterval: 0, maxretries: 0, timeout: 48, notificationIDList: {}, ignoreTls: false, upsideDown: false,
@@ -226,28 +371,34 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
   const groups = Object.values(state.monitors).filter((m) => m.type === "group" && m.id !== id);
   const linked = monitor.notificationIDList || {};
   const newTags = [];
+  const rows = (part) => FIELDS.filter((f) => sectionOf(f[0]) === part).map((f) => `<div class="field" data-types="${f[3] ? f[3].join(" ") : "*"}"${AUTH_ONLY[f[0]] ? ` data-auth="${AUTH_ONLY[f[0]]}"` : ""}>${
+    input(f, f[0] === "authMethod" ? monitor.authMethod ?? "" : monitor[f[0].split("@")[0]])}${helpFor(f[0])}</div>`).join("");
   content.innerHTML = `<form class="card monitor-form" id="monitor-form" novalidate>
     <h1>${editing ? `Edit ${esc(monitor.name)}` : clone ? "Clone monitor" : "Add new monitor"}</h1>
     <div class="form-grid"><div>
-      <label for="f-type">Monitor type<select id="f-type" name="type">${TYPES.map(([v, l]) =>
+      ${section("general", "General", `<label for="f-type">Monitor type<select id="f-type" name="type">${TYPES.map(([v, l]) =>
         `<option value="${v}"${monitor.type === v ? " selected" : ""}>${l}</option>`).join("")}
         ${TYPES.some(([v]) => v === monitor.type) ? "" : `<option value="${esc(monitor.type)}" selected>${esc(monitor.type)}</option>`}</select></label>
       <label for="f-name">Friendly name<input id="f-name" name="name" required value="${esc(monitor.name)}"></label>
-      ${FIELDS.map((f) => `<div class="field" data-types="${f[3] ? f[3].join(" ") : "*"}">${input(f, f[0] === "authMethod" ? monitor.authMethod ?? "" : monitor[f[0].split("@")[0]])}</div>`).join("")}
+      <small class="help">Filled from the URL's host while empty.</small>
+      ${rows("general")}
       <div class="field" data-types="push"><p class="muted">Push URL: <code id="push-url"></code></p></div>
-    </div><div>
       <label for="f-parent">Monitor group<select id="f-parent" name="parent"><option value="">None</option>${groups.map((g) =>
-        `<option value="${g.id}"${monitor.parent === g.id ? " selected" : ""}>${esc(g.name)}</option>`).join("")}</select></label>
-      <fieldset><legend>Notifications</legend>${state.notifications.length ? state.notifications.map((n) =>
+        `<option value="${g.id}"${monitor.parent === g.id ? " selected" : ""}>${esc(g.name)}</option>`).join("")}</select></label>`)}
+      ${section("check", "Check", rows("check"))}
+    </div><div>
+      ${section("notifications", "Notifications", `<fieldset><legend>Send to</legend>${state.notifications.length ? state.notifications.map((n) =>
         `<label class="check"><input type="checkbox" name="notif-${n.id}"${linked[n.id] || (!editing && !id && n.isDefault) ? " checked" : ""}> ${esc(n.name)}${n.isDefault ? " <span class='muted'>(default)</span>" : ""}</label>`).join("")
         : `<p class="muted">No notifications yet. <a href="/settings/notifications">Set one up</a>.</p>`}</fieldset>
+      ${rows("notifications")}
+      ${alertingSection(alerting, editing ? id : null)}`)}
+      ${section("advanced", "Advanced", `${rows("advanced")}
       <label for="f-proxy" class="field" data-types="${HTTP.join(" ")}">Proxy<select id="f-proxy" name="proxyId"><option value="">None</option>${state.proxies.map((p) =>
         `<option value="${p.id}"${monitor.proxyId === p.id ? " selected" : ""}>${esc(p.protocol)}://${esc(p.host)}:${esc(p.port)}</option>`).join("")}</select></label>
       <fieldset><legend>Tags</legend><div id="tag-list">${(monitor.tags || []).map((t) =>
         `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("")}</div>
         <div class="inline"><input id="new-tag" placeholder="name or name:value" aria-label="New tag"><input id="new-tag-color" type="color" value="#2563eb" aria-label="Tag colour">
-        <button type="button" class="btn btn-small" id="add-tag">Add tag</button></div></fieldset>
-      ${alertingSection(alerting, editing ? id : null)}
+        <button type="button" class="btn btn-small" id="add-tag">Add tag</button></div></fieldset>`)}
     </div></div>
     <p class="form-error" role="alert"></p>
     <div class="actions"><button class="btn btn-primary" type="submit">Save</button><a class="btn" href="${editing ? `/dashboard/${id}` : "/dashboard"}">Cancel</a></div></form>`;
@@ -256,7 +407,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
     const type = form.elements.type.value;
     form.querySelectorAll("[data-types]").forEach((el) => {
       const types = el.dataset.types;
-      const visible = types === "*" || types.split(" ").includes(type);
+      const visible = (types === "*" || types.split(" ").includes(type)) && (!el.dataset.auth || authVisible(form, el.querySelector("[name]")?.name));
       el.hidden = !visible;
       el.querySelectorAll("input,select,textarea").forEach((i) => { i.disabled = !visible; });
     });
@@ -264,7 +415,11 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
     content.querySelector("#push-url").textContent = `${location.origin}/api/push/${token}?status=up&msg=OK&ping=`;
   };
   form.elements.type.addEventListener("change", showFields);
+  form.addEventListener("change", (e) => { if (e.target.name === "authMethod") showFields(); });
+  form.addEventListener("input", (e) => { if (["interval", "retryInterval"].includes(e.target.name)) showReadable(form); });
   showFields();
+  showReadable(form);
+  autoName(form);
   fillGameList(form, socket);
   content.querySelector("#add-tag").addEventListener("click", () => {
     const text = content.querySelector("#new-tag").value.trim();
@@ -276,6 +431,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!validateForm(form)) return;
     const data = formData(form);
     const wanted = alertingFromForm(form);
     stripAlertingFields(data);
@@ -296,7 +452,7 @@ export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
     delete payload.tags;
     if (!editing) { delete payload.id; }
     const reply = await socket.call(editing ? "editMonitor" : "add", payload);
-    if (!reply || !reply.ok) { form.querySelector(".form-error").textContent = message(reply) || "Saving failed."; return; }
+    if (!reply || !reply.ok) { showServerError(form, message(reply) || "Saving failed."); return; }
     const monitorID = reply.monitorID || id;
     await applyTags(socket, monitorID, newTags, clone ? monitor.tags : []);
     const saved = await saveAlerting(socket, monitorID, wanted);
