@@ -99,7 +99,7 @@ def test_notification_test_button_reaches_webhook(page, kuma_server):
         page.select_option("#notif-type", "webhook")
         page.fill("#notif-form [name=name]", "Team hook")
         page.fill("#notif-form [name=webhookURL]", receiver.url + "/hook")
-        page.fill("#notif-form [name=webhookContentType]", "json")
+        page.select_option("#notif-form [name=webhookContentType]", "json")  # a select since issue #19
         page.click("#notif-test")
         page.wait_for_selector(".toast-success")
         assert any(r.path == "/hook" and r.method == "POST" for r in receiver.requests)
