@@ -37,10 +37,12 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (env UPTIME_KUMA_HOST or HOST; default all)")
     _add_data_dir(parser)
     parser.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (env KUMA_LOG_LEVEL; default INFO)")
+    parser.add_argument("--apply", metavar="FILE", help="apply this config file (kuma apply) before serving")
 
 
 @command("serve", "run the server")(_configure_serve)
 def _serve(args: argparse.Namespace) -> int:
+    from kuma.automation.folder import FolderInUse
     from kuma.config import Config
     from kuma.logs import setup_logging
     from kuma.server import run_server
@@ -49,11 +51,30 @@ def _serve(args: argparse.Namespace) -> int:
     config = Config.from_sources(host=args.host, port=args.port, data_dir=args.data_dir, log_level=args.log_level)
     setup_logging(config.log_level)
     try:
+        if args.apply and not _apply_at_start(config, args.apply):
+            return 1
         run_server(config)
-    except SchemaError as exc:
+    except (SchemaError, FolderInUse) as exc:
         print(f"Cannot serve {config.db_path}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _apply_at_start(config, path: str) -> bool:
+    """`kuma serve --apply FILE`: the file is applied to the folder before the server opens it."""
+    from pathlib import Path
+
+    import trio
+
+    from kuma.automation.config_file import ConfigError
+    from kuma.automation.service import ApplyRefused, apply_text
+
+    try:
+        sys.stderr.write(trio.run(apply_text, config, Path(path).read_text(encoding="utf-8")))
+    except (OSError, ConfigError, ApplyRefused) as exc:
+        print(f"Cannot apply {path}: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_extra_commands() -> None:
     """Modules that add sub-commands register them on import (here, not at the top: they import `command`)."""
     import kuma.accounts.cli  # noqa: F401  (registers reset-password, remove-2fa)
+    import kuma.automation.cli  # noqa: F401  (registers export, apply)
+    import kuma.automation.report_cli  # noqa: F401  (registers report)
     import kuma.backup  # noqa: F401  (registers backup, restore)
     import kuma.migration.cli  # noqa: F401  (registers migrate)
     import kuma.selfcheck  # noqa: F401  (registers self-check)

@@ -32,7 +32,11 @@ log = logging.getLogger(__name__)
 
 
 def run_server(config: Config) -> None:
-    trio.run(serve, config)
+    """Serve while holding the data folder's lock, so `kuma apply` can tell the folder is in use."""
+    from kuma.automation.folder import hold
+
+    with hold(config.data_dir):
+        trio.run(serve, config)
 
 
 def _hypercorn_config(config: Config) -> HypercornConfig:

@@ -29,3 +29,11 @@ def first_user_or_none(db: sqlite_utils.Database) -> dict[str, Any] | None:
         return users.first_user(db)
     except sqlite3.Error:
         return None
+
+
+def open_read_only(path: Path) -> sqlite_utils.Database:
+    """A read-only handle (`mode=ro`): safe beside a running server, which keeps writing in WAL mode."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return sqlite_utils.Database(conn)

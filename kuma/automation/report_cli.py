@@ -1,0 +1,76 @@
+"""`kuma report`: a monitor's (or every monitor's) uptime report as JSON or CSV, on a read-only connection,
+so it runs beside a server that holds the folder."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import Any
+
+from kuma.cli import _add_data_dir, command
+
+CSV_COLUMNS = (
+    "monitorId", "name", "from", "to", "uptimePercent", "upSeconds", "downtimeSeconds", "downtimeCount",
+    "longestOutageSeconds", "maintenanceSeconds", "unknownSeconds", "avgResponseMs", "p95ResponseMs", "beats",
+)  # fmt: skip
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    _add_data_dir(parser)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--monitor", type=int, help="the monitor's id")
+    which.add_argument("--all", action="store_true", help="every monitor")
+    parser.add_argument("--from", dest="start", required=True, help="start (UTC): YYYY-MM-DD or ISO time")
+    parser.add_argument("--to", dest="end", required=True, help="end, excluded (UTC): YYYY-MM-DD or ISO time")
+    parser.add_argument("--format", choices=("json", "csv"), default="json")
+
+
+def write_csv(reports: list[dict[str, Any]], out: Any) -> None:
+    """One summary row per monitor, then one row per outage (kind=outage) under it."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("kind", *CSV_COLUMNS, "outageStart", "outageEnd", "outageSeconds", "outageMessage"))
+    for report in reports:
+        writer.writerow(("monitor", *(_cell(report[c]) for c in CSV_COLUMNS), "", "", "", ""))
+        for outage in report["outages"]:
+            lead = [report["monitorId"], report["name"]] + [""] * (len(CSV_COLUMNS) - 2)
+            writer.writerow(
+                ("outage", *lead, outage["start"], outage["end"], outage["durationSeconds"], outage["message"])
+            )
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+@command("report", "uptime report of monitors over a time range (JSON or CSV; works beside a running server)")(
+    _configure
+)
+def report(args: argparse.Namespace) -> int:
+    from kuma.automation.folder import db_path
+    from kuma.domain.errors import DomainError
+    from kuma.domain.reports import parse_instant, report_data
+    from kuma.store import offline
+    from kuma.store.reports import monitor_names
+
+    path = db_path(args.data_dir)
+    if not path.exists():
+        print(f"No database at {path}", file=sys.stderr)
+        return 1
+    db = offline.open_read_only(path)
+    try:
+        start, end = parse_instant(args.start), parse_instant(args.end)
+        ids = list(monitor_names(db)) if args.all else [args.monitor]
+        reports = [report_data(db, monitor_id, start, end) for monitor_id in ids]
+    except DomainError as exc:
+        print(f"kuma report: {exc.msg}", file=sys.stderr)
+        return 1
+    finally:
+        db.conn.close()
+    if args.format == "csv":
+        write_csv(reports, sys.stdout)
+    else:
+        json.dump(reports if args.all else reports[0], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 0

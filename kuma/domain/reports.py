@@ -1,0 +1,69 @@
+"""Monitor reports (issue 21): uptime %, outages, response times, maintenance time over [start, end).
+
+The figures and their rules are `kuma.rules.reports`; this module reads the beats. `monitor_report` is
+what a transport calls (REST `GET /api/v1/monitors/{id}/report`); `read_report` runs on any
+`sqlite_utils.Database`, so `kuma report` uses it on a read-only connection to a running server's file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from kuma.domain.errors import DomainError
+from kuma.rules.reports import Beat, Report, as_dict, compute
+from kuma.store import reports as store
+from kuma.store.heartbeats import format_time, parse_time
+
+if TYPE_CHECKING:
+    from kuma.app import App
+
+
+def iso(epoch: float) -> str:
+    """Epoch seconds → `2026-11-01T00:00:00.000Z` (what reports print)."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(epoch * 1000) % 1000:03d}Z"
+
+
+def parse_instant(text: Any) -> float:
+    """`2026-11-01`, `2026-11-01T10:00:00Z`, `2026-11-01 10:00:00.500` (UTC) or epoch seconds → epoch."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    if not isinstance(text, str) or not text.strip():
+        raise DomainError("Invalid time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)")
+    value = text.strip()
+    if value.isdigit():
+        return float(value)
+    if len(value) == 10:
+        value += " 00:00:00"
+    try:
+        return parse_time(value.replace("+00:00", ""))
+    except ValueError:
+        raise DomainError(f"Invalid time {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)") from None
+
+
+def _beat(row: dict[str, Any]) -> Beat:
+    return Beat(parse_time(row["time"]), int(row["status"]), row.get("msg") or "", row.get("ping"))
+
+
+def read_report(db: sqlite_utils.Database, monitor_id: int, start: float, end: float) -> Report:
+    """The report of one monitor (read on the calling thread)."""
+    if end <= start:
+        raise DomainError("The report's end must be after its start")
+    rows = store.beats_between(db, monitor_id, format_time(start), format_time(end))
+    before = store.beat_before(db, monitor_id, format_time(start))
+    return compute(monitor_id, [_beat(r) for r in rows], _beat(before) if before else None, start, end)
+
+
+def report_data(db: sqlite_utils.Database, monitor_id: int, start: float, end: float) -> dict[str, Any]:
+    """`read_report` as JSON-ready data (the `kuma report` / REST body), with the monitor's name."""
+    names = store.monitor_names(db)
+    if monitor_id not in names:
+        raise DomainError(f"No monitor with id {monitor_id}")
+    return {"name": names[monitor_id], **as_dict(read_report(db, monitor_id, start, end), iso)}
+
+
+async def monitor_report(app: App, monitor_id: int, start: float, end: float) -> dict[str, Any]:
+    """The report body of one monitor over [start, end) (epoch seconds); DomainError for an unknown id."""
+    return await app.db.read(lambda db: report_data(db, monitor_id, start, end))
