@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kuma import UPTIME_KUMA_VERSION, __version__
+
+if TYPE_CHECKING:
+    from kuma.config import Config
 
 COMMANDS: dict[str, Command] = {}
 
@@ -37,7 +42,7 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (env UPTIME_KUMA_HOST or HOST; default all)")
     _add_data_dir(parser)
     parser.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (env KUMA_LOG_LEVEL; default INFO)")
-    parser.add_argument("--apply", metavar="FILE", help="apply this config file (kuma apply) before serving")
+    parser.add_argument("--apply", metavar="FILE", help="apply this config file (kuma apply) at start and on SIGHUP")
 
 
 @command("serve", "run the server")(_configure_serve)
@@ -53,17 +58,15 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         if args.apply and not _apply_at_start(config, args.apply):
             return 1
-        run_server(config)
+        run_server(config, Path(args.apply) if args.apply else None)
     except (SchemaError, FolderInUse) as exc:
         print(f"Cannot serve {config.db_path}: {exc}", file=sys.stderr)
         return 1
     return 0
 
 
-def _apply_at_start(config, path: str) -> bool:
+def _apply_at_start(config: Config, path: str) -> bool:
     """`kuma serve --apply FILE`: the file is applied to the folder before the server opens it."""
-    from pathlib import Path
-
     import trio
 
     from kuma.automation.config_file import ConfigError

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+from functools import partial
+from pathlib import Path
 
 import trio
 from hypercorn.config import Config as HypercornConfig
@@ -17,6 +19,7 @@ from hypercorn.trio import serve as hypercorn_serve
 from kuma.accounts import service as accounts_service
 from kuma.api import legacy_lists
 from kuma.app import App
+from kuma.automation.service import reapply_on_sighup
 from kuma.clock import WallClock
 from kuma.config import Config
 from kuma.maintenance import service as maintenance_service
@@ -31,12 +34,13 @@ from kuma.web_app import create_web_app
 log = logging.getLogger(__name__)
 
 
-def run_server(config: Config) -> None:
-    """Serve while holding the data folder's lock, so `kuma apply` can tell the folder is in use."""
+def run_server(config: Config, apply_file: Path | None = None) -> None:
+    """Serve while holding the data folder's lock, so `kuma apply` can tell the folder is in use.
+    With `apply_file` (`kuma serve --apply`), SIGHUP applies that file again."""
     from kuma.automation.folder import hold
 
     with hold(config.data_dir):
-        trio.run(serve, config)
+        trio.run(partial(serve, config, apply_file=apply_file))
 
 
 def _hypercorn_config(config: Config) -> HypercornConfig:
@@ -67,7 +71,7 @@ def setup_app(config: Config, db: Database, clock: WallClock | None = None) -> A
     return app
 
 
-async def serve(config: Config, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+async def serve(config: Config, *, apply_file: Path | None = None, task_status=trio.TASK_STATUS_IGNORED) -> None:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     clock = WallClock(config.clock_start)  # also stamps a new database's migration rows
     if needs_migration(config.db_path):
@@ -89,6 +93,8 @@ async def serve(config: Config, *, task_status=trio.TASK_STATUS_IGNORED) -> None
                 hc = _hypercorn_config(config)
                 await services.start(_serve_http, web, hc, stop)
                 log.info("kuma listening on %s (data folder %s)", ", ".join(hc.bind), config.data_dir)
+                if apply_file is not None:
+                    services.start_soon(reapply_on_sighup, app, apply_file)
                 task_status.started(app)
                 await stop.wait()
                 log.info("shutting down")

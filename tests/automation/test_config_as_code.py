@@ -4,6 +4,7 @@ Edits "as the UI would make them" go through the same kuma.domain functions the 
 """
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from kuma.store import config_keys
 from kuma.store.offline import open_existing
 from tests.automation.helpers import kuma, make_folder, ok
 from tests.helpers.server import start_kuma
+from tests.helpers.waiting import wait_until
 
 FILE = """\
 kuma: 1
@@ -216,5 +218,20 @@ def test_serve_applies_the_file_at_start(folder, tmp_path):
     server = start_kuma(folder, extra_args=["--apply", str(write(tmp_path, FILE))])
     try:
         assert "key: web" in export(folder) and "keepDataPeriodDays: 90" in export(folder)
+    finally:
+        assert server.stop() == 0, server.log()
+
+
+def test_sighup_applies_the_file_again_to_the_running_server(folder, tmp_path):
+    path = write(tmp_path, FILE)
+    server = start_kuma(folder, extra_args=["--apply", str(path)])
+    try:
+        assert "interval: 30" in export(folder)
+        path.write_text(FILE.replace("interval: 30", "interval: 45") + "  - {key: new, name: New, type: group}\n")
+        server.process.send_signal(signal.SIGHUP)
+        wait_until(lambda: "interval: 45" in (text := export(folder)) and "key: new" in text, timeout=60,
+                   what="the re-applied file in the folder")
+        assert server.process.poll() is None
+        assert "SIGHUP: applied" in server.log()
     finally:
         assert server.stop() == 0, server.log()
