@@ -19,7 +19,6 @@ from hypercorn.trio import serve as hypercorn_serve
 from kuma.accounts import service as accounts_service
 from kuma.api import legacy_lists
 from kuma.app import App
-from kuma.automation.service import reapply_on_sighup
 from kuma.clock import WallClock
 from kuma.config import Config
 from kuma.maintenance import service as maintenance_service
@@ -93,7 +92,9 @@ async def serve(config: Config, *, apply_file: Path | None = None, task_status=t
                 hc = _hypercorn_config(config)
                 await services.start(_serve_http, web, hc, stop)
                 log.info("kuma listening on %s (data folder %s)", ", ".join(hc.bind), config.data_dir)
-                if apply_file is not None:
+                if apply_file is not None:  # imported here: YAML stays unloaded in a server without --apply
+                    from kuma.automation.service import reapply_on_sighup
+
                     services.start_soon(reapply_on_sighup, app, apply_file)
                 task_status.started(app)
                 await stop.wait()

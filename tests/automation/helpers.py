@@ -21,11 +21,11 @@ def make_folder(data_dir: Path) -> Path:
 
 
 def kuma(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-         command: list[str] | None = None) -> subprocess.CompletedProcess:
+         command: list[str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the CLI (source tree by default, or `command`, e.g. the frozen binary) and capture its output."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run([*(command or [sys.executable, "-m", "kuma"]), *args], input=stdin, capture_output=True,
-                          text=True, env=full_env, timeout=300)
+                          text=True, env=full_env, timeout=300, cwd=cwd)
 
 
 def ok(*args: str, **kwargs) -> str:

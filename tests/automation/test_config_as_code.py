@@ -193,7 +193,7 @@ def test_a_refusal_of_the_domain_is_reported(folder, tmp_path):
 def test_secrets_as_env_references(folder, tmp_path):
     apply(folder, write(tmp_path, FILE))
     exported = export(folder, "--secrets", "env")
-    assert "webhookURL: ${KUMA_HOOK_WEBHOOKURL}" in exported and "127.0.0.1:9/hook" not in exported
+    assert "webhookURL: \"${KUMA_HOOK_WEBHOOKURL}\"" in exported and "127.0.0.1:9/hook" not in exported
     assert "webhookContentType: json" in exported
     other = make_folder(tmp_path / "other")
     path = write(tmp_path, exported, "env.yaml")
