@@ -56,7 +56,7 @@ def assign_keys(kind: str, objects: dict[int, Any], db: sqlite_utils.Database) -
 
 
 def read_document(db: sqlite_utils.Database, user_id: int) -> dict[str, Any]:
-    """The folder's configuration; also returns nothing else (ids live only in `read_state`)."""
+    """The folder's configuration, as `kuma export` writes it (the ids behind the keys: `read_state`)."""
     return read_state(db, user_id)["document"]
 
 

@@ -61,8 +61,9 @@ def report(args: argparse.Namespace) -> int:
     db = offline.open_read_only(path)
     try:
         start, end = parse_instant(args.start), parse_instant(args.end)
-        ids = list(monitor_names(db)) if args.all else [args.monitor]
-        reports = [report_data(db, monitor_id, start, end) for monitor_id in ids]
+        names = monitor_names(db)
+        ids = list(names) if args.all else [args.monitor]
+        reports = [report_data(db, monitor_id, start, end, names) for monitor_id in ids]
     except DomainError as exc:
         print(f"kuma report: {exc.msg}", file=sys.stderr)
         return 1

@@ -56,9 +56,12 @@ def read_report(db: sqlite_utils.Database, monitor_id: int, start: float, end: f
     return compute(monitor_id, [_beat(r) for r in rows], _beat(before) if before else None, start, end)
 
 
-def report_data(db: sqlite_utils.Database, monitor_id: int, start: float, end: float) -> dict[str, Any]:
-    """`read_report` as JSON-ready data (the `kuma report` / REST body), with the monitor's name."""
-    names = store.monitor_names(db)
+def report_data(
+    db: sqlite_utils.Database, monitor_id: int, start: float, end: float, names: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """`read_report` as JSON-ready data (the `kuma report` / REST body), with the monitor's name
+    (`names`: every monitor's, when the caller reports on many)."""
+    names = store.monitor_names(db) if names is None else names
     if monitor_id not in names:
         raise DomainError(f"No monitor with id {monitor_id}")
     return {"name": names[monitor_id], **as_dict(read_report(db, monitor_id, start, end), iso)}
