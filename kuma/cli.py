@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kuma import UPTIME_KUMA_VERSION, __version__
-
 if TYPE_CHECKING:
     from kuma.config import Config
 
@@ -80,11 +78,24 @@ def _apply_at_start(config: Config, path: str) -> bool:
     return True
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, worked out only when asked for (from source it runs git, which no other command needs)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: object, values: object, option: object = None
+    ) -> None:
+        from kuma.build_info import version_line
+
+        print(version_line())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kuma", description="Self-hosted uptime monitor, Uptime Kuma compatible.")
-    parser.add_argument(
-        "--version", action="version", version=f"kuma {__version__} (Uptime Kuma API {UPTIME_KUMA_VERSION})"
-    )
+    parser.add_argument("--version", action=_VersionAction, help="show version, commit, build date, architecture")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _load_extra_commands()
     for cmd in COMMANDS.values():

@@ -167,6 +167,13 @@ def _subprocess_env() -> Any:
     return env.get("LD_LIBRARY_PATH", "")
 
 
+def _build() -> Any:
+    """What `kuma --version` reports; a frozen build without its build file fails here."""
+    from kuma.build_info import build_info
+
+    return build_info()
+
+
 def _modules() -> Any:
     """Every `kuma.*` module this build holds, each imported (pkgutil lists the frozen archive too)."""
     import importlib
@@ -345,6 +352,7 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "database_drivers": _database_drivers,
     "prometheus": _prometheus,
     "subprocess_env": _subprocess_env,
+    "build": _build,
     "websocket_path": _websocket_path,
     "socketio_endpoint": _socketio_endpoint,
     "probe_libraries": _probe_libraries,

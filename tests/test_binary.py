@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -13,7 +14,7 @@ import httpx
 import pytest
 
 from kuma import __version__
-from tests.helpers.binary import built_binary
+from tests.helpers.binary import built_binary, target_machine
 from tests.helpers.paths import REPO
 from tests.helpers.server import free_port
 from tests.helpers.waiting import wait_for_http
@@ -28,9 +29,19 @@ def binary():
 
 
 def test_version_with_empty_environment(binary, tmp_path):
+    """Version, the commit it was built from, build date and the architecture it was built for (issue #16)."""
     out = subprocess.run(["env", "-i", str(binary), "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"kuma {__version__} (Uptime Kuma API 2.5.3)"
+    line = re.fullmatch(rf"kuma {re.escape(__version__)} \(Uptime Kuma API 2\.5\.3\) commit (\w+), "
+                        rf"built (\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ), linux-{target_machine()}\n", out.stdout)
+    assert line, out.stdout
+    # the commit is this checkout's (the build cache is keyed by the sources, so it is one with these sources)
+    assert re.fullmatch(r"[0-9a-f]{12}", line[1]) and subprocess.run(
+        ["git", "-C", str(REPO), "cat-file", "-e", f"{line[1]}^{{commit}}"]).returncode == 0, line[1]
+    built = json.loads(subprocess.run([str(binary), "self-check", "--json"], capture_output=True, text=True,
+                                      cwd=tmp_path, timeout=120).stdout)["build"]
+    assert built == {"ok": True, "value": {"version": __version__, "commit": line[1], "built": line[2],
+                                            "arch": target_machine()}}
 
 
 def test_self_check_frozen(binary, tmp_path):
