@@ -10,11 +10,17 @@ Two variants share one hash folder: the one-file binary (`built_binary()`, `<has
 one-folder build (`built_onedir()`, `<hash>/onedir/kuma-dir/kuma`), each built only when a test asks for
 it. They share PyInstaller's work folder (`<hash>/work`), so the second one reuses the first one's
 analysis; the work folder goes with its hash folder when the sources change.
+
+`KUMA_TEST_ARCH=aarch64` (or `armv7`; set by scripts/test-arch) makes `built_binary()` the Raspberry Pi
+binary instead (`scripts/build-binary --arch`, run under qemu through binfmt_misc), cached the same way in
+`<hash>/<arch>/kuma-linux-<arch>`: the same tests then run against it. The one-folder build is x86-64 only.
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
+import platform
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,13 +28,33 @@ from pathlib import Path
 from tests.helpers.paths import REPO
 
 CACHE = REPO / "build" / "test-binary"
-INPUTS = ("kuma", "kuma.spec", "pyproject.toml", "scripts/build-binary")
+INPUTS = ("kuma", "kuma.spec", "pyproject.toml", "scripts/build-binary", "scripts/lib/cross-build.sh",
+          "scripts/lib/build_requirements.py")
 
 #: variant → (build-binary options, folder under <hash>/, executable inside that folder)
 VARIANTS = {
     "onefile": ((), "dist", "kuma"),
     "onedir": (("--onedir",), "onedir", "kuma-dir/kuma"),
+    "aarch64": (("--arch", "aarch64"), "aarch64", "kuma-linux-aarch64"),
+    "armv7": (("--arch", "armv7"), "armv7", "kuma-linux-armv7"),
 }
+
+#: the architecture name `platform.machine()` reports inside each build (what `kuma --version` prints)
+MACHINES = {"aarch64": "aarch64", "armv7": "armv7l"}
+
+
+def target_arch() -> str | None:
+    """The Pi architecture scripts/test-arch asked for, or None for this machine's own binary."""
+    arch = os.environ.get("KUMA_TEST_ARCH") or None
+    if arch is not None and arch not in MACHINES:
+        raise AssertionError(f"KUMA_TEST_ARCH must be one of {sorted(MACHINES)}, not {arch!r}")
+    return arch
+
+
+def target_machine() -> str:
+    """`platform.machine()` as the binary under test sees it (x86_64 here, aarch64 under qemu-aarch64)."""
+    arch = target_arch()
+    return MACHINES[arch] if arch else platform.machine()
 
 
 def source_hash() -> str:
@@ -45,12 +71,15 @@ def source_hash() -> str:
 
 
 def built_binary() -> Path:
-    """Path of dist/kuma (one file) built from the current sources (building it if needed)."""
-    return _built("onefile")
+    """Path of dist/kuma (one file) built from the current sources (building it if needed), or with
+    KUMA_TEST_ARCH set, of the Pi binary for that architecture."""
+    return _built(target_arch() or "onefile")
 
 
 def built_onedir() -> Path:
     """Path of dist/kuma-dir/kuma (one folder) built from the current sources (building it if needed)."""
+    if target_arch():
+        raise AssertionError("the one-folder build exists for x86-64 only: scripts/test-arch deselects its tests")
     return _built("onedir")
 
 
