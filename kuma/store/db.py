@@ -38,6 +38,16 @@ MAX_BATCH = 2000
 #: Bulk jobs (login bursts building their lists) running at once: enough to keep the readers busy with
 #: small ones, few enough that large ones (thousands of monitors) hold little memory together.
 BULK_JOBS = 4
+#: How long the writer keeps retrying a batch while another process holds the database's write lock
+#: (a backup tool, `sqlite3` in a shell, a slow SD card's fsync) before the batch's jobs fail. A beat
+#: waits, it is neither lost nor turned into a DOWN beat.
+BUSY_PATIENCE = 120.0
+#: Pause between two attempts (each attempt already waits busy_timeout, 5 s, inside SQLite).
+BUSY_RETRY_PAUSE = 0.25
+
+
+class DatabaseBusy(sqlite3.OperationalError):
+    """BEGIN IMMEDIATE found the write lock held elsewhere for all of busy_timeout: nothing ran, retry."""
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -86,6 +96,7 @@ class Database:
         self.jobs_written = 0
         #: committed jobs that were not `routine` (beats): caches of what only such writes change compare it
         self.changes = 0
+        self.busy_retries = 0  # batches that found the write lock held by another process
 
     @classmethod
     def open(cls, path: Path | str, *, readers: int = 3, clock: WallClock | None = None) -> Database:
@@ -195,7 +206,7 @@ class Database:
 
     async def _commit(self, batch: list[_WriteJob]) -> None:
         try:
-            await trio.to_thread.run_sync(self._run_batch, batch, limiter=self._threads)
+            await self._run_batch_patiently(batch)
         except BaseException as exc:  # the COMMIT itself failed: every job in the batch failed
             log.exception("write batch of %d jobs failed", len(batch))
             for job in batch:
@@ -204,9 +215,31 @@ class Database:
         for job in batch:
             job.done.set()
 
+    async def _run_batch_patiently(self, batch: list[_WriteJob]) -> None:
+        """Run the batch; while another process holds the write lock, wait (up to BUSY_PATIENCE) and retry."""
+        deadline = trio.current_time() + BUSY_PATIENCE
+        attempts = 0
+        while True:
+            try:
+                await trio.to_thread.run_sync(self._run_batch, batch, limiter=self._threads)
+                return
+            except DatabaseBusy:
+                attempts += 1
+                self.busy_retries += 1
+                if trio.current_time() >= deadline:
+                    raise
+                if attempts == 1:
+                    log.warning("database is locked by another process; %d writes wait for it", len(batch))
+                await trio.sleep(BUSY_RETRY_PAUSE)
+
     def _run_batch(self, batch: list[_WriteJob]) -> None:
         db = self._writer
-        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseBusy(str(exc)) from exc
+            raise
         try:
             for job in batch:
                 try:
