@@ -20,7 +20,8 @@ esac
 cache="${KUMA_CROSS_CACHE:-$repo/.cache}"
 root="$cache/rootfs-$debarch"
 mirror="${KUMA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-base_packages="python3,python3-venv,binutils,ca-certificates"
+# libpython3.11: PyInstaller bundles Python's shared library; binutils: its strip and objdump
+base_packages="python3,python3-venv,libpython3.11,binutils,ca-certificates"
 # only when some pinned distribution has no wheel for the target (then it is compiled in the root filesystem)
 compile_packages="build-essential python3-dev zlib1g-dev"
 started=$SECONDS
@@ -57,16 +58,23 @@ in_root() {  # run a command inside the root filesystem, with /proc, /dev and a 
 }
 
 make_root() {  # once per cache: debootstrap into a temporary folder, then move it into place
-  if [ -f "$root/.kuma-rootfs" ] && [ "$(cat "$root/.kuma-rootfs")" = "$base_packages" ]; then
+  if [ -f "$root/.kuma-rootfs" ]; then
+    [ "$(cat "$root/.kuma-rootfs")" = "$base_packages" ] && return
+    say "adding packages to the cached root filesystem: $base_packages"
+    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    in_root apt-get update -qq >/dev/null
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${base_packages//,/ } >/dev/null
+    echo "$base_packages" >"$root/.kuma-rootfs"
     return
   fi
   say "debootstrap bookworm $debarch into $root (once; several minutes under emulation)"
-  rm -rf "$root" "$root.tmp"
+  rm -rf "$root.tmp"
   mkdir -p "$cache"
   debootstrap --arch="$debarch" --variant=minbase --include="$base_packages" bookworm "$root.tmp" "$mirror" \
     >"$cache/debootstrap-$debarch.log" 2>&1 \
     || { tail -n 30 "$cache/debootstrap-$debarch.log" >&2; exit 1; }
   echo "$base_packages" >"$root.tmp/.kuma-rootfs"
+  rm -rf "$root"
   mv "$root.tmp" "$root"
 }
 
