@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from kuma import __version__
-from tests.helpers.binary import built_binary, target_machine
+from tests.helpers.binary import built_binary, patient, target_machine
 from tests.helpers.paths import REPO
 from tests.helpers.server import free_port
 from tests.helpers.waiting import wait_for_http
@@ -30,7 +30,8 @@ def binary():
 
 def test_version_with_empty_environment(binary, tmp_path):
     """Version, the commit it was built from, build date and the architecture it was built for (issue #16)."""
-    out = subprocess.run(["env", "-i", str(binary), "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    out = subprocess.run(["env", "-i", str(binary), "--version"], capture_output=True, text=True, cwd=tmp_path,
+                         timeout=patient(120))
     assert out.returncode == 0, out.stderr
     line = re.fullmatch(rf"kuma {re.escape(__version__)} \(Uptime Kuma API 2\.5\.3\) commit (\w+), "
                         rf"built (\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ), linux-{target_machine()}\n", out.stdout)
@@ -39,13 +40,14 @@ def test_version_with_empty_environment(binary, tmp_path):
     assert re.fullmatch(r"[0-9a-f]{12}", line[1]) and subprocess.run(
         ["git", "-C", str(REPO), "cat-file", "-e", f"{line[1]}^{{commit}}"]).returncode == 0, line[1]
     built = json.loads(subprocess.run([str(binary), "self-check", "--json"], capture_output=True, text=True,
-                                      cwd=tmp_path, timeout=120).stdout)["build"]
+                                      cwd=tmp_path, timeout=patient(120)).stdout)["build"]
     assert built == {"ok": True, "value": {"version": __version__, "commit": line[1], "built": line[2],
                                             "arch": target_machine()}}
 
 
 def test_self_check_frozen(binary, tmp_path):
-    out = subprocess.run(["env", "-i", str(binary), "self-check", "--json"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    out = subprocess.run(["env", "-i", str(binary), "self-check", "--json"], capture_output=True, text=True, cwd=tmp_path,
+                         timeout=patient(120))
     results = json.loads(out.stdout)
     assert results["frozen"] is True
     failed = {k: v for k, v in results.items() if isinstance(v, dict) and not v["ok"]}
@@ -61,7 +63,8 @@ def test_self_check_frozen(binary, tmp_path):
 
 
 def _self_check(command: list[str], cwd) -> dict:
-    out = subprocess.run([*command, "self-check", "--json"], capture_output=True, text=True, cwd=cwd, timeout=120)
+    out = subprocess.run([*command, "self-check", "--json"], capture_output=True, text=True, cwd=cwd,
+                         timeout=patient(120))
     assert out.stdout, f"self-check printed nothing ({out.returncode}):\n{out.stderr[-4000:]}"
     return json.loads(out.stdout)
 
@@ -140,7 +143,7 @@ def test_serve_from_another_folder(binary, tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         try:
-            code = process.wait(30)
+            code = process.wait(patient(30))
         except subprocess.TimeoutExpired:
             process.kill()
             raise AssertionError("binary did not stop on SIGTERM\n" + log_path.read_text(errors="replace"))
@@ -153,11 +156,12 @@ def test_serve_from_another_folder(binary, tmp_path):
 
 
 def _wait_for(url: str, process: subprocess.Popen, log_path) -> httpx.Response:
-    return wait_for_http(url, process, 60, describe=lambda: log_path.read_text(errors="replace"))
+    return wait_for_http(url, process, patient(60), describe=lambda: log_path.read_text(errors="replace"))
 
 
 def test_children_get_the_callers_library_path(binary, tmp_path):
     """The bootloader prepends its own folder to LD_LIBRARY_PATH; `ping` & co. must see the caller's."""
     env = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": "/opt/callers/lib"}
-    out = subprocess.run([str(binary), "self-check", "--json"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    out = subprocess.run([str(binary), "self-check", "--json"], capture_output=True, text=True, cwd=tmp_path, env=env,
+                         timeout=patient(120))
     assert json.loads(out.stdout)["subprocess_env"] == {"ok": True, "value": "/opt/callers/lib"}

@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser.test_dashboard import add_http_monitor, setup_admin
 from tests.helpers import flows
-from tests.helpers.binary import built_binary, built_onedir
+from tests.helpers.binary import built_binary, built_onedir, patient
 from tests.helpers.server import KumaProcess, start_kuma
 from tests.helpers.targets import http_target
 
@@ -32,7 +32,7 @@ def start_frozen(executable, tmp_path) -> KumaProcess:
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     return start_kuma(tmp_path / "data", command=[str(executable)], cwd=elsewhere, env={"PYTHONPATH": ""},
-                      ready_timeout=90)
+                      ready_timeout=patient(90))
 
 
 @pytest.fixture(params=["source", "binary"])
@@ -42,7 +42,7 @@ def kuma(request, tmp_path):
     else:
         server = start_kuma(tmp_path / "data")
     yield server
-    assert server.stop() == 0, server.log()
+    assert server.stop(patient(15)) == 0, server.log()
 
 
 @pytest.mark.parametrize("transport", list(TRANSPORTS))
@@ -66,7 +66,7 @@ def test_dashboard_in_chromium_against_the_binary(page, binary, tmp_path):  # no
             page.wait_for_selector(f".monitor-row[data-id='{monitor_id}'] .pill-up")
             assert "Frozen web" in page.inner_text("#d-name")
     finally:
-        assert server.stop() == 0, server.log()
+        assert server.stop(patient(15)) == 0, server.log()
 
 
 def test_socketio_session_on_the_onedir_build(tmp_path):

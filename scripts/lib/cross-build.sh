@@ -160,4 +160,5 @@ fetch_wheels "$pins"
 make_venv "$pins"
 copy_sources
 run_pyinstaller
-say "built $distpath/kuma-linux-$arch: $("$distpath/kuma-linux-$arch" --version)"
+# here it runs under qemu-user, with the target's libc from the root filesystem (on a Pi: the system's own)
+say "built $distpath/kuma-linux-$arch: $(QEMU_LD_PREFIX="$root" "$distpath/kuma-linux-$arch" --version)"

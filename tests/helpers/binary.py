@@ -14,6 +14,9 @@ analysis; the work folder goes with its hash folder when the sources change.
 `KUMA_TEST_ARCH=aarch64` (or `armv7`; set by scripts/test-arch) makes `built_binary()` the Raspberry Pi
 binary instead (`scripts/build-binary --arch`, run under qemu through binfmt_misc), cached the same way in
 `<hash>/<arch>/kuma-linux-<arch>`: the same tests then run against it. The one-folder build is x86-64 only.
+The tests start it through `<hash>/<arch>/run-under-qemu`, which sets QEMU_LD_PREFIX to the build's cached
+Debian root filesystem: binfmt_misc hands the binary to qemu-user, and qemu finds the target's dynamic loader
+and libc there (on a Pi they are the system's own). `patient(s)` stretches a test's waits under emulation.
 """
 from __future__ import annotations
 
@@ -51,6 +54,15 @@ def target_arch() -> str | None:
     return arch
 
 
+#: How much slower a build under qemu-user starts and answers than the native one (waits are multiplied).
+EMULATION_SLOWDOWN = 5
+
+
+def patient(seconds: float) -> float:
+    """`seconds` for the native binary; EMULATION_SLOWDOWN times that for a Pi binary under qemu."""
+    return seconds * (EMULATION_SLOWDOWN if target_arch() else 1)
+
+
 def target_machine() -> str:
     """`platform.machine()` as the binary under test sees it (x86_64 here, aarch64 under qemu-aarch64)."""
     arch = target_arch()
@@ -73,7 +85,8 @@ def source_hash() -> str:
 def built_binary() -> Path:
     """Path of dist/kuma (one file) built from the current sources (building it if needed), or with
     KUMA_TEST_ARCH set, of the Pi binary for that architecture."""
-    return _built(target_arch() or "onefile")
+    arch = target_arch()
+    return _launcher(arch, _built(arch)) if arch else _built("onefile")
 
 
 def built_onedir() -> Path:
@@ -81,6 +94,22 @@ def built_onedir() -> Path:
     if target_arch():
         raise AssertionError("the one-folder build exists for x86-64 only: scripts/test-arch deselects its tests")
     return _built("onedir")
+
+
+#: Debian's name of each Pi architecture: the cached root filesystem is .cache/rootfs-<name>
+DEBIAN_ARCH = {"aarch64": "arm64", "armv7": "armhf"}
+
+
+def _launcher(arch: str, binary: Path) -> Path:
+    """A shell script next to the binary that runs it under qemu-user with the target's libc."""
+    cache = Path(os.environ.get("KUMA_CROSS_CACHE") or REPO / ".cache")
+    root = cache / f"rootfs-{DEBIAN_ARCH[arch]}"
+    if not (root / "lib" / "ld-linux-aarch64.so.1").exists() and not (root / "lib" / "ld-linux-armhf.so.3").exists():
+        raise AssertionError(f"no root filesystem at {root}: scripts/build-binary --arch {arch} makes it")
+    launcher = binary.parent / "run-under-qemu"
+    launcher.write_text(f'#!/bin/sh\nQEMU_LD_PREFIX="{root}" exec "{binary}" "$@"\n')
+    launcher.chmod(0o755)
+    return launcher
 
 
 def _built(variant: str) -> Path:
