@@ -23,7 +23,7 @@ mirror="${KUMA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # libpython3.11: PyInstaller bundles Python's shared library; binutils: its strip and objdump
 base_packages="python3,python3-venv,libpython3.11,binutils,ca-certificates"
 # only when some pinned distribution has no wheel for the target (then it is compiled in the root filesystem)
-compile_packages="build-essential python3-dev zlib1g-dev"
+compile_packages="build-essential python3-dev zlib1g-dev libffi-dev"
 started=$SECONDS
 say() { printf 'build-binary[%s] %4ss %s\n' "$arch" "$((SECONDS - started))" "$*" >&2; }
 
@@ -94,12 +94,21 @@ fetch_wheels() {  # the pinned set as target wheels; an sdist (in wheels/sdist/)
     while read -r pin; do
       # shellcheck disable=SC2046
       if ! .venv/bin/pip download -q --no-deps --only-binary=:all: $(platform_options) -d "$root/wheels" "$pin" 2>/dev/null; then
+        if ls "$root/wheels-built" 2>/dev/null | grep -qi "^$(wheel_prefix "$pin")-.*\.whl$"; then
+          say "no $tag wheel on PyPI for $pin: using the one compiled by an earlier build"
+          continue
+        fi
         say "no $tag wheel on PyPI for $pin: its sdist is compiled inside the root filesystem"
         .venv/bin/pip download -q --no-deps --no-binary=:all: -d "$root/wheels/sdist" "$pin" >/dev/null
       fi
     done <"$pins"
   fi
   cp "$pins" "$stamp"
+}
+
+wheel_prefix() {  # "pyyaml==6.0.4" → "pyyaml-6.0.4" (how a wheel's file name starts, matched ignoring case)
+  local name="${1%%==*}" version="${1##*==}"
+  echo "${name//[-.]/_}-$version"
 }
 
 compile_sdists() {  # wheels for the sdists fetch_wheels found, built under emulation with Debian's compiler
@@ -112,7 +121,8 @@ compile_sdists() {  # wheels for the sdists fetch_wheels found, built under emul
   in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $compile_packages >/dev/null
   for sdist in "$root"/wheels/sdist/*; do
     say "compiling $(basename "$sdist") under emulation"
-    in_root /opt/kuma-venv/bin/pip wheel -q --no-deps -w /wheels "/wheels/sdist/$(basename "$sdist")"
+    # into wheels-built/, which outlives a change of pins: each sdist is compiled once per cache
+    in_root /opt/kuma-venv/bin/pip wheel -q --no-deps -w /wheels-built "/wheels/sdist/$(basename "$sdist")"
     rm "$sdist"
   done
 }
@@ -125,7 +135,8 @@ make_venv() {  # /opt/kuma-venv inside the root filesystem with exactly the pins
   cp "$pins" "$root/pins.txt"
   in_root python3 -m venv /opt/kuma-venv
   compile_sdists
-  in_root /opt/kuma-venv/bin/pip install -q --no-index --find-links /wheels -r /pins.txt
+  mkdir -p "$root/wheels-built"
+  in_root /opt/kuma-venv/bin/pip install -q --no-index --find-links /wheels --find-links /wheels-built -r /pins.txt
   cp "$pins" "$root/opt/kuma-venv/.pins"
 }
 
