@@ -99,7 +99,8 @@ fetch_wheels() {  # the pinned set as target wheels; an sdist (in wheels/sdist/)
           continue
         fi
         say "no $tag wheel on PyPI for $pin: its sdist is compiled inside the root filesystem"
-        .venv/bin/pip download -q --no-deps --no-binary=:all: -d "$root/wheels/sdist" "$pin" >/dev/null
+        # only this distribution as an sdist: its build requirements come as wheels (no Cython compiled here)
+        .venv/bin/pip download -q --no-deps --no-binary="${pin%%==*}" -d "$root/wheels/sdist" "$pin" >/dev/null
       fi
     done <"$pins"
   fi
