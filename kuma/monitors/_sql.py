@@ -11,7 +11,7 @@ import datetime
 import decimal
 from typing import Any
 
-from kuma.monitors.base import CheckFailed
+from kuma.monitors.base import CheckFailed, CheckResult
 from kuma.monitors.dns import evaluate_conditions, parse_conditions
 from kuma.monitors.json_query import js_string
 
@@ -63,3 +63,18 @@ def conditions_message(monitor: dict[str, Any], rows: list[Any] | None, columns:
     if not evaluate_conditions(conditions_of(monitor), {"result": result}):
         raise CheckFailed(f"Query result did not meet the specified conditions ({result})")
     return "Query did meet specified conditions"
+
+
+def rows_result(
+    monitor: dict[str, Any], outcome: tuple[list[Any] | None, int] | str, ping: float, not_array: str
+) -> CheckResult:
+    """A SQL check's beat from what the driver returned (rows and column count) or the error text it left:
+    the conditions' message, `Rows: <n>`, or Uptime Kuma's "not an array" text naming the driver's type."""
+    if isinstance(outcome, str):
+        raise CheckFailed(FAILED + outcome)
+    rows, columns = outcome
+    if conditions_of(monitor):
+        return CheckResult(msg=conditions_message(monitor, rows, columns), ping=ping)
+    if rows is None:
+        return CheckResult(msg=f"No Error, but the result is not an array. Type: {not_array}", ping=ping)
+    return CheckResult(msg=f"Rows: {len(rows)}", ping=ping)

@@ -17,7 +17,7 @@ import trio
 
 from kuma.monitors._common import effective_timeout, elapsed_ms
 from kuma.monitors._driver import run_blocking, transport_text
-from kuma.monitors._sql import FAILED, close_quietly, conditions_message, conditions_of, query_of
+from kuma.monitors._sql import FAILED, close_quietly, query_of, rows_result
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult, MonitorType, register
 
 
@@ -110,12 +110,4 @@ class Mysql(MonitorType):
                 return error_text(exc, target)
 
         outcome = await run_blocking(work, timeout, FAILED)
-        ping = elapsed_ms(start)
-        if isinstance(outcome, str):
-            raise CheckFailed(FAILED + outcome)
-        rows, columns = outcome
-        if conditions_of(monitor):
-            return CheckResult(msg=conditions_message(monitor, rows, columns), ping=ping)
-        if rows is None:
-            return CheckResult(msg="No Error, but the result is not an array. Type: object", ping=ping)
-        return CheckResult(msg=f"Rows: {len(rows)}", ping=ping)
+        return rows_result(monitor, outcome, elapsed_ms(start), "object")
