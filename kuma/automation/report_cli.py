@@ -4,17 +4,11 @@ so it runs beside a server that holds the folder."""
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
-from typing import Any
 
 from kuma.cli import _add_data_dir, command
-
-CSV_COLUMNS = (
-    "monitorId", "name", "from", "to", "uptimePercent", "upSeconds", "downtimeSeconds", "downtimeCount",
-    "longestOutageSeconds", "maintenanceSeconds", "unknownSeconds", "avgResponseMs", "p95ResponseMs", "beats",
-)  # fmt: skip
+from kuma.shapes.report_csv import write_csv
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -25,23 +19,6 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="start", required=True, help="start (UTC): YYYY-MM-DD or ISO time")
     parser.add_argument("--to", dest="end", required=True, help="end, excluded (UTC): YYYY-MM-DD or ISO time")
     parser.add_argument("--format", choices=("json", "csv"), default="json")
-
-
-def write_csv(reports: list[dict[str, Any]], out: Any) -> None:
-    """One summary row per monitor, then one row per outage (kind=outage) under it."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("kind", *CSV_COLUMNS, "outageStart", "outageEnd", "outageSeconds", "outageMessage"))
-    for report in reports:
-        writer.writerow(("monitor", *(_cell(report[c]) for c in CSV_COLUMNS), "", "", "", ""))
-        for outage in report["outages"]:
-            lead = [report["monitorId"], report["name"]] + [""] * (len(CSV_COLUMNS) - 2)
-            writer.writerow(
-                ("outage", *lead, outage["start"], outage["end"], outage["durationSeconds"], outage["message"])
-            )
-
-
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
 
 
 @command("report", "uptime report of monitors over a time range (JSON or CSV; works beside a running server)")(

@@ -3,19 +3,23 @@
 The figures and their rules are `kuma.rules.reports`; this module reads the beats. `monitor_report` is
 what a transport calls (REST `GET /api/v1/monitors/{id}/report`); `read_report` runs on any
 `sqlite_utils.Database`, so `kuma report` uses it on a read-only connection to a running server's file.
+`month_report` is the dashboard's monthly page (Socket.IO `getMonitorReport`) over the same function.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from kuma.domain.errors import DomainError
+from kuma.rules import report_months as months
 from kuma.rules.reports import Beat, Report, as_dict, compute
 from kuma.store import reports as store
 from kuma.store.heartbeats import format_time, parse_time
+from kuma.timezones import valid_timezone
 
 if TYPE_CHECKING:
     from kuma.app import App
@@ -70,3 +74,24 @@ def report_data(
 async def monitor_report(app: App, monitor_id: int, start: float, end: float) -> dict[str, Any]:
     """The report body of one monitor over [start, end) (epoch seconds); DomainError for an unknown id."""
     return await app.db.read(lambda db: report_data(db, monitor_id, start, end))
+
+
+async def month_report(app: App, user_id: int, monitor_id: Any, options: Any) -> dict[str, Any]:
+    """The dashboard's monthly report (`getMonitorReport`): `options` `{month: "YYYY-MM", timezone}` (month
+    default: the current one in that zone, by the server's clock) → `{month, timezone, report}`, where
+    `report` is `monitor_report` of the month's [start, end). DomainError for bad input or another's monitor."""
+    from kuma.domain.monitors import owned_row
+
+    row = await owned_row(app, user_id, monitor_id)
+    options = options if isinstance(options, dict) else {}
+    zone_name = options.get("timezone") or "UTC"
+    if not valid_timezone(zone_name):
+        raise DomainError(f"Unknown time zone {zone_name!r}")
+    zone = ZoneInfo(zone_name)
+    month = options.get("month") or months.month_of(app.clock.time(), zone)
+    try:
+        start, end = months.month_bounds(month, zone)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from None
+    report = await monitor_report(app, int(row["id"]), start, end)
+    return {"month": month, "timezone": zone_name, "report": report}

@@ -57,6 +57,11 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
     success: dict[str, Any] = {"description": STATUS_TEXT[operation.status]}
     if operation.response is not None:
         success["content"] = _json(_schema(operation.response, components))
+    if operation.other_media:
+        success["content"] = {
+            **success.get("content", {}),
+            **{k: {"schema": v} for k, v in operation.other_media.items()},
+        }
     error = {"$ref": "#/components/schemas/Error"}
     responses: dict[str, Any] = {str(operation.status): success}
     statuses = [401, 403, 429] + ([404] if operation.id_names else []) + [422]
@@ -70,8 +75,11 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
         "responses": responses,
         "security": [{"bearer": []}, {"basic": []}],
     }
-    if operation.writes:
-        out["description"] = "Needs a read-write key."
+    text = " ".join(
+        part for part in (operation.description, "Needs a read-write key." if operation.writes else "") if part
+    )
+    if text:
+        out["description"] = text
     if operation.body is not None:
         out["requestBody"] = {"required": True, "content": _json(_schema(operation.body, components))}
     return out

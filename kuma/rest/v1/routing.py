@@ -54,6 +54,9 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Any]]
+#: Another way in for one route (the dashboard's one-time download token): a Caller, None to fall back to the
+#: API key, or AuthRefused.
+AltAuth = Callable[[App], Awaitable[Caller | None]]
 
 
 @dataclass
@@ -69,6 +72,10 @@ class Operation:
     body: Schema | None = None
     response: Field | Schema | None = None
     extra_statuses: tuple[int, ...] = field(default_factory=tuple)
+    #: Answers other than JSON (media type → schema); the handler then returns a Quart Response itself.
+    other_media: dict[str, dict[str, Any]] = field(default_factory=dict)
+    alt_auth: AltAuth | None = None
+    description: str = ""
 
     @property
     def id_names(self) -> list[str]:
@@ -150,9 +157,14 @@ async def _body(operation: Operation) -> Any:
     return data
 
 
+async def _caller(app: App, auth: KeyAuth, operation: Operation) -> Caller:
+    found = None if operation.alt_auth is None else await operation.alt_auth(app)
+    return found or await auth.caller(request.headers.get("Authorization"), operation.writes)
+
+
 async def _run(app: App, auth: KeyAuth, operation: Operation, values: dict[str, str]) -> Response:
     try:
-        caller = await auth.caller(request.headers.get("Authorization"), operation.writes)
+        caller = await _caller(app, auth, operation)
         ids = _ids(operation, values)
         query: dict[str, Any] = {}
         if operation.query is not None:
@@ -171,6 +183,8 @@ async def _run(app: App, auth: KeyAuth, operation: Operation, values: dict[str, 
         return error_response(422, str(refused.msg), [])
     if operation.status == 204:
         return Response("", status=204)
+    if isinstance(result, Response):
+        return result
     return json_response(result, operation.status)
 
 
