@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import trio
 
+from kuma.accounts.download_tokens import DownloadTokens
 from kuma.accounts.service import AccountsState
 from kuma.clock import WallClock
 from kuma.config import Config
@@ -56,6 +57,7 @@ class App:
         self.shutdown_hooks: list[Hook] = []
         self.nursery: trio.Nursery | None = None  # the services' nursery, set while running
         self.accounts = AccountsState()  # need-setup flag, JWT secret, rate limits
+        self.download_tokens = DownloadTokens()  # one-time tokens of the dashboard's downloads
         self.latest_version: str | None = None  # the newest release, when the update check has one
 
     def add_service(self, name: str, service: Service) -> None:

@@ -17,6 +17,7 @@ from kuma.api import (
     monitors,
     notifications,
     proxies,
+    reports,
     settings,
     status_pages,
     tags,
@@ -37,6 +38,7 @@ API_MODULES = (
     maintenance,
     misc,
     alerting,
+    reports,
 )
 
 

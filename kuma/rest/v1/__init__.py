@@ -7,11 +7,23 @@ from quart import Response
 from quart_trio import QuartTrio
 
 from kuma.app import App
-from kuma.rest.v1 import api_keys, health, maintenance, monitors, notifications, openapi, settings, status_pages, tags
+from kuma.rest.v1 import (
+    api_keys,
+    backup,
+    health,
+    maintenance,
+    monitors,
+    notifications,
+    openapi,
+    reports,
+    settings,
+    status_pages,
+    tags,
+)
 from kuma.rest.v1.auth import KeyAuth
 from kuma.rest.v1.routing import PREFIX, Api, json_response, mount
 
-AREAS = (health, monitors, tags, notifications, maintenance, status_pages, settings, api_keys)
+AREAS = (health, monitors, tags, notifications, maintenance, status_pages, settings, api_keys, reports, backup)
 
 
 def combined() -> Api:
