@@ -25,6 +25,7 @@ SPA_PREFIXES = (
     "setup",
     "login",
     "list",
+    "report",
 )
 HTML = "text/html; charset=utf-8"
 

@@ -9,6 +9,7 @@ import { renderMonitorForm } from "./form.js";
 import { renderSettings, applyTheme, MUTE_KEY } from "./settings.js";
 import { renderMaintenance } from "./maintenance.js";
 import { renderStatusPages } from "./statuspages.js";
+import { renderReport } from "./report.js";
 
 export const socket = new Socket();
 wire(socket);
@@ -157,7 +158,7 @@ function render(routeChanged = false) {
   if (shape !== lastShape || routeChanged) {
     const active = { dashboard: "dashboard", add: "dashboard", edit: "dashboard", clone: "dashboard",
       "manage-status-page": "status", "add-status-page": "status", maintenance: "maintenance",
-      "add-maintenance": "maintenance", settings: "settings" }[section];
+      "add-maintenance": "maintenance", settings: "settings", report: "dashboard" }[section];
     if (shape !== lastShape) {
       root.innerHTML = header(active) + (withList
         ? `<div class="frame"><aside class="sidebar" id="sidebar"></aside><section class="content" id="content"></section></div>`
@@ -183,6 +184,7 @@ function render(routeChanged = false) {
   else if (section === "settings") renderSettings(ctx, parts[1] || "general");
   else if (section === "maintenance" || section === "add-maintenance") renderMaintenance(ctx);
   else if (section === "manage-status-page" || section === "add-status-page") renderStatusPages(ctx);
+  else if (section === "report") renderReport(ctx, Number(parts[1]), parts[2]);
   else if (routeChanged) content.innerHTML = `<div class="card"><h2>Not found</h2><p><a href="/dashboard">Back to the dashboard</a></p></div>`;
 }
 

@@ -37,7 +37,7 @@ export function renderDetail(ctx, id) {
       <header class="detail-head"><div><nav class="breadcrumb" id="d-crumbs" aria-label="Group"></nav><h1 id="d-name"></h1><p class="muted" id="d-target"></p><p id="d-tags"></p></div>
         <div class="actions">
           <button class="btn" id="d-toggle"></button>
-          <a class="btn" href="/edit/${id}">Edit</a><a class="btn" href="/clone/${id}">Clone</a>
+          <a class="btn" href="/edit/${id}">Edit</a><a class="btn" id="d-report" href="/report/${id}">Report</a><a class="btn" href="/clone/${id}">Clone</a>
           <button class="btn btn-danger" id="d-delete">Delete</button></div></header>
       <div class="card" id="d-push" hidden></div>
       <div class="card beat-card"><div id="d-beats"></div><p id="d-last" class="muted"></p></div>

@@ -1,13 +1,14 @@
 // Settings: general, notifications, security (password, 2FA), API keys, proxies, Docker hosts, remote browsers,
 // monitor history, about.
 import { stormSettings } from "./alerting.js";
+import { renderBackup } from "./backup.js";
 import { state } from "./state.js";
 import { esc, toastReply, message, formData, confirmDialog, formatTime, copyText, timezoneSelect } from "./ui.js";
 import { loadProviderForms, providerOptions, providerFields, showFieldError, coerceSelects } from "./providers.js";
 
 const SECTIONS = [["general", "General"], ["appearance", "Appearance"], ["notifications", "Notifications"], ["tags", "Tags"], ["security", "Security"],
   ["api-keys", "API keys"], ["proxies", "Proxies"], ["docker-hosts", "Docker hosts"], ["remote-browsers", "Remote browsers"],
-  ["monitor-history", "Monitor history"], ["about", "About"]];
+  ["monitor-history", "Monitor history"], ["backup", "Backup"], ["about", "About"]];
 
 export function renderSettings(ctx, section) {
   const { content } = ctx;
@@ -20,7 +21,7 @@ export function renderSettings(ctx, section) {
     `<a href="/settings/${k}" class="${k === section ? "active" : ""}">${l}</a>`).join("")}</nav><div id="settings-body" class="settings-body"></div></div>`;
   const body = content.querySelector("#settings-body");
   ({ general, appearance, tags, notifications, security, "api-keys": apiKeys, proxies, "docker-hosts": dockerHosts,
-    "remote-browsers": remoteBrowsers, "monitor-history": history, about }[section] || general)(ctx, body);
+    "remote-browsers": remoteBrowsers, "monitor-history": history, backup: renderBackup, about }[section] || general)(ctx, body);
 }
 
 function refreshList(ctx, section) {
