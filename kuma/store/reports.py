@@ -10,16 +10,19 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.store.db import dict_rows
+
 _COLUMNS = "time, status, msg, ping"
 
 
 def beats_between(db: sqlite_utils.Database, monitor_id: int, start: str, end: str) -> list[dict[str, Any]]:
     """Beats with start <= time < end, oldest first."""
-    rows = db.conn.execute(
-        f"SELECT {_COLUMNS} FROM heartbeat WHERE monitor_id = ? AND time >= ? AND time < ? ORDER BY time, id",
-        (monitor_id, start, end),
-    ).fetchall()
-    return [dict(row) for row in rows]
+    return dict_rows(
+        db.conn.execute(
+            f"SELECT {_COLUMNS} FROM heartbeat WHERE monitor_id = ? AND time >= ? AND time < ? ORDER BY time, id",
+            (monitor_id, start, end),
+        )
+    )
 
 
 def beat_before(db: sqlite_utils.Database, monitor_id: int, start: str) -> dict[str, Any] | None:
