@@ -17,22 +17,24 @@ from typing import Any
 import yaml
 
 from kuma.automation.document import FORMAT_VERSION, MONITOR_FIELDS, MONITOR_LINKS, SETTINGS
+from kuma.automation.errors import ConfigError
+from kuma.automation.page_checks import check_pages
+from kuma.automation.pages import MAINTENANCE_FIELDS, MAINTENANCE_LINKS, STATUS_PAGE_FIELDS, STATUS_PAGE_LINKS
 
-SECTIONS = ("kuma", "settings", "tags", "notifications", "monitors")
+LISTS = ("tags", "notifications", "monitors", "statusPages", "maintenance")
+SECTIONS = ("kuma", "settings", *LISTS)
 ALLOWED = {
     "tags": {"key", "name", "color"},
     "notifications": {"key", "name", "type", "isDefault", "config"},
     "monitors": {"key", *MONITOR_FIELDS, *MONITOR_LINKS},
+    "statusPages": {"key", *STATUS_PAGE_FIELDS, *STATUS_PAGE_LINKS},
+    "maintenance": {"key", *MAINTENANCE_FIELDS, *MAINTENANCE_LINKS},
 }
 #: Notification form fields written as `${ENV}` references with `--secrets env`.
 SECRET_FIELD = re.compile(
     r"(password|passwd|pass$|token|secret|apikey|api_key|key$|credential|sid$|url$)", re.IGNORECASE
 )  # URLs too: webhook URLs (Slack, Discord, Teams …) carry their token
 ENV_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
-
-
-class ConfigError(ValueError):
-    """A config file that cannot be applied; the message says where and why."""
 
 
 def dump(document: dict[str, Any]) -> str:
@@ -112,60 +114,80 @@ def load(text: str) -> dict[str, Any]:
         document = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}") from None
+    return check(document)
+
+
+def check(document: Any) -> dict[str, Any]:
+    """Check a parsed document (from YAML or a JSON body) whole; returns it, or raises ConfigError."""
     if not isinstance(document, dict):
-        raise ConfigError("the file must be a mapping with kuma, settings, tags, notifications, monitors")
+        raise ConfigError("the file must be a mapping with " + ", ".join(SECTIONS))
     unknown = sorted(set(map(str, document)) - set(SECTIONS))
     if unknown:
-        raise ConfigError(f"unknown top-level key(s): {', '.join(unknown)} (known: {', '.join(SECTIONS)})")
+        raise ConfigError(f"unknown top-level key(s): {', '.join(unknown)} (known: {', '.join(SECTIONS)})", unknown[0])
     if document.get("kuma", FORMAT_VERSION) != FORMAT_VERSION:
-        raise ConfigError(f"kuma: {document.get('kuma')!r} is not a format this kuma reads (expected {FORMAT_VERSION})")
+        raise ConfigError(
+            f"kuma: {document.get('kuma')!r} is not a format this kuma reads (expected {FORMAT_VERSION})", "kuma"
+        )
     settings = document.get("settings") or {}
     if not isinstance(settings, dict):
-        raise ConfigError("settings must be a mapping")
+        raise ConfigError("settings must be a mapping", "settings")
     bad = sorted(set(map(str, settings)) - set(SETTINGS))
     if bad:
-        raise ConfigError(f"settings: unknown key(s): {', '.join(bad)}")
-    for section in ("tags", "notifications", "monitors"):
+        raise ConfigError(f"settings: unknown key(s): {', '.join(bad)}", f"settings.{bad[0]}")
+    for section in LISTS:
         _check_section(section, document.get(section) or [])
     _check_references(document)
+    check_pages(document)
     return document
 
 
 def _check_section(section: str, items: Any) -> None:
     if not isinstance(items, list):
-        raise ConfigError(f"{section} must be a list")
+        raise ConfigError(f"{section} must be a list", section)
     seen: set[str] = set()
     for index, item in enumerate(items):
         where = f"{section}[{index}]"
         if not isinstance(item, dict):
-            raise ConfigError(f"{where} must be a mapping")
+            raise ConfigError(f"{where} must be a mapping", where)
         key = item.get("key")
         if not isinstance(key, str) or not key:
-            raise ConfigError(f"{where}: `key` (text) is required")
+            raise ConfigError(f"{where}: `key` (text) is required", f"{where}.key")
         if key in seen:
-            raise ConfigError(f"{where}: key {key!r} is used twice")
+            raise ConfigError(f"{where}: key {key!r} is used twice", f"{where}.key")
         seen.add(key)
         unknown = sorted(set(map(str, item)) - ALLOWED[section])
         if unknown:
-            raise ConfigError(f"{section} {key!r}: unknown key(s): {', '.join(unknown)}")
+            raise ConfigError(f"{section} {key!r}: unknown key(s): {', '.join(unknown)}", f"{where}.{unknown[0]}")
         if section == "notifications" and not isinstance(item.get("config", {}), dict):
-            raise ConfigError(f"notifications {key!r}: config must be a mapping")
+            raise ConfigError(f"notifications {key!r}: config must be a mapping", f"{where}.config")
 
 
 def _check_references(document: dict[str, Any]) -> None:
     tags = {t["key"] for t in document.get("tags") or []}
     notifications = {n["key"] for n in document.get("notifications") or []}
     monitors = {m["key"]: m for m in document.get("monitors") or []}
-    for key, monitor in monitors.items():
+    for index, (key, monitor) in enumerate(monitors.items()):
+        where = f"monitors[{index}]"
         group = monitor.get("group")
-        if group is not None and group not in monitors:
-            raise ConfigError(f"monitors {key!r}: group {group!r} is not a monitor in the file")
-        for name in monitor.get("notifications") or []:
-            if name not in notifications:
-                raise ConfigError(f"monitors {key!r}: notification {name!r} is not in the file")
-        for link in monitor.get("tags") or []:
-            if not isinstance(link, dict) or link.get("tag") not in tags or set(link) - {"tag", "value"}:
-                raise ConfigError(f"monitors {key!r}: tags entries are {{tag: <a tag key in the file>, value: …}}")
+        if group is not None and (not isinstance(group, str) or group not in monitors):
+            raise ConfigError(f"monitors {key!r}: group {group!r} is not a monitor in the file", f"{where}.group")
+        names = monitor.get("notifications") or []
+        for name in names if isinstance(names, list) else [names]:
+            if not isinstance(name, str) or name not in notifications:
+                raise ConfigError(
+                    f"monitors {key!r}: notification {name!r} is not in the file", f"{where}.notifications"
+                )
+        links = monitor.get("tags") or []
+        for link in links if isinstance(links, list) else [links]:
+            if (
+                not isinstance(link, dict)
+                or not isinstance(link.get("tag"), str)
+                or link["tag"] not in tags
+                or set(link) - {"tag", "value"}
+            ):
+                raise ConfigError(
+                    f"monitors {key!r}: tags entries are {{tag: <a tag key in the file>, value: …}}", f"{where}.tags"
+                )
     for key in monitors:
         _check_no_cycle(key, monitors)
 
@@ -174,7 +196,7 @@ def _check_no_cycle(key: str, monitors: dict[str, dict[str, Any]]) -> None:
     seen, current = {key}, monitors[key].get("group")
     while current is not None:
         if current in seen:
-            raise ConfigError(f"monitors {key!r}: its groups form a cycle")
+            raise ConfigError(f"monitors {key!r}: its groups form a cycle", "monitors")
         seen.add(current)
         current = monitors[current].get("group")
 
@@ -208,7 +230,10 @@ def resolve_env(document: dict[str, Any], env: dict[str, str] | None = None) -> 
         for field, value in (notification.get("config") or {}).items():
             match = ENV_REF.match(value) if isinstance(value, str) else None
             if match and match.group(1) not in env:
-                raise ConfigError(f"notifications {notification['key']!r}: {field} needs ${match.group(1)} (not set)")
+                raise ConfigError(
+                    f"notifications {notification['key']!r}: {field} needs ${match.group(1)} (not set)",
+                    f"notifications.{notification['key']}.config.{field}",
+                )
             config[field] = env[match.group(1)] if match else value
         out["notifications"].append({**notification, "config": config})
     return out

@@ -1,8 +1,8 @@
 """The configuration of a data folder as a config document (plain data, the YAML file's content).
 
 Read side of `kuma export` and of the plan: monitors (their group, tags and notifications by key),
-tags, notifications and `general` settings of the account, sorted by key so the file does not depend on
-ids. Never history (beats, stats, incidents). Every object has a stable key: the one pinned in
+tags, notifications, `general` settings, status pages and maintenance windows (kuma/automation/pages.py),
+each list sorted by key so the file does not depend on ids. Never history (beats, stats, incidents). Every object has a stable key: the one pinned in
 `kuma_config_key` by an earlier apply, else one made from its name (`web-shop`, `web-shop-2` …).
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kuma.automation.pages import read_maintenance, read_status_pages
 from kuma.domain.settings import KNOWN_KEYS as SETTING_KEYS
 from kuma.rules.validate import EDITABLE_KEYS
 from kuma.store import config_keys, config_reads
@@ -69,6 +70,10 @@ def read_state(db: sqlite_utils.Database, user_id: int) -> dict[str, Any]:
     monitors = load_monitor_jsons(db, user_id=user_id)
     monitor_keys = assign_keys("monitor", {i: m.get("name") for i, m in monitors.items()}, db)
     active = config_reads.monitor_active_flags(db, user_id)
+    pages = read_status_pages(db, monitor_keys)
+    page_keys = assign_keys("status_page", {i: p["slug"] for i, p in pages.items()}, db)
+    windows = read_maintenance(db, user_id, monitor_keys, page_keys)
+    window_keys = assign_keys("maintenance", {i: w["title"] for i, w in windows.items()}, db)
     document = {
         "kuma": FORMAT_VERSION,
         "settings": _settings(db),
@@ -77,11 +82,15 @@ def read_state(db: sqlite_utils.Database, user_id: int) -> dict[str, Any]:
         "monitors": _sorted(
             [_monitor(monitor_keys, tag_keys, notif_keys, m, active.get(i, True)) for i, m in monitors.items()]
         ),
+        "statusPages": _sorted([{"key": page_keys[i], **entry} for i, entry in pages.items()]),
+        "maintenance": _sorted([{"key": window_keys[i], **entry} for i, entry in windows.items()]),
     }
     ids = {
         "tag": {k: i for i, k in tag_keys.items()},
         "notification": {k: i for i, k in notif_keys.items()},
         "monitor": {k: i for i, k in monitor_keys.items()},
+        "status_page": {k: i for i, k in page_keys.items()},
+        "maintenance": {k: i for i, k in window_keys.items()},
     }
     return {"document": document, "ids": ids}
 

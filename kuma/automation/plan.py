@@ -11,7 +11,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = (("tag", "tags"), ("notification", "notifications"), ("monitor", "monitors"))
+KINDS = (
+    ("tag", "tags"), ("notification", "notifications"), ("monitor", "monitors"), ("status_page", "statusPages"),
+    ("maintenance", "maintenance"),
+)  # fmt: skip
 
 
 @dataclass
@@ -78,17 +81,35 @@ def render(plan: Plan) -> str:
         return "No changes: the folder matches the file.\n"
     lines = []
     for change in plan.changes:
-        lines.append(f"{SYMBOL[change.action]} {change.kind} {change.key} ({change.action})")
+        lines.append(f"{SYMBOL[change.action]} {change.kind.replace('_', ' ')} {change.key} ({change.action})")
         for name, (now, wanted) in change.fields.items():
             if change.action == "create":
                 if wanted not in (None, "", [], {}):
                     lines.append(f"    {name}: {_show(wanted)}")
             else:
                 lines.append(f"    {name}: {_show(now)} -> {_show(wanted)}")
-    counts = {a: sum(c.action == a for c in plan.changes) for a in SYMBOL}
-    lines.append(f"Plan: {counts['create']} to create, {counts['update']} to update, {counts['delete']} to delete.")
+    total = counts(plan)
+    lines.append(f"Plan: {total['create']} to create, {total['update']} to update, {total['delete']} to delete.")
     return "\n".join(lines) + "\n"
 
 
 def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def counts(plan: Plan) -> dict[str, int]:
+    return {action: sum(c.action == action for c in plan.changes) for action in SYMBOL}
+
+
+def plan_json(plan: Plan) -> list[dict[str, Any]]:
+    """The plan as data (the REST API's answer): each change with its fields as {from, to}."""
+    return [
+        {
+            "action": change.action,
+            "kind": change.kind,
+            "key": change.key,
+            "id": change.object_id,
+            "fields": {name: {"from": now, "to": wanted} for name, (now, wanted) in change.fields.items()},
+        }
+        for change in plan.changes
+    ]

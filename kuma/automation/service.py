@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import logging
 import signal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import trio
 
-from kuma.automation.apply import ApplyError, apply_plan
+from kuma.automation.apply import ApplyError, Run, apply_plan
 from kuma.automation.config_file import ConfigError, load, resolve_env
 from kuma.automation.document import read_state
 from kuma.automation.folder import FolderInUse, hold
 from kuma.automation.offline_app import stopped_server_app
-from kuma.automation.plan import make_plan, render
+from kuma.automation.plan import Plan, make_plan, render
 from kuma.config import Config
+from kuma.domain.monitors import SILENT, MonitorChanges
 from kuma.store import users
 
 if TYPE_CHECKING:
@@ -26,7 +28,12 @@ log = logging.getLogger(__name__)
 
 
 class ApplyRefused(RuntimeError):
-    """The folder is in use, has no account, or the domain refused an object of the file."""
+    """The folder is in use, has no account, or the domain refused an object of the file (`touched`: the
+    kinds of lists changed before it stopped)."""
+
+    def __init__(self, msg: str, touched: set[str] | None = None) -> None:
+        super().__init__(msg)
+        self.touched = touched or set()
 
 
 async def apply_text(config: Config, text: str, plan_only: bool = False, prune: bool = False) -> str:
@@ -45,21 +52,50 @@ async def _apply_held(config: Config, wanted: dict, plan_only: bool, prune: bool
         return await plan_and_apply(app, wanted, plan_only, prune)
 
 
-async def plan_and_apply(app: App, wanted: dict, plan_only: bool = False, prune: bool = False) -> str:
-    """Plan the checked file against the App's database and (unless `plan_only`) apply it."""
-    user = await app.db.read(users.first_user)
-    if user is None:
-        raise ApplyRefused(f"{app.config.data_dir} has no account yet: start kuma once and create the admin account")
-    state = await app.db.read(lambda db: read_state(db, user["id"]))
+@dataclass
+class Outcome:
+    """What a plan (and apply) did: the plan, as printed, and the kinds of lists it changed."""
+
+    plan: Plan
+    text: str
+    applied: bool
+    touched: set[str] = field(default_factory=set)
+
+
+async def run_config(
+    app: App,
+    wanted: dict,
+    *,
+    plan_only: bool = False,
+    prune: bool = False,
+    user_id: int | None = None,
+    changes: MonitorChanges = SILENT,
+) -> Outcome:
+    """Plan the checked document against the App's database for the account (the first one when not
+    given) and, unless `plan_only`, apply it. The one path of `kuma apply`, `serve --apply` and REST."""
+    if user_id is None:
+        user = await app.db.read(users.first_user)
+        if user is None:
+            raise ApplyRefused(
+                f"{app.config.data_dir} has no account yet: start kuma once and create the admin account"
+            )
+        user_id = user["id"]
+    state = await app.db.read(lambda db: read_state(db, user_id))
     plan = make_plan(state["document"], state["ids"], wanted, prune)
     text = render(plan)
-    if plan_only:
-        return text
+    if plan_only or plan.empty:
+        return Outcome(plan, text, False)
+    run = Run(app, user_id, plan, state["document"], wanted, changes)
     try:
-        await apply_plan(app, user["id"], plan, state["document"], wanted)
+        await apply_plan(run)
     except ApplyError as exc:
-        raise ApplyRefused(f"stopped: {exc} (the objects before it were applied)") from None
-    return text + ("" if plan.empty else "Applied.\n")
+        raise ApplyRefused(f"stopped: {exc} (the objects before it were applied)", run.touched) from None
+    return Outcome(plan, text + "Applied.\n", True, run.touched)
+
+
+async def plan_and_apply(app: App, wanted: dict, plan_only: bool = False, prune: bool = False) -> str:
+    """Plan the checked file against the App's database and (unless `plan_only`) apply it; the plan as printed."""
+    return (await run_config(app, wanted, plan_only=plan_only, prune=prune)).text
 
 
 async def reapply_on_sighup(app: App, path: Path) -> None:

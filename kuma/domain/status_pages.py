@@ -183,6 +183,13 @@ async def save(app: App, slug: Any, config: Any, img_data_url: Any, public_group
     return _echo_groups(groups, ids)
 
 
+async def set_published(app: App, slug: Any, published: Any) -> None:
+    """Publish or unpublish a page (saveStatusPage leaves `published` as stored, as Uptime Kuma does)."""
+    if not isinstance(published, bool):
+        raise DomainError("published must be true or false")
+    await app.db.write(lambda db: store.set_published(db, page_or_fail(db, slug, "No slug?")["id"], published))
+
+
 async def delete(app: App, slug: Any) -> None:
     """Delete a page (the entry page falls back to the dashboard when it was this one)."""
 

@@ -71,6 +71,10 @@ def update_page(db: sqlite_utils.Database, page_id: int, fields: dict[str, Any])
     db.conn.execute(f"UPDATE status_page SET {names} WHERE id = ?", (*fields.values(), page_id))
 
 
+def set_published(db: sqlite_utils.Database, page_id: int, published: bool) -> None:
+    db.conn.execute("UPDATE status_page SET published = ? WHERE id = ?", (1 if published else 0, page_id))
+
+
 def replace_domains(db: sqlite_utils.Database, page_id: int, domains: list[str]) -> None:
     """This page's custom domains become `domains`; a domain used by another page moves here."""
     db.conn.execute("DELETE FROM status_page_cname WHERE status_page_id = ?", (page_id,))
