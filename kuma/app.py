@@ -59,6 +59,7 @@ class App:
         self.accounts = AccountsState()  # need-setup flag, JWT secret, rate limits
         self.download_tokens = DownloadTokens()  # one-time tokens of the dashboard's downloads
         self.latest_version: str | None = None  # the newest release, when the update check has one
+        self.config_lock = trio.Lock()  # config-as-code applies (REST, SIGHUP) run one at a time
 
     def add_service(self, name: str, service: Service) -> None:
         self.services.append((name, service))

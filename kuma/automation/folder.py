@@ -34,7 +34,7 @@ def hold(data_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             raise FolderInUse(
                 f"{data_dir} is in use by a running kuma server (or another kuma apply); "
-                "stop the server first (applying to a running server over the REST API is not built yet)"
+                "stop the server first, or apply over its REST API: kuma apply FILE --url http://host:port --api-key …"
             ) from None
         yield
     finally:

@@ -39,6 +39,21 @@ class Plan:
         return not self.changes
 
 
+#: Link fields that are sets: compared (and shown) in the order export writes them, sorted.
+SET_FIELDS = {"monitor": ("notifications", "tags"), "maintenance": ("monitors", "statusPages")}
+
+
+def _normal(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    out = dict(item)
+    for name in SET_FIELDS.get(kind, ()):
+        value = out.get(name)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[name] = sorted(value)
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            out[name] = sorted(value, key=lambda t: (str(t.get("tag")), str(t.get("value") or "")))
+    return out
+
+
 def make_plan(current: dict[str, Any], ids: dict[str, dict[str, int]], wanted: dict[str, Any], prune: bool) -> Plan:
     changes: list[Change] = []
     settings = _diff(current.get("settings") or {}, wanted.get("settings") or {})
@@ -46,7 +61,7 @@ def make_plan(current: dict[str, Any], ids: dict[str, dict[str, int]], wanted: d
         changes.append(Change("update", "settings", "settings", settings))
     for kind, section in KINDS:
         have = {item["key"]: item for item in current.get(section) or []}
-        for item in wanted.get(section) or []:
+        for item in (_normal(kind, raw) for raw in wanted.get(section) or []):
             key = item["key"]
             if key not in have:
                 changes.append(Change("create", kind, key, {k: (None, v) for k, v in item.items() if k != "key"}))

@@ -73,6 +73,15 @@ async def run_config(
 ) -> Outcome:
     """Plan the checked document against the App's database for the account (the first one when not
     given) and, unless `plan_only`, apply it. The one path of `kuma apply`, `serve --apply` and REST."""
+    if plan_only:
+        return await _run(app, wanted, prune, user_id, changes, plan_only=True)
+    async with app.config_lock:  # plan and apply as one: a second apply plans against the first's result
+        return await _run(app, wanted, prune, user_id, changes, plan_only=False)
+
+
+async def _run(
+    app: App, wanted: dict, prune: bool, user_id: int | None, changes: MonitorChanges, *, plan_only: bool
+) -> Outcome:
     if user_id is None:
         user = await app.db.read(users.first_user)
         if user is None:

@@ -20,10 +20,23 @@ from kuma.rest.v1 import (
     status_pages,
     tags,
 )
+from kuma.rest.v1 import config as config_as_code
 from kuma.rest.v1.auth import KeyAuth
 from kuma.rest.v1.routing import PREFIX, Api, json_response, mount
 
-AREAS = (health, monitors, tags, notifications, maintenance, status_pages, settings, api_keys, reports, backup)
+AREAS = (
+    health,
+    monitors,
+    tags,
+    notifications,
+    maintenance,
+    status_pages,
+    settings,
+    api_keys,
+    reports,
+    backup,
+    config_as_code,
+)
 
 
 def combined() -> Api:

@@ -81,7 +81,9 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
     if text:
         out["description"] = text
     if operation.body is not None:
-        out["requestBody"] = {"required": True, "content": _json(_schema(operation.body, components))}
+        schema = _schema(operation.body, components)
+        content = {kind: {"schema": schema} for kind in ("application/json", *operation.decoders)}
+        out["requestBody"] = {"required": True, "content": content}
     return out
 
 

@@ -76,6 +76,8 @@ class Operation:
     other_media: dict[str, dict[str, Any]] = field(default_factory=dict)
     alt_auth: AltAuth | None = None
     description: str = ""
+    #: Body media types besides JSON, each with its decoder (text → data; raises Invalid).
+    decoders: dict[str, Callable[[str], Any]] = field(default_factory=dict)
 
     @property
     def id_names(self) -> list[str]:
@@ -147,8 +149,9 @@ async def _body(operation: Operation) -> Any:
     if operation.body is None:
         return None
     raw = await request.get_data(as_text=True)
+    decode = operation.decoders.get(request.mimetype)
     try:
-        data = json.loads(raw) if raw.strip() else None
+        data = decode(str(raw)) if decode is not None else json.loads(raw) if raw.strip() else None
     except ValueError:
         raise Invalid([{"field": "body", "msg": "must be JSON"}]) from None
     problems = operation.body.problems(data)
