@@ -17,6 +17,7 @@ from kuma.automation.document import read_state
 from kuma.automation.folder import FolderInUse, hold
 from kuma.automation.offline_app import stopped_server_app
 from kuma.automation.plan import Plan, make_plan, render
+from kuma.automation.preflight import check_plan
 from kuma.config import Config
 from kuma.domain.monitors import SILENT, MonitorChanges
 from kuma.store import users
@@ -92,7 +93,10 @@ async def _run(
     state = await app.db.read(lambda db: read_state(db, user_id))
     plan = make_plan(state["document"], state["ids"], wanted, prune)
     text = render(plan)
-    if plan_only or plan.empty:
+    if plan.empty:
+        return Outcome(plan, text, False)
+    await app.db.read(lambda db: check_plan(db, plan, state["document"], wanted))  # ConfigError: nothing stored
+    if plan_only:
         return Outcome(plan, text, False)
     run = Run(app, user_id, plan, state["document"], wanted, changes)
     try:

@@ -33,8 +33,9 @@ MAX_TITLE = 150  # maintenance.title is varchar(150)
 MAX_DESCRIPTION = 64 * 1024
 
 
-async def _row(app: App, data: Any) -> dict[str, Any]:
-    """The maintenance row from the client's object, times in the server's timezone."""
+def row_of(data: Any, server_tz: str) -> dict[str, Any]:
+    """The maintenance row from the client's object, times in the server's timezone (pure, so a config
+    file can be checked whole before anything is stored)."""
     if isinstance(data, dict):
         title = data.get("title")
         if title is not None and (not isinstance(title, str) or len(title) > MAX_TITLE):
@@ -43,9 +44,13 @@ async def _row(app: App, data: Any) -> dict[str, Any]:
         if description is not None and (not isinstance(description, str) or len(description) > MAX_DESCRIPTION):
             raise DomainError(f"Description must be text of at most {MAX_DESCRIPTION} characters")
     try:
-        return row_from_input(data, await app.db.read(server_timezone))
+        return row_from_input(data, server_tz)
     except InvalidMaintenance as exc:
         raise DomainError(str(exc)) from None
+
+
+async def _row(app: App, data: Any) -> dict[str, Any]:
+    return row_of(data, await app.db.read(server_timezone))
 
 
 async def add(app: App, user_id: int | None, data: Any) -> int:

@@ -102,8 +102,8 @@ def write_logo(upload_dir: Path, page_id: int, data: bytes) -> None:
 # -- pages -------------------------------------------------------------------------------------------
 
 
-async def add(app: App, title: Any, slug: Any) -> str:
-    """Create an empty page; returns its slug (trimmed, lower case)."""
+def new_page_input(title: Any, slug: Any) -> tuple[str, str]:
+    """`addStatusPage`'s checks (pure, so a config file can be checked whole first): (title, slug) trimmed."""
     title = title.strip() if isinstance(title, str) else title
     slug = slug.strip().lower() if isinstance(slug, str) else slug
     if not title or not slug:
@@ -112,6 +112,19 @@ async def add(app: App, title: Any, slug: Any) -> str:
         raise DomainError("Invalid Slug")
     if not isinstance(title, str) or len(title) > 255:  # status_page.title is varchar(255); no numbers
         raise DomainError("Title must be text of at most 255 characters")
+    return title, slug
+
+
+def check_saved_slug(slug: Any) -> str:
+    """`saveStatusPage`'s check of the (new) slug."""
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        raise DomainError("Invalid Slug")
+    return slug
+
+
+async def add(app: App, title: Any, slug: Any) -> str:
+    """Create an empty page; returns its slug (trimmed, lower case)."""
+    title, slug = new_page_input(title, slug)
 
     def job(db: Any) -> None:
         try:
@@ -164,9 +177,7 @@ async def save(app: App, slug: Any, config: Any, img_data_url: Any, public_group
     page = await app.db.read(lambda db: page_or_fail(db, slug, "No slug?"))
     if not isinstance(config, dict):
         raise DomainError("Cannot read properties of undefined (reading 'slug')")
-    new_slug = config.get("slug", page["slug"])
-    if not isinstance(new_slug, str) or not SLUG_RE.match(new_slug):
-        raise DomainError("Invalid Slug")
+    new_slug = check_saved_slug(config.get("slug", page["slug"]))
     domains = config.get("domainNameList", [])
     if not isinstance(domains, list):
         raise DomainError("Invalid array")

@@ -187,7 +187,8 @@ def test_a_bad_file_is_a_clear_error_and_changes_nothing(folder, tmp_path, text,
 def test_a_refusal_of_the_domain_is_reported(folder, tmp_path):
     result = kuma("apply", str(write(tmp_path, "monitors:\n  - key: a\n    name: A\n    type: http\n    interval: 0\n")),
                   "--data-dir", str(folder))
-    assert result.returncode == 1 and "monitor:" in result.stderr and "nterval" in result.stderr
+    assert result.returncode == 1 and "monitors 'a': " in result.stderr and "nterval" in result.stderr
+    assert "Nothing was changed." in result.stderr
 
 
 def test_secrets_as_env_references(folder, tmp_path):

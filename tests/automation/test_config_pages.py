@@ -219,11 +219,22 @@ def test_a_bad_page_or_window_is_refused_whole(folder, tmp_path, text, message):
     assert export(folder) == before
 
 
-def test_the_domain_rules_refuse_with_the_dashboards_text(folder, tmp_path):
-    bad = "kuma: 1\nmaintenance:\n  - {key: m, title: M, strategy: cron, cron: nope}\n"
-    result = kuma("apply", str(write(tmp_path, bad)), "--data-dir", str(folder))
-    assert result.returncode == 1
-    assert "maintenance: CronPattern: invalid configuration format ('nope')" in result.stderr
-    page = "kuma: 1\nstatusPages:\n  - {key: p, slug: 'not a slug', title: P}\n"
-    result = kuma("apply", str(write(tmp_path, page, "page.yaml")), "--data-dir", str(folder))
-    assert result.returncode == 1 and "status page: Invalid Slug" in result.stderr
+def test_the_domain_rules_refuse_the_whole_file_with_the_dashboards_text(folder, tmp_path):
+    """Checked with the domain's rules before anything is written: the good objects before the bad one
+    are not stored either."""
+    cases = [
+        ("maintenance:\n  - {key: ok, title: OK, strategy: manual}\n  - {key: m, title: M, strategy: cron, cron: nope}\n",
+         "maintenance 'm': CronPattern: invalid configuration format ('nope')"),
+        ("maintenance:\n  - {key: m, title: M, strategy: single, dateRange: ['2026-12-02 00:00', '2026-12-01 00:00']}\n",
+         "maintenance 'm': Invalid end date"),
+        ("statusPages:\n  - {key: ok, slug: ok, title: OK}\n  - {key: p, slug: 'not a slug', title: P}\n",
+         "statusPages 'p': Invalid Slug"),
+        ("statusPages:\n  - {key: p, slug: p, title: P, analyticsType: nope}\n", "statusPages 'p': Invalid analytics type"),
+        ("monitors:\n  - {key: ok, name: OK, type: group}\n  - {key: m, name: M, type: http, interval: 0}\n",
+         "monitors 'm': "),
+    ]
+    for number, (text, message) in enumerate(cases):
+        result = kuma("apply", str(write(tmp_path, "kuma: 1\n" + text, f"bad{number}.yaml")), "--data-dir", str(folder))
+        assert result.returncode == 1 and message in result.stderr and "Nothing was changed." in result.stderr
+    document = exported(folder)
+    assert document["monitors"] == [] and document["statusPages"] == [] and document["maintenance"] == []

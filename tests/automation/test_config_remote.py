@@ -177,6 +177,17 @@ def test_a_bad_document_is_a_422_naming_the_field_and_stores_nothing(synced, rw,
     assert rw.get("/config").json() == before
 
 
+def test_a_document_the_domain_refuses_is_a_422_naming_the_object_and_stores_nothing(synced, rw):
+    before = rw.get("/config").json()
+    bad = {"key": "bad", "name": "Bad", "type": "http", "url": "http://127.0.0.1:9/", "interval": 0}
+    tag = {"key": "new", "name": "new", "color": "#000000"}
+    answer = rw.post("/config/apply", json={**before, "tags": [*before["tags"], tag], "monitors": [*before["monitors"], bad]})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()["errors"][0]
+    assert problem["field"] == "monitors[3]" and problem["msg"].startswith("monitors 'bad': ") and "nterval" in problem["msg"]
+    assert rw.get("/config").json() == before  # the tag before it was not stored either
+
+
 def test_a_bad_yaml_body_and_a_bad_file_are_refused(synced, server, rw, tmp_path):
     before = rw.get("/config").json()
     answer = rw.post("/config/apply", content="monitors: [\n", headers={"Content-Type": "application/yaml"})

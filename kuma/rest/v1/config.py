@@ -100,6 +100,7 @@ def _checked(body: Any) -> dict[str, Any]:
 
 
 async def _run(call: Call, plan_only: bool) -> dict[str, Any]:
+    from kuma.automation.config_file import ConfigError
     from kuma.automation.plan import counts, plan_json
     from kuma.automation.service import ApplyRefused, run_config
 
@@ -109,6 +110,8 @@ async def _run(call: Call, plan_only: bool) -> dict[str, Any]:
             call.app, wanted, plan_only=plan_only, prune=bool(call.query.get("prune")), user_id=call.user_id,
             changes=RoomChanges(call.app, call.user_id),
         )  # fmt: skip
+    except ConfigError as exc:  # an object the domain rules refuse, found before anything was stored
+        raise Invalid([{"field": exc.field, "msg": str(exc)}], str(exc)) from None
     except ApplyRefused as exc:
         await _announce(call, exc.touched)
         raise Invalid([], str(exc)) from None
