@@ -31,3 +31,28 @@ def test_export_apply_report_with_the_binary(tmp_path):
     report = json.loads(ok("report", "--data-dir", str(folder), "--monitor", "1", "--from", "2026-11-01",
                            "--to", "2026-11-02", **frozen))
     assert report["name"] == "Shop" and report["unknownSeconds"] == 86400
+
+
+def test_remote_apply_and_export_with_the_binary(tmp_path):
+    """The frozen server's /api/v1/config and the frozen CLI's --url client (httpx) together; the bytes
+    equal the source CLI's export of the same server."""
+    from tests.automation.test_config_remote import COMBINED
+    from tests.helpers.server import start_kuma
+    from tests.rest.conftest import make_keys
+
+    binary = [str(built_binary())]
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    frozen = {"command": binary, "env": {"PYTHONPATH": ""}, "cwd": elsewhere}
+    server = start_kuma(tmp_path / "data", command=binary, cwd=elsewhere, env={"PYTHONPATH": ""})
+    try:
+        target = ["--url", server.url, "--api-key", make_keys(server.url).write]
+        (tmp_path / "kuma.yaml").write_text(COMBINED)
+        applied = ok("apply", str(tmp_path / "kuma.yaml"), *target, **frozen)
+        assert "+ status page main (create)" in applied and "Applied." in applied
+        exported = ok("export", *target, **frozen)
+        assert "strategy: recurring-day-of-month" in exported
+        assert exported == ok("export", *target)
+        assert ok("apply", str(tmp_path / "kuma.yaml"), *target, **frozen).startswith("No changes")
+    finally:
+        assert server.stop() == 0, server.log()

@@ -145,6 +145,10 @@ def test_status_pages_and_incidents(server, rw, wire):
     assert [[m["id"] for m in g["monitorList"]] for g in body["publicGroupList"]] == [[monitor["id"]]]
     kept = rw.patch("/status-pages/rest-page", json={"title": "Public!"}).json()
     assert kept["title"] == "Public!" and kept["publicGroupList"] == body["publicGroupList"]
+    assert body["published"] is True
+    assert rw.patch("/status-pages/rest-page", json={"published": False}).json()["published"] is False
+    assert wire.call("getStatusPage", "rest-page")[0]["config"]["published"] is False
+    assert rw.patch("/status-pages/rest-page", json={"published": True}).json()["published"] is True
     assert wire.call("getStatusPage", "rest-page")[0]["config"]["title"] == "Public!"
     public = httpx.get(f"{server.url}/api/status-page/rest-page").json()
     assert public["config"]["title"] == "Public!" and public["publicGroupList"][0]["name"] == "Services"

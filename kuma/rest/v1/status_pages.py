@@ -116,6 +116,8 @@ async def update_page(call: Call) -> dict[str, Any]:
     groups = call.body.get("publicGroupList", current["publicGroupList"])
     config = {key: value for key, value in {**current, **call.body}.items() if key != "publicGroupList"}
     await domain.save(call.app, call.ids["slug"], config, None, groups)
+    if "published" in call.body:  # saveStatusPage leaves it as stored
+        await domain.set_published(call.app, config["slug"], call.body["published"])
     return await _page(call, config["slug"])
 
 
