@@ -11,6 +11,7 @@ from kuma.api import (
     alerting,
     api_keys,
     auth,
+    light_start,
     maintenance,
     misc,
     monitor_events,
@@ -39,6 +40,7 @@ API_MODULES = (
     misc,
     alerting,
     reports,
+    light_start,
 )
 
 

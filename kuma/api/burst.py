@@ -21,7 +21,7 @@ from typing import Any
 import trio
 
 from kuma.accounts.info import info_payload
-from kuma.api import legacy_lists
+from kuma.api import legacy_lists, light_start
 from kuma.api.common import current_user_id
 from kuma.realtime.socketio import encode_event, encode_event_in_pieces, event_frame_from_json
 from kuma.shapes.monitor_types import monitor_type_list
@@ -84,17 +84,22 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
                 "remoteBrowserList": lambda: remote_browser_list(app, user_id),
                 "statusPageList": lambda: status_page_list(app),
                 "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
+                "lightStart": lambda: light_start.start_frame(app, sock, user_id),  # None: Uptime Kuma's burst
             }
         )
         lists["monitorTypeList"] = monitor_type_list()
         frames = await trio.to_thread.run_sync(encode_lists, lists)
     ids = sorted(int(key) for key in lists["monitorList"])  # JS object keys: ascending numeric order
     timezone_set = bool(lists["timezone"])
+    light_start_frame = lists["lightStart"]
     del lists  # only the encoded frames are kept while they are sent
     await sock.send_encoded(frames)
     del frames
 
-    await send_monitor_data(app, sock, ids)
+    if light_start_frame:  # kuma's own dashboard asked for less (kuma/api/light_start.py)
+        await sock.send_encoded([light_start_frame])
+    else:
+        await send_monitor_data(app, sock, ids)
 
     if not timezone_set:
         await sock.emit("initServerTimezone")
