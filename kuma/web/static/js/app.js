@@ -1,6 +1,7 @@
 // The dashboard: boot, login flow, router, and the page frame. Views live in their own modules.
 import { Socket } from "./socket.js";
 import { state, wire, changed, subscribe, resetSession } from "./state.js";
+import { bindBars } from "./bars.js";
 import { esc, toast, toastReply, message, formData } from "./ui.js";
 import { renderMonitorList, bindMonitorList } from "./list.js";
 import { renderHome } from "./home.js";
@@ -11,8 +12,10 @@ import { renderMaintenance } from "./maintenance.js";
 import { renderStatusPages } from "./statuspages.js";
 import { renderReport } from "./report.js";
 
-export const socket = new Socket();
+// The light start: the list from monitorList + each monitor's latest beat, bars fetched for the rows shown.
+export const socket = new Socket({ auth: { kumaStart: "light" } });
 wire(socket);
+bindBars(socket);
 
 const TOKEN_KEY = "kuma-token";
 const storedToken = () => localStorage.getItem(TOKEN_KEY) || sessionStorage.getItem(TOKEN_KEY);

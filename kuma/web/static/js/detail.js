@@ -4,6 +4,7 @@ import { esc, formatPercent, formatPing, formatTime, toastReply, confirmDialog, 
 import { beatBar, pingChart, bindChart, bindBeatBar } from "./charts.js";
 import { renderPushPanel } from "./push.js";
 import { renderAlertingCard } from "./alerting.js";
+import { wantBars } from "./bars.js";
 
 let chartPeriod = 24;
 let chartFor = null;
@@ -31,6 +32,7 @@ export function renderDetail(ctx, id) {
   const { content, socket, navigate } = ctx;
   const m = state.monitors[id];
   if (!m) { content.innerHTML = `<div class="card"><p>Monitor not found.</p></div>`; return; }
+  wantBars([id], 100);  // its whole bar, 30-day and 1-year uptime, certificate (light start)
   if (ctx.routeChanged || content.dataset.monitor !== String(id)) {
     content.dataset.monitor = String(id);
     content.innerHTML = `<article class="detail">

@@ -3,8 +3,10 @@
 import { state, monitorStatus } from "./state.js";
 import { esc, formatPercent, toast, confirmDialog } from "./ui.js";
 import { beatBar } from "./charts.js";
+import { wantBars } from "./bars.js";
 
 const ROW_HEIGHT = 56;
+const ROW_BEATS = 24;  // beats a row's bar shows
 const filters = { text: "", status: "", tag: "" };
 let rows = [];
 let lastKey = "";
@@ -129,6 +131,8 @@ function paint(sidebar) {
   const spacer = sidebar.querySelector("#list-spacer");
   const first = Math.max(0, Math.floor(scroll.scrollTop / ROW_HEIGHT) - 5);
   const last = Math.min(rows.length, first + Math.ceil((scroll.clientHeight || 800) / ROW_HEIGHT) + 10);
+  // bars for the rows drawn and one screen further down (fetched once, kept current by live beats)
+  wantBars(rows.slice(first, Math.min(rows.length, last + (last - first))).map((r) => r.m.id), ROW_BEATS);
   const current = Number(location.pathname.split("/")[2]);
   const key = `${first}:${last}:${current}:${performance.now() | 0}`;
   if (key === lastKey) return;
@@ -143,7 +147,7 @@ function paint(sidebar) {
       ${hasChildren ? `<button type="button" class="group-toggle" data-collapse="${m.id}" aria-label="${collapsed.has(m.id) ? "Expand" : "Collapse"} ${esc(m.name)}" aria-expanded="${!collapsed.has(m.id)}">${collapsed.has(m.id) ? "▸" : "▾"}</button>` : ""}
       <span class="pill pill-${status}" title="${status}">${uptime === undefined ? "–" : formatPercent(uptime)}</span>
       <span class="monitor-name">${esc(m.name)}${(m.tags || []).slice(0, 3).map((t) => `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("")}</span>
-      <span class="monitor-beats">${beatBar(state.beats[m.id], 24, { small: true })}</span></a>`);
+      <span class="monitor-beats">${beatBar(state.beats[m.id], ROW_BEATS, { small: true })}</span></a>`);
   }
   if (!rows.length && !Object.keys(state.monitors).length) {
     html.push(`<p class="empty-hint">No monitors yet. <a href="/add">Add your first monitor</a> — a web site, a TCP port, a push from a cron job…</p>`);

@@ -1,9 +1,11 @@
 // A small Socket.IO v5 client over a WebSocket (Engine.IO v4 framing): events, acks, reconnect with backoff.
-// The dashboard talks to kuma only through this, exactly like any other Uptime Kuma client.
+// The dashboard talks to kuma only through this, like any other Uptime Kuma client; `auth` goes in the
+// Socket.IO CONNECT packet (the dashboard asks for kuma's light start there: kuma/api/light_start.py).
 
 export class Socket {
-  constructor(url = defaultUrl()) {
+  constructor({ url = defaultUrl(), auth = null } = {}) {
     this.url = url;
+    this.auth = auth;
     this.handlers = new Map();
     this.acks = new Map();
     this.nextAck = 0;
@@ -57,7 +59,7 @@ export class Socket {
       const open = JSON.parse(data.slice(1));
       this.pingDeadline = open.pingInterval + open.pingTimeout;
       this.armPing();
-      this.ws.send("40");
+      this.ws.send(this.auth ? "40" + JSON.stringify(this.auth) : "40");
     } else if (type === "2") {  // ping
       this.ws.send("3");
       this.armPing();

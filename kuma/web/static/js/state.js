@@ -18,6 +18,9 @@ export const state = {
   statusPages: {},
   monitorTypes: {},
   importantVersion: 0,   // bumps when an important beat arrives (the events table refetches)
+  lightStart: false,     // the server sent kumaStart: bars come on demand (bars.js)
+  beatsDepth: {},        // id → how many of its last beats state.beats holds for sure (100 after heartbeatList)
+  session: 0,            // bumps at each kumaStart, so bars asked for before a re-login are dropped
 };
 
 const listeners = new Set();
@@ -50,7 +53,9 @@ export function wire(socket) {
   socket.on("setup", () => { state.needSetup = true; changed(); });
   socket.on("monitorList", (list) => { state.monitors = list || {}; changed(); });
   socket.on("updateMonitorIntoList", (list) => { Object.assign(state.monitors, list); changed(); });
-  socket.on("deleteMonitorFromList", (id) => { delete state.monitors[id]; delete state.beats[id]; changed(); });
+  socket.on("deleteMonitorFromList", (id) => {
+    delete state.monitors[id]; delete state.beats[id]; delete state.beatsDepth[id]; changed();
+  });
   socket.on("monitorTypeList", set("monitorTypes"));
   socket.on("notificationList", set("notifications"));
   socket.on("proxyList", set("proxies"));
@@ -62,8 +67,10 @@ export function wire(socket) {
   socket.on("heartbeatList", (id, rows, overwrite) => {
     const list = (rows || []).map(normaliseBeat);
     state.beats[Number(id)] = overwrite || !state.beats[Number(id)] ? list : mergeBeats(state.beats[Number(id)], list);
+    state.beatsDepth[Number(id)] = MAX_BEATS;
     changed();
   });
+  socket.on("kumaStart", startLight);
   socket.on("heartbeat", (beat) => {
     const b = normaliseBeat(beat);
     const list = state.beats[b.monitorID] || (state.beats[b.monitorID] = []);
@@ -78,6 +85,35 @@ export function wire(socket) {
     try { state.certInfo[Number(id)] = JSON.parse(text); } catch { /* keep the old one */ }
     changed();
   });
+}
+
+// kuma's light start: each monitor's latest beat and 24 h figures; the bars follow on demand (bars.js).
+function startLight({ latest = {}, avgPing = {}, uptime = {} } = {}) {
+  Object.assign(state, { lightStart: true, beatsDepth: {}, beats: {}, session: state.session + 1 });
+  for (const [id, beat] of Object.entries(latest)) state.beats[Number(id)] = [normaliseBeat(beat)];
+  for (const [id, value] of Object.entries(avgPing)) state.avgPing[Number(id)] = value;
+  for (const [id, value] of Object.entries(uptime)) state.uptime[`${Number(id)}_24`] = value;
+  changed();
+}
+
+// A getMonitorBars reply: the last `depth` beats of each monitor (plus any live beat newer than them).
+export function applyBars(reply, depth) {
+  for (const [key, rows] of Object.entries(reply.heartbeatList || {})) {
+    const id = Number(key);
+    const list = rows.map(normaliseBeat);
+    const last = list.length ? list[list.length - 1].time : "";
+    const live = (state.beats[id] || []).filter((b) => b.time > last);
+    state.beats[id] = [...list, ...live].slice(-MAX_BEATS);
+    state.beatsDepth[id] = Math.max(depth, state.beatsDepth[id] || 0);
+  }
+  for (const [id, value] of Object.entries(reply.avgPing || {})) state.avgPing[Number(id)] = value;
+  for (const [id, periods] of Object.entries(reply.uptime || {})) {
+    for (const [period, value] of Object.entries(periods)) state.uptime[`${Number(id)}_${period}`] = value;
+  }
+  for (const [id, text] of Object.entries(reply.certInfo || {})) {
+    try { state.certInfo[Number(id)] = JSON.parse(text); } catch { /* keep the old one */ }
+  }
+  changed();
 }
 
 function mergeBeats(existing, incoming) {
@@ -100,7 +136,7 @@ export function monitorStatus(monitor) {
 }
 
 export function resetSession() {
-  Object.assign(state, { loggedIn: false, monitors: {}, beats: {}, avgPing: {}, uptime: {}, certInfo: {},
+  Object.assign(state, { loggedIn: false, monitors: {}, beats: {}, beatsDepth: {}, avgPing: {}, uptime: {}, certInfo: {},
     notifications: [], proxies: [], apiKeys: [], maintenance: {}, statusPages: {} });
   changed();
 }
