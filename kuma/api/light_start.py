@@ -1,22 +1,26 @@
 """kuma's own dashboard's light start (issue #14): a kuma-only login option, never used by other clients.
 
-Uptime Kuma's afterLogin burst sends every monitor's last 100 beats (and 500 important ones) before the
-login ack: 50 MB for 2,000 monitors, most of it bars nobody scrolls to. kuma's dashboard asks for less in
-its Socket.IO handshake, `auth: {kumaStart: "light"}` (the handshake, not an event: with auth disabled the
-burst is sent on connect, before any event could ask). Such a socket gets the same list events as every
-client (`monitorList` … `statusPageList`), then instead of the per-monitor events ONE frame:
+Uptime Kuma's afterLogin burst sends every monitor's last 100 beats (and 500 important ones) and its
+uptime figures before the login ack: 50 MB for 2,000 monitors, most of it bars nobody scrolls to. kuma's
+dashboard asks for less in its Socket.IO handshake, `auth: {kumaStart: "light"}` (the handshake, not an
+event: with auth disabled the burst goes out on connect, before any event could ask). Such a socket gets
+the same list events as every client (`monitorList` … `statusPageList`), then instead of the per-monitor
+events ONE frame, read while the lists are:
 
-    kumaStart {latest: {"<id>": <raw heartbeat row>}, avgPing: {"<id>": ms}, uptime: {"<id>": 24 h ratio}}
+    kumaStart {latest: {"<id>": <raw heartbeat row>}}
 
-(the latest beat of each monitor with one, the 24 h figures of every monitor), then the login ack. The
-bars come on demand, for the rows the user sees:
+(the latest beat of each monitor that has one: enough for every row's status, the counts and the filters),
+then the login ack. The bars and the figures come on demand, for the rows the user sees:
 
-    getMonitorBars(ids, limit = 100) → {ok, heartbeatList: {"<id>": rows}, avgPing, uptime: {"<id>":
-        {"24", "720", "1y"}}, certInfo: {"<id>": text}}
+    getMonitorBars(ids, limit = 100) → {ok, heartbeatList: {"<id>": rows}, avgPing: {"<id>": ms},
+        uptime: {"<id>": {"24", "720", "1y"}}, certInfo: {"<id>": text}}
 
-`heartbeatList` rows are those of the burst's `heartbeatList` (the last `limit` beats, oldest first); only
-the asker's own monitors are answered. Live events (`heartbeat`, `uptime`, …) reach the socket as before.
-A socket that does not ask (every Uptime Kuma client) gets Uptime Kuma's burst byte for byte.
+`heartbeatList` rows are those of the burst's `heartbeatList` (the last `limit` beats, oldest first), the
+figures those of its `avgPing` / `uptime` / `certInfo` events; only the asker's own monitors are answered.
+The 24 h figures are not in `kumaStart`: they sum every minute bucket of the day (1,440 rows per monitor
+at a 60 s interval), the one per-monitor cost of a start that grows with the data, and a row shows them
+only once it is on screen. Live events (`heartbeat`, `uptime`, …) reach the socket as before. A socket
+that does not ask (every Uptime Kuma client) gets Uptime Kuma's burst byte for byte.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import ApiError, Events, ok, require_login
 from kuma.domain.values import to_int
-from kuma.realtime.socketio import dumps, event_frame_from_json
+from kuma.realtime.socketio import event_frame_from_json
 from kuma.store import beats_json
 from kuma.store.monitor_ids import owned_ids, user_monitor_ids
 from kuma.store.monitors import latest_tls_infos
@@ -53,19 +57,15 @@ def wanted(sock: Any) -> bool:
 
 
 # -- the start ------------------------------------------------------------------------------------
-def start_frame_reader(app: App, user_id: int) -> Callable[[Any], str]:
-    """A reader job giving the one `kumaStart` frame: latest beats (JSON text from SQLite) and 24 h figures
-    of the user's monitors (the same set as `monitorList`)."""
+def start_frame_reader(user_id: int) -> Callable[[Any], str]:
+    """A reader job giving the one `kumaStart` frame: the latest beat of each of the user's monitors (the
+    same set as `monitorList`), JSON text written by SQLite."""
 
     def read(db: Any) -> str:
         ids = user_monitor_ids(db, user_id)
         latest = beats_json.recent_json_many(db, ids, 1)
-        stats = app.readings.day_stats_many_reader(ids)(db)
         beats = ",".join(f'"{i}":{latest[i][1:-1]}' for i in ids if latest.get(i, "[]") != "[]")
-        avg_ping = dumps({str(i): stats[i]["avgPing"] for i in ids})
-        uptime = dumps({str(i): stats[i]["24"] for i in ids})
-        payload = '{"latest":{' + beats + '},"avgPing":' + avg_ping + ',"uptime":' + uptime + "}"
-        return event_frame_from_json(START_EVENT, (payload,))
+        return event_frame_from_json(START_EVENT, ('{"latest":{' + beats + "}}",))
 
     return read
 
@@ -75,7 +75,7 @@ async def start_frame(app: App, sock: Any, user_id: int) -> str | None:
     sent in place of the per-monitor events); None for every other socket, which gets Uptime Kuma's burst."""
     if not wanted(sock):
         return None
-    return await app.db.read(start_frame_reader(app, user_id))
+    return await app.db.read(start_frame_reader(user_id))
 
 
 # -- bars on demand --------------------------------------------------------------------------------

@@ -69,22 +69,6 @@ class Readings:
 
         return read
 
-    def day_stats_many_reader(self, monitor_ids: list[int]) -> Callable[[Any], dict[int, dict[str, Any]]]:
-        """Like `stats_many_reader`, but only the 24 h window: {id: {"avgPing", "24"}} (the light start of
-        kuma's own dashboard needs no 30-day or one-year figure before the list is drawn)."""
-        now = self.wall()
-        ids = [int(i) for i in monitor_ids]
-        unit, count = upt.PERIODS["24"]
-
-        def read(d) -> dict[int, dict[str, Any]]:
-            sums = stats.window_sums_many(d, upt.table_for(unit), ids, upt.window_start(now, unit, count))
-            return {
-                i: {"avgPing": upt.rounded_ping(upt.average_ping(sums[i])), "24": upt.uptime_ratio(sums[i])}
-                for i in ids
-            }
-
-        return read
-
     async def stats_many(self, monitor_ids: list[int]) -> dict[int, dict[str, Any]]:
         """`stats()` of many monitors in one read."""
         return await self.db.read(self.stats_many_reader(monitor_ids))

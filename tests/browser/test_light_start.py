@@ -91,7 +91,7 @@ def test_the_list_draws_from_the_light_start_and_fetches_bars_for_what_is_shown(
         wait_for_bars(page, 1, BEATS)
         assert "kumaStart" in seen["received"] and "heartbeatList" not in seen["received"]
         assert bars_of(page, 1)[7] == "beat beat-down" and bars_of(page, 1).count("beat beat-up") == BEATS - 1
-        assert page.inner_text(".monitor-row[data-id='1'] .pill") == "75%"  # 24 h, from kumaStart
+        assert page.inner_text(".monitor-row[data-id='1'] .pill") == "75%"  # 24 h, with the bars
         first_ask = [int(i) for i in seen["bars"][0]]
         assert 1 in first_ask and len(first_ask) < 100 and MONITORS not in first_ask  # a screenful, not all
 

@@ -87,12 +87,10 @@ export function wire(socket) {
   });
 }
 
-// kuma's light start: each monitor's latest beat and 24 h figures; the bars follow on demand (bars.js).
-function startLight({ latest = {}, avgPing = {}, uptime = {} } = {}) {
+// kuma's light start: each monitor's latest beat; its bar and figures follow on demand (bars.js).
+function startLight({ latest = {} } = {}) {
   Object.assign(state, { lightStart: true, beatsDepth: {}, beats: {}, session: state.session + 1 });
   for (const [id, beat] of Object.entries(latest)) state.beats[Number(id)] = [normaliseBeat(beat)];
-  for (const [id, value] of Object.entries(avgPing)) state.avgPing[Number(id)] = value;
-  for (const [id, value] of Object.entries(uptime)) state.uptime[`${Number(id)}_24`] = value;
   changed();
 }
 
