@@ -5,6 +5,7 @@ export const state = {
   needSetup: false,
   info: {},
   monitors: {},          // id → Monitor object
+  monitorsVersion: 0,    // bumps whenever state.monitors changes (the list keeps its order until then)
   beats: {},             // id → raw heartbeat rows / Heartbeat objects, oldest first (last 100)
   avgPing: {},           // id → ms
   uptime: {},            // `${id}_${period}` → ratio
@@ -51,10 +52,10 @@ export function wire(socket) {
   const set = (key) => (value) => { state[key] = value; changed(); };
   socket.on("info", (info) => { state.info = { ...state.info, ...info }; changed(); });
   socket.on("setup", () => { state.needSetup = true; changed(); });
-  socket.on("monitorList", (list) => { state.monitors = list || {}; changed(); });
-  socket.on("updateMonitorIntoList", (list) => { Object.assign(state.monitors, list); changed(); });
+  socket.on("monitorList", (list) => { state.monitors = list || {}; state.monitorsVersion++; changed(); });
+  socket.on("updateMonitorIntoList", (list) => { Object.assign(state.monitors, list); state.monitorsVersion++; changed(); });
   socket.on("deleteMonitorFromList", (id) => {
-    delete state.monitors[id]; delete state.beats[id]; delete state.beatsDepth[id]; changed();
+    delete state.monitors[id]; delete state.beats[id]; delete state.beatsDepth[id]; state.monitorsVersion++; changed();
   });
   socket.on("monitorTypeList", set("monitorTypes"));
   socket.on("notificationList", set("notifications"));
@@ -134,7 +135,7 @@ export function monitorStatus(monitor) {
 }
 
 export function resetSession() {
-  Object.assign(state, { loggedIn: false, monitors: {}, beats: {}, beatsDepth: {}, avgPing: {}, uptime: {}, certInfo: {},
+  Object.assign(state, { loggedIn: false, monitors: {}, monitorsVersion: state.monitorsVersion + 1, beats: {}, beatsDepth: {}, avgPing: {}, uptime: {}, certInfo: {},
     notifications: [], proxies: [], apiKeys: [], maintenance: {}, statusPages: {} });
   changed();
 }
