@@ -6,13 +6,14 @@ The protocol decisions live in the sans-io `EngineSession` / `SocketIOParser`; t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import trio
 
-from kuma.realtime.engineio import POLLING, EngineSession, Frame, ProtocolError
+from kuma.realtime.engineio import POLLING, EngineSession, Frame, Item, ProtocolError
 from kuma.realtime.socketio import SioPacket, SocketIOParser
+from kuma.realtime.wire import Wire, ws_messages
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,22 @@ class Signal:
         await self._event.wait()
 
 
+class DirectWrite(Protocol):
+    """Writes serialized websocket messages into the socket now (`kuma.realtime.hypercorn_ws.DirectWriter`)."""
+
+    pending: bytes | None
+
+    def try_write(self, data: bytes) -> bool: ...
+
+
 class Connection:
-    """One client's Engine.IO session and its Socket.IO sockets (by namespace)."""
+    """One client's Engine.IO session and its Socket.IO sockets (by namespace).
+
+    On a websocket whose transport can be written directly (`direct`), what is sent while nothing is
+    queued and the writer is idle goes into the socket at once, in the sender's task: an ack, a ping
+    answer or a beat's events never wait behind a thousand writer tasks' turns. Anything else (a backlog,
+    a paced burst, a socket that does not take it now) is queued for the writer, in order.
+    """
 
     def __init__(
         self, owner: ConnectionOwner, session: EngineSession, headers: dict[str, str], remote_addr: str
@@ -71,6 +86,8 @@ class Connection:
         self.taken = Signal()  # the transport took queued output (or the session closed)
         self._timer_changed = Signal()
         self._finished = False
+        self.direct: DirectWrite | None = None  # set by the websocket endpoint while it serves this session
+        self.writing = False  # the writer holds frames it took and has not finished sending
         #: trio time of the transport's last progress: when it last took output, or when output was queued
         #: while none waited. The oldest among clients with a backlog is the slowest consumer.
         self.progress_at = _now()
@@ -84,8 +101,11 @@ class Connection:
         return self.session.closed
 
     # ---- output ----------------------------------------------------------------------------------
-    def send_frames(self, frames: list[Frame], share: int = 1, paced: bool = False) -> None:
-        """Queue frames (`share`: recipients of the same frames; `paced`: the sender waits for the drain)."""
+    def send_frames(self, frames: Sequence[Item], share: int = 1, paced: bool = False) -> None:
+        """Queue frames (`share`: recipients of the same frames; `paced`: the sender waits for the drain),
+        or, unpaced on an idle websocket, write them now."""
+        if not paced and self._write_now(frames):
+            return
         if not self.session.outbox:
             self.progress_at = _now()
         self.session.send_frames(frames, share, paced)
@@ -93,14 +113,29 @@ class Connection:
         if self.session.budget.over:
             self.owner.shed_outbound()
 
-    def send_shared(self, frames: list[Frame], costs: list[int], size: int, cost: int) -> None:
-        """A broadcast's frames, sizes and charges computed once for all recipients."""
+    def send_shared(self, frames: Sequence[Item], costs: list[int], size: int, cost: int) -> None:
+        """A broadcast's frames (a shared `Wire`), sizes and charges computed once for all recipients."""
+        if self._write_now(frames):
+            return
         if not self.session.outbox:
             self.progress_at = _now()
         self.session.send_shared(frames, costs, size, cost)
         self._after_change()
         if self.session.budget.over:
             self.owner.shed_outbound()
+
+    def _write_now(self, frames: Sequence[Item]) -> bool:
+        """Into the socket at once when nothing is queued before them and the writer is idle."""
+        direct = self.direct
+        if direct is None or self.writing or self.session.outbox or self.session.closed:
+            return False
+        data = frames[0].websocket_bytes() if len(frames) == 1 and isinstance(frames[0], Wire) else ws_messages(frames)
+        if not direct.try_write(data):
+            return False
+        self.progress_at = _now()
+        if direct.pending is not None:
+            self.changed.notify()  # the writer sends the rest before anything else
+        return True
 
     def send_frame_alone(self, frame: Frame) -> None:
         """Deliver `frame` in a polling payload of its own (the CONNECT ack, as Uptime Kuma does)."""
@@ -109,7 +144,7 @@ class Connection:
         self.session.flush_marker()
         self._after_change()
 
-    def take_frames(self, max_frames: int | None = None, max_bytes: int | None = None) -> list[Frame]:
+    def take_frames(self, max_frames: int | None = None, max_bytes: int | None = None) -> list[Item]:
         """For the websocket writer: a batch of queued frames; wakes senders waiting in `drain`."""
         frames = self.session.take_frames(max_frames, max_bytes)
         if frames:

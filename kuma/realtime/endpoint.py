@@ -18,8 +18,9 @@ from kuma.realtime import hypercorn_ws
 from kuma.realtime.connection import Connection
 from kuma.realtime.engineio import POLLING, WEBSOCKET, ProtocolError
 from kuma.realtime.hub import Hub
-from kuma.realtime.hypercorn_ws import SEND_BATCH
+from kuma.realtime.hypercorn_ws import SEND_RAW, DirectWriter
 from kuma.realtime.origin import needs_trust_proxy, origin_allowed
+from kuma.realtime.wire import flatten, ws_messages
 
 log = logging.getLogger(__name__)
 
@@ -163,11 +164,12 @@ class Endpoint:
                 return await upgrade_error(send, UNKNOWN_SID)
             if transport != WEBSOCKET or conn.session.transport != POLLING or conn.session.upgrading:
                 return await upgrade_error(send, BAD_REQUEST)
-            await send(self.accept_message)
+            direct = DirectWriter()
+            await send(self.accept_message(direct))
             self.hub.transport_opened()
             try:
                 if await self.probe(conn, receive, send):
-                    await self.run_websocket(conn, receive, send)
+                    await self.run_websocket(conn, receive, send, direct)
             finally:
                 self.hub.transport_closed()
             return
@@ -179,18 +181,18 @@ class Endpoint:
             conn = self.hub.open_connection(WEBSOCKET, headers, remote_address(scope))
         except RuntimeError:
             return await upgrade_error(send, BAD_REQUEST)
-        await send(self.accept_message)
+        direct = DirectWriter()
+        await send(self.accept_message(direct))
         self.hub.transport_opened()
         try:
             await send({"type": "websocket.send", "text": conn.session.handshake()})
-            await self.run_websocket(conn, receive, send)
+            await self.run_websocket(conn, receive, send, direct)
         finally:
             self.hub.transport_closed()
 
-    @property
-    def accept_message(self) -> dict:
+    def accept_message(self, direct: DirectWriter) -> dict:
         if self.batch:
-            return {"type": "websocket.accept", "kuma_no_extensions": True}
+            return {"type": "websocket.accept", "kuma_no_extensions": True, "kuma_direct": direct}
         return {"type": "websocket.accept"}
 
     async def origin_ok(self, headers: dict[str, str]) -> bool:
@@ -233,14 +235,16 @@ class Endpoint:
             await conn.changed.wait()
         return not session.closed
 
-    async def run_websocket(self, conn: Connection, receive: Receive, send: Send) -> None:
+    async def run_websocket(self, conn: Connection, receive: Receive, send: Send, direct: DirectWriter) -> None:
         async with trio.open_nursery() as nursery:
 
             async def write_then_stop() -> None:
-                await websocket_writer(conn, send, self.batch)
+                await websocket_writer(conn, send, self.batch, direct)
                 nursery.cancel_scope.cancel()  # a dead peer never answers our close frame
 
             nursery.start_soon(write_then_stop)
+            if self.batch:
+                conn.direct = direct  # unbound (TLS, HTTP/2): it refuses every write, the writer sends
             try:
                 while not conn.closed:
                     message = await receive()
@@ -256,6 +260,7 @@ class Endpoint:
                     elif kind == "websocket.disconnect":
                         conn.lost("transport close")
             finally:
+                conn.direct = None
                 if not conn.closed:
                     conn.lost("transport close")
 
@@ -266,21 +271,22 @@ MAX_BATCH_FRAMES = 512
 MAX_BATCH_BYTES = 256 * 2**10
 
 
-async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
-    """Send what is queued, all of it in one socket write when Hypercorn takes batches."""
+async def websocket_writer(conn: Connection, send: Send, batch: bool, direct: DirectWriter | None = None) -> None:
+    """Send what is queued, all of it in one socket write (serialized by kuma) when Hypercorn takes that.
+    What a direct write left owed goes first."""
     session = conn.session
     while True:
-        frames = conn.take_frames(MAX_BATCH_FRAMES, MAX_BATCH_BYTES)  # bounded: the rest stays counted as backlog
-        if frames:
-            if batch:
-                await send({"type": SEND_BATCH, "frames": frames})
-            else:
-                for frame in frames:
-                    if isinstance(frame, str):
-                        await send({"type": "websocket.send", "text": frame})
-                    else:
-                        await send({"type": "websocket.send", "bytes": frame})
-            continue
+        conn.writing = True
+        try:
+            if direct is not None and direct.pending is not None:
+                await direct.flush()
+                continue
+            frames = conn.take_frames(MAX_BATCH_FRAMES, MAX_BATCH_BYTES)  # bounded: the rest stays counted
+            if frames:
+                await _write(send, batch, frames)
+                continue
+        finally:
+            conn.writing = False
         if session.closed:
             await send({"type": "websocket.close", "code": 1000})
             return
@@ -289,6 +295,17 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool) -> None:
             # let the waking task finish what it sends in a row (a beat's five events, a list of emits)
             # before this write; a timed pause here cost every one of a thousand writers a timer
             await trio.lowlevel.checkpoint()
+
+
+async def _write(send: Send, batch: bool, frames: list) -> None:
+    if batch:
+        await send({"type": SEND_RAW, "data": ws_messages(frames)})
+        return
+    for frame in flatten(frames):
+        if isinstance(frame, str):
+            await send({"type": "websocket.send", "text": frame})
+        else:
+            await send({"type": "websocket.send", "bytes": frame})
 
 
 #: What `wait_for_payload` returns when the session lost its transport (nothing will ever be sent).

@@ -13,11 +13,12 @@ import binascii
 import json
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kuma.realtime.budget import DEFAULT_SOCKET_BYTES, OutboundBudget
+from kuma.realtime.wire import Wire
 
 OPEN, CLOSE, PING, PONG, MESSAGE, UPGRADE, NOOP = "0", "1", "2", "3", "4", "5", "6"
 PACKET_TYPES = frozenset("0123456")
@@ -27,6 +28,7 @@ POLLING = "polling"
 WEBSOCKET = "websocket"
 
 Frame = str | bytes  # one encoded Engine.IO packet: text ("4…") or a raw binary message
+Item = Frame | Wire  # what an outbox holds: a frame, or a batch of frames shared with other outboxes
 
 
 class ProtocolError(Exception):
@@ -151,7 +153,7 @@ class EngineSession:
         """Queue one MESSAGE packet (text gets the `4` prefix; binary is sent raw)."""
         self.send_frames([MESSAGE + data if isinstance(data, str) else data])
 
-    def send_frames(self, frames: list[Frame], share: int = 1, paced: bool = False) -> None:
+    def send_frames(self, frames: Sequence[Item], share: int = 1, paced: bool = False) -> None:
         """Queue already-encoded packets. A broadcast's frames are shared by `share` recipients: each is
         charged its part. `paced`: the sender waits for the drain (back-pressure), so this hand-over is not
         held against `max_outbox_bytes`; everything else that piles up past it behind a backlog drops the
@@ -162,7 +164,7 @@ class EngineSession:
         costs = [size // share + 1 for size in sizes] if share > 1 else sizes
         self.send_shared(frames, costs, sum(sizes), sum(costs), paced)
 
-    def send_shared(self, frames: list[Frame], costs: list[int], size: int, cost: int, paced: bool = False) -> None:
+    def send_shared(self, frames: Sequence[Item], costs: list[int], size: int, cost: int, paced: bool = False) -> None:
         """`send_frames` with the sizes worked out once by the broadcaster for every recipient."""
         if self.closed:
             return
@@ -210,7 +212,11 @@ class EngineSession:
                 if frames:
                     break
                 continue
-            frames.append(self._popleft())  # not FLUSH: checked above
+            item = self._popleft()  # not FLUSH: checked above
+            if isinstance(item, Wire):
+                frames.extend(item.frames)
+            else:
+                frames.append(item)
         self.queued_bytes -= sum(map(len, frames))
         if self.closed and not self.outbox and not self.transport_gone:
             frames.append(CLOSE)
@@ -244,21 +250,21 @@ class EngineSession:
         return self._receive_packets(packets, now)
 
     # ---- websocket transport ---------------------------------------------------------------------
-    def take_frames(self, max_frames: int | None = None, max_bytes: int | None = None) -> list[Frame]:
-        """What is queued (at most `max_frames`, and no more than `max_bytes` beyond the first frame), for
-        the websocket writer (FLUSH markers dropped).
+    def take_frames(self, max_frames: int | None = None, max_bytes: int | None = None) -> list[Item]:
+        """What is queued (at most `max_frames` items, and no more than `max_bytes` beyond the first), for
+        the websocket writer (FLUSH markers dropped; a shared `Wire` batch is one item).
 
         The writer takes a bounded batch at a time, so `queued_bytes` keeps measuring what the peer has
         not accepted yet and senders can wait for it to shrink (back-pressure)."""
         outbox = self.outbox
         if (max_frames is None or len(outbox) <= max_frames) and (max_bytes is None or self.queued_bytes <= max_bytes):
-            frames = [f for f in outbox if f is not FLUSH]
+            everything: list[Item] = [f for f in outbox if f is not FLUSH]
             outbox.clear()
             self._costs.clear()
             self.budget.release(self.queued_cost)
             self.queued_bytes = self.queued_cost = 0
-            return frames
-        frames = []
+            return everything
+        frames: list[Item] = []
         taken = 0
         limit_frames = max_frames if max_frames is not None else len(outbox)
         limit_bytes = max_bytes if max_bytes is not None else self.queued_bytes

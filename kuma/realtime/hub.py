@@ -30,6 +30,7 @@ from kuma.realtime.socketio import (
     encode_event,
 )
 from kuma.realtime.sockets import DRAIN_BYTES, Rooms, Socket
+from kuma.realtime.wire import Wire
 
 __all__ = ["DRAIN_BYTES", "Handler", "Hub", "Socket", "SocketHook", "setup"]
 
@@ -118,13 +119,16 @@ class Hub:
         frames: list = []
         for event, args in events:
             frames.extend(encode_event(event, args))
-        recipients = list(targets)
-        share = len(recipients)
-        costs = [len(frame) // share + 1 for frame in frames]
-        size, cost = sum(map(len, frames)), sum(costs)
+        self.send_wire(Wire(frames), list(targets))
+
+    def send_wire(self, wire: Wire, recipients: list[Socket]) -> None:
+        """One shared batch to these sockets: serialized once, the same bytes for every websocket (written
+        at once to those idle, queued for the others), charged once in all (each outbox its share)."""
+        cost = wire.size // max(1, len(recipients)) + 1
+        items, costs = [wire], [cost]
         for sock in recipients:
             if sock.connected:
-                sock.conn.send_shared(frames, costs, size, cost)
+                sock.conn.send_shared(items, costs, wire.size, cost)
 
     def room_size(self, room: str) -> int:
         return len(self._rooms.members(str(room)))

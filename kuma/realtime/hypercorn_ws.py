@@ -3,8 +3,13 @@
 1. `{"type": "kuma.websocket.send_batch", "frames": [...]}`: several websocket messages written with one
    socket send. One `websocket.send` costs one syscall plus several protocol layers per frame; a broadcast
    burst to hundreds of clients is dominated by that, so the writer hands over everything queued at once.
+   `{"type": "kuma.websocket.send_raw", "data": bytes}`: websocket messages serialized by kuma already
+   (`kuma.realtime.wire`: a broadcast's bytes are made once and written to every recipient as they are).
 2. `{"type": "websocket.accept", "kuma_no_extensions": True}`: accept without permessage-deflate, as
    Uptime Kuma's server does (Socket.IO's default); a deflate context costs ~300 KiB per connection.
+   With `"kuma_direct": DirectWriter()`, that writer is bound to the connection: it writes serialized
+   messages into the socket at once, from the caller's task, when nothing else is being written (an ack,
+   a ping or a beat's events to an idle dashboard never wait for a task switch per socket).
 
 `install()` returns False (and changes nothing) when Hypercorn's internals are not the ones expected;
 the endpoint then falls back to plain ASGI messages. The check reads the names the class's compiled
@@ -15,10 +20,13 @@ a source run does; `kuma self-check` reports the outcome.
 from __future__ import annotations
 
 import logging
+import os
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 SEND_BATCH = "kuma.websocket.send_batch"
+SEND_RAW = "kuma.websocket.send_raw"
 _installed: list[bool] = []  # memo of the one-time patch (a process has one Hypercorn)
 #: Attributes of Hypercorn's WSStream that the patched `app_send` uses.
 _NEEDED = frozenset({"closed", "state", "connection", "stream_id", "send", "handshake"})
@@ -34,17 +42,86 @@ def _names_used(cls: type) -> set[str]:
     return names
 
 
+class DirectWriter:
+    """Writes serialized websocket messages straight into one connection's socket when it can take them now.
+
+    Only while Hypercorn is not writing to that socket itself (its send lock is free) and nothing of an
+    earlier write is still owed: then the bytes go to the kernel in the caller's task with one `write`.
+    What the kernel does not take at once is `pending` and goes out before anything else Hypercorn sends
+    on that connection (its stream's `send` is wrapped to flush it first); the owner's writer flushes it
+    too. Unbound (plain TCP not found, TLS, HTTP/2), `try_write` always says no.
+    """
+
+    __slots__ = ("pending", "_stream", "_lock", "_fd", "_send", "_open", "_connected", "_data")
+
+    def __init__(self) -> None:
+        self.pending: bytes | None = None
+        self._stream: Any = None
+
+    def bind(self, stream: Any, open_state: Any, connected: Any, data_event: Any) -> bool:
+        """Find the TCP server under Hypercorn's websocket stream; False (and unbound) when it is not the
+        plain-socket layout this expects."""
+        import trio
+
+        try:
+            tcp = stream.send.__self__.send.__self__  # WSStream → H11Protocol.stream_send → TCPServer
+            lock, sock_stream = tcp.send_lock, tcp.stream
+            if not isinstance(lock, trio.Lock) or not isinstance(sock_stream, trio.SocketStream):
+                return False
+            fd = sock_stream.socket.fileno()
+        except AttributeError:
+            return False
+        self._lock, self._fd, self._open, self._connected, self._data = lock, fd, open_state, connected, data_event
+        self._send = original = stream.send
+
+        async def send_after_pending(event: Any) -> None:
+            await self.flush()
+            await original(event)
+
+        stream.send = send_after_pending  # everything Hypercorn sends on it waits for what is owed
+        self._stream = stream
+        return True
+
+    def try_write(self, data: bytes) -> bool:
+        """Write `data` now; False (nothing written) when that cannot be done without waiting."""
+        stream = self._stream
+        if (
+            stream is None
+            or self.pending is not None
+            or stream.closed
+            or stream.state != self._connected
+            or stream.connection.state != self._open
+            or self._lock.locked()
+        ):
+            return False
+        try:
+            written = os.write(self._fd, data)
+        except OSError:  # full (EAGAIN) or broken: the ordinary path waits for it or finds the error
+            return False
+        if written < len(data):
+            self.pending = data[written:]
+        return True
+
+    async def flush(self) -> None:
+        """Send what an earlier `try_write` left owed (waits for the socket like any send)."""
+        while self.pending is not None:
+            data, self.pending = self.pending, None
+            await self._send(self._data(stream_id=self._stream.stream_id, data=data))
+
+
 def install() -> bool:
     if _installed:
         return _installed[0]
     try:
         from hypercorn.protocol import ws_stream
         from hypercorn.protocol.events import Data
+        from wsproto.connection import ConnectionState
         from wsproto.events import BytesMessage, TextMessage
         from wsproto.utilities import LocalProtocolError
 
         stream_class = ws_stream.WSStream
         connected = ws_stream.ASGIWebsocketState.CONNECTED
+        open_state = ConnectionState.OPEN
         original = stream_class.app_send
         missing = _NEEDED - _names_used(stream_class)
         if missing:
@@ -70,9 +147,18 @@ def install() -> bool:
                 if chunks:
                     await self.send(Data(stream_id=self.stream_id, data=b"".join(chunks)))
                 return
+            if kind == SEND_RAW:
+                if not self.closed and self.state == connected and self.connection.state == open_state:
+                    await self.send(Data(stream_id=self.stream_id, data=message["data"]))
+                return
             if kind == "websocket.accept" and message.get("kuma_no_extensions") and not self.closed:
                 self.handshake.extensions = None
-                message = {k: v for k, v in message.items() if k != "kuma_no_extensions"}
+                direct = message.get("kuma_direct")
+                message = {k: v for k, v in message.items() if not k.startswith("kuma_")}
+                await original(self, message)
+                if direct is not None and self.state == connected:
+                    direct.bind(self, open_state, connected, Data)
+                return
         await original(self, message)
 
     stream_class.app_send = app_send  # type: ignore[method-assign]  # the one, deliberate patch of the class
@@ -83,4 +169,4 @@ def install() -> bool:
 def status() -> dict[str, bool]:
     """What this build's websocket path does (for `kuma self-check`): both on, or both off."""
     active = install()
-    return {"send_batch": active, "no_deflate_accept": active}
+    return {"send_batch": active, "no_deflate_accept": active, "direct_write": active}
