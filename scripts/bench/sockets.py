@@ -14,7 +14,10 @@ Per phase (before, ramp, hold, leaving, after): probe ack p50/p99, push p50/p99,
 end, frames the sessions received after their login ack (their own bursts arrive before it, so during
 the ramp this counts what other logins cost them); plus the ramp time, the server's CPU and the load.
 
-    .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large]
+    .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large] [--profile DIR]
+
+--profile DIR: py-spy (not a dependency: `pip install py-spy` into the venv) records the server during the
+ramp and during the hold, as collapsed stacks (DIR/ramp.txt, DIR/hold.txt); the top frames are printed.
 """
 from __future__ import annotations
 
@@ -208,12 +211,53 @@ class Children:
             await proc.stdin.send_all(b"go\n")
 
 
-async def measure(port: int, pid: int, n: int, hold: float, settle: float, processes: int) -> dict[str, Any]:
+class Profiler:
+    """py-spy recording the server for one phase at a time (nothing when no folder is given)."""
+
+    def __init__(self, folder: str | None, pid: int) -> None:
+        self.folder, self.pid, self.proc = folder, pid, None
+
+    def start(self, name: str) -> None:
+        self.stop()
+        if self.folder:
+            out = Path(self.folder) / f"{name}.txt"
+            spy = Path(sys.executable).with_name("py-spy")
+            self.proc = subprocess.Popen([str(spy), "record", "-p", str(self.pid), "-r", "50", "-f", "raw", "-o",
+                                          str(out), "--nonblocking"], stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.send_signal(2)  # py-spy writes its file on SIGINT
+            self.proc.wait(30)
+            self.proc = None
+
+
+def top_frames(path: Path, n: int = 15) -> list[tuple[float, float, str]]:
+    """(self %, total %, frame) of the busiest frames in a collapsed-stack file (idle waits left out)."""
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    samples = 0
+    for line in path.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        count = int(count_text)
+        frames = stack.split(";")
+        samples += count
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + count
+    ranked = sorted(own, key=own.get, reverse=True)[:n]  # type: ignore[arg-type]
+    return [(100 * own[f] / samples, 100 * total[f] / samples, f) for f in ranked]
+
+
+async def measure(port: int, pid: int, n: int, hold: float, settle: float, processes: int,
+                  profile: str | None = None) -> dict[str, Any]:
     jwt = await admin_setup(port)
     state = State(Phase("before", started=time.perf_counter()))
     state.phases.append(state.phase)
     children = Children()
     result: dict[str, Any] = {}
+    profiler = Profiler(profile, pid)
 
     def enter(name: str) -> None:
         state.phase.frames = children.total(2) - result.get("frames_mark", 0)
@@ -230,6 +274,7 @@ async def measure(port: int, pid: int, n: int, hold: float, settle: float, proce
         cpu0 = tree_cpu(pid)
         enter("ramp")
         result["rss_start"] = state.phases[0].rss
+        profiler.start("ramp")
         t0 = time.perf_counter()
         await children.tell()
         while children.total(0) + children.total(1) < n:
@@ -237,7 +282,9 @@ async def measure(port: int, pid: int, n: int, hold: float, settle: float, proce
         result["ramp_seconds"] = time.perf_counter() - t0
         result["ramp_cpu"] = tree_cpu(pid) - cpu0
         enter("hold")
+        profiler.start("hold")
         await trio.sleep(hold)
+        profiler.stop()
         enter("leaving")
         await children.tell()
         await trio.sleep(settle)
@@ -295,6 +342,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=5.0, help="seconds before the ramp and after leaving")
     parser.add_argument("--large", action="store_true", help="2,000 monitors, 100 notifications (one ~900 KB)")
     parser.add_argument("--processes", type=int, default=2, help="client processes holding the sessions")
+    parser.add_argument("--profile", metavar="DIR", help="py-spy the server during the ramp and the hold")
     parser.add_argument("--child", nargs=3, metavar=("PORT", "JWT", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -311,7 +359,8 @@ def main() -> None:
         with open(log_path, "wb") as log:
             server, port = start_source_server(data, stdout=log)
         try:
-            result = trio.run(measure, port, server.pid, args.sessions, args.hold, args.settle, args.processes)
+            result = trio.run(measure, port, server.pid, args.sessions, args.hold, args.settle, args.processes,
+                              args.profile)
         finally:
             stop_server(server)
         warnings = [line for line in log_path.read_text(errors="replace").splitlines() if "WARNING" in line]
@@ -320,6 +369,12 @@ def main() -> None:
     print(f"server warnings: {len(warnings)}, of which slow clients dropped by the outbound budget: {len(dropped)}")
     for line in warnings[:5]:
         print("  " + line[:200])
+    for name in ("ramp", "hold") if args.profile else ():
+        path = Path(args.profile) / f"{name}.txt"
+        if path.exists():
+            print(f"profile {name} (self % / total %):")
+            for own, total, frame in top_frames(path):
+                print(f"  {own:5.1f} {total:5.1f}  {frame[:150]}")
 
 
 if __name__ == "__main__":
