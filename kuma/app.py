@@ -15,6 +15,7 @@ from kuma.config import Config
 from kuma.store import Database
 
 if TYPE_CHECKING:  # the services import App themselves; these names are for the type checker only
+    from kuma.api.burst_cache import BurstCache
     from kuma.api.legacy_lists import LegacyLists
     from kuma.maintenance.service import MaintenanceService
     from kuma.monitoring.readings import Readings
@@ -33,7 +34,8 @@ class App:
 
     `kuma.server.setup_app` builds every service and sets it here, in start order: `hub` (Socket.IO
     sessions), `monitoring` (the engine), `readings` (the read model over its stat tables), `notifier`,
-    `maintenance`, `legacy_lists` (None when switched off or never set up). Reading one that was never set is an
+    `maintenance`, `bursts` (login-burst parts built once for many logins), `legacy_lists` (None when
+    switched off or never set up). Reading one that was never set is an
     AttributeError: a part that is missing fails loudly, it is never skipped. Tests may set a fake with the
     same methods.
 
@@ -47,6 +49,7 @@ class App:
     readings: Readings
     notifier: Notifier
     maintenance: MaintenanceService
+    bursts: BurstCache
     legacy_lists: LegacyLists | None = None  # full lists for 1.x clients (kuma/api/legacy_lists.py); None: off
 
     def __init__(self, config: Config, db: Database, clock: WallClock | None = None) -> None:

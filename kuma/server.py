@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
 
 from kuma.accounts import service as accounts_service
-from kuma.api import legacy_lists
+from kuma.api import burst_cache, legacy_lists
 from kuma.app import App
 from kuma.clock import WallClock
 from kuma.config import Config
@@ -32,12 +33,18 @@ from kuma.web_app import create_web_app
 
 log = logging.getLogger(__name__)
 
+#: Seconds a worker thread may hold the GIL while the event loop waits for it (CPython's default is 5 ms).
+#: The loop releases the GIL at every socket call and has to win it back each time: behind a thread that
+#: builds a large list, a loop step of a hundred sends would wait 5 ms per send, and acks a second.
+GIL_SWITCH_INTERVAL = 0.0005
+
 
 def run_server(config: Config, apply_file: Path | None = None) -> None:
     """Serve while holding the data folder's lock, so `kuma apply` can tell the folder is in use.
     With `apply_file` (`kuma serve --apply`), SIGHUP applies that file again."""
     from kuma.automation.folder import hold
 
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     with hold(config.data_dir):
         trio.run(partial(serve, config, apply_file=apply_file))
 
@@ -67,6 +74,7 @@ def setup_app(config: Config, db: Database, clock: WallClock | None = None) -> A
     monitoring_service.setup(app)
     notifications_service.setup(app)
     maintenance_service.setup(app)
+    burst_cache.setup(app)
     return app
 
 

@@ -9,13 +9,15 @@ ahead of the one being sent.
 
 Everything goes to the socket that logged in, and only to it: the user's other sockets hold these lists
 already, and whatever changes later reaches them through the change events (a burst to the whole room
-made n logins cost n² × the lists).
+made n logins cost n² × the lists). What many logins of one user share (the lists, the per-monitor
+figures) is built once for all of them (`kuma.api.burst_cache`, at `app.bursts`): the same bytes.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import trio
@@ -24,6 +26,7 @@ from kuma.accounts.info import info_payload
 from kuma.api import legacy_lists, light_start
 from kuma.api.common import current_user_id
 from kuma.realtime.socketio import encode_event, encode_event_in_pieces, event_frame_from_json
+from kuma.realtime.wire import Wire
 from kuma.shapes.monitor_types import monitor_type_list
 from kuma.store import beats_json
 from kuma.store.monitors import latest_tls_infos
@@ -70,38 +73,34 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
         sock.leave(str(previous))  # logged in again as someone else on the same socket
     sock.session["user_id"] = user_id
     sock.join(str(user_id))
+    joined_at = trio.current_time()  # a build begun from here on misses nothing this socket needs
 
-    async with app.db.bulk_job():  # a few logins build their lists at once; the others wait holding nothing
-        lists = await gather(
-            {
-                "monitorList": lambda: monitor_list(app, user_id),
-                "maintenanceList": lambda: maintenance_list(app, user_id),
-                "info": lambda: info_payload(app, full=True),
-                "notificationList": lambda: notification_list(app, user_id),
-                "proxyList": lambda: proxy_list(app, user_id),
-                "dockerHostList": lambda: docker_host_list(app, user_id),
-                "apiKeyList": lambda: api_key_list(app, user_id),
-                "remoteBrowserList": lambda: remote_browser_list(app, user_id),
-                "statusPageList": lambda: status_page_list(app),
-                "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
-                "lightStart": lambda: light_start.start_frame(app, sock, user_id),  # None: Uptime Kuma's burst
-            }
-        )
-        lists["monitorTypeList"] = monitor_type_list()
-        frames = await trio.to_thread.run_sync(encode_lists, lists)
-    ids = sorted(int(key) for key in lists["monitorList"])  # JS object keys: ascending numeric order
-    timezone_set = bool(lists["timezone"])
-    light_start_frame = lists["lightStart"]
-    del lists  # only the encoded frames are kept while they are sent
+    bursts = app.bursts
+    shared: SharedLists = await bursts.get(
+        ("lists", user_id), bursts.lists_key(user_id), joined_at, lambda: build_lists(app, user_id), _lists_size
+    )
+    own = await gather(
+        {
+            "maintenanceList": lambda: maintenance_list(app, user_id),
+            "info": lambda: info_payload(app, full=True),
+            "apiKeyList": lambda: api_key_list(app, user_id),
+            "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
+            "lightStart": lambda: light_start.start_frame(app, sock, user_id),  # None: Uptime Kuma's burst
+        }
+    )
+    frames: list = []
+    for event in LIST_ORDER:
+        wire = shared.wires.get(event)
+        frames.extend([wire] if wire is not None else encode_event(event, (own[event],)))
     await sock.send_encoded(frames)
     del frames
 
-    if light_start_frame:  # kuma's own dashboard asked for less (kuma/api/light_start.py)
-        await sock.send_encoded([light_start_frame])
+    if own["lightStart"]:  # kuma's own dashboard asked for less (kuma/api/light_start.py)
+        await sock.send_encoded([own["lightStart"]])
     else:
-        await send_monitor_data(app, sock, ids)
+        await send_monitor_data(app, sock, shared.ids, joined_at)
 
-    if not timezone_set:
+    if not own["timezone"]:
         await sock.emit("initServerTimezone")
 
 
@@ -118,92 +117,147 @@ LIST_ORDER = (
     "remoteBrowserList",
     "statusPageList",
 )
+#: Lists each login reads itself: small, and what they show moves with the clock (maintenance status, the
+#: server's time zone offset, API key expiry), not only with writes.
+OWN_LISTS = frozenset({"maintenanceList", "info", "apiKeyList"})
 
 
-def encode_lists(lists: dict[str, Any]) -> list:
-    """The list frames in wire order, encoded item by item (run in a worker thread: thousands of monitors,
-    or a notification of a megabyte, never hold the event loop)."""
-    frames: list = []
+@dataclass
+class SharedLists:
+    """The lists every login of a user gets, encoded once (`Wire`s), and the monitor ids they hold."""
+
+    wires: dict[str, Wire]
+    ids: list[int]
+
+
+def _lists_size(lists: SharedLists) -> int:
+    return sum(wire.size for wire in lists.wires.values())
+
+
+def _wires_size(wires: list[Wire]) -> int:
+    return sum(wire.size for wire in wires)
+
+
+async def build_lists(app: Any, user_id: int) -> SharedLists:
+    """Read the shared lists concurrently, then encode them in a worker thread."""
+    async with app.db.bulk_job():  # a few builds at once; the others wait holding nothing
+        lists = await gather(
+            {
+                "monitorList": lambda: monitor_list(app, user_id),
+                "notificationList": lambda: notification_list(app, user_id),
+                "proxyList": lambda: proxy_list(app, user_id),
+                "dockerHostList": lambda: docker_host_list(app, user_id),
+                "remoteBrowserList": lambda: remote_browser_list(app, user_id),
+                "statusPageList": lambda: status_page_list(app),
+            }
+        )
+        lists["monitorTypeList"] = monitor_type_list()
+        wires = await trio.to_thread.run_sync(encode_lists, lists)
+    ids = sorted(int(key) for key in lists["monitorList"])  # JS object keys: ascending numeric order
+    return SharedLists(wires, ids)
+
+
+def encode_lists(lists: dict[str, Any]) -> dict[str, Wire]:
+    """Each list as a `Wire` (its websocket bytes made here too), encoded item by item (run in a worker
+    thread: thousands of monitors, or a notification of a megabyte, never hold the event loop)."""
+    wires: dict[str, Wire] = {}
     for event in LIST_ORDER:
-        frames.extend(encode_event_in_pieces(event, lists[event]))
-    return frames
+        if event not in OWN_LISTS:
+            wires[event] = _wire(encode_event_in_pieces(event, lists[event]))
+    return wires
+
+
+def _wire(frames: list) -> Wire:
+    """Shared by the logins served from one build: held by the cache, not charged to each outbox."""
+    wire = Wire(frames, held=True)
+    wire.websocket_bytes()
+    return wire
 
 
 #: Monitors per reader job of heartbeat lists (one job is read while the previous one is sent).
 CHUNK = 250
 
 
-def stats_frames_reader(app: Any, ids: list[int]) -> Callable[[Any], list]:
-    """A reader job giving the encoded stat events of every monitor, in wire order: per monitor `avgPing`,
-    `uptime` 24 (and `certInfo`), then every `uptime` 720, then every `uptime` "1y"."""
+def stats_frames_reader(app: Any, ids: list[int]) -> Callable[[Any], list[Wire]]:
+    """A reader job giving the encoded stat events of these monitors as three `Wire`s, which the burst
+    sends in wire order over all chunks: per monitor `avgPing`, `uptime` 24 (and `certInfo`); then every
+    `uptime` 720; then every `uptime` "1y"."""
     stats_job = app.readings.stats_many_reader(ids)
 
-    def read(db) -> list:
+    def read(db) -> list[Wire]:
         stats, tls = stats_job(db), latest_tls_infos(db, ids)
         keys = [str(i) for i in ids]
-        events: list[tuple[str, tuple]] = []
+        first: list[tuple[str, tuple]] = []
         for i, key in zip(ids, keys):
-            events.append(("avgPing", (key, stats[i]["avgPing"])))
-            events.append(("uptime", (key, 24, stats[i]["24"])))
+            first.append(("avgPing", (key, stats[i]["avgPing"])))
+            first.append(("uptime", (key, 24, stats[i]["24"])))
             if i in tls:
-                events.append(("certInfo", (key, tls[i])))
-        events.extend(("uptime", (key, 720, stats[i]["720"])) for i, key in zip(ids, keys))
-        events.extend(("uptime", (key, "1y", stats[i]["1y"])) for i, key in zip(ids, keys))
-        frames: list = []
-        for event, args in events:
-            frames.extend(encode_event(event, args))
-        return frames
+                first.append(("certInfo", (key, tls[i])))
+        month = [("uptime", (key, 720, stats[i]["720"])) for i, key in zip(ids, keys)]
+        year = [("uptime", (key, "1y", stats[i]["1y"])) for i, key in zip(ids, keys)]
+        return [
+            _wire([f for event, args in group for f in encode_event(event, args)]) for group in (first, month, year)
+        ]
 
     return read
 
 
-def beats_frames_reader(ids: list[int]) -> Callable[[Any], tuple[list[str], list[str]]]:
+def beats_frames_reader(ids: list[int]) -> Callable[[Any], list[Wire]]:
     """A reader job giving the `heartbeatList` and `importantHeartbeatList` frames of these monitors."""
 
-    def read(db) -> tuple[list[str], list[str]]:
+    def read(db) -> list[Wire]:
         recent = beats_json.recent_json_many(db, ids, HEARTBEAT_LIST_LIMIT)
         important = beats_json.important_json_many(db, ids, IMPORTANT_LIST_LIMIT)
-        return (
-            [event_frame_from_json("heartbeatList", (f'"{i}"', recent[i], "false")) for i in ids],
-            [event_frame_from_json("importantHeartbeatList", (f'"{i}"', important[i], "false")) for i in ids],
-        )
+        return [
+            _wire([event_frame_from_json("heartbeatList", (f'"{i}"', recent[i], "false")) for i in ids]),
+            _wire([event_frame_from_json("importantHeartbeatList", (f'"{i}"', important[i], "false")) for i in ids]),
+        ]
 
     return read
 
 
-async def send_monitor_data(app: Any, sock: Any, ids: list[int]) -> None:
+async def send_monitor_data(app: Any, sock: Any, ids: list[int], joined_at: float) -> None:
     """Stats for every monitor, then each monitor's `heartbeatList`, then its `importantHeartbeatList` (not
     sent by Uptime Kuma 2.x, but clients made for 1.x, such as uptime_kuma_api's get_important_heartbeats,
-    wait for it; the 2.x web UI ignores it). Ids as strings. The frames are built in reader threads, a
-    chunk ahead of the one being sent; this socket's back-pressure paces the whole burst."""
+    wait for it; the 2.x web UI ignores it). Ids as strings. Each chunk of monitors is built once for the
+    logins that may share it (`app.bursts`: a beat rebuilds only its monitor's chunk), in reader threads,
+    one chunk ahead of the one being sent; this socket's back-pressure paces the whole burst."""
     if not ids:
         return
+    bursts, user_id = app.bursts, current_user_id(sock)
     chunks = [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
+    keys = [bursts.figures_key(user_id, chunk) for chunk in chunks]
+
+    def part(name: str, n: int, reader: Callable[[Any], list[Wire]]) -> Callable[[], Awaitable[list[Wire]]]:
+        async def get() -> list[Wire]:
+            return await bursts.get((name, user_id, n), keys[n], joined_at, lambda: app.db.read(reader), _wires_size)
+
+        return get
+
+    stats = [await part("stats", n, stats_frames_reader(app, chunk))() for n, chunk in enumerate(chunks)]
+    await sock.send_encoded([group[k] for k in range(3) for group in stats])
     async with trio.open_nursery() as nursery:
-        stats = Prefetch(nursery, app.db.read, stats_frames_reader(app, ids))
-        pending = Prefetch(nursery, app.db.read, beats_frames_reader(chunks[0]))
-        await sock.send_encoded(await stats.result())
-        important: list[str] = []
+        pending = Prefetch(nursery, part("beats", 0, beats_frames_reader(chunks[0])))
+        important: list[Wire] = []
         for n in range(len(chunks)):
-            recent_frames, important_frames = await pending.result()
+            recent, important_wire = await pending.result()
             if n + 1 < len(chunks):
-                pending = Prefetch(nursery, app.db.read, beats_frames_reader(chunks[n + 1]))
-            important.extend(important_frames)
-            await sock.send_encoded(recent_frames)
-        for n in range(0, len(important), CHUNK):
-            await sock.send_encoded(important[n : n + CHUNK])
+                pending = Prefetch(nursery, part("beats", n + 1, beats_frames_reader(chunks[n + 1])))
+            important.append(important_wire)
+            await sock.send_encoded([recent])
+        await sock.send_encoded(important)
 
 
 class Prefetch:
-    """`await fn(arg)` started now in `nursery`; `result()` waits for it."""
+    """`await fn()` started now in `nursery`; `result()` waits for it."""
 
-    def __init__(self, nursery: trio.Nursery, fn: Callable[[Any], Awaitable[Any]], arg: Any) -> None:
+    def __init__(self, nursery: trio.Nursery, fn: Callable[[], Awaitable[Any]]) -> None:
         self._done = trio.Event()
         self._value: Any = None
-        nursery.start_soon(self._run, fn, arg)
+        nursery.start_soon(self._run, fn)
 
-    async def _run(self, fn: Callable[[Any], Awaitable[Any]], arg: Any) -> None:
-        self._value = await fn(arg)
+    async def _run(self, fn: Callable[[], Awaitable[Any]]) -> None:
+        self._value = await fn()
         self._done.set()
 
     async def result(self) -> Any:

@@ -46,7 +46,7 @@ class MaintenanceService:
     def __init__(self, app: App, clock: Callable[[], datetime] | None = None) -> None:
         self.app = app
         self.clock = clock or app.clock.utcnow  # the app's one wall clock (pinnable); tests pass their own
-        self._under: set[int] = set()
+        self._under: frozenset[int] = frozenset()
         self._running: set[int] = set()
         self._changed = trio.Event()
         self._first_load = trio.Event()
@@ -55,6 +55,11 @@ class MaintenanceService:
     # -- what others ask -----------------------------------------------------------------------
     def is_under_maintenance(self, monitor_id: int) -> bool:
         return monitor_id in self._under
+
+    def covered_monitors(self) -> frozenset[int]:
+        """The monitors under maintenance now (a new object whenever it is recomputed): caches of lists that
+        show it, such as the login burst's `monitorList`, compare it."""
+        return self._under
 
     def running_maintenance_ids(self) -> set[int]:
         return set(self._running)
@@ -79,7 +84,7 @@ class MaintenanceService:
             edge = schedule.next_edge(now)
             if edge is not None:
                 edges.append(edge)
-        self._under = monitors_covered(running, links, parents)
+        self._under = frozenset(monitors_covered(running, links, parents))
         changed = running != self._running
         self._running = running
         self._next_edge = min(edges) if edges else None

@@ -55,6 +55,7 @@ class EngineCounters:
     """Figures for scripts/bench/monitors.py: beats stored, and (when asked) each loop check's lateness."""
 
     beats_written: int = 0
+    column_updates: int = 0  # beats that also changed monitor columns (DNS results): the monitor list changed
     record_lateness: bool = False
     lateness: list[float] = field(default_factory=list)  # seconds each loop check started after its schedule
 
@@ -274,6 +275,7 @@ class MonitoringService:
                 row, beat_row, decision, previous, frozenset(set_keys), "check", job, tls_info, urgent=False
             )
             if updates:
+                self.counters.column_updates += 1
                 row.update({k: v for k, v in updates.items() if k in row})
         return rules.next_delay(decision.status, row)
 

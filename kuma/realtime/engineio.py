@@ -91,6 +91,13 @@ def _size(item: object) -> int:
     return 0 if item is FLUSH else len(item)  # type: ignore[arg-type]  # a frame: str or bytes
 
 
+def _cost(item: Item, size: int, share: int) -> int:
+    """What one outbox item charges the budget: its share of what its recipients hold together."""
+    if isinstance(item, Wire) and item.held:
+        return 1
+    return size // share + 1 if share > 1 else size
+
+
 def encode_for_polling(frame: Frame) -> str:
     if isinstance(frame, str):
         return frame
@@ -161,7 +168,7 @@ class EngineSession:
         if self.closed:
             return
         sizes = list(map(len, frames))
-        costs = [size // share + 1 for size in sizes] if share > 1 else sizes
+        costs = [_cost(frame, size, share) for frame, size in zip(frames, sizes)]
         self.send_shared(frames, costs, sum(sizes), sum(costs), paced)
 
     def send_shared(self, frames: Sequence[Item], costs: list[int], size: int, cost: int, paced: bool = False) -> None:

@@ -44,13 +44,17 @@ def ws_messages(frames: Iterable[Frame | Wire]) -> bytes:
 class Wire:
     """Engine.IO frames encoded once and shared by every outbox that holds them: the frames themselves (a
     polling payload needs them) and, made on first use and kept, the same frames as websocket messages.
-    Counts as one outbox item of `size` (the frames' lengths, as the outbox counts them)."""
+    Counts as one outbox item of `size` (the frames' lengths, as the outbox counts them).
 
-    __slots__ = ("frames", "size", "_ws")
+    `held`: kept by its maker for many recipients over time (a login burst shared by many logins): its
+    memory is the maker's, once, so outboxes holding it charge the outbound budget a token, not its size."""
 
-    def __init__(self, frames: list[Frame]) -> None:
+    __slots__ = ("frames", "size", "held", "_ws")
+
+    def __init__(self, frames: list[Frame], held: bool = False) -> None:
         self.frames = frames
         self.size = sum(map(len, frames))
+        self.held = held
         self._ws: bytes | None = None
 
     def __len__(self) -> int:

@@ -17,7 +17,7 @@ the ramp this counts what other logins cost them); plus the ramp time, the serve
     .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large] [--profile DIR]
 
 --profile DIR: py-spy (not a dependency: `pip install py-spy` into the venv) records the server during the
-ramp and during the hold, as collapsed stacks (DIR/ramp.txt, DIR/hold.txt); the top frames are printed.
+ramp, the hold and the leaving, as collapsed stacks (DIR/ramp.txt, DIR/hold.txt, DIR/leaving.txt); the top frames are printed.
 """
 from __future__ import annotations
 
@@ -272,6 +272,7 @@ async def measure(port: int, pid: int, n: int, hold: float, settle: float, proce
         await children.start(nursery, port, jwt, n, processes)
         await trio.sleep(2.0)  # the child processes' start-up
         cpu0 = tree_cpu(pid)
+        clients0 = sum(tree_cpu(proc.pid) for proc in children.procs)
         enter("ramp")
         result["rss_start"] = state.phases[0].rss
         profiler.start("ramp")
@@ -281,13 +282,15 @@ async def measure(port: int, pid: int, n: int, hold: float, settle: float, proce
             await trio.sleep(0.05)
         result["ramp_seconds"] = time.perf_counter() - t0
         result["ramp_cpu"] = tree_cpu(pid) - cpu0
+        result["ramp_client_cpu"] = sum(tree_cpu(proc.pid) for proc in children.procs) - clients0
         enter("hold")
         profiler.start("hold")
         await trio.sleep(hold)
-        profiler.stop()
         enter("leaving")
+        profiler.start("leaving")
         await children.tell()
         await trio.sleep(settle)
+        profiler.stop()
         enter("after")
         await trio.sleep(settle)
         enter("end")
@@ -324,7 +327,8 @@ def prepare_large(data: Path) -> None:
 
 def report(r: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"\n{args.sessions} sessions{' (large lists)' if args.large else ''}: {r['logged_in']} logged in "
-          f"({r['failed']} failed) in {r['ramp_seconds']:.1f} s, server CPU during the ramp {r['ramp_cpu']:.1f} s")
+          f"({r['failed']} failed) in {r['ramp_seconds']:.1f} s, server CPU during the ramp {r['ramp_cpu']:.1f} s, "
+          f"the sessions' processes {r['ramp_client_cpu']:.1f} s")
     print(f"server RSS at start {r['rss_start'] / 2**20:.0f} MiB")
     print(f"{'phase':8} {'probe p50/p99 ms':>18} {'unanswered':>10} {'push p50/p99 ms':>17} {'pushes':>6} "
           f"{'frames':>9} {'RSS MiB':>8} {'dropped':>7}")
@@ -369,7 +373,7 @@ def main() -> None:
     print(f"server warnings: {len(warnings)}, of which slow clients dropped by the outbound budget: {len(dropped)}")
     for line in warnings[:5]:
         print("  " + line[:200])
-    for name in ("ramp", "hold") if args.profile else ():
+    for name in ("ramp", "hold", "leaving") if args.profile else ():
         path = Path(args.profile) / f"{name}.txt"
         if path.exists():
             print(f"profile {name} (self % / total %):")

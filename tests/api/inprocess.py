@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kuma.api.burst_cache import BurstCache
 from kuma.app import App
 from kuma.config import Config
 from kuma.maintenance.service import MaintenanceService
@@ -102,6 +103,7 @@ async def api_app(tmp_path: Path, modules: tuple[str, ...] = ("kuma.api.monitors
         app.readings = Readings(app.db, app.clock.time)
         app.maintenance = MaintenanceService(app)  # not running: no monitor is under maintenance
         app.notifier = Notifier(app)  # not running: the alert policy is there, nothing is sent
+        app.bursts = BurstCache(app)
         await app.db.write(lambda d: d.conn.execute(
             "INSERT OR IGNORE INTO user (id, username, password, active) VALUES (1, 'admin', 'x', 1)"))
         for name in modules:

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 import socket
 
@@ -148,3 +149,50 @@ async def test_paced_bursts_wait_for_budget_room_and_a_stalled_client_makes_room
         assert stalled.closed and not reading.closed  # ... which the stalled client made
         assert max(peak) <= hub.budget.limit and hub.dropped_slow == 1
         nursery.cancel_scope.cancel()
+
+
+def test_broadcasts_go_straight_to_idle_websockets_and_queue_in_order_behind_a_full_one(tmp_path):
+    """A broadcast is serialized once; an idle websocket gets it written at once (nothing ever queued for
+    it), one whose socket is full gets it queued behind what it has not taken, in order, every event."""
+    server = HubServer(tmp_path / "data", setup=_flood_handlers).start()
+    stuck = websocket.WebSocket()
+    stuck.sock_opt.sockopt.append((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096))
+    reader = RecordingClient(server.url, ["websocket"])
+    try:
+        stuck.connect(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10)
+        assert stuck.recv().startswith("0")
+        stuck.send("40")
+        assert stuck.recv().startswith("40")
+        wait_until(lambda: len(server.hub.sockets()) == 2, what="both sockets connected")
+        by_sid = {s.sid: s for s in server.hub.sockets()}
+        reader_sock = by_sid[_sid_of(reader)]
+        stuck_sock = next(s for s in by_sid.values() if s is not reader_sock)
+        payload = "p" * 50_000
+
+        async def broadcast(n: int) -> tuple[int, int]:
+            await server.hub.emit("tick", n, payload)
+            return reader_sock.conn.session.queued_bytes, stuck_sock.conn.session.queued_bytes
+
+        queued = []
+        for n in range(60):
+            queued.append(server.call(broadcast, n))
+            wait_until(lambda: len(reader.named("tick")) == n + 1, what="the reader took the tick")
+        assert all(mine == 0 for mine, _ in queued)  # to an idle reader: written at once, never queued
+        assert queued[0][1] == 0 and queued[-1][1] > 0  # the stuck one's socket filled: then it waits queued
+        assert [args[0] for args in reader.named("tick")] == list(range(60))
+        assert all(args[1] == payload for args in reader.named("tick"))
+        stuck.settimeout(10)  # now it reads: every tick arrives, in order, none lost or interleaved
+        got = []
+        while len(got) < 60:
+            frame = stuck.recv()
+            if frame.startswith('42["tick"'):
+                got.append(json.loads(frame[2:])[1])
+        assert got == list(range(60))
+    finally:
+        reader.close()
+        stuck.close()
+        server.stop()
+
+
+def _sid_of(client: RecordingClient) -> str:
+    return client.client.get_sid("/")

@@ -214,3 +214,22 @@ def test_socketio_encoders_exact_bytes():
     assert frames == ['451-["blob",{"d":{"_placeholder":true,"num":0}}]', b"\x01"]
     client_side = sio_packet.Packet(encoded_packet=frames[0][1:])
     assert client_side.add_attachment(frames[1]) and client_side.data == ["blob", {"d": b"\x01"}]
+
+
+def test_a_shared_wire_is_one_outbox_item_opened_for_polling_and_held_ones_charge_a_token():
+    from kuma.realtime.budget import OutboundBudget
+    from kuma.realtime.wire import Wire
+
+    budget = OutboundBudget(10**9)
+    polling = EngineSession(CONFIG, now=0.0, budget=budget)
+    wire = Wire(['42["a",1]', b"\x01", '42["b"]'])
+    polling.send_frames(["40", wire])
+    assert polling.queued_bytes == 2 + wire.size and budget.total == 2 + wire.size
+    polling.begin_poll()
+    assert polling.take_poll_payload() == '40\x1e42["a",1]\x1ebAQ==\x1e42["b"]'
+    assert polling.queued_bytes == 0 and budget.total == 0
+    ws = EngineSession(CONFIG, now=0.0, transport=WEBSOCKET, budget=budget)
+    held = Wire(["4" + "x" * 5000], held=True)  # kept by the login-burst cache: its memory is counted there
+    ws.send_frames([held], paced=True)
+    assert ws.queued_bytes == held.size and budget.total == 1
+    assert ws.take_frames() == [held] and budget.total == 0

@@ -1,0 +1,170 @@
+"""The login burst built once for many logins (`kuma.api.burst_cache`, issue #15).
+
+- The cache's rules on their own (Trio, no network): concurrent logins share one build; a build serves a
+  login only when nothing it shows changed since it began, or when it began after that login's socket
+  joined the room; a failed build is not kept.
+- Through a real server: logins of one user get byte-identical bursts, and a change (a monitor added, a
+  beat pushed) is in the next login's burst.
+"""
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+import trio
+import websocket
+
+from kuma.api.burst_cache import BurstCache
+from tests.realtime.util import RecordingClient
+
+PASSWORD = "burst-cache-1"
+
+
+async def test_concurrent_logins_share_one_build(autojump_clock):
+    cache = BurstCache(app=None)
+    release, builds, results = trio.Event(), [], []
+
+    async def build():
+        builds.append(trio.current_time())
+        await release.wait()
+        return ["frames", len(builds)]
+
+    async def login():
+        results.append(await cache.get("lists", ("k", 1), trio.current_time(), build, len))
+
+    async with trio.open_nursery() as nursery:
+        for _ in range(5):
+            nursery.start_soon(login)
+        await trio.sleep(1)
+        release.set()
+    assert len(builds) == 1 and all(r is results[0] for r in results)
+    assert cache.built == 1 and cache.shared == 4
+    # kept: a later login with the same key (nothing changed) gets the very same object
+    assert await cache.get("lists", ("k", 1), trio.current_time(), build, len) is results[0]
+    # something changed (a new key): the next login builds anew
+    fresh = await cache.get("lists", ("k", 2), trio.current_time(), build, len)
+    assert fresh is not results[0] and len(builds) == 2
+
+
+async def test_a_build_serves_a_changed_key_only_when_it_began_after_the_join(autojump_clock):
+    cache = BurstCache(app=None)
+    release, builds = trio.Event(), []
+
+    async def build():
+        builds.append(trio.current_time())
+        number = len(builds)
+        await release.wait()
+        return [number]
+
+    got: dict[str, list] = {}
+
+    async def login(name, key, joined_at):
+        got[name] = await cache.get("part", key, joined_at, build, len)
+
+    async with trio.open_nursery() as nursery:
+        joined_early = trio.current_time()  # this socket joined its room at t=0
+        await trio.sleep(1)
+        nursery.start_soon(login, "first", "k1", trio.current_time())  # build 1 begins at t=1
+        await trio.sleep(1)
+        nursery.start_soon(login, "early", "k2", joined_early)  # joined before build 1 began: must not use it
+        nursery.start_soon(login, "late", "k2", trio.current_time() - 0.5)  # joined at 1.5: build 2 began later
+        await trio.sleep(1)
+        release.set()
+    assert got["first"] == [1]
+    assert got["early"] != [1] and got["late"] == got["early"]  # the later build serves both k2 logins
+    assert len(builds) == 2
+
+
+async def test_a_failed_build_is_not_kept(autojump_clock):
+    cache = BurstCache(app=None)
+    calls = []
+
+    async def broken():
+        calls.append(1)
+        raise RuntimeError("read failed")
+
+    with pytest.raises(RuntimeError):
+        await cache.get("part", "k", trio.current_time(), broken, len)
+    assert await cache.get("part", "k", trio.current_time(), lambda: _value([7]), len) == [7]
+    assert calls == [1]
+
+
+async def _value(value):
+    return value
+
+
+# -- through a real server ------------------------------------------------------------------------------------
+def _admin(url: str) -> tuple[str, list[str]]:
+    """Admin set up, two push monitors; the admin's JWT and the push tokens."""
+    client = RecordingClient(url, ["websocket"])
+    try:
+        assert client.call("setup", "admin", PASSWORD)["ok"]
+        token = client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})["token"]
+        push_tokens = []
+        for n in range(2):
+            push_token = f"burstcache{n}"
+            reply = client.call("add", {"type": "push", "name": f"push {n}", "interval": 3600, "retryInterval": 3600,
+                                        "pushToken": push_token, "accepted_statuscodes": ["200-299"],
+                                        "notificationIDList": {}})
+            assert reply["ok"], reply
+            push_tokens.append(push_token)
+        return token, push_tokens
+    finally:
+        client.close()
+
+
+def _burst(url: str, token: str) -> list[str]:
+    """The exact text frames a `loginByToken` gets before its ack."""
+    ws = websocket.create_connection(url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket", timeout=30)
+    frames: list[str] = []
+    try:
+        assert ws.recv().startswith("0")
+        ws.send("40")
+        while not ws.recv().startswith("40"):
+            pass
+        while not ws.recv().startswith('42["loginRequired"'):
+            pass
+        ws.send("421" + json.dumps(["loginByToken", token]))
+        while True:
+            frame = ws.recv()
+            if frame == "2":
+                ws.send("3")
+            elif frame.startswith("431"):
+                assert json.loads(frame[3:])[0]["ok"], frame
+                return frames
+            else:
+                frames.append(frame)
+    finally:
+        ws.close()
+
+
+def _event(frames: list[str], name: str) -> list:
+    return [json.loads(f[2:])[1:] for f in frames if f.startswith(f'42["{name}"')]
+
+
+def test_logins_get_identical_bursts_and_a_change_shows_in_the_next(kuma_server):
+    url = kuma_server.url
+    token, push_tokens = _admin(url)
+    bursts = [_burst(url, token) for _ in range(3)]
+    assert bursts[0] == bursts[1] == bursts[2]
+    assert len(_event(bursts[0], "monitorList")[0][0]) == 2
+
+    client = RecordingClient(url, ["websocket"])
+    try:
+        client.call("loginByToken", token)
+        assert client.call("add", {"type": "push", "name": "third", "interval": 3600, "retryInterval": 3600,
+                                   "pushToken": "burstcache2", "accepted_statuscodes": ["200-299"],
+                                   "notificationIDList": {}})["ok"]
+    finally:
+        client.close()
+    after_add = _burst(url, token)
+    names = sorted(m["name"] for m in _event(after_add, "monitorList")[0][0].values())
+    assert names == ["push 0", "push 1", "third"]
+
+    assert httpx.get(f"{url}/api/push/{push_tokens[0]}", params={"status": "up", "msg": "pushed-once"}).json()["ok"]
+    after_push = _burst(url, token)
+    beats = {args[0]: args[1] for args in _event(after_push, "heartbeatList")}
+    assert [b["msg"] for b in beats["1"]] == ["pushed-once"]
+    assert beats["2"] == [] and beats["3"] == []
+    assert _burst(url, token) == after_push  # and the next login shares that build again
