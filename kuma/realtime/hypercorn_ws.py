@@ -52,7 +52,7 @@ class DirectWriter:
     too. Unbound (plain TCP not found, TLS, HTTP/2), `try_write` always says no.
     """
 
-    __slots__ = ("pending", "_stream", "_lock", "_fd", "_send", "_open", "_connected", "_data")
+    __slots__ = ("pending", "_stream", "_lock", "_socket", "_send", "_open", "_connected", "_data")
 
     def __init__(self) -> None:
         self.pending: bytes | None = None
@@ -68,10 +68,11 @@ class DirectWriter:
             lock, sock_stream = tcp.send_lock, tcp.stream
             if not isinstance(lock, trio.Lock) or not isinstance(sock_stream, trio.SocketStream):
                 return False
-            fd = sock_stream.socket.fileno()
+            socket = sock_stream.socket
         except AttributeError:
             return False
-        self._lock, self._fd, self._open, self._connected, self._data = lock, fd, open_state, connected, data_event
+        self._lock, self._socket, self._open, self._connected = lock, socket, open_state, connected
+        self._data = data_event
         self._send = original = stream.send
 
         async def send_after_pending(event: Any) -> None:
@@ -94,8 +95,11 @@ class DirectWriter:
             or self._lock.locked()
         ):
             return False
+        fd = self._socket.fileno()  # asked each time: -1 once closed, never a number reused by another socket
+        if fd < 0:
+            return False
         try:
-            written = os.write(self._fd, data)
+            written = os.write(fd, data)
         except OSError:  # full (EAGAIN) or broken: the ordinary path waits for it or finds the error
             return False
         if written < len(data):
