@@ -76,18 +76,19 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     joined_at = trio.current_time()  # a build begun from here on misses nothing this socket needs
 
     bursts = app.bursts
-    shared: SharedLists = await bursts.get(
-        ("lists", user_id), bursts.lists_key(user_id), joined_at, lambda: build_lists(app, user_id), _lists_size
-    )
-    own = await gather(
-        {
-            "maintenanceList": lambda: maintenance_list(app, user_id),
-            "info": lambda: info_payload(app, full=True),
-            "apiKeyList": lambda: api_key_list(app, user_id),
-            "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
-            "lightStart": lambda: light_start.start_frame(app, sock, user_id),  # None: Uptime Kuma's burst
-        }
-    )
+    async with bursts.reading:  # a few logins read at once; the others wait parked (their sends are paced)
+        shared: SharedLists = await bursts.get(
+            ("lists", user_id), bursts.lists_key(user_id), joined_at, lambda: build_lists(app, user_id), _lists_size
+        )
+        own = await gather(
+            {
+                "maintenanceList": lambda: maintenance_list(app, user_id),
+                "info": lambda: info_payload(app, full=True),
+                "apiKeyList": lambda: api_key_list(app, user_id),
+                "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
+                "lightStart": lambda: light_start.start_frame(app, sock, user_id),  # None: Uptime Kuma's burst
+            }
+        )
     frames: list = []
     for event in LIST_ORDER:
         wire = shared.wires.get(event)

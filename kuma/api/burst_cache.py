@@ -24,6 +24,11 @@ import trio
 if TYPE_CHECKING:
     from kuma.app import App
 
+#: Logins that read their lists at once: the rest wait parked, so a thousand logins at once never make every
+#: step of the event loop (and so every other socket's ack) wait behind a thousand login tasks' turns.
+#: Only the reading is limited: sending is paced by each socket, and a client that does not read its burst
+#: holds no slot.
+LOGINS_READING = 8
 #: Bytes of encoded frames a kept build may hold (larger ones serve only the logins that waited for them).
 KEEP_LIMIT = 32 * 2**20
 
@@ -43,6 +48,7 @@ class BurstCache:
     def __init__(self, app: App) -> None:
         self.app = app
         self._builds: dict[Hashable, _Build] = {}
+        self.reading = trio.CapacityLimiter(LOGINS_READING)
         self._seq = 0  # stored beats seen
         self._beat_seq: dict[int, int] = {}  # monitor id → `_seq` at its latest stored beat
         self.built = 0  # builds run (for tests and benchmarks)
