@@ -62,18 +62,20 @@ async def test_a_build_serves_a_changed_key_only_when_it_began_after_the_join(au
     async def login(name, key, joined_at):
         got[name] = await cache.get("part", key, joined_at, build, len)
 
+    t0 = trio.current_time()
     async with trio.open_nursery() as nursery:
-        joined_early = trio.current_time()  # this socket joined its room at t=0
         await trio.sleep(1)
         nursery.start_soon(login, "first", "k1", trio.current_time())  # build 1 begins at t=1
         await trio.sleep(1)
-        nursery.start_soon(login, "early", "k2", joined_early)  # joined before build 1 began: must not use it
-        nursery.start_soon(login, "late", "k2", trio.current_time() - 0.5)  # joined at 1.5: build 2 began later
+        # at t=2 something changed (key k2): a socket that joined at t=0.5, before build 1 began, may use it
+        # (what changed after its join reaches it as change events); one that joined at t=1.5 may not
+        nursery.start_soon(login, "joined before", "k2", t0 + 0.5)
+        await trio.sleep(0.1)
+        nursery.start_soon(login, "joined after", "k2", t0 + 1.5)
         await trio.sleep(1)
         release.set()
-    assert got["first"] == [1]
-    assert got["early"] != [1] and got["late"] == got["early"]  # the later build serves both k2 logins
-    assert len(builds) == 2
+    assert got["first"] == [1] and got["joined before"] == [1]
+    assert got["joined after"] == [2] and len(builds) == 2
 
 
 async def test_a_failed_build_is_not_kept(autojump_clock):
