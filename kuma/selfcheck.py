@@ -312,6 +312,16 @@ def _websocket_path() -> Any:
     return state
 
 
+def _push_front() -> Any:
+    """Plain pushes are read before h11 (kuma/rest/push_front.py): the front is installed in Hypercorn."""
+    from kuma.rest import push_front
+
+    _server_parts()  # builds the web app, which installs the front
+    if not push_front.installed():
+        raise RuntimeError("the push front is not installed in Hypercorn's Trio worker")
+    return True
+
+
 def _probe_libraries() -> Any:
     """Monitor types part 2 (probes): gRPC's proto reader + protobuf codec + h2, and trio-websocket for the
     DevTools protocol, all found and working in this build (they are imported only inside checks)."""
@@ -354,6 +364,7 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "subprocess_env": _subprocess_env,
     "build": _build,
     "websocket_path": _websocket_path,
+    "push_front": _push_front,
     "socketio_endpoint": _socketio_endpoint,
     "probe_libraries": _probe_libraries,
     # what this build contains, compared between the frozen binary and the source tree by the tests

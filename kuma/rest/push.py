@@ -3,9 +3,10 @@
 The reply is sent only after the engine's `record_push` has committed the beat (urgent write), so an
 acknowledged push is never lost. Query parameters only; the body is ignored.
 
-The hot path is raw ASGI in front of Quart (`mount`, as `/socket.io/` is): no request context, the
-token looked up in the engine's memory (the database only when the monitor is not running), the
-reply bytes built once. The Quart route stays for the route list and answers the same way.
+The hot path: a connection that only pushes is served before h11 (`push_front`, `push_wire`); others
+reach raw ASGI in front of Quart (`mount`, as `/socket.io/` is): no request context, the token looked
+up in the engine's memory (the database only when the monitor is not running). Both answer with
+`reply`. The Quart route stays for the route list and answers the same way.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from quart_trio import QuartTrio
 
 from kuma.app import App
 from kuma.monitoring.storing import MonitorInactive
+from kuma.rest import push_front
 from kuma.rest.jsonwire import JSON_CONTENT_TYPE, dumps
 from kuma.rest.public_http import json_body, weak_etag
+from kuma.rest.push_wire import PushRequest
 from kuma.status import DOWN as DOWN  # the one definition, re-exported here
 from kuma.status import UP as UP
 from kuma.store import monitors
@@ -115,27 +118,41 @@ OK_ETAG = weak_etag(OK_BODY).encode()
 JSON_TYPE = JSON_CONTENT_TYPE.encode()
 
 
-def _not_modified(scope: Scope, etag: bytes) -> bool:
+def _not_modified(if_none_match: bytes | None, etag: bytes) -> bool:
     """The client's If-None-Match still matches (Express answers a 200 with 304 then)."""
+    if if_none_match is None:
+        return False
+    bare = etag[2:]
+    tags = [t.strip() for t in if_none_match.split(b",")]
+    return any(t in (b"*", etag, bare) or (t.startswith(b"W/") and t[2:] == bare) for t in tags)
+
+
+def if_none_match_of(scope: Scope) -> bytes | None:
     for name, value in scope.get("headers", ()):
         if name.lower() == b"if-none-match":
-            bare = etag[2:]
-            tags = [t.strip() for t in value.split(b",")]
-            return any(t in (b"*", etag, bare) or (t.startswith(b"W/") and t[2:] == bare) for t in tags)
-    return False
+            return value
+    return None
+
+
+def reply(
+    failure: dict[str, Any] | None, method: str, if_none_match: bytes | None, frame_header: bool
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and body of the answer: the same for the ASGI path and `push_front`."""
+    status, body = (200, OK_BODY) if failure is None else (404, dumps(failure).encode())
+    headers = _headers(body, frame_header)
+    if status == 200 and _not_modified(if_none_match, headers[0][1]):
+        status, body = 304, b""
+        headers[1:3] = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0")]
+    return status, headers, b"" if method == "HEAD" else body
 
 
 async def serve_push(app: App, scope: Scope, send: Send, frame_header: bool) -> None:
     """One push as raw ASGI: the same status, headers and bytes as the Quart route."""
     token = scope["path"][len(PREFIX) :]
     failure = await answer(app, token, query_args(scope.get("query_string", b"")))
-    status, body = (200, OK_BODY) if failure is None else (404, dumps(failure).encode())
-    headers = _headers(body, frame_header)
-    if status == 200 and _not_modified(scope, headers[0][1]):
-        status, body = 304, b""
-        headers[1:3] = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0")]
+    status, headers, body = reply(failure, scope["method"], if_none_match_of(scope), frame_header)
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+    await send({"type": "http.response.body", "body": body})
 
 
 def mount(web, app: App) -> None:
@@ -158,6 +175,13 @@ def mount(web, app: App) -> None:
             await inner(scope, receive, send)
 
     web.asgi_app = asgi_app  # an ASGI middleware, as kuma/realtime/endpoint.py
+
+    async def answer_parsed(request: PushRequest) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        failure = await answer(app, request.token, query_args(request.query))
+        return reply(failure, request.method.decode("ascii"), request.if_none_match, frame_header)
+
+    setattr(web, push_front.FRONT_ATTR, push_front.PushFront(answer_parsed))  # plain pushes off the socket
+    push_front.install()
 
 
 def register(web: QuartTrio, app: App) -> None:

@@ -1,0 +1,135 @@
+"""Pushes answered before h11: Hypercorn's per-connection handler with a front for `/api/push/`.
+
+A connection whose requests are plain pushes (`push_wire.parse`) is served here: parse, answer once the
+beat is committed (`kuma.rest.push.answer`), write the bytes h11 would have written. The first request
+that is anything else hands the connection, with every byte not yet answered, to Hypercorn's h11
+protocol for good, so browsers, websockets and odd pushes take the ordinary road. What h11 did for a
+keep-alive connection is kept: the keep-alive timeout between requests, `connection: close` on the
+`keep_alive_max_requests`-th request, closing idle connections when the server stops.
+
+`install()` puts the class where Hypercorn's Trio worker builds connection handlers (one module
+attribute); the front is found on the served Quart app (`FRONT_ATTR`), so each server answers with its
+own App.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+
+import trio
+from hypercorn.events import Closed, RawData
+from hypercorn.trio import run as hypercorn_run
+from hypercorn.trio.tcp_server import MAX_RECV, TCPServer
+
+from kuma.rest import push_wire
+from kuma.rest.push_wire import HAND_OFF, INCOMPLETE, PushRequest
+
+FRONT_ATTR = "kuma_push_front"
+Answer = Callable[[PushRequest], Awaitable[tuple[int, list[tuple[bytes, bytes]], bytes]]]
+
+
+class PushFront:
+    """How this server answers a parsed push: status, headers and body (`kuma.rest.push.mount`)."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+
+
+class PushFrontServer(TCPServer):
+    """Hypercorn's TCPServer, reading pushes itself until a request is not one."""
+
+    async def _read_data(self) -> None:
+        front = getattr(getattr(self.app, "app", None), FRONT_ATTR, None)
+        if not isinstance(front, PushFront):
+            await super()._read_data()
+            return
+        leftover = await self._serve_pushes(front)
+        if leftover is None:
+            await self.protocol.handle(Closed())
+            return
+        if leftover:
+            await self.protocol.handle(RawData(leftover))
+        await super()._read_data()
+
+    async def _serve_pushes(self, front: PushFront) -> bytes | None:
+        """Serve pushes; the bytes to hand to h11, or None when the connection is done."""
+        buffer = b""
+        served = 0
+        watch = trio.CancelScope()
+        self._idle_scope: trio.CancelScope | None = None
+        try:
+            while True:
+                data = await self._receive(idle=served > 0 and not buffer)
+                if data is None:
+                    return None
+                if not data:  # end of stream: h11 sees it (and any partial head) as before
+                    await self.protocol.handle(RawData(buffer))
+                    await self.protocol.handle(RawData(b""))
+                    return None
+                buffer += data
+                while buffer:
+                    request = push_wire.parse(buffer)
+                    if request is INCOMPLETE:
+                        break
+                    if request is HAND_OFF or not isinstance(request, PushRequest):
+                        return buffer
+                    if served == 0:
+                        await self.idle_task.stop()  # the keep-alive timeout is ours from now on
+                        self._task_group.spawn(self._close_when_terminated, watch)
+                    served += 1
+                    buffer = buffer[request.size :]
+                    if not await self._answer(front, request, served):
+                        return None
+        finally:
+            watch.cancel()
+
+    async def _receive(self, *, idle: bool) -> bytes | None:
+        """The next bytes; None when the connection was closed, broken or timed out."""
+        timeout = self.config.keep_alive_timeout if idle else (self.config.read_timeout or math.inf)
+        with trio.move_on_after(timeout) as scope:
+            self._idle_scope = scope if idle else None
+            try:
+                return bytes(await self.stream.receive_some(MAX_RECV))
+            except (trio.ClosedResourceError, trio.BrokenResourceError):
+                return None
+            finally:
+                self._idle_scope = None
+        if idle:  # as Hypercorn's idle task: close a connection left idle
+            with trio.CancelScope(shield=True):
+                await self._initiate_server_close()
+        return None
+
+    async def _answer(self, front: PushFront, request: PushRequest, served: int) -> bool:
+        """Answer one push; False once the connection is to be closed."""
+        status, headers, body = await front.answer(request)
+        headers = headers + self.config.response_headers("h11")
+        last = served >= self.config.keep_alive_max_requests or self.context.terminated.is_set()
+        if served >= self.config.keep_alive_max_requests:
+            headers.append((b"connection", b"close"))
+        try:
+            with trio.CancelScope(shield=True):
+                await self.stream.send_all(push_wire.response(status, headers, body))
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            return False
+        await self.context.mark_request()
+        if last:
+            await self.protocol_send(Closed())
+            return False
+        return True
+
+    async def _close_when_terminated(self, watch: trio.CancelScope) -> None:
+        """Server stopping: an idle connection is closed now, a busy one after its answer."""
+        with watch:
+            await self.context.terminated.wait()
+            if self._idle_scope is not None:
+                self._idle_scope.cancel()
+
+
+def install() -> None:
+    """Make Hypercorn's Trio worker build `PushFrontServer`s (a connection without a front is unchanged)."""
+    hypercorn_run.TCPServer = PushFrontServer  # type: ignore[misc]
+
+
+def installed() -> bool:
+    return hypercorn_run.TCPServer is PushFrontServer
