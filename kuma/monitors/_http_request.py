@@ -18,6 +18,7 @@ from typing import Any
 
 import trio
 
+from kuma.monitors import _http_lean
 from kuma.monitors._common import as_bool, effective_timeout
 from kuma.monitors._http_auth import USER_AGENT, auth_header
 from kuma.monitors._http_errors import error_message
@@ -232,7 +233,10 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
         try:
             if poolable(url, proxy, monitor):
                 client = shared_client(max_redirects, _local_address(monitor), context)
-                outcome = await _exchange(client, monitor, url, timeout, content, content_type, user_headers, ctx)
+                if content is None:
+                    outcome = await _lean_exchange(client, monitor, url, content_type, user_headers, max_redirects)
+                if outcome is None:
+                    outcome = await _exchange(client, monitor, url, timeout, content, content_type, user_headers, ctx)
             else:
                 transport = httpx.AsyncHTTPTransport(
                     verify=context, local_address=_local_address(monitor), proxy=proxy, retries=0
@@ -297,6 +301,41 @@ async def _exchange(
     reason = response.reason_phrase or _standard_reason(response.status_code)
     ping = round((trio.current_time() - start) * 1000)
     return HttpOutcome(response.status_code, reason, bytes(body), dict(response.headers), ping, info, str(response.url))
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})  # httpx's `has_redirect_location` codes
+
+
+async def _lean_exchange(
+    client: Any,
+    monitor: dict[str, Any],
+    url: str,
+    content_type: str | None,
+    user_headers: dict[str, str],
+    max_redirects: int,
+) -> HttpOutcome | None:
+    """A body-less GET/HEAD through `_http_lean` (None: not its kind, or it redirected: use httpx)."""
+    import httpx
+
+    method = str(monitor.get("method") or "GET").upper()
+    lean = _http_lean.pool()
+    if method not in ("GET", "HEAD") or url in lean.redirecting:
+        return None
+    start = trio.current_time()
+    headers = await _request_headers(client, monitor, content_type, user_headers)
+    target = httpx.URL(build_url(url, as_bool(monitor.get("cache_bust"))))
+    raw_headers = lean.request_headers(client, method, target, headers)
+    key = (target.host, target.port or 80, _local_address(monitor))
+    status, reason, answer_headers, body = await lean.fetch(
+        key, method.encode(), target.raw_path, raw_headers, MAX_BODY_BYTES
+    )
+    if max_redirects > 0 and status in _REDIRECTS and any(n.lower() == b"location" for n, _ in answer_headers):
+        lean.redirecting.add(url)  # httpx follows it, now and from now on
+        return None
+    body = _http_lean.decoded_body(status, answer_headers, body)
+    ping = round((trio.current_time() - start) * 1000)
+    text_reason = reason.decode("ascii", errors="ignore") or _standard_reason(status)
+    return HttpOutcome(status, text_reason, body, _http_lean.header_dict(answer_headers), ping, None, str(target))
 
 
 def _standard_reason(code: int) -> str:
