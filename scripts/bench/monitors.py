@@ -33,6 +33,7 @@ TARGET_CODE = r"""
 import sys
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 class H(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True
     protocol_version = "HTTP/1.1"
     def do_GET(self):
         body = b"<html>healthy</html>"
