@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 import time as _time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -31,8 +32,21 @@ def format_time(epoch: float) -> str:
     return _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(seconds)) + f".{ms:03d}"
 
 
+_OWN_FORMAT = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):([0-5]\d)\.(\d{3})")
+
+
 def parse_time(text: str) -> float:
-    """`YYYY-MM-DD HH:MM:SS[.mmm]` (UTC) → epoch seconds. Also accepts an ISO `T` separator."""
+    """`YYYY-MM-DD HH:MM:SS[.mmm]` (UTC) → epoch seconds. Also accepts an ISO `T` separator.
+    The form `format_time` writes (every beat's previous one) skips strptime, ~10 times slower."""
+    own = _OWN_FORMAT.fullmatch(text)
+    if own is not None:
+        y, mo, d, h, mi, s, ms = map(int, own.groups())
+        if y >= 1970 and 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(y, mo)[1] and h < 24 and mi < 60:
+            return calendar.timegm((y, mo, d, h, mi, s)) + ms / 1000
+    return _slow_parse(text)
+
+
+def _slow_parse(text: str) -> float:
     text = text.strip().replace("T", " ").rstrip("Z")
     main, _, frac = text.partition(".")
     struct = _time.strptime(main, "%Y-%m-%d %H:%M:%S")
