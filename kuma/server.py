@@ -17,6 +17,7 @@ import trio
 from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
 
+from kuma import memory
 from kuma.accounts import service as accounts_service
 from kuma.api import burst_cache, legacy_lists
 from kuma.app import App
@@ -99,6 +100,7 @@ async def serve(config: Config, *, apply_file: Path | None = None, task_status=t
                     await services.start(service)
                 hc = _hypercorn_config(config)
                 await services.start(_serve_http, web, hc, stop)
+                services.start_soon(memory.freeze_after_boot, app.monitoring.boot_window)
                 log.info("kuma listening on %s (data folder %s)", ", ".join(hc.bind), config.data_dir)
                 if apply_file is not None:  # imported here: YAML stays unloaded in a server without --apply
                     from kuma.automation.service import reapply_on_sighup

@@ -83,6 +83,8 @@ class MonitoringService:
         self._beat_locks: dict[int, trio.Lock] = {}
         self._rng = rng or random.Random()
         self._preloaded: dict[int, tuple[dict[str, Any], list[int], dict[str, Any] | None]] = {}
+        #: seconds from boot until the last boot-time first check starts (set by `run`)
+        self.boot_window = 0.0
 
     # -- public API (docs/CONTRACTS.md) ---------------------------------------------------------
     def add_beat_listener(self, fn: Listener) -> None:
@@ -182,6 +184,7 @@ class MonitoringService:
                 self._previous.setdefault(monitor_id, beat_row)
             for monitor_id, delay in self._boot_delays(plan):
                 self.supervisor.start_new(monitor_id, delay)
+                self.boot_window = max(self.boot_window, delay)
             log.info("monitoring: started %d monitors", len(plan))
             nursery.start_soon(retention.run_jobs, self.app.db, self.wall, self.settings)
             task_status.started()

@@ -110,6 +110,22 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
                 await trio.sleep(0.5)
             nursery.cancel_scope.cancel()
 
+    gc_log = os.environ.get("KUMA_BENCH_GC_LOG")
+    if gc_log:  # developer aid: every collection of the oldest generation (and any over 20 ms), timed
+        import gc
+
+        log_file = open(gc_log, "a", buffering=1)  # noqa: SIM115  (open for the child's life)
+        began = [0.0]
+
+        def on_gc(phase: str, info: dict) -> None:
+            if phase == "start":
+                began[0] = time.perf_counter()
+                return
+            ms = (time.perf_counter() - began[0]) * 1000
+            if ms > 20 or info["generation"] == 2:
+                log_file.write(f"{time.time():.1f} gen{info['generation']} {ms:.0f} ms, {info['collected']} collected\n")
+
+        gc.callbacks.append(on_gc)
     profile_path = os.environ.get("KUMA_BENCH_PROFILE")
     if profile_path:  # developer aid: cProfile of the server's Trio thread
         import cProfile
