@@ -81,6 +81,7 @@ def setup_app(config: Config, db: Database, clock: WallClock | None = None) -> A
 
 async def serve(config: Config, *, apply_file: Path | None = None, task_status=trio.TASK_STATUS_IGNORED) -> None:
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    memory.tune()
     clock = WallClock(config.clock_start)  # also stamps a new database's migration rows
     if needs_migration(config.db_path):
         if not await migrate_showing_progress(config, clock.time(), _hypercorn_config(config)):

@@ -25,3 +25,13 @@ async def test_objects_alive_after_boot_are_frozen_and_garbage_is_collected_firs
         assert not any(isinstance(o, Node) and getattr(o, "self", None) is o for o in gc.get_objects())
     finally:
         gc.unfreeze()
+
+
+def test_thresholds_for_a_server():
+    before = gc.get_threshold()
+    try:
+        memory.tune()
+        assert gc.get_threshold() == memory.THRESHOLDS
+        assert memory.THRESHOLDS[0] > before[0] and memory.THRESHOLDS[2] > 10
+    finally:
+        gc.set_threshold(*before)

@@ -124,6 +124,11 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
             ms = (time.perf_counter() - began[0]) * 1000
             if ms > 20 or info["generation"] == 2:
                 log_file.write(f"{time.time():.1f} gen{info['generation']} {ms:.0f} ms, {info['collected']} collected\n")
+            if info["generation"] == 2 and os.environ.get("KUMA_BENCH_GC_TYPES"):
+                from collections import Counter
+
+                kinds = Counter(type(o).__name__ for o in gc.get_objects(2))
+                log_file.write(f"  {sum(kinds.values())} in gen2: {kinds.most_common(12)}\n")
 
         gc.callbacks.append(on_gc)
     profile_path = os.environ.get("KUMA_BENCH_PROFILE")
@@ -231,7 +236,7 @@ def main() -> None:
     parser.add_argument("--monitors", type=int, default=1000)
     parser.add_argument("--interval", type=int, default=20)
     parser.add_argument("--duration", type=float, default=180)
-    parser.add_argument("--warmup", type=float, default=None, help="default: interval + 5 s")
+    parser.add_argument("--warmup", type=float, default=None, help="default: interval + 15 s (past the boot's one-time full collection, kuma/memory.py)")
     parser.add_argument("--idle-duration", type=float, default=60)
     parser.add_argument("--push-interval", type=int, default=60)
     parser.add_argument("--skip-http", action="store_true")
@@ -257,7 +262,7 @@ def main() -> None:
                 url = f"http://127.0.0.1:{target_port}/"
                 monitors = [(f"http {i}", "http", url, args.interval, args.interval, None, 0)
                             for i in range(args.monitors)]
-                warmup = args.warmup if args.warmup is not None else args.interval + 5
+                warmup = args.warmup if args.warmup is not None else args.interval + 15
                 print(f"http: {args.monitors} monitors every {args.interval} s, warm-up {warmup} s, "
                       f"measuring {args.duration} s …", flush=True)
                 results.append(measure("http", monitors, warmup, args.duration))
