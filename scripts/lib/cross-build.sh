@@ -1,43 +1,51 @@
 #!/usr/bin/env bash
 # Build dist/kuma-linux-<arch> for a Raspberry Pi on this x86-64 machine (called by scripts/build-binary --arch).
 #   scripts/lib/cross-build.sh aarch64|armv7 DISTPATH
-# How: a Debian bookworm root filesystem for the target (debootstrap, run through qemu-user-static and
-# binfmt_misc) with Debian's Python 3.11; the exact versions .venv holds (scripts/lib/build_requirements.py),
-# downloaded here as the target's wheels (sdists where PyPI has no wheel, compiled inside the root
-# filesystem); PyInstaller run inside it on a copy of this checkout's kuma/, kuma.spec and pyproject.toml.
-# Cache: $KUMA_CROSS_CACHE (default .cache/) holds rootfs-<debian arch>/ with its wheels, venv and
-# PyInstaller work folder, so a second build only reruns PyInstaller. Needs root (debootstrap, chroot).
+#   scripts/lib/cross-build.sh --root aarch64|armv7    prints the cached root filesystem for these inputs
+# How: a Debian bookworm root filesystem for the target, unpacked on the host by mmdebstrap (no maintainer
+# scripts, so nothing runs under emulation); the exact versions .venv holds (scripts/lib/build_requirements.py)
+# downloaded and installed into its /opt/kuma-venv by the host's pip for the target's platform (sdists where
+# PyPI has no wheel, compiled inside the root filesystem, offline); PyInstaller run inside it under qemu-user
+# on a copy of this checkout's kuma/, kuma.spec and pyproject.toml.
+# Cache: ${KUMA_CROSS_CACHE:-/var/cache/kuma-cross}/<hash of the build inputs>/ holds the root filesystem,
+# the wheels, the venv and PyInstaller's work folder; the newest three hashes are kept. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo="$PWD"
+print_root=0
+if [ "${1:-}" = "--root" ]; then print_root=1; shift; fi
 arch="$1"
-distpath="$2"
+distpath="${2:-dist}"
 case "$arch" in
   aarch64) debarch=arm64; qemu=qemu-aarch64; tag=aarch64 ;;
   armv7) debarch=armhf; qemu=qemu-arm; tag=armv7l ;;
   *) echo "build-binary: --arch must be aarch64 or armv7 (got $arch)" >&2; exit 2 ;;
 esac
-cache="${KUMA_CROSS_CACHE:-$repo/.cache}"
+# what decides the root filesystem, the wheels and the venv: a change to any of them starts a cold cache
+inputs=(pyproject.toml kuma.spec scripts/build-binary scripts/lib/cross-build.sh scripts/lib/build_requirements.py)
+base="${KUMA_CROSS_CACHE:-/var/cache/kuma-cross}"
+cache="$base/$(cat "${inputs[@]}" | sha256sum | cut -c1-16)"
 root="$cache/rootfs-$debarch"
+if [ "$print_root" = 1 ]; then echo "$root"; exit 0; fi
 mirror="${KUMA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-# libpython3.11: PyInstaller bundles Python's shared library; binutils: its strip and objdump
-base_packages="python3,python3-venv,libpython3.11,binutils,ca-certificates"
+# libpython3.11: PyInstaller bundles Python's shared library; binutils: its strip and objdump; libc-bin: ldd
+base_packages="python3,python3-venv,libpython3.11,binutils,libc-bin,coreutils,dash,bash"
 # only when some pinned distribution has no wheel for the target (then it is compiled in the root filesystem)
-compile_packages="build-essential python3-dev zlib1g-dev libffi-dev"
+compile_packages="build-essential,python3-dev,python3-pip,zlib1g-dev,libffi-dev"
 started=$SECONDS
 say() { printf 'build-binary[%s] %4ss %s\n' "$arch" "$((SECONDS - started))" "$*" >&2; }
 
 need_root() {
   if [ "$(id -u)" != 0 ]; then
-    echo "build-binary --arch $arch: needs root (debootstrap and chroot); run it with sudo" >&2
+    echo "build-binary --arch $arch: needs root (mmdebstrap, chroot); run it with sudo" >&2
     exit 1
   fi
 }
 
-host_tools() {  # Debian's qemu-user-static, binfmt-support and debootstrap, and the target registered with binfmt_misc
-  if ! command -v debootstrap >/dev/null || [ ! -x "/usr/bin/$qemu-static" ] || ! command -v update-binfmts >/dev/null; then
-    say "installing qemu-user-static binfmt-support debootstrap"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static binfmt-support debootstrap >/dev/null
+host_tools() {  # Debian's qemu-user-static, binfmt-support and mmdebstrap, and the target registered with binfmt_misc
+  if ! command -v mmdebstrap >/dev/null || [ ! -x "/usr/bin/$qemu-static" ] || ! command -v update-binfmts >/dev/null; then
+    say "installing qemu-user-static binfmt-support mmdebstrap"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static binfmt-support mmdebstrap >/dev/null
   fi
   if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
     mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
@@ -57,88 +65,80 @@ in_root() {  # run a command inside the root filesystem, with /proc, /dev and a 
   ' in_root "$root" "$@"
 }
 
-make_root() {  # once per cache: debootstrap into a temporary folder, then move it into place
-  if [ -f "$root/.kuma-rootfs" ]; then
-    [ "$(cat "$root/.kuma-rootfs")" = "$base_packages" ] && return
-    say "adding packages to the cached root filesystem: $base_packages"
-    cp /etc/resolv.conf "$root/etc/resolv.conf"
-    in_root apt-get update -qq >/dev/null
-    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${base_packages//,/ } >/dev/null
-    echo "$base_packages" >"$root/.kuma-rootfs"
-    return
-  fi
-  say "debootstrap bookworm $debarch into $root (once; several minutes under emulation)"
+make_root() {  # once per cache: the target's packages unpacked on the host (mmdebstrap's extract variant)
+  local packages="$base_packages"
+  [ -f "$root/.kuma-rootfs" ] && return
+  [ -n "$(ls -A "$cache/sdist-$tag")" ] && packages="$packages,$compile_packages"
+  say "unpacking Debian bookworm $debarch into $root ($packages)"
   rm -rf "$root.tmp"
-  mkdir -p "$cache"
-  debootstrap --arch="$debarch" --variant=minbase --include="$base_packages" bookworm "$root.tmp" "$mirror" \
-    >"$cache/debootstrap-$debarch.log" 2>&1 \
-    || { tail -n 30 "$cache/debootstrap-$debarch.log" >&2; exit 1; }
-  echo "$base_packages" >"$root.tmp/.kuma-rootfs"
+  # extract: dependencies resolved and packages unpacked by the host's apt and dpkg; no maintainer scripts
+  # run, so nothing runs under emulation (Debian's dynamic loader finds the multiarch libraries without
+  # an ld.so.cache). Enough to run Python, PyInstaller and a compiler, not to run apt inside.
+  mmdebstrap --quiet --mode=root --variant=extract --architectures="$debarch" --include="$packages" \
+    bookworm "$root.tmp" "$mirror" >"$cache/mmdebstrap-$debarch.log" 2>&1 \
+    || { tail -n 30 "$cache/mmdebstrap-$debarch.log" >&2; exit 1; }
+  mkdir -p "$root.tmp/proc" "$root.tmp/dev" "$root.tmp/tmp" "$root.tmp/root"
+  echo "$packages" >"$root.tmp/.kuma-rootfs"
   rm -rf "$root"
   mv "$root.tmp" "$root"
 }
 
-platform_options() {  # pip download's tags for Debian bookworm (glibc 2.36) on the target
+platform_options() {  # pip's tags for Debian bookworm (glibc 2.36) on the target
   local options=(--platform "manylinux2014_$tag" --platform "linux_$tag") minor
   for minor in $(seq 17 36); do options+=(--platform "manylinux_2_${minor}_$tag"); done
   echo "${options[@]} --implementation cp --python-version 3.11 --abi cp311 --abi abi3 --abi none"
 }
 
-fetch_wheels() {  # the pinned set as target wheels; an sdist (in wheels/sdist/) only where no wheel exists
-  local pins="$1" stamp="$root/wheels/.pins" pin
+fetch_wheels() {  # the pinned set as target wheels; an sdist (in sdist-<tag>/) only where no wheel exists
+  local pins="$1" wheels="$cache/wheels-$tag" stamp="$cache/wheels-$tag/.pins" pin
   if [ -f "$stamp" ] && cmp -s "$pins" "$stamp"; then return; fi
   say "downloading the target's wheels ($(wc -l <"$pins") pins)"
-  rm -rf "$root/wheels" && mkdir -p "$root/wheels/sdist"
+  rm -rf "$wheels" "$cache/sdist-$tag" && mkdir -p "$wheels" "$cache/sdist-$tag"
   # shellcheck disable=SC2046
-  if ! .venv/bin/pip download -q --no-deps --only-binary=:all: $(platform_options) -d "$root/wheels" -r "$pins" 2>/dev/null; then
+  if ! .venv/bin/pip download -q --no-deps --only-binary=:all: $(platform_options) -d "$wheels" -r "$pins" 2>/dev/null; then
     while read -r pin; do
       # shellcheck disable=SC2046
-      if ! .venv/bin/pip download -q --no-deps --only-binary=:all: $(platform_options) -d "$root/wheels" "$pin" 2>/dev/null; then
-        if ls "$root/wheels-built" 2>/dev/null | grep -qi "^$(wheel_prefix "$pin")-.*\.whl$"; then
-          say "no $tag wheel on PyPI for $pin: using the one compiled by an earlier build"
-          continue
-        fi
+      if ! .venv/bin/pip download -q --no-deps --only-binary=:all: $(platform_options) -d "$wheels" "$pin" 2>/dev/null; then
         say "no $tag wheel on PyPI for $pin: its sdist is compiled inside the root filesystem"
-        # only this distribution as an sdist: its build requirements come as wheels (no Cython compiled here)
-        .venv/bin/pip download -q --no-deps --no-binary="${pin%%==*}" -d "$root/wheels/sdist" "$pin" >/dev/null
+        .venv/bin/pip download -q --no-deps --no-binary="${pin%%==*}" -d "$cache/sdist-$tag" "$pin" >/dev/null
       fi
     done <"$pins"
   fi
   cp "$pins" "$stamp"
 }
 
-wheel_prefix() {  # "pyyaml==6.0.4" → "pyyaml-6.0.4" (how a wheel's file name starts, matched ignoring case)
-  local name="${1%%==*}" version="${1##*==}"
-  echo "${name//[-.]/_}-$version"
-}
-
-compile_sdists() {  # wheels for the sdists fetch_wheels found, built under emulation with Debian's compiler
-  local sdist
-  [ -n "$(ls -A "$root/wheels/sdist")" ] || return 0
-  say "installing $compile_packages in the root filesystem for: $(ls "$root/wheels/sdist" | tr '\n' ' ')"
-  cp /etc/resolv.conf "$root/etc/resolv.conf"
-  in_root apt-get update -qq >/dev/null
-  # shellcheck disable=SC2086
-  in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $compile_packages >/dev/null
-  for sdist in "$root"/wheels/sdist/*; do
+compile_sdists() {  # wheels for the sdists fetch_wheels found, built under emulation, offline
+  local sdist built="$cache/wheels-built-$tag" reqs="$cache/build-requires-$tag"
+  mkdir -p "$built"
+  [ -n "$(ls -A "$cache/sdist-$tag")" ] || return 0
+  # their build requirements (setuptools, Cython, …) as wheels, fetched here: the root filesystem has no network
+  .venv/bin/python scripts/lib/build_requirements.py --build-requires "$cache/sdist-$tag"/* >"$cache/build-requires.txt"
+  say "build requirements of the sdists: $(tr '\n' ' ' <"$cache/build-requires.txt")"
+  rm -rf "$reqs"
+  # shellcheck disable=SC2046
+  .venv/bin/pip install -q --only-binary=:all: $(platform_options) --target "$reqs" -r "$cache/build-requires.txt"
+  mkdir -p "$root/sdist" "$root/build-requires" "$root/wheels-built"
+  for sdist in "$cache/sdist-$tag"/*; do
     say "compiling $(basename "$sdist") under emulation"
-    # into wheels-built/, which outlives a change of pins: each sdist is compiled once per cache
-    in_root /opt/kuma-venv/bin/pip wheel -q --no-deps -w /wheels-built "/wheels/sdist/$(basename "$sdist")"
-    rm "$sdist"
+    cp "$sdist" "$root/sdist/"
+    mount --bind "$reqs" "$root/build-requires" && mount --bind "$built" "$root/wheels-built"
+    in_root env PYTHONPATH=/build-requires python3 -m pip wheel -q --no-deps --no-build-isolation --no-index \
+      -w /wheels-built "/sdist/$(basename "$sdist")" || { umount "$root/build-requires" "$root/wheels-built"; exit 1; }
+    umount "$root/build-requires" "$root/wheels-built"
+    rm "$root/sdist/$(basename "$sdist")" "$sdist"
   done
 }
 
-make_venv() {  # /opt/kuma-venv inside the root filesystem with exactly the pins; rebuilt when they change
-  local pins="$1"
-  if [ -f "$root/opt/kuma-venv/.pins" ] && cmp -s "$pins" "$root/opt/kuma-venv/.pins"; then return; fi
-  say "creating /opt/kuma-venv in the root filesystem (pip under emulation)"
-  rm -rf "$root/opt/kuma-venv"
-  cp "$pins" "$root/pins.txt"
-  in_root python3 -m venv /opt/kuma-venv
-  compile_sdists
-  mkdir -p "$root/wheels-built"
-  in_root /opt/kuma-venv/bin/pip install -q --no-index --find-links /wheels --find-links /wheels-built -r /pins.txt
-  cp "$pins" "$root/opt/kuma-venv/.pins"
+make_venv() {  # /opt/kuma-venv inside the root filesystem with exactly the pins, installed by the host's pip
+  local pins="$1" venv="$root/opt/kuma-venv"
+  if [ -f "$venv/.pins" ] && cmp -s "$pins" "$venv/.pins"; then return; fi
+  say "creating /opt/kuma-venv in the root filesystem (the host's pip, the target's wheels)"
+  rm -rf "$venv"
+  in_root python3 -m venv --without-pip /opt/kuma-venv
+  # shellcheck disable=SC2046
+  .venv/bin/pip install -q --no-deps --no-index --find-links "$cache/wheels-$tag" --find-links "$cache/wheels-built-$tag" \
+    --only-binary=:all: $(platform_options) --target "$venv/lib/python3.11/site-packages" -r "$pins"
+  cp "$pins" "$venv/.pins"
 }
 
 copy_sources() {  # what shapes the binary, and nothing else (no caches, no .venv, no tests)
@@ -159,18 +159,30 @@ run_pyinstaller() {
   mv "$distpath/kuma-linux-$arch.tmp" "$distpath/kuma-linux-$arch"
 }
 
+prune_caches() {  # keep the newest three input hashes; skip any another build holds
+  local old
+  find "$base" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- \
+    | while read -r old; do
+        [ "$old" = "$cache" ] && continue
+        (flock -n 8 || exit 0; rm -rf "$old") 8>"$old/.lock"
+      done
+}
+
 need_root
 host_tools
 mkdir -p "$cache"
-exec 9>"$cache/.lock-$debarch"
-flock 9  # one build per root filesystem at a time
-make_root
+touch "$cache"
+exec 9>"$cache/.lock"
+flock 9  # one build per cache at a time
 pins="$(mktemp)"
 trap 'rm -f "$pins"' EXIT
 .venv/bin/python scripts/lib/build_requirements.py pyproject.toml >"$pins"
 fetch_wheels "$pins"
+make_root
+compile_sdists
 make_venv "$pins"
 copy_sources
 run_pyinstaller
+prune_caches
 # here it runs under qemu-user, with the target's libc from the root filesystem (on a Pi: the system's own)
 say "built $distpath/kuma-linux-$arch: $(QEMU_LD_PREFIX="$root" "$distpath/kuma-linux-$arch" --version)"

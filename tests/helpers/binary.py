@@ -14,8 +14,9 @@ analysis; the work folder goes with its hash folder when the sources change.
 `KUMA_TEST_ARCH=aarch64` (or `armv7`; set by scripts/test-arch) makes `built_binary()` the Raspberry Pi
 binary instead (`scripts/build-binary --arch`, run under qemu through binfmt_misc), cached the same way in
 `<hash>/<arch>/kuma-linux-<arch>`: the same tests then run against it. The one-folder build is x86-64 only.
-The tests start it through `<hash>/<arch>/run-under-qemu`, which sets QEMU_LD_PREFIX to the build's cached
-Debian root filesystem: binfmt_misc hands the binary to qemu-user, and qemu finds the target's dynamic loader
+`KUMA_TEST_ARCH_BINARY=PATH` (scripts/test-arch --binary) tests that file instead of building one.
+The tests start it through `<binary>.run-under-qemu` beside it, which sets QEMU_LD_PREFIX to the build's cached
+Debian root filesystem (`scripts/lib/cross-build.sh --root <arch>`): binfmt_misc hands the binary to qemu-user, and qemu finds the target's dynamic loader
 and libc there (on a Pi they are the system's own). `patient(s)` stretches a test's waits under emulation.
 """
 from __future__ import annotations
@@ -86,7 +87,10 @@ def built_binary() -> Path:
     """Path of dist/kuma (one file) built from the current sources (building it if needed), or with
     KUMA_TEST_ARCH set, of the Pi binary for that architecture."""
     arch = target_arch()
-    return _launcher(arch, _built(arch)) if arch else _built("onefile")
+    if arch is None:
+        return _built("onefile")
+    given = os.environ.get("KUMA_TEST_ARCH_BINARY")  # scripts/test-arch --binary: test this file as it is
+    return _launcher(arch, Path(given).resolve() if given else _built(arch))
 
 
 def built_onedir() -> Path:
@@ -96,17 +100,14 @@ def built_onedir() -> Path:
     return _built("onedir")
 
 
-#: Debian's name of each Pi architecture: the cached root filesystem is .cache/rootfs-<name>
-DEBIAN_ARCH = {"aarch64": "arm64", "armv7": "armhf"}
-
-
 def _launcher(arch: str, binary: Path) -> Path:
     """A shell script next to the binary that runs it under qemu-user with the target's libc."""
-    cache = Path(os.environ.get("KUMA_CROSS_CACHE") or REPO / ".cache")
-    root = cache / f"rootfs-{DEBIAN_ARCH[arch]}"
+    out = subprocess.run([str(REPO / "scripts" / "lib" / "cross-build.sh"), "--root", arch],
+                         cwd=REPO, capture_output=True, text=True, check=True)
+    root = Path(out.stdout.strip())
     if not (root / "lib" / "ld-linux-aarch64.so.1").exists() and not (root / "lib" / "ld-linux-armhf.so.3").exists():
         raise AssertionError(f"no root filesystem at {root}: scripts/build-binary --arch {arch} makes it")
-    launcher = binary.parent / "run-under-qemu"
+    launcher = binary.parent / f"{binary.name}.run-under-qemu"
     launcher.write_text(f'#!/bin/sh\nQEMU_LD_PREFIX="{root}" exec "{binary}" "$@"\n')
     launcher.chmod(0o755)
     return launcher
