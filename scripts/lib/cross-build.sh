@@ -5,7 +5,7 @@
 # How: a Debian bookworm root filesystem for the target, unpacked on the host by mmdebstrap (no maintainer
 # scripts, so nothing runs under emulation); the exact versions .venv holds (scripts/lib/build_requirements.py)
 # downloaded and installed into its /opt/kuma-venv by the host's pip for the target's platform (sdists where
-# PyPI has no wheel, compiled inside the root filesystem, offline); PyInstaller run inside it under qemu-user
+# PyPI has no wheel, cross-compiled here by Debian's gcc-<triplet> against the root filesystem); PyInstaller run inside it under qemu-user
 # on a copy of this checkout's kuma/, kuma.spec and pyproject.toml.
 # Cache: ${KUMA_CROSS_CACHE:-/var/cache/kuma-cross}/<hash of the build inputs>/ holds the root filesystem,
 # the wheels, the venv and PyInstaller's work folder; the newest three hashes are kept. Needs root.
@@ -17,8 +17,8 @@ if [ "${1:-}" = "--root" ]; then print_root=1; shift; fi
 arch="$1"
 distpath="${2:-dist}"
 case "$arch" in
-  aarch64) debarch=arm64; qemu=qemu-aarch64; tag=aarch64 ;;
-  armv7) debarch=armhf; qemu=qemu-arm; tag=armv7l ;;
+  aarch64) debarch=arm64; qemu=qemu-aarch64; tag=aarch64; triplet=aarch64-linux-gnu; pyi=Linux-64bit-arm ;;
+  armv7) debarch=armhf; qemu=qemu-arm; tag=armv7l; triplet=arm-linux-gnueabihf; pyi=Linux-32bit-arm ;;
   *) echo "build-binary: --arch must be aarch64 or armv7 (got $arch)" >&2; exit 2 ;;
 esac
 # what decides the root filesystem, the wheels and the venv: a change to any of them starts a cold cache
@@ -30,8 +30,9 @@ if [ "$print_root" = 1 ]; then echo "$root"; exit 0; fi
 mirror="${KUMA_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # libpython3.11: PyInstaller bundles Python's shared library; binutils: its strip and objdump; libc-bin: ldd
 base_packages="python3,python3-venv,libpython3.11,binutils,libc-bin,coreutils,dash,bash"
-# only when some pinned distribution has no wheel for the target (then it is compiled in the root filesystem)
-compile_packages="build-essential,python3-dev,python3-pip,zlib1g-dev,libffi-dev"
+# only when some pinned distribution has no wheel for the target: headers and libraries to compile it against
+# (the root filesystem is the cross compiler's sysroot)
+compile_packages="libc6-dev,python3-dev,zlib1g-dev,libffi-dev,libyaml-dev"
 started=$SECONDS
 say() { printf 'build-binary[%s] %4ss %s\n' "$arch" "$((SECONDS - started))" "$*" >&2; }
 
@@ -73,14 +74,16 @@ make_root() {  # once per cache: the target's packages unpacked on the host (mmd
   rm -rf "$root.tmp"
   # extract: dependencies resolved and packages unpacked by the host's apt and dpkg; no maintainer scripts
   # run, so nothing runs under emulation (Debian's dynamic loader finds the multiarch libraries without
-  # an ld.so.cache). Enough to run Python, PyInstaller and a compiler, not to run apt inside.
+  # an ld.so.cache). Enough to run Python and PyInstaller and to serve as a sysroot, not to run apt inside.
   mmdebstrap --quiet --mode=root --variant=extract --architectures="$debarch" --include="$packages" \
     bookworm "$root.tmp" "$mirror" >"$cache/mmdebstrap-$debarch.log" 2>&1 \
     || { tail -n 30 "$cache/mmdebstrap-$debarch.log" >&2; exit 1; }
   mkdir -p "$root.tmp/proc" "$root.tmp/dev" "$root.tmp/tmp" "$root.tmp/root"
-  echo "$packages" >"$root.tmp/.kuma-rootfs"
   rm -rf "$root"
   mv "$root.tmp" "$root"
+  # the one maintainer step worth running (libc-bin's): PyInstaller asks `ldconfig -p` where libraries are
+  in_root /sbin/ldconfig
+  echo "$packages" >"$root/.kuma-rootfs"
 }
 
 platform_options() {  # pip's tags for Debian bookworm (glibc 2.36) on the target
@@ -99,7 +102,7 @@ fetch_wheels() {  # the pinned set as target wheels; an sdist (in sdist-<tag>/) 
     while read -r pin; do
       # shellcheck disable=SC2046
       if ! .venv/bin/pip download -q --no-deps --only-binary=:all: $(platform_options) -d "$wheels" "$pin" 2>/dev/null; then
-        say "no $tag wheel on PyPI for $pin: its sdist is compiled inside the root filesystem"
+        say "no $tag wheel on PyPI for $pin: its sdist is cross-compiled here"
         .venv/bin/pip download -q --no-deps --no-binary="${pin%%==*}" -d "$cache/sdist-$tag" "$pin" >/dev/null
       fi
     done <"$pins"
@@ -107,25 +110,36 @@ fetch_wheels() {  # the pinned set as target wheels; an sdist (in sdist-<tag>/) 
   cp "$pins" "$stamp"
 }
 
-compile_sdists() {  # wheels for the sdists fetch_wheels found, built under emulation, offline
-  local sdist built="$cache/wheels-built-$tag" reqs="$cache/build-requires-$tag"
+cross_env() {  # the host's Python building extensions for the target: its sysconfig, compiler and headers
+  mkdir -p "$cache/sysconfig-$tag"
+  cp "$root"/usr/lib/python3.11/_sysconfigdata__linux_"$triplet".py "$cache/sysconfig-$tag/"
+  echo _PYTHON_HOST_PLATFORM="linux-$tag" _PYTHON_SYSCONFIGDATA_NAME="_sysconfigdata__linux_$triplet" \
+    PYTHONPATH="$cache/sysconfig-$tag" PKG_CONFIG_LIBDIR="$root/usr/lib/$triplet/pkgconfig:$root/usr/share/pkgconfig" \
+    PKG_CONFIG_SYSROOT_DIR="$root" PYI_PLATFORM="$pyi" PYI_WHEEL_TAG="linux_$tag"
+}
+
+compile_sdists() {  # wheels for the sdists fetch_wheels found, cross-compiled on the host (no emulation)
+  local sdist built="$cache/wheels-built-$tag" build_venv="$cache/host-build-venv" cc
   mkdir -p "$built"
   [ -n "$(ls -A "$cache/sdist-$tag")" ] || return 0
-  # their build requirements (setuptools, Cython, …) as wheels, fetched here: the root filesystem has no network
+  if ! command -v "$triplet-gcc" >/dev/null; then
+    say "installing gcc-$triplet"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "gcc-$triplet" >/dev/null
+  fi
+  # their build requirements (setuptools, Cython, hatchling, …), installed for the host: only the compiler
+  # output is the target's
   .venv/bin/python scripts/lib/build_requirements.py --build-requires "$cache/sdist-$tag"/* >"$cache/build-requires.txt"
-  say "build requirements of the sdists: $(tr '\n' ' ' <"$cache/build-requires.txt")"
-  rm -rf "$reqs"
-  # shellcheck disable=SC2046
-  .venv/bin/pip install -q --only-binary=:all: $(platform_options) --target "$reqs" -r "$cache/build-requires.txt"
-  mkdir -p "$root/sdist" "$root/build-requires" "$root/wheels-built"
+  say "build requirements: $(tr '\n' ' ' <"$cache/build-requires.txt")"
+  rm -rf "$build_venv" && .venv/bin/python -m venv "$build_venv"
+  "$build_venv/bin/pip" install -q -r "$cache/build-requires.txt"
+  cc="$triplet-gcc --sysroot=$root"
   for sdist in "$cache/sdist-$tag"/*; do
-    say "compiling $(basename "$sdist") under emulation"
-    cp "$sdist" "$root/sdist/"
-    mount --bind "$reqs" "$root/build-requires" && mount --bind "$built" "$root/wheels-built"
-    in_root env PYTHONPATH=/build-requires python3 -m pip wheel -q --no-deps --no-build-isolation --no-index \
-      -w /wheels-built "/sdist/$(basename "$sdist")" || { umount "$root/build-requires" "$root/wheels-built"; exit 1; }
-    umount "$root/build-requires" "$root/wheels-built"
-    rm "$root/sdist/$(basename "$sdist")" "$sdist"
+    say "cross-compiling $(basename "$sdist") with $triplet-gcc"
+    # shellcheck disable=SC2046
+    env $(cross_env) CC="$cc" LDSHARED="$cc -shared" \
+      CFLAGS="-I$root/usr/include/python3.11 -I$root/usr/include/$triplet/python3.11" \
+      "$build_venv/bin/pip" wheel -q --no-deps --no-build-isolation --no-index -w "$built" "$sdist"
+    rm "$sdist"
   done
 }
 
