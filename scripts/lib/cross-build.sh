@@ -178,7 +178,7 @@ prune_caches() {  # keep the newest three input hashes; skip any another build h
   find "$base" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- \
     | while read -r old; do
         [ "$old" = "$cache" ] && continue
-        (flock -n 8 || exit 0; rm -rf "$old") 8>"$old/.lock"
+        (flock -n 7 || exit 0; rm -rf "$old") 7>"$old/.lock"
       done
 }
 
@@ -186,8 +186,9 @@ need_root
 host_tools
 mkdir -p "$cache"
 touch "$cache"
-exec 9>"$cache/.lock"
-flock 9  # one build per cache at a time
+exec 8>"$cache/.lock" 9>"$cache/.lock-$debarch"
+flock -s 8  # held while building: prune_caches leaves this folder alone
+flock 9     # one build per architecture and cache at a time (aarch64 and armv7 can build side by side)
 pins="$(mktemp)"
 trap 'rm -f "$pins"' EXIT
 .venv/bin/python scripts/lib/build_requirements.py pyproject.toml >"$pins"
