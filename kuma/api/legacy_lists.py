@@ -19,7 +19,12 @@ caches only from the full lists, so against 2.x their `get_monitors()` goes stal
 - the list never goes out while a handler that announces changes or a login burst (`busy`) runs in that
   room: it waits until the room is quiet (at most `MAX_HOLD`), and is rebuilt when a burst started while
   it was being read (a burst sends its own fresh `monitorList`; an older list must not follow it);
-- nobody of that user connected: nothing is read.
+- nobody of that user connected: nothing is read;
+- the room's last `monitorList` (up to `KEEP_MONITORS` monitors) is kept with what it showed besides the
+  rows (`_list_key`: the non-additive write count, the engine's column updates, the monitors under
+  maintenance): while only monitors without a parent were added since (`Database.changes_besides_additions`
+  unchanged), the next list is that one plus the new monitors' JSON, read alone. A burst of adds then costs
+  one read of each new monitor, not one read of the whole list per list sent (scripts/bench/add.py).
 
 2.x clients (and kuma's dashboard) take a `monitorList` as a full replacement, so the extra list changes
 nothing for them but bytes. `KUMA_LEGACY_LIST_EVENTS=0` (`Config.legacy_list_events`) turns it off for
@@ -38,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from kuma.api.common import Handler, current_user_id
-from kuma.views.monitors import monitor_list
+from kuma.views.monitors import monitor_entries_after, monitor_list
 from kuma.views.status_pages import status_page_list
 
 if TYPE_CHECKING:
@@ -57,6 +62,8 @@ SPACING = 4.0
 #: ... and ≥ PER_ITEM seconds per item of the list (encoding and sending it happen after the hand-over):
 #: 2,000 monitors → at most one list per 2 s; a few hundred → the plain INTERVAL.
 PER_ITEM = 0.001
+#: A room's last `monitorList` is kept for the next one up to this many monitors (~4 kB of objects each).
+KEEP_MONITORS = 5000
 
 ListBuilder = Callable[["App", int], Awaitable[Any]]
 BUILDERS: dict[str, ListBuilder] = {
@@ -77,7 +84,9 @@ class LegacyLists:
         self._not_before: dict[tuple[str, str], float] = {}  # (room, event) -> earliest trio time of the next
         self._busy: dict[str, int] = {}  # room -> handlers / login bursts in progress
         self._quiet: dict[str, trio.Event] = {}  # room -> set when its busy count drops to 0
+        self._kept: dict[str, tuple[Any, dict[str, Any]]] = {}  # room -> (its _list_key, its last monitorList)
         self.sent = 0  # lists sent (for tests and the benchmark)
+        self.extended = 0  # monitorLists made from the kept one plus the monitors added since
 
     def changed(self, user_id: int, event: str = "monitorList") -> None:
         """Ask for `event`'s full list in the user's room (no await: callable right before the ack)."""
@@ -123,9 +132,10 @@ class LegacyLists:
                 await self._until_quiet(room, deadline)
                 self._due.discard(key)  # changes from here on get a list of their own
                 if self.app.hub.room_size(room) == 0:
+                    self._kept.pop(room, None)
                     return
                 started = trio.current_time()
-                payload = await BUILDERS[event](self.app, int(room))
+                payload = await self._build(room, event)
                 if not self._busy.get(room) or trio.current_time() >= deadline:
                     break
             await self.app.hub.emit(event, payload, room=room)
@@ -138,6 +148,37 @@ class LegacyLists:
             self._due.discard(key)
             if sending:
                 self._sending.discard(key)
+
+    def _list_key(self) -> Any:
+        """What a kept `monitorList` shows besides the monitor rows that additive writes leave alone."""
+        app = self.app
+        return (
+            app.db.changes_besides_additions,
+            app.monitoring.counters.column_updates,
+            app.maintenance.covered_monitors(),
+        )
+
+    async def _build(self, room: str, event: str) -> Any:
+        """The list to send: a `monitorList` from the kept one when only monitors were added since."""
+        if event != "monitorList":
+            return await BUILDERS[event](self.app, int(room))
+        key = self._list_key()  # taken before the read: a change after it makes the next key differ
+        kept = self._kept.get(room)
+        if kept is not None and kept[0] == key:
+            payload = await self._extend(int(room), kept[1])
+            self.extended += 1
+        else:
+            payload = await monitor_list(self.app, int(room))
+        if len(payload) <= KEEP_MONITORS:
+            self._kept[room] = (key, payload)
+        else:
+            self._kept.pop(room, None)
+        return payload
+
+    async def _extend(self, user_id: int, kept: dict[str, Any]) -> dict[str, Any]:
+        """`kept` (ascending ids) plus the JSON of the user's monitors added after its last id."""
+        last = int(next(reversed(kept))) if kept else 0
+        return {**kept, **await monitor_entries_after(self.app, user_id, last)}
 
 
 def busy(app: App, user_id: Any) -> AbstractContextManager[None]:

@@ -71,10 +71,11 @@ def tree_changed(app: App) -> None:
     app.maintenance.changed()
 
 
-async def write(app: App, job: Callable[[Any], T]) -> T:
-    """Run a write job; input errors and SQL errors become a DomainError (nothing stored)."""
+async def write(app: App, job: Callable[[Any], T], *, additive: bool = False) -> T:
+    """Run a write job; input errors and SQL errors become a DomainError (nothing stored).
+    `additive`: the job only inserts a monitor that no other monitor's JSON shows (see `Database.write`)."""
     try:
-        return await app.db.write(job)
+        return await app.db.write(job, additive=additive)
     except MonitorInputError as exc:
         raise DomainError(str(exc)) from None
     except sqlite3.Error as exc:
@@ -126,8 +127,10 @@ async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILEN
             entries = {str(k): v for k, v in built.items()}
         return monitor_id, start, entries, load_running(db, monitor_id) if start else None
 
-    monitor_id, start, entries, loaded = await write(app, job)
-    if isinstance(data, dict) and data.get("parent") is not None:
+    # without a parent the new monitor shows in no other monitor's JSON (no childrenIDs, paths, inherited pause)
+    root = isinstance(data, dict) and data.get("parent") is None
+    monitor_id, start, entries, loaded = await write(app, job, additive=root)
+    if not root:
         tree_changed(app)
     await changes.updated(monitor_id, entries)
     if start:

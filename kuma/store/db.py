@@ -68,6 +68,7 @@ class _WriteJob:
     fn: Callable[[sqlite_utils.Database], Any]
     urgent: bool
     routine: bool = False
+    additive: bool = False
     done: trio.Event = field(default_factory=trio.Event)
     result: Any = None
     error: BaseException | None = None
@@ -96,6 +97,9 @@ class Database:
         self.jobs_written = 0
         #: committed jobs that were not `routine` (beats): caches of what only such writes change compare it
         self.changes = 0
+        #: ... of which not `additive` (jobs that only add rows no other list entry shows, such as a monitor
+        #: without a parent): a cached list plus the rows added since is then the list (kuma/api/legacy_lists.py)
+        self.changes_besides_additions = 0
         self.busy_retries = 0  # batches that found the write lock held by another process
 
     @classmethod
@@ -155,16 +159,24 @@ class Database:
         return fn(self._readers[0]) if self._readers else fn(self._writer)
 
     # -- writes ------------------------------------------------------------------------------
-    async def write(self, fn: Callable[[sqlite_utils.Database], T], *, urgent: bool = True, routine: bool = False) -> T:
+    async def write(
+        self,
+        fn: Callable[[sqlite_utils.Database], T],
+        *,
+        urgent: bool = True,
+        routine: bool = False,
+        additive: bool = False,
+    ) -> T:
         """Queue a job for the writer and wait until it is committed. Returns the job's result.
 
         `urgent=False` lets the writer hold the job up to DEFAULT_LINGER seconds to batch it with
         others (monitor beats); urgent jobs (API requests, pushes) are committed with what is queued.
-        `routine=True` (stored beats) leaves `changes` as it is.
+        `routine=True` (stored beats) leaves `changes` as it is; `additive=True` leaves
+        `changes_besides_additions` as it is (the job only inserts rows that change no other row's JSON).
         """
         if self._closed:
             raise RuntimeError("database is closed")
-        job = _WriteJob(fn, urgent, routine)
+        job = _WriteJob(fn, urgent, routine, additive)
         self._send.send_nowait(job)
         await job.done.wait()
         if job.error is not None:
@@ -255,6 +267,7 @@ class Database:
         self.commits += 1
         self.jobs_written += len(batch)
         self.changes += sum(1 for job in batch if not job.routine)
+        self.changes_besides_additions += sum(1 for job in batch if not (job.routine or job.additive))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:

@@ -23,3 +23,9 @@ def owned_ids(db: sqlite_utils.Database, user_id: int, ids: list[int]) -> list[i
 def user_monitor_ids(db: sqlite_utils.Database, user_id: int) -> list[int]:
     """Every monitor id of `user_id`, ascending (the keys of that user's `monitorList`)."""
     return [row[0] for row in db.conn.execute("SELECT id FROM monitor WHERE user_id = ? ORDER BY id", (int(user_id),))]
+
+
+def user_monitor_ids_after(db: sqlite_utils.Database, user_id: int, after: int) -> list[int]:
+    """The ids of `user_id`'s monitors above `after`, ascending (those added since a list ended at `after`)."""
+    sql = "SELECT id FROM monitor WHERE user_id = ? AND id > ? ORDER BY id"
+    return [row[0] for row in db.conn.execute(sql, (int(user_id), int(after)))]

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from kuma.shapes.monitor import MonitorTree, Plan, build_tree, monitor_extras, tag_item
 from kuma.store import monitor_lists
+from kuma.store.monitor_ids import user_monitor_ids_after
 from kuma.store.settings import get_raw_setting
 
 if TYPE_CHECKING:
@@ -111,6 +112,18 @@ async def monitor_entries(app: App, ids: list[int], *, user_id: int | None = Non
     by_id = await app.db.read(
         lambda db: load_monitor_jsons(db, user_id=user_id, ids=list(ids), under_maintenance=checker)
     )
+    return {str(k): v for k, v in by_id.items()}
+
+
+async def monitor_entries_after(app: App, user_id: int, after: int) -> dict[str, dict[str, Any]]:
+    """The user's monitors with ids above `after` (added since a `monitorList` ending there), ascending."""
+    checker = maintenance_checker(app)
+
+    def read(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
+        ids = user_monitor_ids_after(db, user_id, after)
+        return load_monitor_jsons(db, user_id=user_id, ids=ids, under_maintenance=checker)
+
+    by_id = await app.db.read(read)
     return {str(k): v for k, v in by_id.items()}
 
 
