@@ -14,6 +14,7 @@ from uptime_kuma_api import MonitorType, UptimeKumaApi
 
 from kuma.api.legacy_lists import LegacyLists
 from kuma.config import Config
+from kuma.views.monitors import monitor_list
 from tests.api.inprocess import api_app, logged_in
 from tests.helpers.server import start_kuma
 from tests.helpers.transcripts import WireClient
@@ -62,6 +63,35 @@ async def test_one_list_per_burst_after_the_incremental_events(tmp_path):
         assert sent.event == "statusPageList" and sent.room == "1"
         assert [p["slug"] for p in sent.args[0].values()] == ["page-one"]
         assert legacy.sent == 2
+
+
+async def _next_list(hub) -> dict:
+    await trio.sleep(0.3)
+    (sent,) = [e for e in hub.take() if e.event == "monitorList"]
+    return sent.args[0]
+
+
+async def test_after_adds_the_kept_list_is_extended_and_equals_a_full_read(tmp_path):
+    async with api_app(tmp_path) as (app, hub, monitoring):
+        app.legacy_lists = legacy = LegacyLists(app, interval=0.05)
+        hub.rooms["1"] = 1
+        sock = logged_in()
+        for n in range(3):
+            await hub.call(sock, "add", {**HTTP, "name": f"m{n}"})
+        assert len(await _next_list(hub)) == 3 and legacy.extended == 0  # nothing kept yet: a full read
+        group = (await hub.call(sock, "add", {**HTTP, "type": "group", "name": "g"}))["monitorID"]
+        await hub.call(sock, "add", {**HTTP, "name": "m3"})
+        extended = await _next_list(hub)
+        assert legacy.extended == 1  # only monitors without a parent were added: kept list + the two new
+        assert extended == await monitor_list(app, 1) and list(extended) == sorted(extended, key=int)
+        child = (await hub.call(sock, "add", {**HTTP, "name": "child", "parent": group}))["monitorID"]
+        listed = await _next_list(hub)  # a child changes its group's JSON: read in full
+        assert listed[str(group)]["childrenIDs"] == [child] and legacy.extended == 1
+        assert listed == await monitor_list(app, 1)
+        await hub.call(sock, "pauseMonitor", group)
+        await hub.call(sock, "add", {**HTTP, "name": "m5"})
+        listed = await _next_list(hub)  # an edit besides the add: read in full
+        assert legacy.extended == 1 and len(listed) == 7 and listed == await monitor_list(app, 1)
 
 
 async def test_the_list_waits_while_the_room_is_busy_and_carries_the_last_state(tmp_path):
