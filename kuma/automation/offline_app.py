@@ -21,7 +21,7 @@ class StoppedEngine:
     def __init__(self) -> None:
         self.policy = self
 
-    async def start_monitor(self, monitor_id: int, loaded: Any = None) -> None:
+    async def start_monitor(self, monitor_id: int, loaded: Any = None, latest: Any = None) -> None:
         return None
 
     async def stop_monitor(self, monitor_id: int) -> None:

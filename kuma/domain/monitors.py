@@ -125,7 +125,8 @@ async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILEN
         if announce:
             built = load_monitor_jsons(db, user_id=user_id, ids=[monitor_id], under_maintenance=checker)
             entries = {str(k): v for k, v in built.items()}
-        return monitor_id, start, entries, load_running(db, monitor_id) if start else None
+        loaded = (load_running(db, monitor_id), (beats_store.latest(db, monitor_id),)) if start else None
+        return monitor_id, start, entries, loaded
 
     # without a parent the new monitor shows in no other monitor's JSON (no childrenIDs, paths, inherited pause)
     root = isinstance(data, dict) and data.get("parent") is None
@@ -134,7 +135,7 @@ async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILEN
         tree_changed(app)
     await changes.updated(monitor_id, entries)
     if start:
-        await engine(app, "start_monitor", monitor_id, loaded)
+        await engine(app, "start_monitor", monitor_id, *loaded)
     return monitor_id
 
 

@@ -90,9 +90,12 @@ class MonitoringService:
     def add_beat_listener(self, fn: Listener) -> None:
         self._listeners.append(fn)
 
-    async def start_monitor(self, monitor_id: int, loaded: tuple | None = None) -> bool:
+    async def start_monitor(
+        self, monitor_id: int, loaded: tuple | None = None, latest: tuple[dict[str, Any] | None] | None = None
+    ) -> bool:
         """(Re)start the monitor's task with its row as stored now. False if it is missing or paused.
-        `loaded`: `boot.load_running`'s (row, ancestors, proxy), read by the caller's write job just now."""
+        `loaded`: `boot.load_running`'s (row, ancestors, proxy), read by the caller's write job just now;
+        `latest`: (its latest stored beat or None,) read by that job too, so the first beat reads nothing."""
         monitor_id = int(monitor_id)
         if loaded is not None:
             row = loaded[0]
@@ -101,7 +104,9 @@ class MonitoringService:
         if row is None or not row.get("active"):
             await self.stop_monitor(monitor_id)
             return False
-        self._previous.pop(monitor_id, None)
+        remembered = self._previous.pop(monitor_id, None)
+        if latest is not None and remembered is None:  # a beat stored meanwhile (a push) is read again instead
+            self._previous[monitor_id] = latest[0]
         if not self.supervisor.running:  # not started yet / shutting down: boot or nobody will run it
             log.warning("monitor %s: monitoring service not running, not started", monitor_id)
             return False

@@ -73,7 +73,7 @@ class RecordingMonitoring(MonitoringService):
         self.calls: list[tuple[str, int]] = []
         self.listeners: list[Any] = []
 
-    async def start_monitor(self, monitor_id: int, loaded: tuple | None = None) -> None:
+    async def start_monitor(self, monitor_id: int, loaded: tuple | None = None, latest: tuple | None = None) -> None:
         self.calls.append(("start", monitor_id))
 
     async def stop_monitor(self, monitor_id: int) -> None:
