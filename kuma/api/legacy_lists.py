@@ -23,8 +23,9 @@ caches only from the full lists, so against 2.x their `get_monitors()` goes stal
 - the room's last `monitorList` (up to `KEEP_MONITORS` monitors) is kept with what it showed besides the
   rows (`_list_key`: the non-additive write count, the engine's column updates, the monitors under
   maintenance): while only monitors without a parent were added since (`Database.changes_besides_additions`
-  unchanged), the next list is that one plus the new monitors' JSON, read alone. A burst of adds then costs
-  one read of each new monitor, not one read of the whole list per list sent (scripts/bench/add.py).
+  unchanged), the next list is that one plus the new monitors' JSON, read alone. It is kept encoded, so a
+  burst of adds costs one read and one encoding of each new monitor, not of the whole list per list sent
+  (scripts/bench/add.py).
 
 2.x clients (and kuma's dashboard) take a `monitorList` as a full replacement, so the extra list changes
 nothing for them but bytes. `KUMA_LEGACY_LIST_EVENTS=0` (`Config.legacy_list_events`) turns it off for
@@ -43,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from kuma.api.common import Handler, current_user_id
+from kuma.realtime.socketio import object_members, object_text
 from kuma.views.monitors import monitor_entries_after, monitor_list
 from kuma.views.status_pages import status_page_list
 
@@ -62,7 +64,7 @@ SPACING = 4.0
 #: ... and ≥ PER_ITEM seconds per item of the list (encoding and sending it happen after the hand-over):
 #: 2,000 monitors → at most one list per 2 s; a few hundred → the plain INTERVAL.
 PER_ITEM = 0.001
-#: A room's last `monitorList` is kept for the next one up to this many monitors (~4 kB of objects each).
+#: A room's last `monitorList` is kept (as JSON text, ~1–2 kB a monitor) for the next one up to this many monitors.
 KEEP_MONITORS = 5000
 
 ListBuilder = Callable[["App", int], Awaitable[Any]]
@@ -84,7 +86,8 @@ class LegacyLists:
         self._not_before: dict[tuple[str, str], float] = {}  # (room, event) -> earliest trio time of the next
         self._busy: dict[str, int] = {}  # room -> handlers / login bursts in progress
         self._quiet: dict[str, trio.Event] = {}  # room -> set when its busy count drops to 0
-        self._kept: dict[str, tuple[Any, dict[str, Any]]] = {}  # room -> (its _list_key, its last monitorList)
+        #: room -> (its _list_key, last id, members) of the room's last `monitorList`, kept encoded
+        self._kept: dict[str, tuple[Any, int, list[str]]] = {}
         self.sent = 0  # lists sent (for tests and the benchmark)
         self.extended = 0  # monitorLists made from the kept one plus the monitors added since
 
@@ -135,13 +138,13 @@ class LegacyLists:
                     self._kept.pop(room, None)
                     return
                 started = trio.current_time()
-                payload = await self._build(room, event)
+                built, size = await self._build(room, event)
                 if not self._busy.get(room) or trio.current_time() >= deadline:
                     break
-            await self.app.hub.emit(event, payload, room=room)
+            await self._emit(room, event, built)
             self.sent += 1
             now = trio.current_time()
-            self._not_before[key] = now + max(SPACING * (now - started), PER_ITEM * len(payload))
+            self._not_before[key] = now + max(SPACING * (now - started), PER_ITEM * size)
         except Exception:
             log.exception("legacy %s for room %s failed", event, room)
         finally:
@@ -158,27 +161,32 @@ class LegacyLists:
             app.maintenance.covered_monitors(),
         )
 
-    async def _build(self, room: str, event: str) -> Any:
-        """The list to send: a `monitorList` from the kept one when only monitors were added since."""
+    async def _build(self, room: str, event: str) -> tuple[Any, int]:
+        """(what to send, its item count): a `monitorList` as JSON text, from the kept one when only
+        monitors were added since; other lists as objects."""
         if event != "monitorList":
-            return await BUILDERS[event](self.app, int(room))
+            payload = await BUILDERS[event](self.app, int(room))
+            return payload, len(payload)
         key = self._list_key()  # taken before the read: a change after it makes the next key differ
         kept = self._kept.get(room)
         if kept is not None and kept[0] == key:
-            payload = await self._extend(int(room), kept[1])
+            added = await monitor_entries_after(self.app, int(room), kept[1])
+            last, members = int(next(reversed(added))) if added else kept[1], kept[2] + object_members(added)
             self.extended += 1
         else:
             payload = await monitor_list(self.app, int(room))
-        if len(payload) <= KEEP_MONITORS:
-            self._kept[room] = (key, payload)
+            last, members = int(next(reversed(payload))) if payload else 0, object_members(payload)
+        if len(members) <= KEEP_MONITORS:
+            self._kept[room] = (key, last, members)
         else:
             self._kept.pop(room, None)
-        return payload
+        return object_text(members), len(members)
 
-    async def _extend(self, user_id: int, kept: dict[str, Any]) -> dict[str, Any]:
-        """`kept` (ascending ids) plus the JSON of the user's monitors added after its last id."""
-        last = int(next(reversed(kept))) if kept else 0
-        return {**kept, **await monitor_entries_after(self.app, user_id, last)}
+    async def _emit(self, room: str, event: str, built: Any) -> None:
+        if event == "monitorList":
+            await self.app.hub.emit_json(event, [built], room=room)
+        else:
+            await self.app.hub.emit(event, built, room=room)
 
 
 def busy(app: App, user_id: Any) -> AbstractContextManager[None]:

@@ -28,6 +28,7 @@ from kuma.realtime.socketio import (
     encode_connect,
     encode_connect_error,
     encode_event,
+    event_frame_from_json,
 )
 from kuma.realtime.sockets import DRAIN_BYTES, Rooms, Socket
 from kuma.realtime.wire import Wire
@@ -120,6 +121,13 @@ class Hub:
         for event, args in events:
             frames.extend(encode_event(event, args))
         self.send_wire(Wire(frames), list(targets))
+
+    async def emit_json(self, event: str, json_args: list[str], room: str | None = None) -> None:
+        """`emit` of arguments that are JSON text already (a list kept encoded): the same bytes."""
+        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.members(str(room))
+        if not targets:
+            return
+        self.send_wire(Wire([event_frame_from_json(event, json_args)]), list(targets))
 
     def send_wire(self, wire: Wire, recipients: list[Socket]) -> None:
         """One shared batch to these sockets: serialized once, the same bytes for every websocket (written

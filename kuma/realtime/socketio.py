@@ -162,6 +162,17 @@ def event_frame_from_json(event: str, json_args: list[str] | tuple[str, ...], na
     return _prefix(EVENT, namespace, None) + "[" + dumps(event) + "," + ",".join(json_args) + "]"
 
 
+def object_members(payload: dict[Any, Any]) -> list[str]:
+    """The `"key":value` texts of an object's members, as `dumps` writes them inside the object: a list
+    kept encoded grows by the members of its new items, and `object_text` joins them into the same bytes."""
+    return [dumps(str(key)) + ":" + dumps(value) for key, value in payload.items()]
+
+
+def object_text(members: list[str]) -> str:
+    """`dumps` of the object whose members `object_members` encoded."""
+    return "{" + ",".join(members) + "}"
+
+
 def encode_event_in_pieces(event: str, payload: Any, namespace: str = "/") -> list[Frame]:
     """`encode_event(event, (payload,))`, the same bytes, but a large object or array is encoded item by
     item: run in a worker thread, the GIL changes hands between items, so encoding a list of thousands of

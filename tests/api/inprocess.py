@@ -5,6 +5,7 @@ records every emit in order, so tests can assert what a client in the room would
 """
 from __future__ import annotations
 
+import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,9 @@ class RecordingHub:
 
     async def emit(self, event: str, *args: Any, room: str | None = None) -> None:
         self.emitted.append(Emitted(event, args, room))
+
+    async def emit_json(self, event: str, json_args: list[str], room: str | None = None) -> None:
+        self.emitted.append(Emitted(event, tuple(json.loads(arg) for arg in json_args), room))
 
     def room_size(self, room: str) -> int:
         return self.rooms.get(room, 0)

@@ -14,6 +14,7 @@ from uptime_kuma_api import MonitorType, UptimeKumaApi
 
 from kuma.api.legacy_lists import LegacyLists
 from kuma.config import Config
+from kuma.realtime.socketio import encode_event, event_frame_from_json, object_members, object_text
 from kuma.views.monitors import monitor_list
 from tests.api.inprocess import api_app, logged_in
 from tests.helpers.server import start_kuma
@@ -83,7 +84,12 @@ async def test_after_adds_the_kept_list_is_extended_and_equals_a_full_read(tmp_p
         await hub.call(sock, "add", {**HTTP, "name": "m3"})
         extended = await _next_list(hub)
         assert legacy.extended == 1  # only monitors without a parent were added: kept list + the two new
-        assert extended == await monitor_list(app, 1) and list(extended) == sorted(extended, key=int)
+        fresh = await monitor_list(app, 1)
+        assert extended == fresh and list(extended) == sorted(extended, key=int)
+        # sent as JSON text kept member by member: the bytes of the list encoded whole
+        sent = event_frame_from_json("monitorList", [object_text(legacy._kept["1"][2])])
+        assert sent == encode_event("monitorList", (fresh,))[0]
+        assert object_text(object_members({})) == "{}"
         child = (await hub.call(sock, "add", {**HTTP, "name": "child", "parent": group}))["monitorID"]
         listed = await _next_list(hub)  # a child changes its group's JSON: read in full
         assert listed[str(group)]["childrenIDs"] == [child] and legacy.extended == 1
