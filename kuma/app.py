@@ -63,6 +63,9 @@ class App:
         self.download_tokens = DownloadTokens()  # one-time tokens of the dashboard's downloads
         self.latest_version: str | None = None  # the newest release, when the update check has one
         self.config_lock = trio.Lock()  # config-as-code applies (REST, SIGHUP) run one at a time
+        #: set by the server once HTTP accepts connections: start-up work that must not delay readiness
+        #: (the monitors' boot) waits for it
+        self.listening = trio.Event()
 
     def add_service(self, name: str, service: Service) -> None:
         self.services.append((name, service))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Awaitable, Callable
 
 import trio
 
@@ -34,8 +35,10 @@ def tune() -> None:
     gc.set_threshold(*THRESHOLDS)
 
 
-async def freeze_after_boot(boot_window: float) -> None:
-    """Sleep until every monitor has started its first check (+ SETTLE), then collect once and freeze."""
+async def freeze_after_boot(wait_booted: Callable[[], Awaitable[float]]) -> None:
+    """Sleep until every monitor has started its first check (+ SETTLE), then collect once and freeze.
+    `wait_booted` returns once the boot has started the monitors, with its window in seconds."""
+    boot_window = await wait_booted()
     await trio.sleep(boot_window + SETTLE)
     collected = gc.collect()
     gc.freeze()

@@ -101,7 +101,8 @@ async def serve(config: Config, *, apply_file: Path | None = None, task_status=t
                     await services.start(service)
                 hc = _hypercorn_config(config)
                 await services.start(_serve_http, web, hc, stop)
-                services.start_soon(memory.freeze_after_boot, app.monitoring.boot_window)
+                app.listening.set()  # the monitors' boot starts now, behind the listening socket
+                services.start_soon(memory.freeze_after_boot, app.monitoring.wait_booted)
                 log.info("kuma listening on %s (data folder %s)", ", ".join(hc.bind), config.data_dir)
                 if apply_file is not None:  # imported here: YAML stays unloaded in a server without --apply
                     from kuma.automation.service import reapply_on_sighup

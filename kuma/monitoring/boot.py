@@ -1,7 +1,8 @@
 """The engine's boot: which monitors start, what their tasks need (read in one go), and when each first checks.
 
-At boot, first checks are spread over min(interval, monitors × `BOOT_SPREAD_PER_MONITOR`) seconds, so a
-large install does not check everything in the same instant.
+At boot, first checks are spread over min(monitors × `BOOT_SPREAD_PER_MONITOR`, `BOOT_SHARE` × interval)
+seconds: a large install does not check everything in the same instant (no thundering herd after a
+restart), and every monitor still has its first beat within one interval of the start.
 """
 
 from __future__ import annotations
@@ -11,17 +12,25 @@ import random
 from kuma.monitoring import beat as rules
 from kuma.store import heartbeats, monitors
 
-#: At boot, first checks are spread over min(interval, monitors × this) seconds.
+#: At boot, first checks are spread over monitors × this many seconds (20 per second) …
 BOOT_SPREAD_PER_MONITOR = 0.05
+#: … but never beyond this share of the monitor's interval: the rest covers the server's own start and
+#: the check's duration, so the first beat lands within one interval.
+BOOT_SHARE = 0.8
 
 
 def boot_delays(plan: list[tuple[int, float]], rng: random.Random) -> list[tuple[int, float]]:
-    """(id, interval) → (id, first delay): uniform in [0, min(interval, spread)]."""
-    spread = len(plan) * BOOT_SPREAD_PER_MONITOR
+    """(id, interval) → (id, first delay). Each monitor gets its own slot of the window, in random order
+    with a random offset inside the slot, so the first checks start at an even rate, not in random clumps
+    (and the later checks, one interval apart, keep that even rate)."""
+    n = len(plan)
+    spread = n * BOOT_SPREAD_PER_MONITOR
+    slots = list(range(n))
+    rng.shuffle(slots)
     out = []
-    for monitor_id, interval in plan:
-        window = min(interval, spread)
-        out.append((monitor_id, rng.uniform(0, window) if window > 0 else 0.0))
+    for (monitor_id, interval), slot in zip(plan, slots, strict=True):
+        window = min(BOOT_SHARE * interval, spread)
+        out.append((monitor_id, window * (slot + rng.random()) / n if window > 0 else 0.0))
     return out
 
 

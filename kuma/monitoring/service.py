@@ -16,6 +16,7 @@ import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import trio
@@ -28,7 +29,7 @@ from kuma.monitoring.checking import ErrorCarrier, response_of, run_check
 from kuma.monitoring.readings import Readings
 from kuma.monitoring.settings_cache import SettingsCache
 from kuma.monitoring.supervisor import Supervisor
-from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type
+from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type, known_types
 from kuma.process_env import subprocess_env
 from kuma.store import heartbeats, monitors
 
@@ -83,8 +84,11 @@ class MonitoringService:
         self._beat_locks: dict[int, trio.Lock] = {}
         self._rng = rng or random.Random()
         self._preloaded: dict[int, tuple[dict[str, Any], list[int], dict[str, Any] | None]] = {}
-        #: seconds from boot until the last boot-time first check starts (set by `run`)
+        #: seconds from boot until the last boot-time first check starts (set by the boot)
         self.boot_window = 0.0
+        self.booted = trio.Event()  # set once the boot has started every active monitor's task
+        #: ids started or stopped through the API while the boot waits or reads: the boot leaves them alone
+        self._touched: set[int] | None = None
 
     # -- public API (docs/CONTRACTS.md) ---------------------------------------------------------
     def add_beat_listener(self, fn: Listener) -> None:
@@ -97,6 +101,7 @@ class MonitoringService:
         `loaded`: `boot.load_running`'s (row, ancestors, proxy), read by the caller's write job just now;
         `latest`: (its latest stored beat or None,) read by that job too, so the first beat reads nothing."""
         monitor_id = int(monitor_id)
+        self._touch(monitor_id)
         if loaded is not None:
             row = loaded[0]
         else:
@@ -117,6 +122,7 @@ class MonitoringService:
 
     async def stop_monitor(self, monitor_id: int) -> None:
         monitor_id = int(monitor_id)
+        self._touch(monitor_id)
         await self.supervisor.stop(monitor_id)
         self._previous.pop(monitor_id, None)
 
@@ -179,20 +185,44 @@ class MonitoringService:
             return dict(event.beat)
 
     # -- service life cycle ---------------------------------------------------------------------
-    async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
-        """The service task: supervisor, boot start of active monitors (spread), retention jobs."""
+    async def run(self, *, boot_after: trio.Event | None = None, task_status=trio.TASK_STATUS_IGNORED) -> None:
+        """The service task: supervisor, boot start of active monitors (spread), retention jobs.
+        `boot_after` (the server's "HTTP is listening"): the service counts as started at once and the boot
+        waits for the event, so reading and starting 1,000s of monitors never delays the app's readiness."""
         async with trio.open_nursery() as nursery:
             await nursery.start(self.supervisor.run)
-            plan, preloaded, latest = await self.app.db.read(boot.boot_plan)
-            self._preloaded = preloaded
-            for monitor_id, beat_row in latest.items():
-                self._previous.setdefault(monitor_id, beat_row)
-            for monitor_id, delay in self._boot_delays(plan):
-                self.supervisor.start_new(monitor_id, delay)
-                self.boot_window = max(self.boot_window, delay)
-            log.info("monitoring: started %d monitors", len(plan))
+            if boot_after is not None:
+                self._touched = set()
+                task_status.started()
+                await boot_after.wait()
+            await self._boot()
             nursery.start_soon(retention.run_jobs, self.app.db, self.wall, self.settings)
-            task_status.started()
+            if boot_after is None:
+                task_status.started()
+
+    async def _boot(self) -> None:
+        """Start every active monitor's task with its first check spread over the boot window."""
+        await trio.to_thread.run_sync(known_types)  # the check modules: imported off the event loop
+        plan, preloaded, latest = await self.app.db.read(boot.boot_plan)
+        touched, self._touched = self._touched or set(), None
+        plan = [(monitor_id, interval) for monitor_id, interval in plan if monitor_id not in touched]
+        for monitor_id, _ in plan:
+            self._preloaded[monitor_id] = preloaded[monitor_id]
+            self._previous.setdefault(monitor_id, latest[monitor_id])
+        for monitor_id, delay in self._boot_delays(plan):
+            self.supervisor.start_new(monitor_id, delay)
+            self.boot_window = max(self.boot_window, delay)
+        log.info("monitoring: started %d monitors", len(plan))
+        self.booted.set()
+
+    async def wait_booted(self) -> float:
+        """Wait until the boot has started every monitor; returns the boot window (seconds)."""
+        await self.booted.wait()
+        return self.boot_window
+
+    def _touch(self, monitor_id: int) -> None:
+        if self._touched is not None:
+            self._touched.add(monitor_id)
 
     def _boot_delays(self, plan: list[tuple[int, float]]) -> list[tuple[int, float]]:
         return boot.boot_delays(plan, self._rng)
@@ -426,4 +456,4 @@ def setup(app: App) -> None:
     service = MonitoringService(app, settings=SettingsCache(app.db))
     app.monitoring = service
     app.readings = Readings(app.db, app.clock.time)
-    app.add_service("monitoring", service.run)
+    app.add_service("monitoring", partial(service.run, boot_after=app.listening))

@@ -2,10 +2,13 @@
 stop/restart, push loop and record_push — with beats stored in a real SQLite file."""
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 import trio
 
 from kuma.monitoring.beat import DOWN, MAINTENANCE, PENDING, UP
+from kuma.monitoring.service import MonitoringService
 from kuma.store.heartbeats import parse_time
 from tests.monitoring.engine_harness import BASE, CALLS, running_engine, script
 
@@ -176,9 +179,34 @@ def test_boot_delays_spread_first_checks():
     many = service._boot_delays([(i, 20.0) for i in range(1000)] + [(1000, 5.0)])
     delays = [d for _, d in many[:1000]]
     assert max(delays) <= 20 and min(delays) >= 0
-    per_second = [sum(1 for d in delays if s <= d < s + 1) for s in range(20)]
-    assert max(per_second) < 90  # ~50 per second, never one burst
-    assert many[-1][1] <= 5.0  # never later than the monitor's own interval
+    assert max(delays) <= 0.8 * 20  # the first beat lands within one interval of the start
+    per_second = [sum(1 for d in delays if s <= d < s + 1) for s in range(16)]
+    assert max(per_second) - min(per_second) <= 3  # an even rate (62.5 a second), never one burst
+    assert len({round(d, 6) for d in delays}) == 1000
+    assert many[-1][1] <= 0.8 * 5.0  # never later than the monitor's own interval allows
+
+
+async def test_boot_waits_for_listening_and_leaves_monitors_the_api_touched(tmp_path, autojump_clock):
+    """With `boot_after` the service starts at once and boots the monitors only when the event is set;
+    a monitor the API stopped (paused) or started in between keeps what the API did."""
+    async with running_engine(tmp_path, autostart=False) as eng:
+        ids = [await eng.add_monitor(type="test-script", interval=20) for _ in range(3)]
+        listening = trio.Event()
+        service = MonitoringService(eng.app, settings=eng.service.settings, wall_clock=eng.service.wall)
+        eng.app.monitoring = service
+        service.add_beat_listener(eng._on_beat)
+        async with trio.open_nursery() as nursery:
+            await nursery.start(partial(service.run, boot_after=listening))
+            await trio.sleep(5)
+            assert [service.is_running(m) for m in ids] == [False, False, False]
+            await service.stop_monitor(ids[0])  # paused while the boot waits: stays stopped
+            listening.set()
+            await service.wait_booted()
+            assert [service.is_running(m) for m in ids] == [False, True, True]
+            assert service.boot_window <= 0.8 * 20
+            await eng.wait_beats(ids[1], 1)
+            assert eng.events_of(ids[0]) == []
+            nursery.cancel_scope.cancel()
 
 
 async def test_push_monitor_loop(tmp_path, autojump_clock):
