@@ -88,7 +88,6 @@ async def serve(config: Config, *, apply_file: Path | None = None, task_status=t
             return
     db = Database.open(config.db_path, clock=clock)
     app = setup_app(config, db, clock)
-    web = create_web_app(app)
     stop = trio.Event()
     try:
         async with trio.open_nursery() as root:
@@ -99,6 +98,8 @@ async def serve(config: Config, *, apply_file: Path | None = None, task_status=t
                 for name, service in app.services:
                     log.debug("starting service %s", name)
                     await services.start(service)
+                web = create_web_app(app)  # while the accounts state loads in the writer thread
+                await app.accounts.loaded.wait()
                 hc = _hypercorn_config(config)
                 await services.start(_serve_http, web, hc, stop)
                 app.listening.set()  # the monitors' boot starts now, behind the listening socket

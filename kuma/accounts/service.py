@@ -61,10 +61,12 @@ async def load_state(app: Any) -> AccountsState:
 
 
 def setup(app: Any) -> None:
-    """Load the accounts state before the HTTP server starts (services start in order, Hypercorn last)."""
+    """Load the accounts state; the server starts HTTP once `app.accounts.loaded` is set. The service
+    counts as started at once, so a new database's JWT secret (a bcrypt hash, ~0.1 s in the writer
+    thread, without the GIL) is made while the main thread builds the web app."""
 
     async def accounts_service(*, task_status=trio.TASK_STATUS_IGNORED) -> None:
-        await load_state(app)
         task_status.started()
+        await load_state(app)
 
     app.add_service("accounts", accounts_service)
