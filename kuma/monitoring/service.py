@@ -202,8 +202,10 @@ class MonitoringService:
 
     async def _boot(self) -> None:
         """Start every active monitor's task with its first check spread over the boot window."""
-        await trio.to_thread.run_sync(known_types)  # the check modules: imported off the event loop
         plan, preloaded, latest = await self.app.db.read(boot.boot_plan)
+        if plan:  # the check modules, imported off the event loop (with no monitor, at the first one's start)
+            await trio.to_thread.run_sync(known_types)
+        await trio.lowlevel.checkpoint()  # a shutdown during the reads (threads finish anyway) ends it here
         touched, self._touched = self._touched or set(), None
         plan = [(monitor_id, interval) for monitor_id, interval in plan if monitor_id not in touched]
         for monitor_id, _ in plan:

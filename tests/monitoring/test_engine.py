@@ -346,3 +346,27 @@ async def test_concurrent_pushes_are_serialised(tmp_path, autojump_clock):
                 d.status, d.retries, int(d.important), d.down_count)
             previous = beat
         assert [e.beat["id"] for e in eng.events_of(mid)] == [b["id"] for b in stored]  # listeners in commit order
+
+
+async def test_shutdown_while_the_boot_reads_ends_the_service_cleanly(tmp_path, autojump_clock, monkeypatch):
+    """SIGTERM right after the app is ready lands while the boot reads in a worker thread: the service
+    must end as cancelled, not with 'monitor supervisor is not running' from starting tasks after it."""
+    from kuma.monitoring import boot
+
+    async with running_engine(tmp_path, autostart=False) as eng:
+        await eng.add_monitor(type="test-script", interval=20)
+        service = MonitoringService(eng.app, settings=eng.service.settings, wall_clock=eng.service.wall)
+        listening = trio.Event()
+        with trio.CancelScope() as scope:
+            real_plan = boot.boot_plan
+
+            def plan_then_shutdown(d):
+                trio.from_thread.run_sync(scope.cancel)
+                return real_plan(d)
+
+            monkeypatch.setattr(boot, "boot_plan", plan_then_shutdown)
+            async with trio.open_nursery() as nursery:
+                await nursery.start(partial(service.run, boot_after=listening))
+                listening.set()
+                await trio.sleep_forever()
+        assert scope.cancelled_caught and not service.booted.is_set()
