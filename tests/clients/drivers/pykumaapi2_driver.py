@@ -84,6 +84,9 @@ async def combined(seen: dict[str, list]) -> dict[str, int]:
     await rec("UptimeKumaClient.pause_monitor", lambda: client.pause_monitor(web_id))
     await rec("UptimeKumaClient.resume_monitor", lambda: client.resume_monitor(web_id))
     await until("a heartbeat", lambda: seen["heartbeat"])
+    # kuma's full list for 1.x clients comes once the room is quiet (≤ legacy_lists.MAX_HOLD after the add):
+    # wait for it rather than race the rest of the run, which may end first on a fast machine
+    await until("kuma's 1.x monitorList after the add", lambda: len(seen["monitorList"]) >= 2)
     await rec("UptimeKumaClient.get_monitor_beats", lambda: client.get_monitor_beats(web_id, 1))
     hook = {"name": "hook", "type": "webhook", "webhookURL": CONFIG["hook"], "webhookContentType": "json",
             "isDefault": False, "applyExisting": False}
