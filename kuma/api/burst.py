@@ -60,8 +60,9 @@ async def gather(jobs: dict[str, Callable[[], Awaitable[Any]]]) -> dict[str, Any
 # -- the burst ---------------------------------------------------------------------------------
 async def after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     """Join the user's room and send the burst. The caller acks the login afterwards. No list for 1.x
-    clients (kuma/api/legacy_lists.py) goes out into the room while the burst runs. Its reads are bulk
-    reads: however many logins run at once, they leave a reader free for pushes and acks."""
+    clients (kuma/api/legacy_lists.py) goes out into the room while the burst runs. A light-start socket
+    gets its slim `monitorList` and `kumaStart` first, then the other lists, and no per-monitor events. Its
+    reads are bulk reads: however many logins run at once, they leave a reader free for pushes and acks."""
     with legacy_lists.busy(app, int(user["id"])), app.db.bulk_reads():
         await _after_login(app, sock, user)
 
@@ -76,9 +77,18 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     joined_at = trio.current_time()  # a build begun from here on misses nothing this socket needs
 
     bursts = app.bursts
+    light = light_start.wanted(sock)  # kuma's own dashboard asked for less (kuma/api/light_start.py)
+    if light:
+        async with bursts.reading:
+            start = await light_start.start_frames(app, sock, user_id)
+        await sock.send_encoded(start or [])  # its slim monitorList and kumaStart, before the other lists
     async with bursts.reading:  # a few logins read at once; the others wait parked (their sends are paced)
         shared: SharedLists = await bursts.get(
-            ("lists", user_id), bursts.lists_key(user_id), joined_at, lambda: build_lists(app, user_id), _lists_size
+            ("lists", user_id, light),
+            bursts.lists_key(user_id),
+            joined_at,
+            lambda: build_lists(app, user_id, with_monitors=not light),
+            _lists_size,
         )
         own = await gather(
             {
@@ -86,19 +96,18 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
                 "info": lambda: info_payload(app, full=True),
                 "apiKeyList": lambda: api_key_list(app, user_id),
                 "timezone": lambda: app.db.read(lambda db: get_setting(db, "initServerTimezone")),
-                "lightStart": lambda: light_start.start_frame(app, sock, user_id),  # None: Uptime Kuma's burst
             }
         )
     frames: list = []
     for event in LIST_ORDER:
+        if light and event == "monitorList":
+            continue  # sent first, slim
         wire = shared.wires.get(event)
         frames.extend([wire] if wire is not None else encode_event(event, (own[event],)))
     await sock.send_encoded(frames)
     del frames
 
-    if own["lightStart"]:  # kuma's own dashboard asked for less (kuma/api/light_start.py)
-        await sock.send_encoded([own["lightStart"]])
-    else:
+    if not light:
         await send_monitor_data(app, sock, shared.ids, joined_at)
 
     if not own["timezone"]:
@@ -139,22 +148,23 @@ def _wires_size(wires: list[Wire]) -> int:
     return sum(wire.size for wire in wires)
 
 
-async def build_lists(app: Any, user_id: int) -> SharedLists:
-    """Read the shared lists concurrently, then encode them in a worker thread."""
+async def build_lists(app: Any, user_id: int, *, with_monitors: bool = True) -> SharedLists:
+    """Read the shared lists concurrently, then encode them in a worker thread. A light start's build
+    leaves the full `monitorList` out (its socket got the slim one)."""
     async with app.db.bulk_job():  # a few builds at once; the others wait holding nothing
-        lists = await gather(
-            {
-                "monitorList": lambda: monitor_list(app, user_id),
-                "notificationList": lambda: notification_list(app, user_id),
-                "proxyList": lambda: proxy_list(app, user_id),
-                "dockerHostList": lambda: docker_host_list(app, user_id),
-                "remoteBrowserList": lambda: remote_browser_list(app, user_id),
-                "statusPageList": lambda: status_page_list(app),
-            }
-        )
+        jobs: dict[str, Callable[[], Awaitable[Any]]] = {
+            "notificationList": lambda: notification_list(app, user_id),
+            "proxyList": lambda: proxy_list(app, user_id),
+            "dockerHostList": lambda: docker_host_list(app, user_id),
+            "remoteBrowserList": lambda: remote_browser_list(app, user_id),
+            "statusPageList": lambda: status_page_list(app),
+        }
+        if with_monitors:
+            jobs = {"monitorList": lambda: monitor_list(app, user_id), **jobs}
+        lists = await gather(jobs)
         lists["monitorTypeList"] = monitor_type_list()
         wires = await trio.to_thread.run_sync(encode_lists, lists)
-    ids = sorted(int(key) for key in lists["monitorList"])  # JS object keys: ascending numeric order
+    ids = sorted(int(key) for key in lists.get("monitorList", {}))  # JS object keys: ascending numeric order
     return SharedLists(wires, ids)
 
 
@@ -163,7 +173,7 @@ def encode_lists(lists: dict[str, Any]) -> dict[str, Wire]:
     thread: thousands of monitors, or a notification of a megabyte, never hold the event loop)."""
     wires: dict[str, Wire] = {}
     for event in LIST_ORDER:
-        if event not in OWN_LISTS:
+        if event not in OWN_LISTS and event in lists:
             wires[event] = _wire(encode_event_in_pieces(event, lists[event]))
     return wires
 

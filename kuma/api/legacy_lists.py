@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
+from kuma.api import light_start
 from kuma.api.common import Handler, current_user_id
 from kuma.realtime.socketio import object_members, object_text
 from kuma.views.monitors import monitor_entries_after, monitor_list
@@ -163,7 +164,8 @@ class LegacyLists:
 
     async def _build(self, room: str, event: str) -> tuple[Any, int]:
         """(what to send, its item count): a `monitorList` as JSON text, from the kept one when only
-        monitors were added since; other lists as objects."""
+        monitors were added since (and the slim list, when kuma's dashboard is in the room); other lists
+        as objects."""
         if event != "monitorList":
             payload = await BUILDERS[event](self.app, int(room))
             return payload, len(payload)
@@ -180,11 +182,11 @@ class LegacyLists:
             self._kept[room] = (key, last, members)
         else:
             self._kept.pop(room, None)
-        return object_text(members), len(members)
+        return (object_text(members), await light_start.slim_list_for(self.app, room)), len(members)
 
     async def _emit(self, room: str, event: str, built: Any) -> None:
-        if event == "monitorList":
-            await self.app.hub.emit_json(event, [built], room=room)
+        if event == "monitorList":  # slim to kuma's dashboard (light start), as every monitorList
+            await light_start.emit_monitor_list_json(self.app, room, *built)
         else:
             await self.app.hub.emit(event, built, room=room)
 

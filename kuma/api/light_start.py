@@ -1,16 +1,21 @@
 """kuma's own dashboard's light start (issue #14): a kuma-only login option, never used by other clients.
 
-Uptime Kuma's afterLogin burst sends every monitor's last 100 beats (and 500 important ones) and its
-uptime figures before the login ack: 50 MB for 2,000 monitors, most of it bars nobody scrolls to. kuma's
-dashboard asks for less in its Socket.IO handshake, `auth: {kumaStart: "light"}` (the handshake, not an
-event: with auth disabled the burst goes out on connect, before any event could ask). Such a socket gets
-the same list events as every client (`monitorList` … `statusPageList`), then instead of the per-monitor
-events ONE frame, read while the lists are:
+Uptime Kuma's afterLogin burst sends every monitor whole (~2.5 kB each) and its last 100 beats (and 500
+important ones) and uptime figures before the login ack: 50 MB for 2,000 monitors, most of it bars nobody
+scrolls to and form fields nobody edits. kuma's dashboard asks for less in its Socket.IO handshake,
+`auth: {kumaStart: "light"}` (the handshake, not an event: with auth disabled the burst goes out on connect,
+before any event could ask). Such a socket gets first, read in one job:
 
+    monitorList {"<id>": <slim monitor>}         (kuma/shapes/monitor_slim.py: id, name, type, tree, status,
+                                                 tags, url/hostname/port/resolver; not the full monitor)
     kumaStart {latest: {"<id>": <raw heartbeat row>}}
 
 (the latest beat of each monitor that has one: enough for every row's status, the counts and the filters),
-then the login ack. The bars and the figures come on demand, for the rows the user sees:
+then the other lists as every client gets them (`monitorTypeList` … `statusPageList`, the same bytes), then
+the login ack. The full monitor comes with Uptime Kuma's own `getMonitor` when a page needs it (detail, edit).
+Later `monitorList` / `updateMonitorIntoList` events to the user's room reach light sockets in slim form
+(`emit_monitors`, `emit_monitor_list_json`) and every other client as before. The bars and the figures come
+on demand, for the rows the user sees:
 
     getMonitorBars(ids, limit = 100) → {ok, heartbeatList: {"<id>": rows}, avgPing: {"<id>": ms},
         uptime: {"<id>": {"24", "720", "1y"}}, certInfo: {"<id>": text}}
@@ -31,10 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 from kuma.api.common import ApiError, Events, ok, require_login
 from kuma.domain.values import to_int
-from kuma.realtime.socketio import event_frame_from_json
+from kuma.realtime.socketio import encode_event, encode_event_in_pieces, event_frame_from_json
+from kuma.realtime.wire import Wire
+from kuma.shapes.monitor_slim import slim_entries
 from kuma.store import beats_json
-from kuma.store.monitor_ids import owned_ids, user_monitor_ids
+from kuma.store.monitor_ids import owned_ids
 from kuma.store.monitors import latest_tls_infos
+from kuma.views.monitor_slim import load_slim_monitors
+from kuma.views.monitors import maintenance_checker
 
 if TYPE_CHECKING:
     from kuma.app import App
@@ -57,25 +66,74 @@ def wanted(sock: Any) -> bool:
 
 
 # -- the start ------------------------------------------------------------------------------------
-def start_frame_reader(user_id: int) -> Callable[[Any], str]:
-    """A reader job giving the one `kumaStart` frame: the latest beat of each of the user's monitors (the
-    same set as `monitorList`), JSON text written by SQLite."""
+def start_frames_reader(app: App, user_id: int) -> Callable[[Any], list[Any]]:
+    """A reader job giving the light start's first two frames: the slim `monitorList` and `kumaStart`, the
+    latest beat of each of the user's monitors (the same set), JSON text written by SQLite."""
+    checker = maintenance_checker(app)
 
-    def read(db: Any) -> str:
-        ids = user_monitor_ids(db, user_id)
+    def read(db: Any) -> list[Any]:
+        slim = load_slim_monitors(db, user_id, checker)
+        ids = [int(key) for key in slim]
         latest = beats_json.recent_json_many(db, ids, 1)
         beats = ",".join(f'"{i}":{latest[i][1:-1]}' for i in ids if latest.get(i, "[]") != "[]")
-        return event_frame_from_json(START_EVENT, ('{"latest":{' + beats + "}}",))
+        return [
+            *encode_event_in_pieces("monitorList", slim),
+            event_frame_from_json(START_EVENT, ('{"latest":{' + beats + "}}",)),
+        ]
 
     return read
 
 
-async def start_frame(app: App, sock: Any, user_id: int) -> str | None:
-    """The light start's one frame for a socket that asked for it (read while the burst reads its lists,
-    sent in place of the per-monitor events); None for every other socket, which gets Uptime Kuma's burst."""
+async def start_frames(app: App, sock: Any, user_id: int) -> list[Any] | None:
+    """The light start's first frames for a socket that asked for it (sent before the other lists, in place
+    of the full `monitorList` and the per-monitor events); None for every other socket."""
     if not wanted(sock):
         return None
-    return await app.db.read(start_frame_reader(user_id))
+    return await app.db.read(start_frames_reader(app, user_id))
+
+
+# -- later list events: slim to light sockets, Uptime Kuma's to the others ---------------------------
+def light_sockets(app: App, room: str) -> list[Any]:
+    """The room's sockets that asked for the light start."""
+    return [sock for sock in app.hub.sockets_in_room(room) if wanted(sock)]
+
+
+def _send_split(app: App, room: str, light: list[Any], full_frames: list[Any], slim_frames: list[Any]) -> None:
+    """Uptime Kuma's frames to the room's other sockets, the slim ones to its light-start sockets."""
+    full = [sock for sock in app.hub.sockets_in_room(room) if not wanted(sock)]
+    if full:
+        app.hub.send_wire(Wire(full_frames), full)
+    if light:
+        app.hub.send_wire(Wire(slim_frames), light)
+
+
+async def emit_monitors(app: App, room: str, event: str, entries: dict[str, dict[str, Any]]) -> None:
+    """`monitorList` / `updateMonitorIntoList` of these full monitors to a user's room (`hub.emit`'s bytes),
+    their slim form to the room's light-start sockets."""
+    light = light_sockets(app, room)
+    if not light:
+        await app.hub.emit(event, entries, room=room)
+        return
+    _send_split(app, room, light, encode_event(event, (entries,)), encode_event(event, (slim_entries(entries),)))
+
+
+async def slim_list_for(app: App, room: str) -> dict[str, dict[str, Any]] | None:
+    """The room's slim `monitorList` when light-start sockets are in it (read for them), else None."""
+    if not light_sockets(app, room):
+        return None
+    return await app.db.read(lambda db: load_slim_monitors(db, int(room), maintenance_checker(app)))
+
+
+async def emit_monitor_list_json(app: App, room: str, text: str, slim: dict[str, dict[str, Any]] | None) -> None:
+    """A full `monitorList` kept as JSON text (kuma/api/legacy_lists.py) to the room; light-start sockets get
+    the slim list (`slim_list_for`, read alongside it; read now if a light socket joined since)."""
+    if slim is None:
+        slim = await slim_list_for(app, room)
+    light = light_sockets(app, room)
+    if slim is None or not light:
+        await app.hub.emit_json("monitorList", [text], room=room)
+        return
+    _send_split(app, room, light, [event_frame_from_json("monitorList", [text])], encode_event("monitorList", (slim,)))
 
 
 # -- bars on demand --------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kuma.api import named_args
-from kuma.api.common import Events, UserList, ok, ok_i18n, require_login, to_int
+from kuma.api import light_start, named_args
+from kuma.api.common import Events, ok, ok_i18n, require_login, to_int
 from kuma.api.legacy_lists import announces
 from kuma.domain import monitors as domain
 from kuma.shapes.heartbeat import important_beat, raw_row
@@ -30,14 +30,16 @@ events = Events()
 
 
 async def emit_monitor_update(app: App, user_id: int, monitor_id: int) -> None:
-    """`updateMonitorIntoList({"<id>": Monitor})` to the owner's room (one event per monitor)."""
+    """`updateMonitorIntoList({"<id>": Monitor})` to the owner's room (one event per monitor; slim to
+    light-start sockets, kuma/api/light_start.py)."""
     payload = await monitor_entries(app, [monitor_id], user_id=user_id)
     if payload:
-        await app.hub.emit("updateMonitorIntoList", payload, room=str(user_id))
+        await light_start.emit_monitors(app, str(user_id), "updateMonitorIntoList", payload)
 
 
-MONITORS = UserList("monitorList", monitor_list)
-send_monitor_list = MONITORS.send  # the whole `monitorList` to the owner's room
+async def send_monitor_list(app: App, user_id: Any) -> None:
+    """The whole `monitorList` to the owner's room (slim to light-start sockets)."""
+    await light_start.emit_monitors(app, str(user_id), "monitorList", await monitor_list(app, int(user_id)))
 
 
 class RoomChanges:
@@ -51,7 +53,7 @@ class RoomChanges:
         if entries is None:
             await emit_monitor_update(self.app, self.user_id, monitor_id)
         elif entries:
-            await self.app.hub.emit("updateMonitorIntoList", entries, room=str(self.user_id))
+            await light_start.emit_monitors(self.app, str(self.user_id), "updateMonitorIntoList", entries)
 
     async def deleted(self, monitor_id: int) -> None:
         await self.app.hub.emit("deleteMonitorFromList", monitor_id, room=str(self.user_id))
@@ -83,7 +85,8 @@ async def edit_monitor(app: App, sock: Any, monitor: Any = None, *rest: Any) -> 
 
 @events.login("getMonitorList")
 async def get_monitor_list(app: App, sock: Any, *rest: Any) -> dict[str, Any]:
-    return await MONITORS.get(app, sock)
+    await send_monitor_list(app, require_login(sock))
+    return ok()
 
 
 @events.login("getMonitor")

@@ -18,6 +18,7 @@ import httpx
 import pytest
 import websocket
 
+from kuma.shapes.monitor_slim import SLIM_KEYS, slim_entries
 from tests.accounts.test_burst_bytes import _as_at_the_capture, _js_frame
 from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import REPLAY_ENV, copy_fixture_db, start_kuma
@@ -118,18 +119,33 @@ def test_clients_not_asking_get_uptime_kumas_burst_unchanged(server, full_burst)
     assert not any(name == "kumaStart" for name, _ in events(full_burst))
 
 
-def test_light_start_sends_the_lists_then_one_frame_of_latest_beats(server, full_burst):
+def test_light_start_sends_the_slim_list_and_latest_beats_first_then_the_other_lists(server, full_burst):
     light = login_frames(server.url, auth=LIGHT)
     names = [name for name, _ in events(light)]
-    assert names == ["info", "loginRequired", *LISTS, "kumaStart"]
-    # the list frames are the very bytes every client gets
-    assert [f for f in light if not f.startswith('42["kumaStart"')] == full_burst[:len(light) - 1]
-    start = events(light)[-1][1][0]
+    assert names == ["info", "loginRequired", "monitorList", "kumaStart", *LISTS[1:]]
+    # the other list frames are the very bytes every client gets
+    others = [f for f in light if not f.startswith(('42["kumaStart"', '42["monitorList"'))]
+    assert others == [f for f in full_burst[:len(light) - 1] if not f.startswith('42["monitorList"')]
     full = events(full_burst)
+    start = events(light)[3][1][0]
     heartbeats = {args[0]: args[1] for name, args in full if name == "heartbeatList"}
     assert set(heartbeats) == {str(i) for i in range(1, 13)}
     assert start == {"latest": {key: rows[-1] for key, rows in heartbeats.items() if rows}}
     assert len(start["latest"]) >= 10 and "50" not in start["latest"]
+
+
+def test_the_light_list_is_the_full_list_in_slim_form(server, full_burst):
+    light = login_frames(server.url, auth=LIGHT)
+    slim = events(light)[2][1][0]
+    full = next(args[0] for name, args in events(full_burst) if name == "monitorList")
+    assert slim == slim_entries(full) and list(slim) == list(full)
+    assert all(tuple(m) == SLIM_KEYS for m in slim.values())
+    assert slim["7"]["parent"] == 6 and slim["1"]["tags"] and slim["9"]["hostname"] == "example.test"
+    # never the full monitor: none of the keys only the edit form needs, a small part of the bytes
+    frame = next(f for f in light if f.startswith('42["monitorList"'))
+    full_frame = next(f for f in full_burst if f.startswith('42["monitorList"'))
+    assert '"interval"' not in frame and '"accepted_statuscodes"' not in frame and '"pushToken"' not in frame
+    assert len(frame) * 4 < len(full_frame)
 
 
 def test_bars_on_demand_are_the_bursts_lists_and_figures(server, full_burst):
@@ -220,7 +236,8 @@ def test_with_auth_disabled_the_light_start_comes_before_auto_login(tmp_path):
                 names = [name for name, _ in events(client.until(lambda f: f.startswith('42["autoLogin"')))]
             finally:
                 client.close()
-            assert names[-1] == "autoLogin" and names[1:11] == LISTS
+            lists = ["monitorList", "kumaStart", *LISTS[1:]] if auth else LISTS
+            assert names[-1] == "autoLogin" and names[1:1 + len(lists)] == lists
             assert ("kumaStart" in names) is not per_monitor
             assert ("heartbeatList" in names) is per_monitor
     finally:

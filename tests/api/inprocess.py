@@ -49,6 +49,9 @@ class RecordingHub:
     def room_size(self, room: str) -> int:
         return self.rooms.get(room, 0)
 
+    def sockets_in_room(self, room: str) -> list:
+        return []  # no real sockets: none asked for kuma's light start, so list events go through `emit`
+
     async def call(self, sock: "FakeSocket", event: str, *args: Any) -> Any:
         """What the client's ack would receive; emits up to the ack are recorded in `emitted`."""
         return await self.handlers[event](sock, *args)
