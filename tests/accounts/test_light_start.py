@@ -242,3 +242,61 @@ def test_with_auth_disabled_the_light_start_comes_before_auto_login(tmp_path):
             assert ("heartbeatList" in names) is per_monitor
     finally:
         kuma.stop()
+
+
+def list_events(frames: list[str]) -> list[tuple[str, list]]:
+    return [(name, args) for name, args in events(frames) if name in ("monitorList", "updateMonitorIntoList")]
+
+
+def test_later_list_events_are_slim_for_light_sockets_and_full_for_the_others(tmp_path):
+    data = tmp_path / "data"
+    _as_at_the_capture(copy_fixture_db(data), load("03-login-burst"))
+    kuma = start_kuma(data, clock_start=CAPTURE_CLOCK)  # with the full lists kuma sends 1.x clients after changes
+    plain, light = RawClient(kuma.url), RawClient(kuma.url, auth=LIGHT)
+    try:
+        plain.login()
+        light.login()
+        # the light socket changes the group: before its ack, the group and its children in slim form
+        before_ack, reply = light.call("resumeMonitor", 6)
+        assert reply["ok"], reply
+        light_updates = list_events(before_ack)
+        assert light_updates and all(name == "updateMonitorIntoList" for name, _ in light_updates)
+        for _, (entries,) in light_updates:
+            assert all(tuple(m) == SLIM_KEYS for m in entries.values())
+        group = next(entries["6"] for _, (entries,) in light_updates if "6" in entries)
+        assert group["active"] is True
+        # the plain client in the same room gets Uptime Kuma's full monitors, then the 1.x list, full too
+        seen = plain.until(lambda f: f.startswith('42["monitorList"'))
+        full_updates = list_events(seen)
+        assert [name for name, _ in full_updates][-1] == "monitorList"
+        full_group = next(e["6"] for name, (e,) in full_updates if name == "updateMonitorIntoList" and "6" in e)
+        assert full_group["interval"] == 20 and "pushToken" in full_group and slim_entries({"6": full_group})["6"] == group
+        full_list = full_updates[-1][1][0]
+        # ... and the light socket the same list, slim
+        slim_list = events(light.until(lambda f: f.startswith('42["monitorList"')))[-1][1][0]
+        assert slim_list == slim_entries(full_list) and slim_list["7"]["forceInactive"] is False
+        # an edit from the plain client: the light socket gets it slim, the plain one full
+        _, got = plain.call("getMonitor", 9)
+        edited = {**got["monitor"], "name": "Local DNS (renamed)"}
+        before_ack, reply = plain.call("editMonitor", edited)
+        assert reply["ok"], reply
+        update = next(e for name, (e,) in list_events(before_ack) if name == "updateMonitorIntoList")
+        assert update["9"]["name"] == "Local DNS (renamed)" and update["9"]["includeSensitiveData"] is True
+        slim_update = next(e for name, (e,) in list_events(light.until(lambda f: f.startswith('42["updateMonitorIntoList"'))))
+        assert slim_update == {"9": slim_entries(update)["9"]}
+        # getMonitorList from the light socket: the room's list, slim to it and full to the plain client
+        light.until(lambda f: f.startswith('42["monitorList"'))  # the 1.x list after the edit
+        plain.until(lambda f: f.startswith('42["monitorList"'))
+        before_ack, reply = light.call("getMonitorList")
+        assert reply == {"ok": True}
+        (name, (slim_now,)), = list_events(before_ack)
+        full_now = events(plain.until(lambda f: f.startswith('42["monitorList"')))[-1][1][0]
+        assert slim_now == slim_entries(full_now) and full_now["9"]["name"] == "Local DNS (renamed)"
+        # on demand, the full monitor comes as for every client (the detail and edit pages ask for it)
+        _, still = light.call("getMonitor", 9)
+        assert still["monitor"]["name"] == "Local DNS (renamed)" and still["monitor"]["hostname"] == "example.test"
+        assert still["monitor"]["interval"] == full_now["9"]["interval"] and "pushToken" in still["monitor"]
+    finally:
+        plain.close()
+        light.close()
+        kuma.stop()
