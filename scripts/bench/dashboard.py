@@ -46,11 +46,19 @@ ROW_BEATS = 24  # the beats a list row's bar shows (kuma/web/static/js/list.js)
 #: rows are drawn and when the list is complete. Measured in the page, so however long Playwright's driver
 #: takes over a 25 MB frame event, the figures are the page's own.
 PROBE = """(() => {
-  const bench = window.__bench = { ws: 0, first: 0, complete: 0 };
+  const bench = window.__bench = { ws: 0, first: 0, complete: 0, marks: {} };
   const Native = window.WebSocket;
+  // when the socket opened and when the first frame of each kind arrived (the breakdown of "first rows")
+  const KINDS = [['connect', '40'], ['list', '42["monitorList"'], ['start', '42["kumaStart"'], ['ack', '43']];
+  const mark = (name) => { if (!bench.marks[name]) bench.marks[name] = performance.now(); };
   window.WebSocket = function (...args) {
     const ws = new Native(...args);
-    ws.addEventListener('message', (m) => { bench.ws += typeof m.data === 'string' ? m.data.length : m.data.byteLength || m.data.size || 0; });
+    ws.addEventListener('open', () => mark('open'));
+    ws.addEventListener('message', (m) => {
+      bench.ws += typeof m.data === 'string' ? m.data.length : m.data.byteLength || m.data.size || 0;
+      if (typeof m.data !== 'string' || m.data[0] !== '4') return;
+      for (const [name, prefix] of KINDS) if (m.data.startsWith(prefix)) mark(name);
+    });
     return ws;
   };
   window.WebSocket.prototype = Native.prototype;
@@ -121,10 +129,18 @@ def one_run(browser, port: int, token: str, proc, monitors: int) -> str:
     page.wait_for_function("() => window.__bench.complete", timeout=120_000, polling=50)
     cpu = sum(proc.cpu_times()[:2]) - cpu_before
     figures = page.evaluate("() => ({ ...window.__bench })")
+    # the page's own files: how many, and when the last one had arrived (the socket opens after them)
+    assets = page.evaluate("""() => { const r = performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('/assets/') && e.responseEnd < window.__bench.marks.open);
+      return [r.length, Math.max(0, ...r.map((e) => e.responseEnd))]; }""")
+    figures["marks"]["assets"] = assets[1]
     scrolled = page.evaluate(SCROLL, ROW_BEATS)
     context.close()
     load = "/".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"first rows drawn {figures['first'] / 1000:.3f} s, list complete {figures['complete'] / 1000:.3f} s, "
+    marks = " ".join(f"{name} {figures['marks'][name] / 1000:.3f}" for name in ("assets", "open", "connect", "list", "start", "ack")
+                     if name in figures["marks"])
+    return (f"first rows drawn {figures['first'] / 1000:.3f} s ({assets[0]} files, {marks}), "
+            f"list complete {figures['complete'] / 1000:.3f} s, "
             f"scroll → bars {scrolled / 1000:.3f} s; WebSocket {figures['ws'] / 1e6:.2f} MB; "
             f"server CPU {cpu:.2f} s; load {load}")
 

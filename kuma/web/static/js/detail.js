@@ -5,6 +5,7 @@ import { beatBar, pingChart, bindChart, bindBeatBar } from "./charts.js";
 import { renderPushPanel } from "./push.js";
 import { renderAlertingCard } from "./alerting.js";
 import { wantBars } from "./bars.js";
+import { fullMonitor } from "./monitor.js";
 
 let chartPeriod = 24;
 let chartFor = null;
@@ -17,7 +18,7 @@ function target(m) {
   if (m.type === "port") return `${m.hostname}:${m.port}`;
   if (["ping", "dns", "tailscale-ping"].includes(m.type)) return m.hostname || "";
   if (m.type === "push") return "Push monitor";
-  if (m.type === "group") return `${(m.childrenIDs || []).length} child monitors`;
+  if (m.type === "group") return m.loaded ? `${(m.childrenIDs || []).length} child monitors` : "";
   return m.url || m.hostname || "";
 }
 
@@ -30,13 +31,13 @@ function crumbs(m) {
 
 export function renderDetail(ctx, id) {
   const { content, socket, navigate } = ctx;
-  const m = state.monitors[id];
+  const m = fullMonitor(socket, id);  // the list's slim entry, with the rest once getMonitor answered
   if (!m) { content.innerHTML = `<div class="card"><p>Monitor not found.</p></div>`; return; }
   wantBars([id], 100);  // its whole bar, 30-day and 1-year uptime, certificate (light start)
   if (ctx.routeChanged || content.dataset.monitor !== String(id)) {
     content.dataset.monitor = String(id);
     content.innerHTML = `<article class="detail">
-      <header class="detail-head"><div><nav class="breadcrumb" id="d-crumbs" aria-label="Group"></nav><h1 id="d-name"></h1><p class="muted" id="d-target"></p><p id="d-tags"></p></div>
+      <header class="detail-head"><div><nav class="breadcrumb" id="d-crumbs" aria-label="Group"></nav><h1 id="d-name"></h1><p class="muted" id="d-target"></p><p id="d-description" hidden></p><p id="d-tags"></p></div>
         <div class="actions">
           <button class="btn" id="d-toggle"></button>
           <a class="btn" href="/edit/${id}">Edit</a><a class="btn" id="d-report" href="/report/${id}">Report</a><a class="btn" href="/clone/${id}">Clone</a>
@@ -80,6 +81,9 @@ export function renderDetail(ctx, id) {
   const linkable = WEB_TYPES.includes(m.type) && /^https?:\/\/[^/]/.test(m.url || "");
   content.querySelector("#d-target").innerHTML = linkable ? `<a href="${esc(m.url)}" target="_blank" rel="noopener">${esc(target(m))}</a>` : esc(target(m));
   content.querySelector("#d-crumbs").innerHTML = crumbs(m);
+  const description = content.querySelector("#d-description");
+  description.textContent = m.description || "";
+  description.hidden = !m.description;
   content.querySelector("#d-tags").innerHTML = (m.tags || []).map((t) => `<span class="tag" style="--tag:${esc(t.color)}">${esc(t.name)}${t.value ? `:${esc(t.value)}` : ""}</span>`).join("");
   content.querySelector("#d-toggle").textContent = m.active ? "Pause" : "Resume";
   content.querySelector("#d-beats").innerHTML = beatBar(state.beats[id], 60);

@@ -4,7 +4,7 @@ export const state = {
   loggedIn: false,
   needSetup: false,
   info: {},
-  monitors: {},          // id → Monitor object
+  monitors: {},          // id → Monitor object (slim after the light start: getMonitor has the rest, monitor.js)
   monitorsVersion: 0,    // bumps whenever state.monitors changes (the list keeps its order until then)
   beats: {},             // id → raw heartbeat rows / Heartbeat objects, oldest first (last 100)
   avgPing: {},           // id → ms
@@ -88,9 +88,11 @@ export function wire(socket) {
   });
 }
 
-// kuma's light start: each monitor's latest beat; its bar and figures follow on demand (bars.js).
+// kuma's light start: each monitor's latest beat; its bar and figures follow on demand (bars.js). It comes
+// right after the (slim) monitorList and only to a socket that logged in, so the list is drawn from here,
+// before the other lists and the login ack.
 function startLight({ latest = {} } = {}) {
-  Object.assign(state, { lightStart: true, beatsDepth: {}, beats: {}, session: state.session + 1 });
+  Object.assign(state, { lightStart: true, loggedIn: true, beatsDepth: {}, beats: {}, session: state.session + 1 });
   for (const [id, beat] of Object.entries(latest)) state.beats[Number(id)] = [normaliseBeat(beat)];
   changed();
 }
