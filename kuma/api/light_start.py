@@ -8,9 +8,10 @@ before any event could ask). Such a socket gets first, read in one job:
 
     monitorList {"<id>": <slim monitor>}         (kuma/shapes/monitor_slim.py: id, name, type, tree, status,
                                                  tags, url/hostname/port/resolver; not the full monitor)
-    kumaStart {latest: {"<id>": <raw heartbeat row>}}
+    kumaStart {latest: {"<id>": {status, time, msg, ping}}}
 
-(the latest beat of each monitor that has one: enough for every row's status, the counts and the filters),
+(of the latest beat of each monitor that has one: enough for every row's status, the counts and the
+filters; `getMonitorBars` brings the whole rows),
 then the other lists as every client gets them (`monitorTypeList` … `statusPageList`, the same bytes), then
 the login ack. The full monitor comes with Uptime Kuma's own `getMonitor` when a page needs it (detail, edit).
 Later `monitorList` / `updateMonitorIntoList` events to the user's room reach light sockets in slim form
@@ -73,9 +74,8 @@ def start_frames_reader(app: App, user_id: int) -> Callable[[Any], list[Any]]:
 
     def read(db: Any) -> list[Any]:
         slim = load_slim_monitors(db, user_id, checker)
-        ids = [int(key) for key in slim]
-        latest = beats_json.recent_json_many(db, ids, 1)
-        beats = ",".join(f'"{i}":{latest[i][1:-1]}' for i in ids if latest.get(i, "[]") != "[]")
+        latest = beats_json.latest_brief_json_many(db, [int(key) for key in slim])
+        beats = ",".join(f'"{i}":{text}' for i, text in latest.items())
         return [
             *encode_event_in_pieces("monitorList", slim),
             event_frame_from_json(START_EVENT, ('{"latest":{' + beats + "}}",)),

@@ -5,6 +5,7 @@ clock pinned just after them."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -13,9 +14,12 @@ import requests
 import trio
 from uptime_kuma_api import UptimeKumaApi
 
+from kuma.shapes.monitor_slim import SLIM_KEYS
 from kuma.store import Database
-from tests.helpers.paths import CAPTURE_CLOCK
-from tests.helpers.server import start_kuma
+from tests.accounts.test_burst_bytes import _as_at_the_capture
+from tests.helpers.paths import CAPTURE_CLOCK, REPO
+from tests.helpers.server import copy_fixture_db, start_kuma
+from tests.helpers.transcripts import load
 
 PASSWORD = "light-pass-1"
 MONITORS = 600
@@ -118,5 +122,69 @@ def test_the_list_draws_from_the_light_start_and_fetches_bars_for_what_is_shown(
         page.wait_for_function("() => document.querySelectorAll('#d-beats rect.beat:not(.beat-empty)').length === 20")
         stats = page.inner_text("#d-stats")
         assert "90%" in stats and "75%" in stats  # 30 days and 1 year come with the detail's bars
+    finally:
+        server.stop()
+
+
+def test_the_page_preloads_exactly_the_modules_it_imports():
+    """index.html lists every module of the dashboard's import graph for preloading (so they load at once,
+    not import by import), and nothing else (status.js belongs to the status pages)."""
+    static = REPO / "kuma/web/static"
+    graph, todo = set(), ["app.js"]
+    while todo:
+        name = todo.pop()
+        if name not in graph:
+            graph.add(name)
+            todo += re.findall(r'from "\./([a-z]+\.js)"', (static / "js" / name).read_text())
+    preloaded = re.findall(r'<link rel="modulepreload" href="/assets/js/([a-z]+\.js)">', (static / "index.html").read_text())
+    assert sorted(preloaded) == sorted(graph) and len(preloaded) == len(set(preloaded)) and "status.js" not in graph
+
+
+def test_the_detail_and_edit_pages_take_the_full_monitor_from_get_monitor(page, tmp_path):
+    """After the light start the page holds slim monitors only; the detail page shows what only the full
+    monitor has (description, a group's children) once `getMonitor` answered, and the edit form loads and saves
+    the full monitor; the list follows the edit, slim."""
+    data = tmp_path / "data"
+    db_path = copy_fixture_db(data)
+    _as_at_the_capture(db_path, load("03-login-burst"))
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE monitor SET description = 'The web server in the rack' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    server = start_kuma(data, clock_start=CAPTURE_CLOCK)
+    frames: dict[str, list] = {"lists": [], "asked": []}
+
+    def received(payload):
+        if isinstance(payload, str) and payload.startswith(('42["monitorList"', '42["updateMonitorIntoList"')):
+            frames["lists"].append(json.loads(payload[2:]))
+
+    def sent(payload):
+        if isinstance(payload, str) and '"getMonitor"' in payload[:30]:
+            frames["asked"].append(json.loads(payload[payload.index("["):])[1])
+
+    page.on("websocket", lambda ws: (ws.on("framereceived", received), ws.on("framesent", sent)))
+    try:
+        page.goto(server.url + "/dashboard/1")
+        page.fill("[name=username]", "admin")
+        page.fill("[name=password]", "secret123")
+        page.click("#auth-form button[type=submit]")
+        page.wait_for_selector("#d-description:has-text('The web server in the rack')")
+        assert page.inner_text("#d-target") == "http://127.0.0.1:3025/" and 1 in frames["asked"]
+        page.click(".monitor-row[data-id='6']")  # the group: its children count is the full monitor's
+        page.wait_for_selector("#d-target:has-text('2 child monitors')")
+        assert page.is_hidden("#d-description")
+
+        page.goto(server.url + "/edit/1")
+        page.wait_for_selector("#monitor-form")
+        assert page.input_value("#monitor-form [name=url]") == "http://127.0.0.1:3025/"
+        assert page.input_value("#monitor-form [name=interval]") == "20"
+        page.fill("#f-name", "Local Web (edited)")
+        page.click("#monitor-form button[type=submit]")
+        page.wait_for_selector("#d-name:has-text('Local Web (edited)')")
+        page.wait_for_selector(".monitor-row[data-id='1'] .monitor-name:has-text('Local Web (edited)')")
+        page.wait_for_selector("#d-description:has-text('The web server in the rack')")  # asked again, still there
+        assert frames["asked"].count(1) >= 3  # detail, edit form, detail after the edit
+        # every list the page received was slim: no monitor carried the form's fields
+        assert frames["lists"] and all(set(m) == set(SLIM_KEYS) for _, entries in frames["lists"] for m in entries.values())
     finally:
         server.stop()
