@@ -101,8 +101,8 @@ def login_once(port: int) -> tuple[float, int, int, dict[str, int]]:
                 reply = json.loads(frame[3:])
                 assert reply[0].get("ok"), reply
                 return elapsed, received, frames, events
-            elif frame.startswith("42"):
-                name = json.loads(frame[2:])[0]
+            elif frame.startswith('42["'):  # the event's name only: decoding 37 MB here would load the machine
+                name = frame[4:frame.index('"', 4)]
                 events[name] = events.get(name, 0) + 1
     finally:
         ws.close()

@@ -41,6 +41,9 @@ socket.on("disconnect", () => {
   document.getElementById("banner").hidden = false;
   changed();
 });
+// kumaStart goes only to a socket that logged in: a stored token's login draws the list from here, before the
+// other lists and the ack (a login from the form waits for its ack, which brings the token to remember).
+socket.on("kumaStart", () => { if (pendingTokenLogin) { state.loggedIn = true; changed(); } });
 socket.on("autoLogin", () => { state.loggedIn = true; state.authDisabled = true; changed(); });
 socket.on("loginRequired", () => { if (!pendingTokenLogin) { state.loggedIn = false; changed(); } });
 socket.on("refresh", () => location.reload());

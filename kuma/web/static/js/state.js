@@ -89,10 +89,9 @@ export function wire(socket) {
 }
 
 // kuma's light start: each monitor's latest beat (status, time, msg, ping); its bar and figures follow on
-// demand (bars.js). It comes right after the (slim) monitorList and only to a socket that logged in, so the
-// list is drawn from here, before the other lists and the login ack.
+// demand (bars.js). It comes right after the (slim) monitorList, before the other lists and the login ack.
 function startLight({ latest = {} } = {}) {
-  Object.assign(state, { lightStart: true, loggedIn: true, beatsDepth: {}, beats: {}, session: state.session + 1 });
+  Object.assign(state, { lightStart: true, beatsDepth: {}, beats: {}, session: state.session + 1 });
   for (const [id, beat] of Object.entries(latest)) state.beats[Number(id)] = [{ ...beat, monitorID: Number(id) }];
   changed();
 }
