@@ -80,7 +80,7 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
     light = light_start.wanted(sock)  # kuma's own dashboard asked for less (kuma/api/light_start.py)
     if light:
         async with bursts.reading:
-            start = await light_start.start_frames(app, sock, user_id)
+            start = await light_start.start_frames(app, sock, user_id, joined_at)
         await sock.send_encoded(start or [])  # its slim monitorList and kumaStart, before the other lists
     async with bursts.reading:  # a few logins read at once; the others wait parked (their sends are paced)
         shared: SharedLists = await bursts.get(

@@ -35,13 +35,15 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import trio
+
 from kuma.api.common import ApiError, Events, ok, require_login
 from kuma.domain.values import to_int
 from kuma.realtime.socketio import encode_event, encode_event_in_pieces, event_frame_from_json
 from kuma.realtime.wire import Wire
 from kuma.shapes.monitor_slim import slim_entries
 from kuma.store import beats_json
-from kuma.store.monitor_ids import owned_ids
+from kuma.store.monitor_ids import owned_ids, user_monitor_ids
 from kuma.store.monitors import latest_tls_infos
 from kuma.views.monitor_slim import load_slim_monitors
 from kuma.views.monitors import maintenance_checker
@@ -67,29 +69,57 @@ def wanted(sock: Any) -> bool:
 
 
 # -- the start ------------------------------------------------------------------------------------
-def start_frames_reader(app: App, user_id: int) -> Callable[[Any], list[Any]]:
-    """A reader job giving the light start's first two frames: the slim `monitorList` and `kumaStart`, the
-    latest beat of each of the user's monitors (the same set), JSON text written by SQLite."""
+def slim_list_reader(app: App, user_id: int) -> Callable[[Any], Wire]:
+    """A reader job giving the slim `monitorList` frame as a `Wire` that every light start of the user may
+    share while nothing it shows changed (`app.bursts`; made here, in the reader thread)."""
     checker = maintenance_checker(app)
 
-    def read(db: Any) -> list[Any]:
-        slim = load_slim_monitors(db, user_id, checker)
-        latest = beats_json.latest_brief_json_many(db, [int(key) for key in slim])
-        beats = ",".join(f'"{i}":{text}' for i, text in latest.items())
-        return [
-            *encode_event_in_pieces("monitorList", slim),
-            event_frame_from_json(START_EVENT, ('{"latest":{' + beats + "}}",)),
-        ]
+    def read(db: Any) -> Wire:
+        wire = Wire(encode_event_in_pieces("monitorList", load_slim_monitors(db, user_id, checker)), held=True)
+        wire.websocket_bytes()
+        return wire
 
     return read
 
 
-async def start_frames(app: App, sock: Any, user_id: int) -> list[Any] | None:
-    """The light start's first frames for a socket that asked for it (sent before the other lists, in place
-    of the full `monitorList` and the per-monitor events); None for every other socket."""
+def start_frame_reader(user_id: int) -> Callable[[Any], str]:
+    """A reader job giving the `kumaStart` frame: the latest beat of each of the user's monitors (the set of
+    `monitorList`), JSON text written by SQLite. Read at each start: it moves with every beat."""
+
+    def read(db: Any) -> str:
+        latest = beats_json.latest_brief_json_many(db, user_monitor_ids(db, user_id))
+        beats = ",".join(f'"{i}":{text}' for i, text in latest.items())
+        return event_frame_from_json(START_EVENT, ('{"latest":{' + beats + "}}",))
+
+    return read
+
+
+async def start_frames(app: App, sock: Any, user_id: int, joined_at: float) -> list[Any] | None:
+    """The light start's first frames, the slim `monitorList` and `kumaStart` (read concurrently), for a
+    socket that asked for it (sent before the other lists, in place of the full `monitorList` and the
+    per-monitor events); None for every other socket."""
     if not wanted(sock):
         return None
-    return await app.db.read(start_frames_reader(app, user_id))
+    bursts = app.bursts
+    frames: list[Any] = [None, None]
+
+    async def build() -> Wire:
+        return await app.db.read(slim_list_reader(app, user_id))
+
+    async def slim() -> None:  # shared by the user's light starts while it shows what is current
+        frames[0] = await bursts.get(("slim", user_id), bursts.lists_key(user_id), joined_at, build, _size)
+
+    async def start() -> None:
+        frames[1] = await app.db.read(start_frame_reader(user_id))
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(slim)
+        nursery.start_soon(start)
+    return frames
+
+
+def _size(wire: Wire) -> int:
+    return wire.size
 
 
 # -- later list events: slim to light sockets, Uptime Kuma's to the others ---------------------------

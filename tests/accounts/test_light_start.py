@@ -297,6 +297,9 @@ def test_later_list_events_are_slim_for_light_sockets_and_full_for_the_others(tm
         _, still = light.call("getMonitor", 9)
         assert still["monitor"]["name"] == "Local DNS (renamed)" and still["monitor"]["hostname"] == "example.test"
         assert still["monitor"]["interval"] == full_now["9"]["interval"] and "pushToken" in still["monitor"]
+        # a later light start does not get the slim list the first one built before the changes
+        again = next(args[0] for name, args in events(login_frames(kuma.url, auth=LIGHT)) if name == "monitorList")
+        assert again == slim_now and again["9"]["name"] == "Local DNS (renamed)" and again["6"]["active"] is True
     finally:
         plain.close()
         light.close()
