@@ -7,7 +7,9 @@ N monitors (default 2,000, with 100 beats each) in a fresh kuma.db; kuma serves 
 - **list complete**: every visible row carries its full bar (24 beats) and its 24 h uptime;
 - **scroll → bars**: the list scrolled to its middle, until those rows carry their full bars too;
 and the bytes the page's WebSocket received up to list complete (counted in the page) and the server's CPU
-time until then.
+time until then. Beside "first rows" it prints where the time went, in seconds from navigation start: the
+page's files all arrived (`assets`, how many), the WebSocket opened, the Socket.IO CONNECT came back, and the
+first `monitorList`, `kumaStart` and ack frames arrived.
 Issue #14's target: ≤ 1.0 s at 2,000 × 100 and ≤ 3 s at 10,000. Uptime Kuma's dashboard: 10–15 s with
 1,400 monitors, users report. The load average is printed beside each run (the machine may be shared).
 
