@@ -5,20 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.server import start_kuma
+from tests.helpers.sessions import logged_in, set_up_admin
 from tests.helpers.transcripts import WireClient
-
-USER = {"username": "admin", "password": "secret123", "token": ""}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     kuma = start_kuma(tmp_path_factory.mktemp("compat") / "data")
-    client = WireClient(kuma.url)
-    client.connect()
-    try:
-        assert client.call("setup", "admin", "secret123")[0]["ok"] is True
-    finally:
-        client.disconnect()
+    set_up_admin(kuma.url)
     yield kuma
     kuma.stop()
 
@@ -35,11 +29,8 @@ def api(server):
 
 @pytest.fixture
 def wire(server):
-    client = WireClient(server.url)
-    client.connect()
-    assert client.call("login", USER)[0]["ok"] is True
-    yield client
-    client.disconnect()
+    with logged_in(server.url) as client:
+        yield client
 
 
 # -- 1. setSettings with serverTimezone "" --------------------------------------------------------------

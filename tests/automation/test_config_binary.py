@@ -38,7 +38,7 @@ def test_remote_apply_and_export_with_the_binary(tmp_path):
     equal the source CLI's export of the same server."""
     from tests.automation.test_config_remote import COMBINED
     from tests.helpers.server import start_kuma
-    from tests.rest.conftest import make_keys
+    from tests.helpers.sessions import make_keys
 
     binary = [str(built_binary())]
     elsewhere = tmp_path / "cwd"

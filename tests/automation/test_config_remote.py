@@ -11,8 +11,7 @@ from tests.automation.helpers import kuma, ok
 from tests.automation.test_config_as_code import FILE, write
 from tests.automation.test_config_pages import PAGES_FILE
 from tests.helpers.server import start_kuma
-from tests.helpers.transcripts import WireClient
-from tests.rest.conftest import USER, make_keys
+from tests.helpers.sessions import api_v1, logged_in, make_keys
 
 #: FILE's tags, notification, settings and monitors, plus PAGES_FILE's status pages and maintenance.
 COMBINED = FILE + PAGES_FILE[PAGES_FILE.index("statusPages:"):]
@@ -40,18 +39,14 @@ def synced(server, tmp_path):
 
 @pytest.fixture
 def rw(server):
-    with httpx.Client(base_url=server.url + "/api/v1", headers={"Authorization": f"Bearer {server.keys.write}"},
-                      timeout=60) as client:
+    with api_v1(server.url, server.keys.write) as client:
         yield client
 
 
 @pytest.fixture
 def wire(server):
-    client = WireClient(server.url)
-    client.connect()
-    assert client.call("login", USER)[0]["ok"] is True
-    yield client
-    client.disconnect()
+    with logged_in(server.url) as client:
+        yield client
 
 
 def test_remote_round_trip_is_byte_for_byte(synced, tmp_path):
@@ -147,7 +142,7 @@ def test_a_read_only_key_may_plan_but_not_apply(synced, server, rw, tmp_path):
     assert result.returncode == 1 and "HTTP 403" in result.stderr and "Nothing was changed." in result.stderr
     plan = ok("apply", *remote(server, str(changed), "--plan", key=server.keys.read))
     assert "    interval: 30 -> 40" in plan
-    with httpx.Client(base_url=server.url + "/api/v1", headers={"Authorization": f"Bearer {server.keys.read}"}) as ro:
+    with api_v1(server.url, server.keys.read) as ro:
         assert ro.post("/config/apply", content=COMBINED, headers={"Content-Type": "application/yaml"}).status_code == 403
         assert ro.get("/config").json() == before
     assert rw.get("/config").json() == before

@@ -16,26 +16,12 @@ import json
 import pytest
 
 from kuma.domain.reports import parse_instant
-from kuma.rules.reports import MAINTENANCE, Beat, compute
-from kuma.store import heartbeats
+from kuma.rules.reports import Beat, compute
 from kuma.store.offline import open_existing
 from tests.automation.helpers import kuma, make_folder, ok
+from tests.helpers.report_beats import BEATS, DOWN, MAINTENANCE, UP, seed
 from tests.helpers.server import start_kuma
 
-DOWN, UP, PENDING = 0, 1, 2
-BEATS = [
-    ("2026-10-31 23:59:00.000", UP, "", 90),
-    ("2026-11-01 00:10:00.000", DOWN, "timeout", None),
-    ("2026-11-01 00:12:00.000", DOWN, "timeout again", None),
-    ("2026-11-01 00:16:00.000", UP, "200 - OK", 100),
-    ("2026-11-01 00:20:00.000", MAINTENANCE, "Maintenance", None),
-    ("2026-11-01 00:30:00.000", UP, "200 - OK", 200),
-    ("2026-11-01 00:40:00.000", PENDING, "retrying", None),
-    ("2026-11-01 00:45:00.000", DOWN, "refused", None),
-    ("2026-11-01 00:50:00.000", UP, "200 - OK", 300),
-    ("2026-11-01 00:55:00.000", DOWN, "503", None),
-    ("2026-11-01 01:00:00.000", UP, "200 - OK", 5000),
-]
 RANGE = ("--from", "2026-11-01", "--to", "2026-11-01T01:00:00Z")
 
 
@@ -45,12 +31,9 @@ def folder(tmp_path):
     db = open_existing(data / "kuma.db")
     db.conn.execute("INSERT INTO monitor (id, name, user_id, type, interval) VALUES (1, 'Web', 1, 'http', 60)")
     db.conn.execute("INSERT INTO monitor (id, name, user_id, type, interval) VALUES (2, 'Quiet', 1, 'http', 60)")
-    for time, status, msg, ping in BEATS:
-        heartbeats.insert(db, {"monitor_id": 1, "time": time, "status": status, "msg": msg, "ping": ping,
-                               "important": 0, "duration": 0, "down_count": 0, "retries": 0})
-    heartbeats.insert(db, {"monitor_id": 2, "time": "2026-11-01 00:30:00.000", "status": UP, "msg": "", "ping": 10,
-                           "important": 0, "duration": 0, "down_count": 0, "retries": 0})
     db.conn.close()
+    seed(data / "kuma.db", 1, BEATS)
+    seed(data / "kuma.db", 2, [("2026-11-01 00:30:00.000", UP, "", 10)])
     return data
 
 

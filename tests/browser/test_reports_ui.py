@@ -12,10 +12,8 @@ import httpx
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS, screenshot
-from tests.helpers.paths import CAPTURE_CLOCK
-from tests.helpers.report_beats import BEATS, OCTOBER, seed
-from tests.helpers.server import start_kuma
-from tests.rest.conftest import USER, make_keys
+from tests.helpers.report_beats import BEATS, OCTOBER, start_reporting_kuma
+from tests.helpers.sessions import USER
 
 #: Calendar months in Europe/Berlin, as UTC instants.
 NOVEMBER = {"from": "2026-10-31T23:00:00Z", "to": "2026-11-30T23:00:00Z"}
@@ -27,14 +25,9 @@ FIGURES = {"uptime": "uptimePercent", "downtime": "downtimeSeconds", "count": "d
 
 @pytest.fixture(scope="module")
 def reporting(tmp_path_factory):
-    kuma = start_kuma(tmp_path_factory.mktemp("report-ui") / "data", clock_start=CAPTURE_CLOCK)
+    kuma = start_reporting_kuma(tmp_path_factory.mktemp("report-ui") / "data", name="Shop")
     try:
-        kuma.keys = make_keys(kuma.url)
         with httpx.Client(base_url=f"{kuma.url}/api/v1", auth=("", kuma.keys.read), timeout=15) as rest:
-            made = httpx.post(f"{kuma.url}/api/v1/monitors", auth=("", kuma.keys.write), timeout=15,
-                              json={"type": "http", "name": "Shop", "url": "http://127.0.0.1:9/", "active": False})
-            kuma.web = made.json()["id"]
-            seed(kuma.data_dir / "kuma.db", kuma.web, BEATS + OCTOBER)
             kuma.rest = rest
             yield kuma
     finally:

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
 from kuma.store import heartbeats
 from kuma.store.offline import open_existing
+from tests.helpers.paths import CAPTURE_CLOCK
+from tests.helpers.server import KumaProcess, start_kuma
+from tests.helpers.sessions import make_keys
 
 DOWN, UP, PENDING, MAINTENANCE = 0, 1, 2, 3
 BEATS = [
@@ -41,3 +46,20 @@ def seed(db_path: Path, monitor_id: int, beats: list[tuple[str, int, str, float 
                                        "ping": ping, "important": 0, "duration": 0, "down_count": 0, "retries": 0})
     finally:
         db.conn.close()
+
+
+def start_reporting_kuma(data_dir: Path, name: str = "Web") -> KumaProcess:
+    """A kuma on the pinned clock (CAPTURE_CLOCK) with API keys (`.keys`) and one paused HTTP monitor
+    (`.web`, made over REST) holding BEATS + OCTOBER. The caller stops it."""
+    kuma = start_kuma(data_dir, clock_start=CAPTURE_CLOCK)
+    try:
+        kuma.keys = make_keys(kuma.url)
+        made = httpx.post(f"{kuma.url}/api/v1/monitors", auth=("", kuma.keys.write), timeout=30,
+                          json={"type": "http", "name": name, "url": "http://127.0.0.1:9/", "active": False})
+        assert made.status_code == 201, made.text
+        kuma.web = made.json()["id"]
+        seed(kuma.data_dir / "kuma.db", kuma.web, BEATS + OCTOBER)
+    except BaseException:
+        kuma.stop()
+        raise
+    return kuma

@@ -12,7 +12,7 @@ import httpx
 
 from tests.helpers.paths import REPO
 from tests.helpers.server import start_kuma
-from tests.rest.conftest import make_keys
+from tests.helpers.sessions import make_keys
 
 MONITORS = 200
 

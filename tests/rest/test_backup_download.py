@@ -12,8 +12,8 @@ import httpx
 
 from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import start_kuma
+from tests.helpers.sessions import USER, make_keys
 from tests.helpers.transcripts import WireClient
-from tests.rest.conftest import USER, make_keys
 from tests.rest.test_backup import _pusher
 
 MONITORS = 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 import httpx
 
 from tests.helpers.server import start_kuma
-from tests.rest.conftest import make_keys
+from tests.helpers.sessions import make_keys
 
 PUSH = {"type": "push", "name": "auth-probe"}
 

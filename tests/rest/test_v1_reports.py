@@ -11,11 +11,8 @@ import httpx
 import pytest
 
 from tests.automation.helpers import ok
-from tests.helpers.paths import CAPTURE_CLOCK
-from tests.helpers.report_beats import BEATS, OCTOBER, seed
-from tests.helpers.server import start_kuma
-from tests.helpers.transcripts import WireClient
-from tests.rest.conftest import USER, make_keys
+from tests.helpers.report_beats import start_reporting_kuma
+from tests.helpers.sessions import logged_in
 
 RANGE = {"from": "2026-11-01", "to": "2026-11-01T01:00:00Z"}
 CLI_RANGE = ("--from", "2026-11-01", "--to", "2026-11-01T01:00:00Z")
@@ -23,16 +20,9 @@ CLI_RANGE = ("--from", "2026-11-01", "--to", "2026-11-01T01:00:00Z")
 
 @pytest.fixture(scope="module")
 def reporting(tmp_path_factory):
-    kuma = start_kuma(tmp_path_factory.mktemp("reports") / "data", clock_start=CAPTURE_CLOCK)
-    try:
-        kuma.keys = make_keys(kuma.url)
-        with httpx.Client(base_url=f"{kuma.url}/api/v1", auth=("", kuma.keys.write), timeout=15) as rest:
-            kuma.web = rest.post("/monitors", json={"type": "http", "name": "Web", "url": "http://127.0.0.1:9/",
-                                                    "active": False}).json()["id"]
-        seed(kuma.data_dir / "kuma.db", kuma.web, BEATS + OCTOBER)
-        yield kuma
-    finally:
-        kuma.stop()
+    kuma = start_reporting_kuma(tmp_path_factory.mktemp("reports") / "data")
+    yield kuma
+    kuma.stop()
 
 
 @pytest.fixture
@@ -104,11 +94,8 @@ def test_openapi_states_the_maintenance_rule_and_both_media_types(reporting):
 
 @pytest.fixture
 def wire(reporting):
-    client = WireClient(reporting.url)
-    client.connect()
-    assert client.call("login", USER)[0]["ok"] is True
-    yield client
-    client.disconnect()
+    with logged_in(reporting.url) as client:
+        yield client
 
 
 def test_socket_month_report_is_the_same_report(reporting, rest, wire):
