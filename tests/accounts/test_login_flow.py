@@ -6,6 +6,7 @@ import pytest
 from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
 
 from tests.helpers.transcripts import WireClient
+from tests.helpers.waiting import wait_for_value
 
 PASSWORD = "secret123"
 LOGIN_BURST = ["monitorList", "monitorTypeList", "maintenanceList", "info", "notificationList", "proxyList",
@@ -149,21 +150,30 @@ def test_two_factor_enable_login_and_disable(kuma_server):
         other.disconnect()
 
 
+def _api_keys(api: UptimeKumaApi, holds, what: str) -> dict[str, dict]:
+    """The client's `apiKeyList` by name once `holds(it)`: the list may land after the ack (kuma sends it
+    after the ack of disable/enable/delete, as Uptime Kuma does, and the client handles each event in a
+    thread of its own)."""
+    return wait_for_value(lambda: {k["name"]: k for k in api.get_api_keys()}, holds, what=what)
+
+
 def test_api_key_lifecycle_with_the_python_client(api, kuma_server):
     api.setup("admin", PASSWORD)
     api.login("admin", PASSWORD)
     added = api.add_api_key("ci-key", None, True)
     assert list(added) == ["msg", "msgi18n", "key", "keyID"] and added["key"].startswith(f"uk{added['keyID']}_")
     expiring = api.add_api_key("old-key", "2020-01-01 00:00:00", True)
-    keys = {k["name"]: k for k in api.get_api_keys()}
+    keys = _api_keys(api, lambda keys: set(keys) == {"ci-key", "old-key"}, "both keys listed")
     assert keys["ci-key"]["status"] == "active" and keys["old-key"]["status"] == "expired"
     assert "key" not in keys["ci-key"]  # the stored hash never leaves the server
     api.disable_api_key(added["keyID"])
+    _api_keys(api, lambda keys: keys["ci-key"]["status"] == "inactive", "ci-key inactive")
     assert api.get_api_key(added["keyID"])["status"] == "inactive"
     api.enable_api_key(added["keyID"])
+    _api_keys(api, lambda keys: keys["ci-key"]["active"] == 1, "ci-key active again")
     assert api.get_api_key(added["keyID"])["active"] == 1
     api.delete_api_key(expiring["keyID"])
-    assert [k["name"] for k in api.get_api_keys()] == ["ci-key"]
+    assert list(_api_keys(api, lambda keys: "old-key" not in keys, "old-key gone")) == ["ci-key"]
 
 
 def test_settings_round_trip_keeps_secrets_untouched(api, kuma_server):
@@ -175,8 +185,9 @@ def test_settings_round_trip_keeps_secrets_untouched(api, kuma_server):
     assert settings["keepDataPeriodDays"] == 90 and settings["primaryBaseURL"] == "http://kuma.example"
     assert settings["serverTimezone"] == "Europe/Berlin"
     assert "jwtSecret" not in settings
-    info = api.info()
-    assert info["serverTimezone"] == "Europe/Berlin" and info["primaryBaseURL"] == "http://kuma.example"
+    # the fresh `info` follows the ack of setSettings (as in Uptime Kuma)
+    info = wait_for_value(api.info, lambda info: info["serverTimezone"] == "Europe/Berlin", what="the new info")
+    assert info["primaryBaseURL"] == "http://kuma.example"
 
     client = WireClient(kuma_server.url)
     client.connect()
@@ -231,19 +242,24 @@ def test_login_rate_limit_after_20_attempts(kuma_server):
 
 
 def test_fixture_database_admin_logs_in(fixture_kuma_server):
+    every_monitor = set(range(1, 13))
     with UptimeKumaApi(fixture_kuma_server.url, timeout=15, wait_events=0.05) as api:
         assert api.need_setup() is False
         assert api.login("admin", "secret123")["token"]
         assert [k["name"] for k in api.get_api_keys()] == ["metrics-scraper"]
         assert api.get_settings()["entryPage"] == "statusPage-main"
-        # the burst's per-monitor data, as a client made for Uptime Kuma 1.x reads it
-        heartbeats = api.get_heartbeats()
-        assert set(heartbeats) == set(range(1, 13)) and heartbeats[11] == []
+        # the burst's per-monitor data, as a client made for Uptime Kuma 1.x reads it: one event per monitor,
+        # each handled in a thread of its own, so the client may still be storing some after the login's ack
+        heartbeats = wait_for_value(api.get_heartbeats, lambda got: set(got) == every_monitor,
+                                    what="heartbeatList of every monitor")
+        assert heartbeats[11] == []
         assert heartbeats[1][0]["id"] == 1 and heartbeats[1][0]["important"] is True
-        important = api.get_important_heartbeats()
+        important = wait_for_value(api.get_important_heartbeats, lambda got: set(got) == every_monitor,
+                                   what="importantHeartbeatList of every monitor")
         assert important[1] and all(b["important"] for b in important[1])
         assert important[1][0]["time"] >= important[1][-1]["time"]  # newest first
-        assert api.avg_ping()[1] > 0 and api.uptime()[1][24] > 0
+        assert wait_for_value(api.avg_ping, lambda got: 1 in got, what="avgPing of monitor 1")[1] > 0
+        assert wait_for_value(api.uptime, lambda got: 24 in got.get(1, {}), what="24 h uptime of monitor 1")[1][24] > 0
 
 
 def test_login_burst_never_carries_secrets(fixture_kuma_server):

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import subprocess
 import time
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import httpx
+
+T = TypeVar("T")
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition",
@@ -22,6 +24,22 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = 
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
+def wait_for_value(read: Callable[[], T], holds: Callable[[T], Any], timeout: float = 30.0,
+                   what: str = "value", interval: float = 0.05) -> T:
+    """`read()` until `holds(value)` and return that value; AssertionError with the last value on timeout.
+
+    For what a client caches from events, which may land after the ack of the change that sends them
+    (`uptime_kuma_api` handles each event in a thread of its own and returns after `wait_events`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if holds(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; last read: {value!r}")
         time.sleep(interval)
 
 
