@@ -7,6 +7,7 @@ import pytest
 from tests.helpers.server import start_kuma
 from tests.helpers.sessions import logged_in, set_up_admin
 from tests.helpers.transcripts import WireClient
+from tests.helpers.waiting import wait_for_value
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,8 @@ def test_get_monitor_of_a_child_has_the_group_path(api):
     group = api.add_monitor(type=MonitorType.GROUP, name="Group")["monitorID"]
     child = api.add_monitor(type=MonitorType.HTTP, name="Child", url="http://127.0.0.1:9/", parent=group)["monitorID"]
     try:
-        listed = {m["id"]: m for m in api.get_monitors()}
+        listed = wait_for_value(lambda: {m["id"]: m for m in api.get_monitors()}, lambda got: child in got,
+                                what="the child in monitorList")
         assert listed[child]["path"] == ["Group", "Child"] and listed[child]["pathName"] == "Group / Child"
         single = api.get_monitor(child)
         assert single["pathName"] == "Group / Child"
@@ -104,7 +106,8 @@ def test_get_maintenance_status_for_every_strategy(api):
     for title, (kwargs, _) in cases.items():
         ids[title] = api.add_maintenance(title=title, timezoneOption="UTC", **kwargs)["maintenanceID"]
     try:
-        listed = {m["id"]: m for m in api.get_maintenances()}
+        listed = wait_for_value(lambda: {m["id"]: m for m in api.get_maintenances()},
+                                lambda got: set(ids.values()) <= set(got), what="every window in maintenanceList")
         for title, (_, expected) in cases.items():
             single = api.get_maintenance(ids[title])
             assert single["status"] == listed[ids[title]]["status"], title

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.api.replay import socket_replay
 from tests.helpers.targets import http_target
+from tests.helpers.waiting import wait_for_value
 from tests.helpers.transcripts import WireClient
 from tests.helpers.server import REPLAY_ENV
 
@@ -69,7 +70,9 @@ def test_uptime_kuma_api_package_end_to_end(kuma_server):
             added = api.add_monitor(type=MonitorType.HTTP, name="Web", url=web.url + "/", interval=30)
             monitor_id = added["monitorID"]
             keyword = api.add_monitor(type=MonitorType.KEYWORD, name="Kw", url=web.url + "/", keyword="healthy")
-            monitors = {m["id"]: m for m in api.get_monitors()}
+            monitors = wait_for_value(lambda: {m["id"]: m for m in api.get_monitors()},
+                                      lambda got: {monitor_id, keyword["monitorID"]} <= set(got),
+                                      what="both monitors in monitorList")
             assert monitors[monitor_id]["name"] == "Web" and monitors[monitor_id]["interval"] == 30
             assert monitors[keyword["monitorID"]]["keyword"] == "healthy"
 
@@ -100,7 +103,7 @@ def test_uptime_kuma_api_package_end_to_end(kuma_server):
 
             api.delete_monitor(monitor_id)
             api.delete_monitor(keyword["monitorID"])
-            assert api.get_monitors() == []
+            assert wait_for_value(api.get_monitors, lambda got: not got, what="an empty monitorList") == []
         finally:
             api.disconnect()
 

@@ -9,6 +9,7 @@ from uptime_kuma_api import UptimeKumaApi
 from tests.browser.conftest import screenshot
 from tests.browser.test_dashboard import PASSWORD, setup_admin
 from tests.helpers.targets import http_target
+from tests.helpers.waiting import wait_for_value
 
 
 def api_for(kuma_server) -> UptimeKumaApi:
@@ -50,7 +51,8 @@ def test_webhook_form_is_labelled_and_refuses_to_save_without_a_url(page, kuma_s
         page.fill("#n-webhookURL", "http://127.0.0.1:9/hook")
         page.click("#notif-form button.btn-primary")
         page.wait_for_selector("#notif-list li:has-text('My notification')")
-        (saved,) = api.get_notifications()
+        # another socket's notificationList: it may land after the page shows the save
+        (saved,) = wait_for_value(api.get_notifications, lambda got: len(got) == 1, what="the saved notification")
         assert saved["webhookURL"] == "http://127.0.0.1:9/hook" and saved["httpMethod"] == "post"
         assert saved["webhookContentType"] == "json"  # the defaults were saved with it
     finally:
@@ -120,7 +122,7 @@ def test_name_from_url_readable_interval_and_the_servers_message_at_the_field(pa
             page.fill("#f-headers", "")
             page.click("#monitor-form button[type=submit]")
             page.wait_for_url("**/dashboard/*")
-            (monitor,) = api.get_monitors()
+            (monitor,) = wait_for_value(api.get_monitors, lambda got: len(got) == 1, what="the added monitor")
             assert monitor["name"] == "Mine" and monitor["interval"] == 3600
         finally:
             api.disconnect()

@@ -12,7 +12,7 @@ from uptime_kuma_api import MaintenanceStrategy, UptimeKumaApi
 
 from tests.helpers.targets import http_target
 from tests.helpers.transcripts import WireClient, is_live_event, load, replay
-from tests.helpers.waiting import wait_until
+from tests.helpers.waiting import wait_for_value, wait_until
 from tests.helpers.server import REPLAY_ENV
 
 #: compared event by event with Uptime Kuma 2.5.3's captures: no late full lists for 1.x clients
@@ -45,13 +45,18 @@ def add_fast_http_monitor(url: str, target_url: str) -> int:
         client.disconnect()
 
 
-def wait_for_beat(api: UptimeKumaApi, monitor_id: int, status: int, after: int, timeout: float = 20) -> dict:
+def wait_for_beat(api: UptimeKumaApi, monitor_id: int, status: int, after: int, timeout: float = 60) -> dict:
     """The first beat with `status` whose id is greater than `after`."""
     def found() -> dict | None:
         return next((b for b in api.get_monitor_beats(monitor_id, 1)
                      if b["id"] > after and int(b["status"]) == status), None)
 
     return wait_until(found, timeout, f"a beat with status {status} after id {after}", interval=0.2)
+
+
+def _maintenances(api: UptimeKumaApi):
+    """A reader of the client's `maintenanceList` by id (the list may land after an ack or a window edge)."""
+    return lambda: {m["id"]: m for m in api.get_maintenances()}
 
 
 def test_manual_window_turns_monitor_to_maintenance_and_back(api, kuma_server):
@@ -76,19 +81,21 @@ def test_single_window_starts_and_ends_on_time(api, kuma_server):
         monitor_id = add_fast_http_monitor(kuma_server.url, target.url + "/")
         first = wait_for_beat(api, monitor_id, 1, after=0)
         now = datetime.now(timezone.utc)
-        start, end = now + timedelta(seconds=3), now + timedelta(seconds=7)
+        # far enough ahead that the window is still to come after the two calls below on a busy machine
+        start, end = now + timedelta(seconds=10), now + timedelta(seconds=14)
         maintenance_id = api.add_maintenance(
             title="Soon", description="", strategy=MaintenanceStrategy.SINGLE, active=True, intervalDay=1,
             dateRange=[start.strftime("%Y-%m-%d %H:%M:%S"), end.strftime("%Y-%m-%d %H:%M:%S")],
             weekdays=[], daysOfMonth=[], timezoneOption="UTC")["maintenanceID"]
         api.add_monitor_maintenance(maintenance_id, [{"id": monitor_id}])
-        listed = {m["id"]: m for m in api.get_maintenances()}[maintenance_id]
-        assert listed["status"] == "scheduled"
+        listed = wait_for_value(_maintenances(api), lambda got: maintenance_id in got, what="the window listed")
+        assert listed[maintenance_id]["status"] == "scheduled"
         inside = wait_for_beat(api, monitor_id, 3, after=first["id"])
         assert start <= datetime.strptime(inside["time"][:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc) + timedelta(seconds=1)
         after = wait_for_beat(api, monitor_id, 1, after=inside["id"])
         assert datetime.strptime(after["time"][:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc) >= end - timedelta(seconds=1)
-        assert {m["id"]: m for m in api.get_maintenances()}[maintenance_id]["status"] == "ended"
+        wait_for_value(_maintenances(api), lambda got: got[maintenance_id]["status"] == "ended",
+                       what="the window listed as ended")
 
 
 def test_transcript_11_maintenance(kuma_server):

@@ -12,6 +12,7 @@ from kuma.notifications.forms import missing_required, provider_forms
 from kuma.notifications.keys import SPEC_KEYS
 from tests.helpers.paths import SHARED
 from tests.helpers.transcripts import WireClient
+from tests.helpers.waiting import wait_for_value
 
 SPEC = SHARED / "spec" / "notification-providers.md"
 GROUPS = ["Chat", "Push", "SMS", "Email", "Incident management", "Home automation", "Webhooks"]
@@ -101,6 +102,8 @@ def test_uptime_kuma_api_client_sees_the_refusal(kuma_server):
             api.add_notification(name="TG", type="telegram", telegramBotToken="123:abc", telegramChatID="")
         assert api.get_notifications() == []
         added = api.add_notification(name="TG", type="telegram", telegramBotToken="123:abc", telegramChatID="42")
+        # notificationList follows the ack and the client handles it in a thread of its own
+        wait_for_value(api.get_notifications, lambda got: len(got) == 1, what="the added notification")
         assert api.get_notification(added["id"])["telegramChatID"] == "42"
     finally:
         api.disconnect()
