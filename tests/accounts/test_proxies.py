@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import socketserver
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,6 +12,7 @@ import trio
 from tests.accounts.test_login_flow import _login, _setup
 from tests.helpers.server import free_port
 from tests.helpers.transcripts import WireClient
+from tests.helpers.waiting import wait_for_value
 
 
 @pytest.fixture
@@ -130,12 +130,9 @@ def test_remote_browsers(client):
     thread.start()
     try:
         url = f"ws://127.0.0.1:{port}/devtools/browser/x"
-        reply = None
-        for _ in range(50):  # the server thread may still be starting
-            reply = client.call("testRemoteBrowser", {"url": url})[0]
-            if reply["ok"]:
-                break
-            time.sleep(0.05)
+        # the server thread may still be starting
+        reply = wait_for_value(lambda: client.call("testRemoteBrowser", {"url": url})[0], lambda got: got["ok"],
+                               what="the remote browser test to connect")
         assert reply == {"ok": True, "msg": "Connected Successfully."}
         assert client.call("testRemoteBrowser", {"url": f"ws://127.0.0.1:{free_port()}/"})[0]["ok"] is False
         assert client.call("addRemoteBrowser", {"name": "chrome", "url": url}, None)[0]["id"] == 1

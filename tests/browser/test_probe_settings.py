@@ -3,11 +3,11 @@ and the add-monitor form showing only a new type's own fields, saving a docker m
 from __future__ import annotations
 
 import subprocess
-import time
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_dashboard import setup_admin
 from tests.helpers.docker_engine import docker_engine, state
+from tests.helpers.waiting import wait_until
 
 
 def test_docker_hosts_page_and_docker_monitor_form(page, kuma_server, tmp_path):
@@ -46,10 +46,8 @@ def test_remote_browsers_page_test_button(page, kuma_server, tmp_path):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         marker = profile / "DevToolsActivePort"
-        for _ in range(300):
-            if marker.exists() and len(marker.read_text().split("\n")) >= 2:
-                break
-            time.sleep(0.05)
+        wait_until(lambda: marker.exists() and len(marker.read_text().split("\n")) >= 2, 60,
+                   "Chromium's DevToolsActivePort", interval=0.05)
         port, path = marker.read_text().split("\n")[:2]
         setup_admin(page, kuma_server.url)
         page.goto(kuma_server.url + "/settings/remote-browsers")

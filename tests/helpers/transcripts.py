@@ -156,18 +156,20 @@ class WireClient:
         assert self.sio is not None, "not connected"
         self.sio.emit(event, tuple(args), callback=(lambda *a: None) if ack else None)
 
-    def call(self, event: str, *args: Any, timeout: float = 10) -> list:
-        """Send and wait for the ack's arguments."""
+    def call(self, event: str, *args: Any, timeout: float = 30) -> list:
+        """Send and wait for the ack's arguments (a generous bound for a busy machine; never an earlier
+        ack of the same event when this one does not come)."""
         count = self.count_acks(event)
         self.emit(event, args)
-        self.wait_for(lambda: self.count_acks(event) > count, timeout)
+        if not self.wait_for(lambda: self.count_acks(event) > count, timeout):
+            raise AssertionError(f"no ack of {event} within {timeout} s")
         return self.acks[event]
 
     def count_acks(self, event: str) -> int:
         with self._cond:
             return sum(1 for m in self.messages if m.kind == "ack" and m.event == event)
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> bool:
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 30) -> bool:
         deadline = time.monotonic() + timeout
         with self._cond:
             while not predicate():
@@ -177,7 +179,7 @@ class WireClient:
                 self._cond.wait(min(remaining, 0.05))  # also notices changes that do not notify
         return True
 
-    def wait_count(self, n: int, timeout: float = 10) -> bool:
+    def wait_count(self, n: int, timeout: float = 30) -> bool:
         return self.wait_for(lambda: len(self.messages) >= n, timeout)
 
     def events(self, name: str) -> list[list]:
@@ -239,7 +241,7 @@ def replay(
     ignored=DEFAULT_IGNORED,
     unordered=DEFAULT_UNORDERED,
     reactions: dict[str, tuple[str, tuple]] | None = None,
-    timeout: float = 15,
+    timeout: float = 30,
     no_ack_wait: float = 1.0,
     compare: Callable[..., list[str]] | None = None,
     context: ReplayContext | None = None,

@@ -10,6 +10,7 @@ import time
 from typing import Any, Callable, TypeVar
 
 import httpx
+import trio
 
 T = TypeVar("T")
 
@@ -25,6 +26,16 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(interval)
+
+
+async def trio_wait_until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition",
+                          interval: float = 0.01) -> Any:
+    """`wait_until` inside Trio (real clock): yields to the loop between polls."""
+    with trio.move_on_after(timeout):
+        while not (value := predicate()):
+            await trio.sleep(interval)
+        return value
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def wait_for_value(read: Callable[[], T], holds: Callable[[T], Any], timeout: float = 30.0,

@@ -14,6 +14,7 @@ from kuma.monitors.base import UP, CheckContext, CheckFailed, get_monitor_type
 from kuma.shapes.monitor import screenshot_path
 from tests.helpers.monitor_rows import monitor_row
 from tests.helpers.targets import Reply, closed_port, default_routes, http_target
+from tests.helpers.waiting import trio_wait_until
 
 SECRET = "jwt-secret-for-tests"
 PAGE = ("<!DOCTYPE html><html><head><title>App</title><link rel='stylesheet' href='/style.css'></head>"
@@ -99,11 +100,7 @@ async def test_idle_browser_is_closed(target, tmp_path, monkeypatch):
     await check(target.url + "/", ctx_for(tmp_path))
     pid = shared_browser().pid
     assert pid is not None
-    for _ in range(100):
-        if shared_browser().pid is None:
-            break
-        await trio.sleep(0.1)
-    assert shared_browser().pid is None
+    await trio_wait_until(lambda: shared_browser().pid is None, what="the idle browser closed", interval=0.1)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 

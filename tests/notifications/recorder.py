@@ -45,7 +45,7 @@ class Recorder:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Recorded]:
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[Recorded]:
         import time
 
         deadline = time.monotonic() + timeout

@@ -37,7 +37,7 @@ class RecordingClient:
         with self._lock:
             return [args for event, args in self.events if event == name]
 
-    def call(self, event: str, *args: Any, timeout: float = 10) -> Any:
+    def call(self, event: str, *args: Any, timeout: float = 30) -> Any:
         data = args[0] if len(args) == 1 else (tuple(args) if args else None)
         return self.client.call(event, data, timeout=timeout)
 

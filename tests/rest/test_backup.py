@@ -13,6 +13,7 @@ import httpx
 from tests.helpers.paths import REPO
 from tests.helpers.server import start_kuma
 from tests.helpers.sessions import make_keys
+from tests.helpers.waiting import wait_until
 
 MONITORS = 200
 
@@ -48,10 +49,11 @@ def test_backup_under_load_holds_every_acknowledged_push(tmp_path):
         threads = [threading.Thread(target=_pusher, args=(kuma.url, tokens, acked, stop, i)) for i in range(2)]
         for thread in threads:
             thread.start()
-        time.sleep(2)
+        wait_until(lambda: len(acked) > 20, 60, "pushes acknowledged before the backup")
         began = time.monotonic()
         result = _kuma("backup", str(tmp_path / "copy.db"), "--data-dir", str(kuma.data_dir))
-        time.sleep(1)  # pushes go on during and after the backup
+        ended = time.monotonic()  # pushes go on during and after the backup
+        wait_until(lambda: any(a[0] > ended for a in acked), 30, "a push acknowledged after the backup")
         stop.set()
         for thread in threads:
             thread.join()

@@ -14,6 +14,7 @@ from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import start_kuma
 from tests.helpers.sessions import USER, make_keys
 from tests.helpers.transcripts import WireClient
+from tests.helpers.waiting import wait_until
 from tests.rest.test_backup import _pusher
 
 MONITORS = 100
@@ -58,11 +59,11 @@ def test_download_under_load_holds_every_acknowledged_push(tmp_path):
             threads = [threading.Thread(target=_pusher, args=(kuma.url, tokens, acked, stop, i)) for i in range(2)]
             for thread in threads:
                 thread.start()
-            time.sleep(2)
+            wait_until(lambda: len(acked) > 20, 60, "pushes acknowledged before the download")
             began = time.monotonic()
             answer = _download(rest, tmp_path / "by-key.db")
             ended = time.monotonic()
-            time.sleep(0.5)
+            wait_until(lambda: any(a[0] > ended for a in acked), 30, "a push acknowledged after the download")
             stop.set()
             for thread in threads:
                 thread.join()

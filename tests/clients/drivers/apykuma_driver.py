@@ -37,7 +37,7 @@ async def main() -> None:
     apykuma.ping = counted
     task = await apykuma.start(CONFIG["push"] + "?status=up&msg=from-start", interval=1)
     failing = await apykuma.start(CONFIG["closed"], interval=1, handle_exception=on_error)
-    for _ in range(200):  # the first round at once, the next after `interval` (bounded: 20 s)
+    for _ in range(600):  # the first round at once, the next after `interval` (bounded: 60 s on a busy machine)
         if len(pings) >= 2 and len(errors) >= 2:
             break
         await asyncio.sleep(0.1)

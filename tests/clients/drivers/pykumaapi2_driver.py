@@ -39,7 +39,7 @@ def methods() -> dict[str, list[str]]:
             for cls in (UptimeKumaClient, UptimeKumaSocketClient, UptimeKumaRESTClient)}
 
 
-async def until(what: str, check, timeout: float = 10):
+async def until(what: str, check, timeout: float = 30):
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:

@@ -81,7 +81,7 @@ def poll(what: str, check, timeout: float = 30):
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def settle(read, good, timeout: float = 3):
+def settle(read, good, timeout: float = 30):
     """`read()` until `good(value)` (or the bound passes): lists a client caches from `monitorList` /
     `statusPageList`, which kuma re-sends (coalesced, ~300 ms) after a change for clients made for 1.x."""
     deadline = time.monotonic() + timeout
