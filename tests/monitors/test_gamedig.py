@@ -127,7 +127,7 @@ def minecraft_server(description):
 
 
 async def check(game, port, **row):
-    fields = dict(type="gamedig", game=game, hostname="127.0.0.1", port=port, gamedig_given_port_only=1, timeout=2)
+    fields = dict(type="gamedig", game=game, hostname="127.0.0.1", port=port, gamedig_given_port_only=1, timeout=20)
     fields.update(row)
     return await get_monitor_type("gamedig").check(monitor_row(**fields), CheckContext())
 

@@ -17,7 +17,7 @@ NTP_EPOCH = 2208988800
 
 
 async def check(port, **row):
-    fields = dict(type="ntp", hostname="127.0.0.1", port=port, timeout=2, ntp_stratum_threshold=5,
+    fields = dict(type="ntp", hostname="127.0.0.1", port=port, timeout=20, ntp_stratum_threshold=5,
                   ntp_time_offset_threshold=1000, ntp_root_dispersion_threshold=500)
     fields.update(row)
     return await get_monitor_type("ntp").check(monitor_row(**fields), CheckContext())

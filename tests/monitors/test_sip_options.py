@@ -63,7 +63,7 @@ def sip_server(statuses=("200 OK",), transport="udp"):
 
 
 async def check(port, **row):
-    fields = dict(type="sip-options", hostname="127.0.0.1", port=port, timeout=2)
+    fields = dict(type="sip-options", hostname="127.0.0.1", port=port, timeout=20)
     fields.update(row)
     return await get_monitor_type("sip-options").check(monitor_row(**fields), CheckContext())
 
