@@ -17,9 +17,8 @@ import sqlite3
 import subprocess
 from datetime import datetime, timezone
 
-import websocket
-
 from tests.helpers.paths import CAPTURE_CLOCK
+from tests.helpers.raw_socket import frames_up_to_ack
 from tests.helpers.server import REPLAY_ENV, copy_fixture_db, start_kuma
 from tests.helpers.transcripts import load
 
@@ -32,25 +31,8 @@ def _js_frame(event: str, args: list) -> str:
 
 
 def _raw_login_frames(url: str) -> list[str]:
-    ws = websocket.create_connection(url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
-                                     timeout=30)
-    frames: list[str] = []
-    try:
-        assert ws.recv().startswith("0")
-        ws.send("40")
-        while not ws.recv().startswith("40"):
-            pass
-        ws.send("421" + json.dumps(["login", {"username": "admin", "password": "secret123", "token": ""}]))
-        while True:
-            frame = ws.recv()
-            if frame == "2":
-                ws.send("3")
-            elif frame.startswith("431"):
-                return frames
-            else:
-                frames.append(frame)
-    finally:
-        ws.close()
+    frames, _ = frames_up_to_ack(url, "login", {"username": "admin", "password": "secret123", "token": ""})
+    return frames
 
 
 def _as_at_the_capture(db_path, entries: list[dict]) -> None:

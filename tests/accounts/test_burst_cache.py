@@ -13,9 +13,9 @@ import json
 import httpx
 import pytest
 import trio
-import websocket
 
 from kuma.api.burst_cache import BurstCache
+from tests.helpers.raw_socket import frames_up_to_ack
 from tests.realtime.util import RecordingClient
 
 PASSWORD = "burst-cache-1"
@@ -118,27 +118,9 @@ def _admin(url: str) -> tuple[str, list[str]]:
 
 def _burst(url: str, token: str) -> list[str]:
     """The exact text frames a `loginByToken` gets before its ack."""
-    ws = websocket.create_connection(url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket", timeout=30)
-    frames: list[str] = []
-    try:
-        assert ws.recv().startswith("0")
-        ws.send("40")
-        while not ws.recv().startswith("40"):
-            pass
-        while not ws.recv().startswith('42["loginRequired"'):
-            pass
-        ws.send("421" + json.dumps(["loginByToken", token]))
-        while True:
-            frame = ws.recv()
-            if frame == "2":
-                ws.send("3")
-            elif frame.startswith("431"):
-                assert json.loads(frame[3:])[0]["ok"], frame
-                return frames
-            else:
-                frames.append(frame)
-    finally:
-        ws.close()
+    frames, ack = frames_up_to_ack(url, "loginByToken", token, after='42["loginRequired"')
+    assert ack["ok"], ack
+    return frames
 
 
 def _event(frames: list[str], name: str) -> list:
