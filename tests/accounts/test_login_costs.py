@@ -6,6 +6,7 @@ to the whole room made n logins cost n² × the lists.)
 from __future__ import annotations
 
 from tests.helpers.server import REPLAY_ENV
+from tests.helpers.sessions import connected
 from tests.helpers.transcripts import WireClient
 
 #: no coalesced full lists for 1.x clients: only what the handlers themselves send
@@ -19,9 +20,7 @@ def _push_monitor(name: str) -> dict:
 
 
 def test_a_login_sends_no_burst_frames_to_the_users_other_sockets(kuma_server):
-    first = WireClient(kuma_server.url)
-    first.connect()
-    try:
+    with connected(kuma_server.url) as first:
         assert first.call("setup", "admin", PASSWORD)[0]["ok"]
         login = first.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]
         assert login["ok"]
@@ -53,5 +52,3 @@ def test_a_login_sends_no_burst_frames_to_the_users_other_sockets(kuma_server):
             assert other.wait_for(lambda o=other: any(m.event == "updateMonitorIntoList" for m in o.messages))
         for other in others:
             other.disconnect()
-    finally:
-        first.disconnect()

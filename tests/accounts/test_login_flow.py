@@ -5,6 +5,7 @@ import pyotp
 import pytest
 from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
 
+from tests.helpers.sessions import connected, credentials, set_up_admin
 from tests.helpers.transcripts import WireClient
 from tests.helpers.waiting import wait_for_value
 
@@ -20,17 +21,8 @@ def api(kuma_server):
     client.disconnect()
 
 
-def _setup(url: str, username: str = "admin", password: str = PASSWORD) -> None:
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("setup", username, password)[0]["ok"] is True
-    finally:
-        client.disconnect()
-
-
 def _login(client: WireClient, password: str = PASSWORD, username: str = "admin", token: str = "") -> dict:
-    return client.call("login", {"username": username, "password": password, "token": token})[0]
+    return client.call("login", credentials(password, username, token))[0]
 
 
 def test_fresh_instance_setup_and_login_with_the_python_client(api):
@@ -52,10 +44,8 @@ def test_fresh_instance_setup_and_login_with_the_python_client(api):
 
 
 def test_wrong_password_unknown_user_and_events_before_login(kuma_server):
-    _setup(kuma_server.url)
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    set_up_admin(kuma_server.url)
+    with connected(kuma_server.url) as client:
         bad = {"ok": False, "msg": "authIncorrectCreds", "msgi18n": True}
         assert _login(client, "wrong-password") == bad
         assert _login(client, PASSWORD, username="nobody") == bad
@@ -67,12 +57,10 @@ def test_wrong_password_unknown_user_and_events_before_login(kuma_server):
                             ("prepare2FA", (PASSWORD,)), ("changePassword", ({"currentPassword": PASSWORD,
                                                                               "newPassword": "an0ther-pass"},))):
             assert client.call(event, *args) == [{"ok": False, "msg": "You are not logged in."}], event
-    finally:
-        client.disconnect()
 
 
 def test_token_login_logout_and_password_change_invalidates_old_tokens(kuma_server):
-    _setup(kuma_server.url)
+    set_up_admin(kuma_server.url)
     first, second = WireClient(kuma_server.url), WireClient(kuma_server.url)
     first.connect()
     second.connect()
@@ -98,22 +86,16 @@ def test_token_login_logout_and_password_change_invalidates_old_tokens(kuma_serv
         first.disconnect()
         second.disconnect()
 
-    third = WireClient(kuma_server.url)
-    third.connect()
-    try:
+    with connected(kuma_server.url) as third:
         assert third.call("loginByToken", token) == [{"ok": False, "msg": "authInvalidToken", "msgi18n": True}]
         assert third.call("loginByToken", changed["token"]) == [{"ok": True}]
         assert _login(third, PASSWORD)["ok"] is False
         assert _login(third, "n3w-Passw0rd")["ok"] is True
-    finally:
-        third.disconnect()
 
 
 def test_two_factor_enable_login_and_disable(kuma_server):
-    _setup(kuma_server.url)
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    set_up_admin(kuma_server.url)
+    with connected(kuma_server.url) as client:
         _login(client)
         assert client.call("twoFAStatus") == [{"ok": True, "status": False}]
         assert client.call("prepare2FA", "wrong") == [{"ok": False, "msg": "Incorrect current password"}]
@@ -126,12 +108,8 @@ def test_two_factor_enable_login_and_disable(kuma_server):
         assert client.call("save2FA", PASSWORD) == [{"ok": True, "msg": "2faEnabled", "msgi18n": True}]
         assert client.call("twoFAStatus") == [{"ok": True, "status": True}]
         assert client.call("prepare2FA", PASSWORD) == [{"ok": False, "msg": "2faAlreadyEnabled", "msgi18n": True}]
-    finally:
-        client.disconnect()
 
-    other = WireClient(kuma_server.url)
-    other.connect()
-    try:
+    with connected(kuma_server.url) as other:
         assert _login(other) == {"tokenRequired": True}
         assert _login(other, token="123456" if totp.now() != "123456" else "654321") == {
             "ok": False, "msg": "authInvalidToken", "msgi18n": True}
@@ -146,8 +124,6 @@ def test_two_factor_enable_login_and_disable(kuma_server):
             again.disconnect()
         assert other.call("disable2FA", PASSWORD) == [{"ok": True, "msg": "2faDisabled", "msgi18n": True}]
         assert other.call("twoFAStatus") == [{"ok": True, "status": False}]
-    finally:
-        other.disconnect()
 
 
 def _api_keys(api: UptimeKumaApi, holds, what: str) -> dict[str, dict]:
@@ -189,9 +165,7 @@ def test_settings_round_trip_keeps_secrets_untouched(api, kuma_server):
     info = wait_for_value(api.info, lambda info: info["serverTimezone"] == "Europe/Berlin", what="the new info")
     assert info["primaryBaseURL"] == "http://kuma.example"
 
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    with connected(kuma_server.url) as client:
         token = _login(client)["token"]
         # a client cannot overwrite an internal (non-general) setting such as the JWT secret
         assert client.call("setSettings", {"jwtSecret": "mine"}, PASSWORD)[0]["ok"] is True
@@ -199,46 +173,32 @@ def test_settings_round_trip_keeps_secrets_untouched(api, kuma_server):
         wrong = client.call("setSettings", {"disableAuth": True}, "wrong-password")
         assert wrong == [{"ok": False, "msg": "Incorrect current password"}]
         assert client.call("getSettings")[0]["data"].get("disableAuth") is False
-    finally:
-        client.disconnect()
 
 
 def test_disable_auth_logs_every_socket_in(kuma_server):
-    _setup(kuma_server.url)
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    set_up_admin(kuma_server.url)
+    with connected(kuma_server.url) as client:
         _login(client)
         assert client.call("setSettings", {"disableAuth": True}, PASSWORD) == [
             {"ok": True, "msg": "Saved.", "msgi18n": True}]
-    finally:
-        client.disconnect()
-    anonymous = WireClient(kuma_server.url)
-    anonymous.connect()
-    try:
+    with connected(kuma_server.url) as anonymous:
         assert anonymous.wait_for(lambda: any(m.event == "autoLogin" for m in anonymous.messages))
         names = [m.event for m in anonymous.messages]
         assert names[:2] == ["info", "monitorList"] and "loginRequired" not in names
         assert anonymous.call("getSettings")[0]["data"]["disableAuth"] is True
         # re-enabling auth needs no password
         assert anonymous.call("setSettings", {"disableAuth": False}, "")[0]["ok"] is True
-    finally:
-        anonymous.disconnect()
 
 
 def test_login_rate_limit_after_20_attempts(kuma_server):
-    _setup(kuma_server.url)
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    set_up_admin(kuma_server.url)
+    with connected(kuma_server.url) as client:
         # empty passwords are refused without hashing, so the 21 attempts take milliseconds and the
         # bucket (refilled at one token per 3 s) cannot refill in between
         replies = [_login(client, "") for _ in range(20)]
         assert all(r["msg"] == "authIncorrectCreds" for r in replies)
         assert _login(client) == {"ok": False, "msg": "Too frequently, try again later."}
         assert client.call("logout") == [{"ok": False, "msg": "Too frequently, try again later."}]
-    finally:
-        client.disconnect()
 
 
 def test_fixture_database_admin_logs_in(fixture_kuma_server):
@@ -265,9 +225,7 @@ def test_fixture_database_admin_logs_in(fixture_kuma_server):
 def test_login_burst_never_carries_secrets(fixture_kuma_server):
     import sqlite3
 
-    client = WireClient(fixture_kuma_server.url)
-    client.connect()
-    try:
+    with connected(fixture_kuma_server.url) as client:
         uri_client = WireClient(fixture_kuma_server.url)
         uri_client.connect()
         _login(uri_client)
@@ -276,8 +234,6 @@ def test_login_burst_never_carries_secrets(fixture_kuma_server):
         uri_client.disconnect()
         assert _login(client)["ok"] is True
         client.wait_for(lambda: any(m.kind == "ack" and m.event == "login" for m in client.messages))
-    finally:
-        client.disconnect()
     conn = sqlite3.connect(fixture_kuma_server.data_dir / "kuma.db")
     try:
         secrets = [conn.execute("SELECT password FROM user").fetchone()[0],
@@ -313,28 +269,20 @@ def test_legacy_sha1_password_is_upgraded_to_bcrypt_on_login(tmp_path):
     conn.close()
     server = start_kuma(tmp_path / "data", clock_start=CAPTURE_CLOCK)
     try:
-        client = WireClient(server.url)
-        client.connect()
-        try:
+        with connected(server.url) as client:
             assert _login(client, "old-secret1")["ok"] is True
-        finally:
-            client.disconnect()
         conn = sqlite3.connect(db_path)
         stored = conn.execute("SELECT password FROM user WHERE username = 'admin'").fetchone()[0]
         conn.close()
         assert stored.startswith("$2b$10$")
-        again = WireClient(server.url)
-        again.connect()
-        try:
+        with connected(server.url) as again:
             assert _login(again, "old-secret1")["ok"] is True
-        finally:
-            again.disconnect()
     finally:
         server.stop()
 
 
 def test_disconnect_other_socket_clients(kuma_server):
-    _setup(kuma_server.url)
+    set_up_admin(kuma_server.url)
     first, second = WireClient(kuma_server.url), WireClient(kuma_server.url)
     first.connect()
     second.connect()

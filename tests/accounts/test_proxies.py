@@ -9,15 +9,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import trio
 
-from tests.accounts.test_login_flow import _login, _setup
+from tests.accounts.test_login_flow import _login
 from tests.helpers.server import free_port
+from tests.helpers.sessions import set_up_admin
 from tests.helpers.transcripts import WireClient
 from tests.helpers.waiting import wait_for_value
 
 
 @pytest.fixture
 def client(kuma_server):
-    _setup(kuma_server.url)
+    set_up_admin(kuma_server.url)
     c = WireClient(kuma_server.url)
     c.connect()
     _login(c)

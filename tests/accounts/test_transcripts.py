@@ -1,23 +1,15 @@
 """Replays of the captured Uptime Kuma 2.5.3 transcripts 01–05 and 12–15 (the account-related parts)."""
 from __future__ import annotations
 
-from tests.helpers.transcripts import ReplayContext, WireClient, compare_streams, is_live_event, load, replay
 from tests.helpers.server import REPLAY_ENV
+from tests.helpers.sessions import logged_in, set_up_admin
+from tests.helpers.transcripts import ReplayContext, compare_streams, is_live_event, load, replay
 
 #: compared event by event with Uptime Kuma 2.5.3's captures: no late full lists for 1.x clients
 KUMA_ENV = REPLAY_ENV
 
 PASSWORD = "secret123"
 BASE_URL = "http://127.0.0.1:3022"  # the capture instance's primaryBaseURL after transcript 12
-
-
-def _setup_admin(url: str) -> None:
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("setup", "admin", PASSWORD) == [{"ok": True, "msg": "successAdded", "msgi18n": True}]
-    finally:
-        client.disconnect()
 
 
 def test_01_connect_fresh(kuma_server):
@@ -45,15 +37,10 @@ def test_04_wrong_password(fixture_kuma_server):
 def _prepare_like_capture(url: str, **settings) -> None:
     """The fresh capture instance had been set up, its timezone initialised and update checks switched off
     (and, after transcript 12, its primary base URL set)."""
-    _setup_admin(url)
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]["ok"]
+    set_up_admin(url)
+    with logged_in(url, PASSWORD) as client:
         assert client.call("setSettings", {"checkUpdate": False, **settings}, PASSWORD)[0]["ok"]
         client.wait_for(lambda: sum(1 for m in client.messages if m.event == "info") >= 3)
-    finally:
-        client.disconnect()
 
 
 def test_12_settings(kuma_server):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.server import start_kuma
-from tests.helpers.sessions import logged_in, set_up_admin
-from tests.helpers.transcripts import WireClient
+from tests.helpers.sessions import connected, logged_in, set_up_admin
 from tests.helpers.waiting import wait_for_value
 
 
@@ -138,15 +137,11 @@ def test_small_server_events_answer(wire, server):
     assert wire.call("getPushExample", "cobol")[0] == {"ok": False, "msg": "Not found"}
     assert wire.call("getPushExample", "../etc")[0] == {"ok": False, "msg": "Invalid language"}
 
-    anonymous = WireClient(server.url)
-    anonymous.connect()
-    try:  # no login needed; the pair is made once
+    with connected(server.url) as anonymous:  # no login needed; the pair is made once
         key = anonymous.call("getWebpushVapidPublicKey")[0]
         assert key["ok"] is True and len(key["msg"]) == 87  # 65-byte P-256 point, URL-safe base64
         assert wire.call("getWebpushVapidPublicKey")[0] == key
         assert anonymous.call("getGameList")[0] == {"ok": False, "msg": "You are not logged in."}
-    finally:
-        anonymous.disconnect()
 
     assert wire.call("getPM2ProcessList")[0] == {"ok": False, "msg": "PM2 monitors are not supported by this "
                                                                      "server yet"}
@@ -305,9 +300,5 @@ def test_every_event_answers_malformed_arguments_and_stores_nothing(wire, server
     assert _grown(before, _row_counts(server)) == {}
     # still responsive: the same session and a new connection are answered
     assert wire.call("getSettings")[0]["ok"] is True
-    fresh = WireClient(server.url)
-    fresh.connect()
-    try:
+    with connected(server.url) as fresh:
         assert fresh.call("getWebpushVapidPublicKey")[0]["ok"] is True
-    finally:
-        fresh.disconnect()

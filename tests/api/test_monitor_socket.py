@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from tests.api.replay import socket_replay
-from tests.helpers.targets import http_target
-from tests.helpers.waiting import wait_for_value
-from tests.helpers.transcripts import WireClient
 from tests.helpers.server import REPLAY_ENV
+from tests.helpers.sessions import connected, logged_in, set_up_admin
+from tests.helpers.targets import http_target
+from tests.helpers.transcripts import WireClient
+from tests.helpers.waiting import wait_for_value
 
 #: compared event by event with Uptime Kuma 2.5.3's captures: no late full lists for 1.x clients
 KUMA_ENV = REPLAY_ENV
 
 USER = {"username": "admin", "password": "secret123", "token": ""}
-
-
-def _setup_admin(url: str) -> None:
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("setup", "admin", "secret123")[0]["ok"] is True
-    finally:
-        client.disconnect()
 
 
 def _point_urls_at(target_url: str):
@@ -33,7 +25,7 @@ def _point_urls_at(target_url: str):
 
 
 def test_monitor_crud_transcript(kuma_server):
-    _setup_admin(kuma_server.url)
+    set_up_admin(kuma_server.url)
     with http_target() as web:
         diffs, acks = socket_replay(kuma_server.url, "06-monitor-crud.jsonl", substitute=_point_urls_at(web.url))
     assert not diffs, "\n".join(diffs)
@@ -42,18 +34,14 @@ def test_monitor_crud_transcript(kuma_server):
 
 
 def test_tags_transcript(kuma_server):
-    _setup_admin(kuma_server.url)
+    set_up_admin(kuma_server.url)
     # the captured instance had created and deleted monitor 1 first (transcript 06): ids continue at 2
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    with connected(kuma_server.url) as client:
         client.call("login", USER)
         added = client.call("add", {"type": "http", "name": "x", "url": "http://127.0.0.1:9/", "interval": 60,
                                     "accepted_statuscodes": ["200-299"], "notificationIDList": {}, "active": False})
         assert added[0]["monitorID"] == 1
         client.call("deleteMonitor", 1, False)
-    finally:
-        client.disconnect()
     diffs, acks = socket_replay(kuma_server.url, "09-tags.jsonl")
     assert not diffs, "\n".join(diffs)
     assert dict(acks)["editTag"][0]["tag"] == {"id": 1, "name": "region-renamed", "color": "#DB2777"}
@@ -62,7 +50,7 @@ def test_tags_transcript(kuma_server):
 def test_uptime_kuma_api_package_end_to_end(kuma_server):
     from uptime_kuma_api import MonitorType, UptimeKumaApi, UptimeKumaException
 
-    _setup_admin(kuma_server.url)
+    set_up_admin(kuma_server.url)
     with http_target() as web:
         api = UptimeKumaApi(kuma_server.url, timeout=10, wait_events=0.1)
         try:
@@ -127,17 +115,12 @@ def _live_groups_closed(client: WireClient) -> int:
 def test_live_beat_events_on_the_real_database(fixture_kuma_server):
     """Transcript 07's live part: after each beat `heartbeat`, `avgPing`, `uptime` 24/720/"1y" (numeric id),
     important beats preceded by `maintenanceList`."""
-    client = WireClient(fixture_kuma_server.url, reactions={})
-    client.connect()
-    try:
-        assert client.call("login", USER)[0]["ok"] is True
+    with logged_in(fixture_kuma_server.url, reactions={}) as client:
         # 6 live beats with their stats: `uptime` "1y" closes each group (a loaded machine may deliver a
         # burst of beats before the stats of the latest ones); the login burst's own stats do not count
         assert client.wait_for(lambda: _live_groups_closed(client) >= 6, 60), "fewer than 6 live beats with stats"
         with client._cond:
             stream = [m for m in client.messages if m.kind == "event"]
-    finally:
-        client.disconnect()
     allowed = _allowed_live_key_sets()
     start = max(i for i, m in enumerate(stream) if m.event == "heartbeatList") + 1
     live = stream[start:]

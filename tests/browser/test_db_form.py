@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.browser.test_dashboard import PASSWORD as ADMIN_PASSWORD
 from tests.helpers.db_servers import PASSWORD, redis_server
-from tests.helpers.transcripts import WireClient
+from tests.helpers.sessions import connected
 
 
 def setup_admin(page, url: str) -> None:
@@ -48,12 +48,8 @@ def test_rabbitmq_nodes_are_saved_as_a_list(page, kuma_server):
     page.click("#monitor-form button[type=submit]")
     page.wait_for_url("**/dashboard/*")
     monitor_id = int(page.url.rsplit("/", 1)[1])
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    with connected(kuma_server.url) as client:
         client.call("login", {"username": "admin", "password": ADMIN_PASSWORD, "token": ""})
         monitor = client.call("getMonitor", monitor_id)[0]["monitor"]
-    finally:
-        client.disconnect()
     assert monitor["rabbitmqNodes"] == ["http://127.0.0.1:1", "http://127.0.0.1:2/mq"]
     assert monitor["rabbitmqUsername"] == "guest" and monitor["type"] == "rabbitmq"

@@ -2,15 +2,13 @@
 push monitor and a public status page `demo` that shows it."""
 from __future__ import annotations
 
-from tests.helpers.transcripts import WireClient
+from tests.helpers.sessions import connected
 
 PUSH_TOKEN = "pushTokenForClients1"
 
 
 def prepare(url: str, password: str) -> dict[str, int]:
-    client = WireClient(url)
-    client.connect()
-    try:
+    with connected(url) as client:
         assert client.call("setup", "admin", password)[0]["ok"] is True
         assert client.call("login", {"username": "admin", "password": password, "token": ""})[0]["ok"] is True
         push = {"type": "push", "name": "agent", "pushToken": PUSH_TOKEN, "interval": 60,
@@ -25,5 +23,3 @@ def prepare(url: str, password: str) -> dict[str, int]:
         saved = client.call("saveStatusPage", "demo", config, "/icon.svg", groups)[0]
         assert saved["ok"] is True, saved
         return {"push": added["monitorID"]}
-    finally:
-        client.disconnect()

@@ -9,8 +9,8 @@ import pytest
 from tests.clients.envs import client_python, run_driver
 from tests.clients.prepare import PUSH_TOKEN, prepare
 from tests.helpers.server import start_kuma
+from tests.helpers.sessions import logged_in
 from tests.helpers.targets import closed_port
-from tests.helpers.transcripts import WireClient
 
 PACKAGE, VERSION = "apykuma", "1.2.0"
 REQUIREMENTS = [f"{PACKAGE}=={VERSION}", "aiohttp==3.14.5"]
@@ -18,13 +18,8 @@ PASSWORD = "secret123"
 
 
 def _push_beats(url: str, monitor_id: int) -> list[tuple[int, str]]:
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]["ok"] is True
+    with logged_in(url, PASSWORD) as client:
         return [(b["status"], b["msg"]) for b in client.call("getMonitorBeats", monitor_id, 24)[0]["data"]]
-    finally:
-        client.disconnect()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from tests.clients.envs import client_python, run_driver
 from tests.clients.prepare import PUSH_TOKEN, prepare
 from tests.clients.standins import stand_ins
 from tests.helpers.server import start_kuma
-from tests.helpers.transcripts import WireClient
+from tests.helpers.sessions import logged_in
 
 PACKAGE, VERSION = "pykumaapi2", "0.1.2"
 REQUIREMENTS = [f"{PACKAGE}=={VERSION}", "python-socketio==5.18.1", "python-engineio==4.15.1", "aiohttp==3.14.5",
@@ -45,15 +45,10 @@ def run(tmp_path_factory) -> dict[str, Any]:
 
 def _server_state(url: str) -> dict[str, Any]:
     """What the server holds after the driver: settings and the push monitor's beats."""
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]["ok"] is True
+    with logged_in(url, PASSWORD) as client:
         settings = client.call("getSettings")[0]["data"]
         beats = client.call("getMonitorBeats", 1, 24)[0]["data"]
         return {"settings": settings, "push_beats": [(b["status"], b["msg"], b["ping"]) for b in beats]}
-    finally:
-        client.disconnect()
 
 
 def value(run: dict, name: str) -> Any:

@@ -17,8 +17,8 @@ import pytest
 from tests.clients.envs import client_python, run_driver
 from tests.clients.prepare import PUSH_TOKEN, prepare
 from tests.helpers.server import start_kuma
+from tests.helpers.sessions import logged_in
 from tests.helpers.targets import Reply, http_target
-from tests.helpers.transcripts import WireClient
 
 PACKAGE, VERSION = "pythonkuma", "0.5.3"
 REQUIREMENTS = [f"{PACKAGE}=={VERSION}", "aiohttp==3.14.5", "mashumaro==3.23", "prometheus-client==0.26.0",
@@ -29,15 +29,10 @@ RELEASE = {"tag_name": "2.5.3", "name": "2.5.3", "html_url": "http://127.0.0.1/r
 
 
 def _api_key(url: str) -> str:
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]["ok"] is True
+    with logged_in(url, PASSWORD) as client:
         added = client.call("addAPIKey", {"name": "home assistant", "expires": None, "active": 1})[0]
         assert added["ok"] is True, added
         return added["key"]
-    finally:
-        client.disconnect()
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from uptime_kuma_api import MaintenanceStrategy, UptimeKumaApi
 
-from tests.helpers.targets import http_target
-from tests.helpers.transcripts import WireClient, is_live_event, load, replay
-from tests.helpers.waiting import wait_for_value, wait_until
 from tests.helpers.server import REPLAY_ENV
+from tests.helpers.sessions import logged_in
+from tests.helpers.targets import http_target
+from tests.helpers.transcripts import is_live_event, load, replay
+from tests.helpers.waiting import wait_for_value, wait_until
 
 #: compared event by event with Uptime Kuma 2.5.3's captures: no late full lists for 1.x clients
 KUMA_ENV = REPLAY_ENV
@@ -32,17 +33,12 @@ def api(kuma_server):
 
 def add_fast_http_monitor(url: str, target_url: str) -> int:
     """The Python client refuses intervals under 20 s; the server accepts 1 s (as Uptime Kuma does)."""
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]["ok"]
+    with logged_in(url, PASSWORD) as client:
         reply = client.call("add", {"type": "http", "name": "Web", "url": target_url, "interval": 1,
                                     "retryInterval": 1, "accepted_statuscodes": ["200-299"],
                                     "notificationIDList": {}})[0]
         assert reply["ok"], reply
         return reply["monitorID"]
-    finally:
-        client.disconnect()
 
 
 def wait_for_beat(api: UptimeKumaApi, monitor_id: int, status: int, after: int, timeout: float = 60) -> dict:
@@ -99,11 +95,7 @@ def test_single_window_starts_and_ends_on_time(api, kuma_server):
 
 
 def test_transcript_11_maintenance(kuma_server):
-    setup = WireClient(kuma_server.url)
-    setup.connect()
-    try:
-        assert setup.call("setup", "admin", PASSWORD)[0]["ok"] is True
-        assert setup.call("login", {"username": "admin", "password": PASSWORD, "token": ""})[0]["ok"]
+    with logged_in(kuma_server.url, PASSWORD, setup=True) as setup:
         assert setup.call("setSettings", {"checkUpdate": False}, PASSWORD)[0]["ok"]
         # the capture instance had made (and deleted) three monitors and one status page before this flow
         for i in range(3):
@@ -112,8 +104,6 @@ def test_transcript_11_maintenance(kuma_server):
             assert setup.call("deleteMonitor", added["monitorID"])[0]["ok"]
         assert setup.call("addStatusPage", "Pad", "pad")[0]["ok"]
         assert setup.call("deleteStatusPage", "pad")[0]["ok"]
-    finally:
-        setup.disconnect()
     # The acks are compared exactly, in order. `maintenanceList` pushes are left out of the comparison:
     # kuma also sends one with every important beat of the running monitor (as Uptime Kuma does), and
     # when those beats fall differs from the capture; the list's shape is checked against the capture in

@@ -13,8 +13,8 @@ import time
 import httpx
 
 from tests.helpers.server import start_kuma
+from tests.helpers.sessions import logged_in
 from tests.helpers.targets import Reply, Request, http_target
-from tests.helpers.transcripts import WireClient
 from tests.helpers.waiting import wait_until
 
 LOCK_SECONDS = 10
@@ -52,11 +52,7 @@ def _epoch(stored: str) -> float:
 def _add_monitors(url: str, target_url: str, paths: list[str]) -> tuple[dict[str, int], str]:
     """HTTP monitors beating every 2 s (the Python client refuses under 20 s; the server takes 1 s, as Uptime
     Kuma does) and one push monitor; returns {path: monitor id} and the push token."""
-    client = WireClient(url)
-    client.connect()
-    try:
-        assert client.call("setup", "admin", "busy-Passw0rd")[0]["ok"]
-        assert client.call("login", {"username": "admin", "password": "busy-Passw0rd", "token": ""})[0]["ok"]
+    with logged_in(url, "busy-Passw0rd", setup=True) as client:
         ids = {}
         for path in paths:
             reply = client.call("add", {"type": "http", "name": path, "url": target_url + path, "interval": 2,
@@ -69,8 +65,6 @@ def _add_monitors(url: str, target_url: str, paths: list[str]) -> tuple[dict[str
                                     "accepted_statuscodes": ["200-299"], "notificationIDList": {}})[0]
         assert reply["ok"], reply
         return ids, token
-    finally:
-        client.disconnect()
 
 
 def test_a_write_lock_held_elsewhere_loses_no_beat_and_makes_no_down(tmp_path):

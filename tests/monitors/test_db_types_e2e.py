@@ -10,7 +10,7 @@ import pytest
 from tests.helpers.db_servers import PASSWORD, mosquitto_server, mqtt_publish_retained, redis_server
 from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import copy_fixture_db, start_kuma
-from tests.helpers.transcripts import WireClient
+from tests.helpers.sessions import connected
 from tests.helpers.waiting import wait_until
 
 
@@ -63,9 +63,7 @@ def test_uptime_kuma_rows_keep_checking(tmp_path, servers):
 
 def test_monitor_added_over_socketio_is_checked(kuma_server, servers):
     redis, _ = servers
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    with connected(kuma_server.url) as client:
         assert client.call("setup", "admin", "secret123")[0]["ok"] is True
         client.call("login", {"username": "admin", "password": "secret123", "token": ""})
         added = client.call("add", {
@@ -74,8 +72,6 @@ def test_monitor_added_over_socketio_is_checked(kuma_server, servers):
             "accepted_statuscodes": ["200-299"], "notificationIDList": {}, "kafkaProducerBrokers": [],
             "kafkaProducerSaslOptions": {"mechanism": "None"}, "rabbitmqNodes": [], "conditions": []})[0]
         assert added["ok"] is True, added
-    finally:
-        client.disconnect()
     db_path = kuma_server.data_dir / "kuma.db"
     beats = wait_until(lambda: _beats(db_path, added["monitorID"]), 60, "a redis beat")
     assert beats[0] == (0, "WRONGPASS invalid username-password pair or user is disabled.")

@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
 
-from tests.helpers.transcripts import WireClient, replay
 from tests.helpers.server import REPLAY_ENV
+from tests.helpers.sessions import connected
+from tests.helpers.transcripts import replay
 
 #: compared event by event with Uptime Kuma 2.5.3's captures: no late full lists for 1.x clients
 KUMA_ENV = REPLAY_ENV
@@ -74,9 +75,7 @@ def test_uptime_kuma_api_client(kuma_server, admin, recorder):
 
 def test_test_notification_errors_are_acks(kuma_server, admin, recorder):
     recorder.reply = (500, '{"error":"down"}', "application/json")
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    with connected(kuma_server.url) as client:
         token = client.call("login", {"username": "admin", "password": "secret123", "token": ""})[0]
         assert token["ok"] is True
         (ack,) = client.call("testNotification", {"name": "X", "type": "webhook", "webhookURL": recorder.url})
@@ -93,17 +92,11 @@ def test_test_notification_errors_are_acks(kuma_server, admin, recorder):
         assert saved["ok"] is True
         stored = [json.loads(n["config"]) for n in client.events("notificationList")[-1][0]]
         assert stored == [dict(form, applyExisting=False)]
-    finally:
-        client.disconnect()
 
 
 def test_handlers_require_login(kuma_server):
-    client = WireClient(kuma_server.url)
-    client.connect()
-    try:
+    with connected(kuma_server.url) as client:
         for event, args in (("addNotification", ({"name": "a", "type": "webhook"}, None)),
                             ("deleteNotification", (1,)), ("testNotification", ({"type": "webhook"},)),
                             ("checkApprise", ())):
             assert client.call(event, *args) == [{"ok": False, "msg": "You are not logged in."}], event
-    finally:
-        client.disconnect()

@@ -12,8 +12,7 @@ import httpx
 
 from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import start_kuma
-from tests.helpers.sessions import USER, make_keys
-from tests.helpers.transcripts import WireClient
+from tests.helpers.sessions import USER, connected, make_keys
 from tests.helpers.waiting import wait_until
 from tests.rest.test_backup import _pusher
 
@@ -85,14 +84,10 @@ def test_download_under_load_holds_every_acknowledged_push(tmp_path):
 
 
 def test_token_once_and_never_without_auth(tmp_path, server):
-    client = WireClient(server.url)
-    client.connect()
-    try:
+    with connected(server.url) as client:
         assert client.call("getBackupDownloadToken")[0]["ok"] is False  # not logged in yet
         assert client.call("login", USER)[0]["ok"] is True
         ack = client.call("getBackupDownloadToken")[0]
-    finally:
-        client.disconnect()
     assert ack["ok"] is True and ack["url"] == f"/api/v1/backup?token={ack['token']}"
     with httpx.Client(base_url=f"{server.url}/api/v1", timeout=30) as anonymous:
         first = _download(anonymous, tmp_path / "by-token.db", token=ack["token"])
