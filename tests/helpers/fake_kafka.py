@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.helpers.threads import recv_exactly, serving
+
 
 def bitwise_crc32c(data: bytes) -> int:
     crc = 0xFFFFFFFF
@@ -93,8 +95,8 @@ class FakeKafka:
                 client = self.tls.wrap_socket(client, server_side=True)
             with client:
                 while True:
-                    size = struct.unpack(">i", _exactly(client, 4))[0]
-                    message = _exactly(client, size)
+                    size = struct.unpack(">i", recv_exactly(client, 4))[0]
+                    message = recv_exactly(client, size)
                     key, version, correlation = struct.unpack_from(">hhi", message, 0)
                     id_length = struct.unpack_from(">h", message, 8)[0]
                     body = message[10 + max(id_length, 0):]
@@ -188,21 +190,8 @@ class FakeKafka:
         self.listener.close()
 
 
-def _exactly(client: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = client.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("closed")
-        data += chunk
-    return data
-
-
 @contextmanager
 def fake_kafka(topics: set[str], **options) -> Iterator[FakeKafka]:
     server = FakeKafka(topics, **options)
-    threading.Thread(target=server.serve, daemon=True).start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.close()

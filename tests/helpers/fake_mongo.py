@@ -20,6 +20,8 @@ from typing import Any
 import bson
 from bson.binary import Binary
 
+from tests.helpers.threads import recv_exactly, serving
+
 OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 
 
@@ -46,9 +48,9 @@ class FakeMongo:
         with client:
             try:
                 while True:
-                    header = _read(client, 16)
+                    header = recv_exactly(client, 16)
                     length, request_id, _, opcode = struct.unpack("<iiii", header)
-                    body = _read(client, length - 16)
+                    body = recv_exactly(client, length - 16)
                     command = _command(opcode, body)
                     reply = self._answer(command, conversations)
                     client.sendall(_frame(opcode, request_id, reply))
@@ -120,16 +122,6 @@ def _hello(command: dict[str, Any]) -> dict[str, Any]:
     return reply
 
 
-def _read(client: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = client.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("closed")
-        data += chunk
-    return data
-
-
 def _command(opcode: int, body: bytes) -> dict[str, Any]:
     if opcode == OP_QUERY:  # flags, cstring collection, skip, return, query document
         end = body.index(b"\x00", 4)
@@ -157,9 +149,5 @@ def _frame(opcode: int, request_id: int, reply: dict[str, Any]) -> bytes:
 @contextmanager
 def fake_mongo(users: dict[str, str] | None = None, delay: float = 0.0) -> Iterator[FakeMongo]:
     server = FakeMongo(users or {}, delay)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.close()

@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.helpers.threads import recv_exactly, serving
+
 SQL_BATCH, REPLY, ATTENTION, LOGIN7, PRELOGIN = 1, 4, 6, 16, 18
 
 
@@ -140,9 +142,9 @@ def _receive(client: socket.socket) -> tuple[int, bytes]:
     """One whole TDS message (packets until the end-of-message status bit)."""
     message, kind = b"", 0
     while True:
-        header = _exactly(client, 8)
+        header = recv_exactly(client, 8)
         kind, status, length = header[0], header[1], struct.unpack(">H", header[2:4])[0]
-        message += _exactly(client, length - 8)
+        message += recv_exactly(client, length - 8)
         if status & 0x01:
             return kind, message
 
@@ -155,21 +157,8 @@ def _send(client: socket.socket, payload: bytes) -> None:
         client.sendall(struct.pack(">BBHHBB", REPLY, status, len(chunk) + 8, 0, number % 256, 0) + chunk)
 
 
-def _exactly(client: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = client.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("closed")
-        data += chunk
-    return data
-
-
 @contextmanager
 def fake_tds(users: dict[str, str]) -> Iterator[FakeTds]:
     server = FakeTds(users)
-    threading.Thread(target=server.serve, daemon=True).start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.close()

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from tests.helpers.server import free_port
-
+from tests.helpers.threads import loop_thread
 
 # ---------------------------------------------------------------- HTTP(S)
 
@@ -210,14 +210,8 @@ def tcp_listener(*, answer: bytes = b"", drain: bool = False) -> Iterator[int]:
                 if answer:
                     conn.sendall(answer)
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
+    with loop_thread(loop, sock, stop) as port:
+        yield port
 
 
 @contextmanager
@@ -280,14 +274,8 @@ def tls_listener(cert: "CertFiles", *, require_client_cert: bool = False, smtp: 
                 continue
             threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
+    with loop_thread(loop, sock, stop) as port:
+        yield port
 
 
 def closed_port() -> int:
@@ -345,14 +333,8 @@ def dns_server(table: dict[tuple[str, str], list[str]]) -> Iterator[int]:
             except Exception:  # a broken query: drop it like a real server would
                 pass
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
+    with loop_thread(loop, sock, stop) as port:
+        yield port
 
 
 # ---------------------------------------------------------------- certificates

@@ -13,6 +13,7 @@ from kuma.monitors._game_protocols import PROTOCOLS, chat_text, read_varint, var
 from kuma.monitors.base import CheckContext, CheckFailed, get_monitor_type
 from kuma.monitors.gamedig import games_by_key, query_ports
 from tests.helpers.monitor_rows import monitor_row
+from tests.helpers.threads import loop_thread
 
 PREFIX = b"\xff\xff\xff\xff"
 CHALLENGE = b"\x11\x22\x33\x44"
@@ -72,14 +73,8 @@ def udp_server(answer):
             if reply:
                 sock.sendto(reply, peer)
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1], seen
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
+    with loop_thread(loop, sock, stop) as port:
+        yield port, seen
 
 
 @contextmanager
@@ -116,14 +111,8 @@ def minecraft_server(description):
                 continue
             serve(conn)
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1], handshakes
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
+    with loop_thread(loop, sock, stop) as port:
+        yield port, handshakes
 
 
 async def check(game, port, **row):

@@ -12,6 +12,7 @@ import pytest
 from kuma.monitors.base import CheckContext, CheckFailed, get_monitor_type
 from tests.helpers.monitor_rows import monitor_row
 from tests.helpers.probe_daemons import CHRONY_STRATUM, chronyd
+from tests.helpers.threads import loop_thread
 
 NTP_EPOCH = 2208988800
 
@@ -57,14 +58,8 @@ def responder(*, stratum=2, refid=b"\xc0\x00\x02\x01", skew=0.0, dispersion=0.01
             head = bytes([0x1C, stratum, 6, 0xEC]) + struct.pack("!II", 0, int(dispersion * 65536)) + refid
             sock.sendto(head + _ntp_time(now - 1) + data[40:48] + _ntp_time(now) + _ntp_time(now), peer)
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
+    with loop_thread(loop, sock, stop) as port:
+        yield port
 
 
 async def test_thresholds_and_refids():

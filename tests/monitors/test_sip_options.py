@@ -9,6 +9,7 @@ import pytest
 
 from kuma.monitors.base import CheckContext, CheckFailed, get_monitor_type
 from tests.helpers.monitor_rows import monitor_row
+from tests.helpers.threads import loop_thread
 
 
 def sip_reply(request: bytes, status: str) -> bytes:
@@ -52,14 +53,8 @@ def sip_server(statuses=("200 OK",), transport="udp"):
             except OSError:
                 continue
 
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield sock.getsockname()[1], seen
-    finally:
-        stop.set()
-        thread.join()
-        sock.close()
+    with loop_thread(loop, sock, stop) as port:
+        yield port, seen
 
 
 async def check(port, **row):
