@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import ARGS, CHROMIUM
+from tests.browser.chromium import ARGS, CHROMIUM, checked_page
 from tests.helpers.paths import CAPTURE_CLOCK
 from tests.helpers.server import copy_fixture_db, start_kuma
 
@@ -47,11 +47,5 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with checked_page(browser) as page:
+        yield page

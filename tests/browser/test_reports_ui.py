@@ -11,6 +11,7 @@ import sqlite3
 import httpx
 import pytest
 
+from tests.browser.chromium import checked_page
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.helpers.report_beats import BEATS, OCTOBER, start_reporting_kuma
 from tests.helpers.sessions import USER
@@ -36,15 +37,8 @@ def reporting(tmp_path_factory):
 
 @pytest.fixture
 def berlin(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, timezone_id="Europe/Berlin",
-                                  locale="en-GB")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with checked_page(browser, timezone_id="Europe/Berlin", locale="en-GB") as page:
+        yield page
 
 
 def log_in(page, url: str) -> None:
