@@ -4,6 +4,19 @@ import pytest
 
 from tests.realtime.harness import HubServer
 
+#: what a client asks for → the transport it ends on (polling first, then the upgrade)
+TRANSPORTS = {
+    "websocket": (["websocket"], "websocket"),
+    "polling": (["polling"], "polling"),
+    "upgrade": (["polling", "websocket"], "websocket"),
+}
+
+
+@pytest.fixture(params=list(TRANSPORTS))
+def transports(request):
+    """(transports asked for, the transport the connection ends on), once per way of connecting."""
+    return TRANSPORTS[request.param]
+
 
 def install_test_handlers(hub, app) -> None:
     """Small handlers that exercise the hub API the way the API areas use it."""

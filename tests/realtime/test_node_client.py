@@ -78,18 +78,6 @@ class NodeAgent:
                 self.process.wait()
 
 
-TRANSPORTS = {
-    "websocket": (["websocket"], "websocket"),
-    "polling": (["polling"], "polling"),
-    "upgrade": (["polling", "websocket"], "websocket"),
-}
-
-
-@pytest.fixture(params=list(TRANSPORTS))
-def transports(request):
-    return TRANSPORTS[request.param]
-
-
 def test_node_client_acks_pushes_and_rooms(hub_server, transports):
     wanted, final = transports
     a, b = NodeAgent(hub_server.url, wanted), NodeAgent(hub_server.url, wanted)

@@ -1,20 +1,7 @@
 """python-socketio's real Client against the hub over websocket-only, polling-only and polling→upgrade."""
 from __future__ import annotations
 
-import pytest
-
 from tests.realtime.util import RecordingClient, wait_until
-
-TRANSPORTS = {
-    "websocket": (["websocket"], "websocket"),
-    "polling": (["polling"], "polling"),
-    "upgrade": (["polling", "websocket"], "websocket"),
-}
-
-
-@pytest.fixture(params=list(TRANSPORTS))
-def transports(request):
-    return TRANSPORTS[request.param]
 
 
 def test_connect_push_and_acks(hub_server, transports):

@@ -4,6 +4,8 @@ import threading
 from typing import Any
 
 import socketio
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
 
 from tests.helpers.waiting import wait_until  # noqa: F401  (the realtime tests import it from here)
 
@@ -18,10 +20,17 @@ class RecordingClient:
         self.disconnect_reasons: list[Any] = []
         self._lock = threading.Lock()
 
-        @self.client.on("*")
-        def any_event(event, *args):
-            with self._lock:
-                self.events.append((event, args))
+        # recorded as the packets arrive, in the reader thread: python-socketio hands each message to a
+        # thread of its own, so handlers would see events out of wire order on a busy machine
+        receive = self.client.eio._receive_packet
+        binary: list[sio_packet.Packet] = []  # a binary event waiting for its attachments
+
+        def record(pkt) -> None:
+            if pkt.packet_type == eio_packet.MESSAGE:
+                self._record(pkt.data, binary)
+            return receive(pkt)
+
+        self.client.eio._receive_packet = record
 
         @self.client.event
         def connect():
@@ -32,6 +41,21 @@ class RecordingClient:
             self.disconnect_reasons.append(reason)
 
         self.client.connect(url, transports=transports, wait_timeout=10)
+
+    def _record(self, data: str | bytes, binary: list[sio_packet.Packet]) -> None:
+        if isinstance(data, bytes):
+            if binary and binary[0].add_attachment(data):
+                self._append(binary.pop().data)
+            return
+        message = sio_packet.Packet(encoded_packet=data)
+        if message.packet_type == sio_packet.EVENT:
+            self._append(message.data)
+        elif message.packet_type == sio_packet.BINARY_EVENT:
+            binary[:] = [message]
+
+    def _append(self, data: list) -> None:
+        with self._lock:
+            self.events.append((data[0], tuple(data[1:])))
 
     def named(self, name: str) -> list[tuple]:
         with self._lock:
