@@ -53,6 +53,17 @@ def logged_in(url: str, password: str = PASSWORD, *, setup: bool = False, **opti
         yield client
 
 
+def login_burst(url: str, password: str = PASSWORD) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """What a login of the admin gets: the latest `monitorList` and the latest `heartbeatList` of each monitor
+    in it, once every one and an `uptime` have come."""
+    with logged_in(url, password) as client:
+        assert client.wait_for(lambda: client.events("monitorList")), "no monitorList"
+        monitors = client.events("monitorList")[-1][0]
+        assert client.wait_for(lambda: len({args[0] for args in client.events("heartbeatList")}) >= len(monitors)
+                               and (not monitors or client.events("uptime"))), "a heartbeatList per monitor"
+        return monitors, {str(args[0]): args[1] for args in client.events("heartbeatList")}
+
+
 @contextmanager
 def api_v1(url: str, key: str, timeout: float = 60) -> Iterator[httpx.Client]:
     """An httpx client of `/api/v1` sending `key` as a bearer token."""

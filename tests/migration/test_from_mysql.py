@@ -12,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,9 @@ from tests.helpers.db_servers import mariadb_server
 from tests.helpers.mysql_fixture import DATABASE, fixture_tables, load_fixture, root, url
 from tests.helpers.paths import CAPTURE_CLOCK, FIXTURE_DB, REPO
 from tests.helpers.server import start_kuma
+from tests.helpers.sessions import login_burst
 from tests.helpers.waiting import wait_until
 from tests.migration.compare import schema
-from tests.realtime.util import RecordingClient
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -86,20 +85,11 @@ def test_copy_equals_the_fixture_and_kuma_serves_it(mariadb, tmp_path):
 
     server = start_kuma(data, clock_start=CAPTURE_CLOCK)
     try:
-        client = RecordingClient(server.url, ["websocket"], reconnection=False)
-        try:
-            reply = client.call("login", {"username": "admin", "password": "secret123", "token": ""})
-            assert reply["ok"] is True, reply
-            wait_until(lambda: client.named("monitorList"), what="monitorList")
-            monitors = client.named("monitorList")[-1][0]
-            names = dict(theirs.execute("SELECT id, name FROM monitor").fetchall())
-            assert {int(i): m["name"] for i, m in monitors.items()} == names
-            wait_until(lambda: len(client.named("heartbeatList")) >= len(names), what="a heartbeatList per monitor")
-            count, last = theirs.execute("SELECT count(*), max(time) FROM heartbeat").fetchone()
-            lists = {str(args[0]): args[1] for args in client.named("heartbeatList")}  # the latest per monitor
-            assert sum(len([b for b in beats if b["time"] <= last]) for beats in lists.values()) == count
-        finally:
-            client.close()
+        monitors, lists = login_burst(server.url)
+        names = dict(theirs.execute("SELECT id, name FROM monitor").fetchall())
+        assert {int(i): m["name"] for i, m in monitors.items()} == names
+        count, last = theirs.execute("SELECT count(*), max(time) FROM heartbeat").fetchone()
+        assert sum(len([b for b in beats if b["time"] <= last]) for beats in lists.values()) == count
     finally:
         assert server.stop() == 0, server.log()
     theirs.close()

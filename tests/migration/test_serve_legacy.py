@@ -14,8 +14,8 @@ from kuma.migration.runner import backup_path, needs_migration
 from tests.helpers.binary import built_binary
 from tests.helpers.legacy_db import MIGRATED_AT, copy_legacy
 from tests.helpers.server import start_kuma
+from tests.helpers.sessions import login_burst
 from tests.helpers.waiting import wait_until
-from tests.realtime.util import RecordingClient
 
 pytestmark = pytest.mark.timeout(1500)  # the binary variant may have to wait for a build
 
@@ -53,20 +53,10 @@ def test_serve_migrates_a_1_23_folder_and_its_user_sees_everything(variant, tmp_
         assert "found an Uptime Kuma 1.x database" in log and "12 monitors" in log, log
         assert f"backup written: {backup_path(db)}" in log, log
         assert "aggregate tables: 100.0 % (261 of 261 heartbeats" in log, log
-        client = RecordingClient(server.url, ["websocket"], reconnection=False)
-        try:
-            reply = client.call("login", {"username": "admin", "password": "secret123", "token": ""})
-            assert reply["ok"] is True, reply
-            wait_until(lambda: client.named("monitorList"), what="monitorList")
-            monitors = client.named("monitorList")[-1][0]
-            assert sorted(int(i) for i in monitors) == list(range(1, 13))
-            assert monitors["9"]["pushToken"] == "M1feIWaQ1f" and monitors["6"]["parent"] == 5
-            wait_until(lambda: len(client.named("heartbeatList")) >= 12, what="a heartbeatList per monitor")
-            lists = {str(args[0]): args[1] for args in client.named("heartbeatList")}
-            assert len([b for b in lists["1"] if b["time"] <= "2026-12-01 08:07:20.620"]) == 25  # all 1.23 beats
-            wait_until(lambda: client.named("uptime"), what="uptime")
-        finally:
-            client.close()
+        monitors, lists = login_burst(server.url)
+        assert sorted(int(i) for i in monitors) == list(range(1, 13))
+        assert monitors["9"]["pushToken"] == "M1feIWaQ1f" and monitors["6"]["parent"] == 5
+        assert len([b for b in lists["1"] if b["time"] <= "2026-12-01 08:07:20.620"]) == 25  # all 1.23 beats
         page = httpx.get(f"{server.url}/api/status-page/main").json()
         assert page["config"]["title"] == "Main Status"
     finally:
