@@ -15,7 +15,7 @@ import trio
 T = TypeVar("T")
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition",
+def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition",
                interval: float = 0.01) -> Any:
     """Poll until `predicate()` is truthy and return its value; AssertionError naming `what` on timeout."""
     deadline = time.monotonic() + timeout
