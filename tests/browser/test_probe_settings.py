@@ -50,6 +50,10 @@ def test_remote_browsers_page_test_button(page, kuma_server, tmp_path):
                    "Chromium's DevToolsActivePort", interval=0.05)
         port, path = marker.read_text().split("\n")[:2]
         setup_admin(page, kuma_server.url)
+        drawn_before = page.context.new_page()  # an add form drawn before the remote browser exists
+        drawn_before.goto(kuma_server.url + "/add")
+        drawn_before.select_option("#f-type", "real-browser")
+        assert "Chrome box" not in drawn_before.inner_text("#f-remote_browser")
         page.goto(kuma_server.url + "/settings/remote-browsers")
         page.fill("#browser-form [name=name]", "Chrome box")
         page.fill("#browser-form [name=url]", f"ws://127.0.0.1:{port.strip()}{path.strip()}")
@@ -60,7 +64,11 @@ def test_remote_browsers_page_test_button(page, kuma_server, tmp_path):
         page.goto(kuma_server.url + "/add")
         page.select_option("#f-type", "real-browser")
         assert page.is_visible("#f-url") and page.is_visible("#f-screenshot_delay")
+        # the list may arrive after a full page load drew the form: the select is redrawn when it does
+        page.wait_for_selector("#f-remote_browser option:has-text('Chrome box')", state="attached", timeout=30000)
         assert "Chrome box" in page.inner_text("#f-remote_browser")
+        drawn_before.wait_for_selector("#f-remote_browser option:has-text('Chrome box')", state="attached", timeout=30000)
+        drawn_before.close()
         screenshot(page, "settings-remote-browsers")
     finally:
         process.kill()

@@ -344,7 +344,8 @@ function input([field, label, kindOrFn, , extra = ""], value) {
   if (kind === "checkbox") return `<label class="check" for="${id}"><input type="checkbox" id="${id}" name="${key}"${value ? " checked" : ""}> ${label}</label>`;
   if (kind.startsWith("select:")) {
     const options = kind.slice(7).split(",").map((o) => { const [v, l] = o.includes("=") ? o.split("=") : [o, o]; return [v, l]; });
-    return `<label for="${id}">${label}<select id="${id}" name="${key}">${options.map(([v, l]) =>
+    const want = typeof kindOrFn === "function" ? ` data-want="${esc(value ?? "")}"` : "";  // see refreshListedSelects
+    return `<label for="${id}">${label}<select id="${id}" name="${key}"${want}>${options.map(([v, l]) =>
       `<option value="${esc(v)}"${String(value ?? "") === v ? " selected" : ""}>${esc(l)}</option>`).join("")}</select></label>`;
   }
   if (kind === "textarea") return `<label for="${id}">${label}<textarea id="${id}" name="${key}" rows="3" ${extra}>${esc(value ?? "")}</textarea></label>`;
@@ -355,9 +356,26 @@ function input([field, label, kindOrFn, , extra = ""], value) {
   return `<label for="${id}">${label}<input id="${id}" name="${key}" type="${type}" value="${esc(value ?? "")}" ${extra}></label>`;
 }
 
+// Selects whose options come from a list the server sends (docker hosts, remote browsers) may be drawn before
+// that list arrives after a page load: redraw just their options when the list changes, keeping the choice.
+function refreshListedSelects(content) {
+  for (const [field, , kindOrFn] of FIELDS) {
+    if (typeof kindOrFn !== "function") continue;
+    const select = content.querySelector(`#f-${field.replace("@", "-")}`);
+    if (!select || select.tagName !== "SELECT") continue;
+    const kind = kindOrFn();
+    if (select.dataset.options === kind) continue;
+    const value = select.value || select.dataset.want || "";  // the stored choice, drawn before its option existed
+    const options = kind.slice(7).split(",").map((o) => (o.includes("=") ? o.split("=") : [o, o]));
+    select.innerHTML = options.map(([v, l]) => `<option value="${esc(v)}">${esc(l)}</option>`).join("");
+    if (options.some(([v]) => v === value)) select.value = value;
+    select.dataset.options = kind;
+  }
+}
+
 export async function renderMonitorForm(ctx, id, { clone = false } = {}) {
   const { content, socket, navigate } = ctx;
-  if (!ctx.routeChanged && content.querySelector("#monitor-form")) return;  // never re-render under the user's typing
+  if (!ctx.routeChanged && content.querySelector("#monitor-form")) { refreshListedSelects(content); return; }  // never re-render under the user's typing
   let monitor = { ...DEFAULTS };
   if (id) {
     const reply = await socket.call("getMonitor", id);
