@@ -178,7 +178,8 @@ async def _receive_into(conn: _Conn) -> None:
     conn.h11.receive_data(data)
 
 
-async def _next_response(conn: _Conn) -> h11.Response:
+async def _next_event(conn: _Conn) -> Any:
+    """h11's next event other than NEED_DATA (reading from the stream as long as it needs data)."""
     import httpx
 
     while True:
@@ -186,27 +187,28 @@ async def _next_response(conn: _Conn) -> h11.Response:
             event = conn.h11.next_event()
         except h11.RemoteProtocolError as exc:
             raise httpx.RemoteProtocolError(str(exc)) from exc
-        if event is h11.NEED_DATA:
-            await _receive_into(conn)
-        elif isinstance(event, h11.Response):
+        if event is not h11.NEED_DATA:
             return event
-        elif isinstance(event, h11.ConnectionClosed):
+        await _receive_into(conn)
+
+
+async def _next_response(conn: _Conn) -> h11.Response:
+    import httpx
+
+    while True:
+        event = await _next_event(conn)
+        if isinstance(event, h11.Response):
+            return event
+        if isinstance(event, h11.ConnectionClosed):
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
 
 
 async def _read_body(conn: _Conn, max_body: int) -> tuple[bytes, bool]:
     """The body (reading stops past `max_body`), and whether the message was read to its end."""
-    import httpx
-
     body = bytearray()
     while True:
-        try:
-            event = conn.h11.next_event()
-        except h11.RemoteProtocolError as exc:
-            raise httpx.RemoteProtocolError(str(exc)) from exc
-        if event is h11.NEED_DATA:
-            await _receive_into(conn)
-        elif isinstance(event, h11.Data):
+        event = await _next_event(conn)
+        if isinstance(event, h11.Data):
             body.extend(event.data)
             if len(body) > max_body:
                 return bytes(body), False
