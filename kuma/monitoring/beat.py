@@ -6,6 +6,7 @@ what the check said, maintenance) and stores what these functions decide.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,7 @@ class Previous:
     down_count: int = 0
 
     @classmethod
-    def from_row(cls, row: dict[str, Any] | None) -> Previous | None:
+    def from_row(cls, row: Mapping[str, Any] | None) -> Previous | None:
         if row is None:
             return None
         return cls(int(row["status"]), int(row.get("retries") or 0), int(row.get("down_count") or 0))
@@ -113,7 +114,11 @@ def _notification_rules(
 
 
 def decide_check_beat(
-    monitor: dict[str, Any], previous: Previous | None, outcome: CheckOutcome | None, *, under_maintenance: bool = False
+    monitor: Mapping[str, Any],
+    previous: Previous | None,
+    outcome: CheckOutcome | None,
+    *,
+    under_maintenance: bool = False,
 ) -> Decision:
     """One monitor-loop beat (§2). `outcome` is ignored (may be None) when under maintenance."""
     is_first = previous is None
@@ -176,7 +181,7 @@ def push_status(pushed: int, previous: Previous | None, maxretries: int) -> tupl
 
 
 def decide_push_beat(
-    monitor: dict[str, Any],
+    monitor: Mapping[str, Any],
     previous: Previous | None,
     pushed: int,
     msg: str,
@@ -207,7 +212,7 @@ def push_window_open(previous_status: int | None, age: float | None, interval: f
     return previous_status == good and age <= interval + 1
 
 
-def next_delay(decision_status: int, monitor: dict[str, Any]) -> float:
+def next_delay(decision_status: int, monitor: Mapping[str, Any]) -> float:
     """Seconds from this beat's start to the next check (§1): retry interval while PENDING."""
     interval = effective_interval(monitor)
     retry_interval = float(monitor.get("retry_interval") or 0)
@@ -216,7 +221,7 @@ def next_delay(decision_status: int, monitor: dict[str, Any]) -> float:
     return interval
 
 
-def effective_interval(monitor: dict[str, Any]) -> float:
+def effective_interval(monitor: Mapping[str, Any]) -> float:
     """Interval 0/empty runs as 1 s."""
     try:
         interval = float(monitor.get("interval") or 0)
@@ -225,7 +230,7 @@ def effective_interval(monitor: dict[str, Any]) -> float:
     return interval if interval > 0 else 1.0
 
 
-def effective_timeout(monitor: dict[str, Any]) -> float:
+def effective_timeout(monitor: Mapping[str, Any]) -> float:
     """`timeout` ≤ 0/NULL means interval × 0.8 (§1)."""
     try:
         timeout = float(monitor.get("timeout") or 0)
@@ -262,7 +267,7 @@ class BeatEvent:
     monitors), "response" (a response body was saved). `source` is "check" or "push".
     """
 
-    monitor: dict[str, Any]
+    monitor: Mapping[str, Any]
     beat: dict[str, Any]
     important: bool
     notify: bool

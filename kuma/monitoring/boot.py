@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from kuma.monitoring import beat as rules
+from kuma.monitoring.record import MonitorRecord
 from kuma.store import heartbeats, monitors
 
 #: At boot, first checks are spread over monitors × this many seconds (20 per second) …
@@ -50,10 +51,12 @@ def boot_plan(d):
     parents = monitors.parent_map(d)
     proxies = monitors.active_proxies(d)
     plan, preloaded = [], {}
-    for row in rows:
-        chain = ancestor_chain(parents, row["id"])
-        plan.append((row["id"], rules.effective_interval(row)))
-        preloaded[row["id"]] = (row, chain, proxies.get(row.get("proxy_id")) if row.get("proxy_id") else None)
+    for i, row in enumerate(rows):
+        rows[i] = record = MonitorRecord.of(row)  # the dict goes at once: never 10,000 of them at a time
+        chain = ancestor_chain(parents, record["id"])
+        plan.append((record["id"], rules.effective_interval(record)))
+        proxy = proxies.get(record.get("proxy_id")) if record.get("proxy_id") else None
+        preloaded[record["id"]] = (record, chain, proxy)
     found = heartbeats.latest_many(d, [row["id"] for row in rows])
     latest = {row["id"]: found.get(row["id"]) for row in rows}
     return plan, preloaded, latest
@@ -63,4 +66,4 @@ def load_running(d, monitor_id: int):
     row = monitors.get(d, monitor_id)
     if row is None:
         return None
-    return row, monitors.ancestors(d, monitor_id), monitors.proxy_for(d, row)
+    return MonitorRecord.of(row), monitors.ancestors(d, monitor_id), monitors.proxy_for(d, row)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 
 import trio
+
+from kuma.monitoring.timer import Timer
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +23,26 @@ Runner = Callable[[int, float], Awaitable[None]]
 CRASH_PAUSE = 20.0
 
 
-@dataclass
 class _Task:
-    scope: trio.CancelScope = field(default_factory=trio.CancelScope)
-    done: trio.Event = field(default_factory=trio.Event)
+    """One monitor's task: its cancel scope, and an event made only when someone waits for its end."""
+
+    __slots__ = ("scope", "finished", "_done")
+
+    def __init__(self) -> None:
+        self.scope = trio.CancelScope()
+        self.finished = False
+        self._done: trio.Event | None = None
+
+    async def wait(self) -> None:
+        if not self.finished:
+            if self._done is None:
+                self._done = trio.Event()
+            await self._done.wait()
+
+    def finish(self) -> None:
+        self.finished = True
+        if self._done is not None:
+            self._done.set()
 
 
 class Supervisor:
@@ -34,6 +51,8 @@ class Supervisor:
         self._nursery: trio.Nursery | None = None
         self._tasks: dict[int, _Task] = {}
         self._locks: dict[int, trio.Lock] = {}
+        #: the sleeps of the monitor tasks between their checks (one timer task for all of them)
+        self.timer = Timer()
 
     @property
     def running(self) -> bool:
@@ -49,6 +68,7 @@ class Supervisor:
         """The supervisor's own task: holds the nursery until cancelled."""
         try:
             async with trio.open_nursery() as nursery:
+                await nursery.start(self.timer.run)
                 self._nursery = nursery
                 task_status.started()
                 await trio.sleep_forever()
@@ -92,7 +112,7 @@ class Supervisor:
         task = self._tasks.pop(monitor_id, None)
         if task is not None:
             task.scope.cancel()
-            await task.done.wait()
+            await task.wait()
 
     async def _keep_running(self, monitor_id: int, first_delay: float, task: _Task) -> None:
         try:
@@ -103,9 +123,9 @@ class Supervisor:
                         return  # the runner decided to end (e.g. the monitor row is gone)
                     except Exception:
                         log.exception("monitor %s: task crashed; restarting in %ss", monitor_id, CRASH_PAUSE)
-                    await trio.sleep(CRASH_PAUSE)
+                    await self.timer.sleep(CRASH_PAUSE)
                     first_delay = 0.0
         finally:
             if self._tasks.get(monitor_id) is task:
                 del self._tasks[monitor_id]
-            task.done.set()
+            task.finish()
