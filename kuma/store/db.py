@@ -50,15 +50,16 @@ class DatabaseBusy(sqlite3.OperationalError):
     """BEGIN IMMEDIATE found the write lock held elsewhere for all of busy_timeout: nothing ran, retry."""
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection with Uptime Kuma's pragmas; autocommit at the driver level (we say BEGIN ourselves)."""
+def connect(path: Path | str, cache_kib: int = 12000) -> sqlite3.Connection:
+    """A connection with Uptime Kuma's pragmas; autocommit at the driver level (we say BEGIN ourselves).
+    `cache_kib`: its page cache (readers take less: the OS caches the file for all of them, issue #14)."""
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=5.0)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA cache_size = -12000")
+    conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
     beats_json.register(conn)
     return conn
 
@@ -83,7 +84,7 @@ class Database:
         self.path = path
         self.status = status
         self._writer = sqlite_utils.Database(writer_conn)
-        self._readers = [sqlite_utils.Database(connect(path)) for _ in range(readers)]
+        self._readers = [sqlite_utils.Database(connect(path, 2000)) for _ in range(readers)]
         self._reader_slots = trio.Semaphore(readers)
         # threads of our own (readers + the writer): with thousands of checks resolving names in Trio's
         # default pool of 40 threads, database work must not queue behind them

@@ -131,6 +131,9 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
                 log_file.write(f"  {sum(kinds.values())} in gen2: {kinds.most_common(12)}\n")
 
         gc.callbacks.append(on_gc)
+    trace = os.environ.get("KUMA_BENCH_TRACEMALLOC")
+    if trace:  # developer aid: "PATH:SECONDS": Python allocations by line, SECONDS after the start
+        start_tracing(*trace.rsplit(":", 1))
     profile_path = os.environ.get("KUMA_BENCH_PROFILE")
     if profile_path:  # developer aid: cProfile of the server's Trio thread
         import cProfile
@@ -144,6 +147,28 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
             profiler.dump_stats(profile_path)
     else:
         trio.run(main)
+
+
+def start_tracing(path: str, seconds: str) -> None:
+    """Trace Python allocations from now; after `seconds`, write the top lines and files to `path`."""
+    import threading
+    import tracemalloc
+
+    tracemalloc.start(int(os.environ.get("KUMA_BENCH_TRACE_FRAMES", "1")))
+
+    def dump() -> None:
+        snapshot = tracemalloc.take_snapshot()
+        with open(path, "w") as fh:
+            for group in ("lineno", "filename"):
+                stats = snapshot.statistics(group)
+                total = sum(s.size for s in stats)
+                fh.write(f"== by {group}: {total / 2**20:.1f} MiB traced\n")
+                for stat in stats[:40]:
+                    fh.write(f"{stat.size / 2**10:10.0f} KiB {stat.count:9d}  {stat.traceback}\n")
+
+    timer = threading.Timer(float(seconds), dump)
+    timer.daemon = True
+    timer.start()
 
 
 # -- the parent ------------------------------------------------------------------------------------
