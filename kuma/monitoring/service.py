@@ -237,15 +237,16 @@ class MonitoringService:
         loaded = self._preloaded.pop(monitor_id, None)  # boot: every row was read in one go
         running = self._enter_running(monitor_id, loaded) if loaded is not None else None
         try:
-            if first_delay > 0:
-                await self.supervisor.timer.sleep(first_delay)
             if running is None:
+                if first_delay > 0:
+                    await self.supervisor.timer.sleep(first_delay)
+                    first_delay = 0.0
                 loaded = await self.app.db.read(lambda d: boot.load_running(d, monitor_id))
                 if loaded is None:
                     log.info("monitor %s: not found, not started", monitor_id)
                     return
                 running = self._enter_running(monitor_id, loaded)
-            await self._loop(monitor_id, running)
+            await self._loop(monitor_id, running, first_delay)
         finally:
             if running is not None and self._running.get(monitor_id) is running:
                 del self._running[monitor_id]
@@ -263,12 +264,14 @@ class MonitoringService:
                 self._push_tokens[token] = monitor_id
         return running
 
-    async def _loop(self, monitor_id: int, running: _Running) -> None:
-        interval = rules.effective_interval(running.row)
+    async def _loop(self, monitor_id: int, running: _Running, first_delay: float = 0.0) -> None:
+        """Check after `first_delay` (+ one interval for the types that say so: one sleep, one wake-up), then
+        every interval from each check's start."""
         timer = self.supervisor.timer
-        if running.mtype.first_check_delayed:
-            await timer.sleep(interval)
-        scheduled = trio.current_time()
+        wait = first_delay + (rules.effective_interval(running.row) if running.mtype.first_check_delayed else 0.0)
+        scheduled = trio.current_time() + wait
+        if wait > 0:
+            await timer.sleep_until(scheduled)
         counters = self.counters
         while True:
             started = trio.current_time()
