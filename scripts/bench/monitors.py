@@ -263,6 +263,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=180)
     parser.add_argument("--warmup", type=float, default=None, help="default: interval + 15 s (past the boot's one-time full collection, kuma/memory.py)")
     parser.add_argument("--idle-duration", type=float, default=60)
+    parser.add_argument("--idle-warmup", type=float, default=5,
+                        help="default 5 s (the boot); past 2 × --push-interval the pushes' missing-push DOWN beats run")
     parser.add_argument("--push-interval", type=int, default=60)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-idle", action="store_true")
@@ -299,7 +301,7 @@ def main() -> None:
                     for i in range(args.monitors)]
         print(f"idle push: {args.monitors} push monitors (interval {args.push_interval} s) receiving nothing, "
               f"measuring {args.idle_duration} s …", flush=True)
-        results.append(measure("idle-push", monitors, 5, args.idle_duration))
+        results.append(measure("idle-push", monitors, args.idle_warmup, args.idle_duration))
     for result in results:
         print(json.dumps(result, indent=2))
 
