@@ -28,7 +28,7 @@ from kuma.monitoring import boot, retention, storing
 from kuma.monitoring.beat import BeatEvent, Decision, Previous
 from kuma.monitoring.checking import ErrorCarrier, as_row, response_of, run_check
 from kuma.monitoring.readings import Readings
-from kuma.monitoring.record import MonitorRecord
+from kuma.monitoring.record import LastBeat, MonitorRecord
 from kuma.monitoring.settings_cache import SettingsCache
 from kuma.monitoring.supervisor import Supervisor
 from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type, known_types
@@ -83,7 +83,7 @@ class MonitoringService:
         self._listeners: list[Listener] = []
         self._running: dict[int, _Running] = {}
         self._push_tokens: dict[str, int] = {}  # push token → id of the running monitor holding it
-        self._previous: dict[int, dict[str, Any] | None] = {}  # monitor id → latest stored beat
+        self._previous: dict[int, LastBeat | None] = {}  # monitor id → (what is kept of) its latest stored beat
         self._beat_locks: dict[int, trio.Lock] = {}
         self._rng = rng or random.Random()
         self._preloaded: dict[int, tuple[Mapping[str, Any], list[int], dict[str, Any] | None]] = {}
@@ -114,7 +114,7 @@ class MonitoringService:
             return False
         remembered = self._previous.pop(monitor_id, None)
         if latest is not None and remembered is None:  # a beat stored meanwhile (a push) is read again instead
-            self._previous[monitor_id] = latest[0]
+            self._previous[monitor_id] = LastBeat.of(latest[0])
         if not self.supervisor.running:  # not started yet / shutting down: boot or nobody will run it
             log.warning("monitor %s: monitoring service not running, not started", monitor_id)
             return False
@@ -213,7 +213,7 @@ class MonitoringService:
         plan = [(monitor_id, interval) for monitor_id, interval in plan if monitor_id not in touched]
         for monitor_id, _ in plan:
             self._preloaded[monitor_id] = preloaded[monitor_id]
-            self._previous.setdefault(monitor_id, latest[monitor_id])
+            self._previous.setdefault(monitor_id, LastBeat.of(latest[monitor_id]))
         for monitor_id, delay in self._boot_delays(plan):
             self.supervisor.start_new(monitor_id, delay)
             self.boot_window = max(self.boot_window, delay)
@@ -338,7 +338,7 @@ class MonitoringService:
         monitor_row: Mapping[str, Any],
         beat_row: dict[str, Any],
         decision: Decision,
-        previous: dict[str, Any] | None,
+        previous: LastBeat | None,
         set_keys: frozenset[str],
         source: str,
         job: Callable[[Any], int],
@@ -353,7 +353,7 @@ class MonitoringService:
         with trio.CancelScope(shield=True):
             beat_row["id"] = await self.app.db.write(job, urgent=urgent, routine=True)
             self.counters.beats_written += 1
-            self._previous[monitor_id] = beat_row
+            self._previous[monitor_id] = LastBeat.of(beat_row)
             event = BeatEvent(
                 monitor=monitor_row,
                 beat=beat_row,
@@ -390,13 +390,13 @@ class MonitoringService:
             if not lock.locked() and self._beat_locks.get(monitor_id) is lock:
                 del self._beat_locks[monitor_id]
 
-    async def _latest(self, monitor_id: int) -> dict[str, Any] | None:
+    async def _latest(self, monitor_id: int) -> LastBeat | None:
         """The latest stored beat: from memory, else the database (call with the beat lock held)."""
         if monitor_id in self._previous:
             return self._previous[monitor_id]
         row = await self.app.db.read(lambda d: heartbeats.latest(d, monitor_id))
-        self._previous[monitor_id] = row
-        return row
+        kept = self._previous[monitor_id] = LastBeat.of(row)
+        return kept
 
     def _ancestors_of(self, monitor_id: int, row: Mapping[str, Any]) -> list[int]:
         running = self._running.get(monitor_id)
@@ -466,7 +466,8 @@ class MonitoringService:
 
     async def _last_beat(self, monitor_id: int) -> dict[str, Any] | None:
         if monitor_id in self._previous:
-            return self._previous[monitor_id]
+            kept = self._previous[monitor_id]
+            return None if kept is None else dict(kept)
         return await self.app.db.read(lambda d: heartbeats.latest(d, monitor_id))
 
     async def _seconds_since_last_beat(self, monitor_id: int) -> float | None:

@@ -57,3 +57,18 @@ def test_updated_changes_only_known_columns_and_leaves_the_original(tmp_path):
     assert {k: v for k, v in changed.items() if k != "dns_last_result"} == {
         k: v for k, v in record.items() if k != "dns_last_result"
     }
+
+
+def test_the_kept_latest_beat_has_what_the_rules_read():
+    from kuma.monitoring.beat import Previous
+    from kuma.monitoring.record import LastBeat
+
+    row = {"id": 9, "status": 0, "time": "2026-11-26 10:00:00.000", "retries": 2, "down_count": 1, "msg": "x"}
+    kept = LastBeat.of(row)
+    assert dict(kept) == {"status": 0, "time": "2026-11-26 10:00:00.000", "retries": 2, "down_count": 1}
+    assert Previous.from_row(kept) == Previous.from_row(row) == Previous(0, 2, 1)
+    assert LastBeat.of(kept) is kept and LastBeat.of(None) is None
+    assert LastBeat.of({"status": 1, "time": "t", "retries": None})["retries"] == 0
+    assert kept.get("msg") is None and "msg" not in kept
+    with pytest.raises(KeyError):
+        kept["msg"]
