@@ -76,7 +76,11 @@ def read_info_settings(db) -> dict[str, Any]:
 
 
 async def info_payload(app: Any, *, full: bool) -> dict[str, Any]:
-    settings = await app.db.read(read_info_settings)
+    return info_from(app, await app.db.read(read_info_settings), full=full)
+
+
+def info_from(app: Any, settings: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    """`info` from settings read already (`read_info_settings`, inside a larger reader job)."""
     return build_info(settings, full=full, now=app.clock.utcnow(), latest_version=app.latest_version)
 
 

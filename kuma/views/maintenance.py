@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +17,17 @@ if TYPE_CHECKING:
 async def maintenance_list(app: App, user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
     """`maintenanceList`: every maintenance keyed by id (a string), as Uptime Kuma sends it.
     `now` defaults to the app's clock; the maintenance service passes its own."""
-    moment = now or app.clock.utcnow()
+    return await app.db.read(maintenance_list_reader(now or app.clock.utcnow()))
 
-    def build(db):
+
+def maintenance_list_reader(moment: datetime) -> Callable[[Any], dict[str, Any]]:
+    """The reader job behind `maintenance_list` (the login burst runs it inside its one job)."""
+
+    def build(db: Any) -> dict[str, Any]:
         tz = server_timezone(db)
         return {str(row["id"]): maintenance_json(row, tz, moment) for row in all_maintenance(db)}
 
-    return await app.db.read(build)
+    return build
 
 
 async def status_page_maintenance_list(app: App, status_page_id: int) -> list[dict[str, Any]]:
