@@ -14,10 +14,12 @@ Per phase (before, ramp, hold, leaving, after): probe ack p50/p99, push p50/p99,
 end, frames the sessions received after their login ack (their own bursts arrive before it, so during
 the ramp this counts what other logins cost them); plus the ramp time, the server's CPU and the load.
 
-    .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large] [--profile DIR]
+    .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large] [--profile DIR] [--loop-lag]
 
 --profile DIR: py-spy (not a dependency: `pip install py-spy` into the venv) records the server during the
 ramp, the hold and the leaving, as collapsed stacks (DIR/ramp.txt, DIR/hold.txt, DIR/leaving.txt); the top frames are printed.
+--loop-lag FILE: the server runs under `loop_lag.py` (a Trio instrument): per phase, the event loop's turns of 10 ms
+or more (how many, the longest, the tasks whose steps took longest in them).
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ import trio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from realtime import PUSH_TOKEN, SioClient, admin_setup, stop_server  # noqa: E402
 from realtime import tree_cpu, tree_rss  # noqa: E402
-from common import start_source_server  # noqa: E402
+from common import REPO, answers_200, free_port, start_source_server  # noqa: E402
 
 CONNECTING_AT_ONCE = 64
 
@@ -48,6 +50,7 @@ CONNECTING_AT_ONCE = 64
 class Phase:
     name: str
     probe: list[float] = field(default_factory=list)
+    probe_db: list[float] = field(default_factory=list)  # twoFAStatus alone (it reads the database)
     push: list[float] = field(default_factory=list)
     frames: int = 0
     rss: int = 0
@@ -91,7 +94,10 @@ async def probe_loop(port: int, jwt: str, state: State) -> None:
             started = time.perf_counter()
             try:
                 await sio.call(event, timeout=10)
-                state.phase.probe.append(time.perf_counter() - started)
+                took = time.perf_counter() - started
+                state.phase.probe.append(took)
+                if event == "twoFAStatus":
+                    state.phase.probe_db.append(took)
             except trio.TooSlowError:
                 state.phase.unanswered += 1
         await trio.sleep(0.2)
@@ -214,15 +220,15 @@ class Children:
 class Profiler:
     """py-spy recording the server for one phase at a time (nothing when no folder is given)."""
 
-    def __init__(self, folder: str | None, pid: int) -> None:
-        self.folder, self.pid, self.proc = folder, pid, None
+    def __init__(self, folder: str | None, pid: int, rate: int = 100) -> None:
+        self.folder, self.pid, self.proc, self.rate = folder, pid, None, rate
 
     def start(self, name: str) -> None:
         self.stop()
         if self.folder:
             out = Path(self.folder) / f"{name}.txt"
             spy = Path(sys.executable).with_name("py-spy")
-            self.proc = subprocess.Popen([str(spy), "record", "-p", str(self.pid), "-r", "50", "-f", "raw", "-o",
+            self.proc = subprocess.Popen([str(spy), "record", "-p", str(self.pid), "-r", str(self.rate), "-f", "raw", "-o",
                                           str(out), "--nonblocking"], stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
 
@@ -251,13 +257,13 @@ def top_frames(path: Path, n: int = 15) -> list[tuple[float, float, str]]:
 
 
 async def measure(port: int, pid: int, n: int, hold: float, settle: float, processes: int,
-                  profile: str | None = None) -> dict[str, Any]:
+                  profile: str | None = None, profile_rate: int = 100) -> dict[str, Any]:
     jwt = await admin_setup(port)
     state = State(Phase("before", started=time.perf_counter()))
     state.phases.append(state.phase)
     children = Children()
     result: dict[str, Any] = {}
-    profiler = Profiler(profile, pid)
+    profiler = Profiler(profile, pid, profile_rate)
 
     def enter(name: str) -> None:
         state.phase.frames = children.total(2) - result.get("frames_mark", 0)
@@ -325,15 +331,54 @@ def prepare_large(data: Path) -> None:
     conn.close()
 
 
+def start_server(data: Path, log: Any, lag_path: Path | None) -> tuple[subprocess.Popen, int]:
+    """`kuma serve` from source, under the loop-lag instrument when `lag_path` is given."""
+    if lag_path is None:
+        return start_source_server(data, stdout=log)
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO), KUMA_LOG_LEVEL=os.environ.get("KUMA_LOG_LEVEL", "WARNING"))
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("loop_lag.py")), str(lag_path), "serve",
+                               "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not answers_200(port):
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise SystemExit("kuma did not start under loop_lag.py")
+        time.sleep(0.1)
+    return server, port
+
+
+def report_lag(phases: list[Phase], lag_path: Path) -> None:
+    """Per phase: the loop's long turns, the longest, and which tasks' steps took longest in them."""
+    turns = [json.loads(line) for line in lag_path.read_text().splitlines() if line.strip()]
+    print("event loop turns >= 10 ms per phase (count, longest ms, total ms; tasks stepped in the longest):")
+    for p in phases:
+        mine = [t for t in turns if p.started <= t["t"] < (p.ended or float("inf"))]
+        if not mine:
+            print(f"  {p.name:8} none")
+            continue
+        longest = max(mine, key=lambda t: t["ms"])
+        names: dict[str, float] = {}
+        for t in mine:
+            for ms, name in t["top"]:
+                short = name.rsplit(".", 1)[-1][:60]
+                names[short] = names.get(short, 0.0) + ms
+        top = ", ".join(f"{n} {ms:.0f}" for n, ms in sorted(names.items(), key=lambda kv: -kv[1])[:4])
+        print(f"  {p.name:8} {len(mine):4d} {longest['ms']:7.1f} {sum(t['ms'] for t in mine):8.0f} "
+              f"({longest['tasks']} tasks); slowest steps: {top}")
+
+
 def report(r: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"\n{args.sessions} sessions{' (large lists)' if args.large else ''}: {r['logged_in']} logged in "
           f"({r['failed']} failed) in {r['ramp_seconds']:.1f} s, server CPU during the ramp {r['ramp_cpu']:.1f} s, "
           f"the sessions' processes {r['ramp_client_cpu']:.1f} s")
     print(f"server RSS at start {r['rss_start'] / 2**20:.0f} MiB")
-    print(f"{'phase':8} {'probe p50/p99 ms':>18} {'unanswered':>10} {'push p50/p99 ms':>17} {'pushes':>6} "
-          f"{'frames':>9} {'RSS MiB':>8} {'dropped':>7}")
+    print(f"{'phase':8} {'probe p50/p99 ms':>18} {'2FA p99':>7} {'unanswered':>10} {'push p50/p99 ms':>17} "
+          f"{'pushes':>6} {'frames':>9} {'RSS MiB':>8} {'dropped':>7}")
     for p in r["phases"]:
-        print(f"{p.name:8} {pct(p.probe, .5):8.1f}/{pct(p.probe, .99):<9.1f} {p.unanswered:10d} "
+        print(f"{p.name:8} {pct(p.probe, .5):8.1f}/{pct(p.probe, .99):<9.1f} {pct(p.probe_db, .99):7.1f} "
+              f"{p.unanswered:10d} "
               f"{pct(p.push, .5):8.1f}/{pct(p.push, .99):<8.1f} {len(p.push):6d} {p.frames:9d} "
               f"{p.rss / 2**20:8.0f} {p.dropped:7d}")
     print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in r["loadavg"]))
@@ -347,6 +392,9 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="2,000 monitors, 100 notifications (one ~900 KB)")
     parser.add_argument("--processes", type=int, default=2, help="client processes holding the sessions")
     parser.add_argument("--profile", metavar="DIR", help="py-spy the server during the ramp and the hold")
+    parser.add_argument("--profile-rate", type=int, default=100, help="py-spy samples per second")
+    parser.add_argument("--loop-lag", metavar="FILE", help="record the server's long event-loop turns in FILE "
+                        "(JSON lines, see loop_lag.py) and report them per phase")
     parser.add_argument("--child", nargs=3, metavar=("PORT", "JWT", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -360,15 +408,18 @@ def main() -> None:
         if args.large:
             prepare_large(data)
         log_path = Path(tmp) / "kuma.log"
+        lag_path = Path(args.loop_lag).resolve() if args.loop_lag else None
         with open(log_path, "wb") as log:
-            server, port = start_source_server(data, stdout=log)
+            server, port = start_server(data, log, lag_path)
         try:
             result = trio.run(measure, port, server.pid, args.sessions, args.hold, args.settle, args.processes,
-                              args.profile)
+                              args.profile, args.profile_rate)
         finally:
             stop_server(server)
         warnings = [line for line in log_path.read_text(errors="replace").splitlines() if "WARNING" in line]
-    report(result, args)
+        report(result, args)
+        if lag_path is not None:
+            report_lag(result["phases"], lag_path)
     dropped = [line for line in warnings if "dropping the slowest client" in line]
     print(f"server warnings: {len(warnings)}, of which slow clients dropped by the outbound budget: {len(dropped)}")
     for line in warnings[:5]:

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Run `python -m kuma ...` with a Trio instrument that records the event loop's long turns (a benchmark aid).
+
+    python scripts/bench/loop_lag.py OUT.jsonl serve --port ...
+
+Every loop turn (from the end of one I/O wait to the start of the next: the batch of tasks run in between)
+longer than `KUMA_LAG_TURN_MS` (default 10) is written to OUT as one JSON line: `{"t": perf_counter at its
+end, "ms": its length, "tasks": tasks stepped, "top": [[ms, task name], ...]}` (the five longest task steps).
+`time.perf_counter` is CLOCK_MONOTONIC on Linux, the same clock in every process, so a benchmark can put
+each turn in its phases. Not part of kuma: nothing under kuma/ imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import time
+from typing import Any
+
+import trio
+
+
+class LongTurns(trio.abc.Instrument):
+    """Times each loop turn and the task steps inside it; writes the long turns."""
+
+    def __init__(self, path: str, threshold_ms: float) -> None:
+        self.out = open(path, "w", buffering=1)  # noqa: SIM115 - open for the whole run
+        self.threshold = threshold_ms / 1000
+        self.turn_start = time.perf_counter()
+        self.step_start = 0.0
+        self.steps: list[tuple[float, Any]] = []
+
+    def after_io_wait(self, timeout: float) -> None:
+        self.turn_start = time.perf_counter()
+        self.steps = []
+
+    def before_task_step(self, task: Any) -> None:
+        self.step_start = time.perf_counter()
+
+    def after_task_step(self, task: Any) -> None:
+        took = time.perf_counter() - self.step_start
+        if took > 0.0005:
+            self.steps.append((took, task))
+        else:
+            self.steps.append((0.0, None))
+
+    def before_io_wait(self, timeout: float) -> None:
+        now = time.perf_counter()
+        took = now - self.turn_start
+        if took >= self.threshold:
+            long = sorted((s for s in self.steps if s[1] is not None), key=lambda s: s[0], reverse=True)[:5]
+            top = [[round(ms * 1000, 2), task.name] for ms, task in long]
+            self.out.write(json.dumps({"t": now, "ms": round(took * 1000, 2), "tasks": len(self.steps), "top": top}))
+            self.out.write("\n")
+        self.steps = []
+
+
+def main() -> None:
+    path, args = sys.argv[1], sys.argv[2:]
+    threshold = float(os.environ.get("KUMA_LAG_TURN_MS", "10"))
+    original = trio.run
+
+    def run(*a: Any, **kw: Any) -> Any:
+        kw.setdefault("instruments", []).append(LongTurns(path, threshold))
+        return original(*a, **kw)
+
+    trio.run = run  # type: ignore[assignment]
+    sys.argv = ["kuma", *args]
+    runpy.run_module("kuma", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()
