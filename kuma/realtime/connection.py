@@ -24,7 +24,7 @@ class ConnectionOwner(Protocol):
     def packet_received(self, conn: Connection, packet: SioPacket) -> None: ...
 
     def connection_closed(self, conn: Connection) -> None:
-        """The session closed: disconnect its sockets."""
+        """The session closed, or its peer left (the teardown may wait for its turn): disconnect its sockets."""
 
     def connection_finished(self, conn: Connection) -> None:
         """The last output was fetched: forget the session id."""

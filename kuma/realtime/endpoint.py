@@ -236,33 +236,47 @@ class Endpoint:
         return not session.closed
 
     async def run_websocket(self, conn: Connection, receive: Receive, send: Send, direct: DirectWriter) -> None:
-        async with trio.open_nursery() as nursery:
+        """Read until the session ends, the writer beside. A peer that left holds a `hub.leaving` slot
+        until its writer has ended: a thousand clients leaving at once tear down a few per loop turn, so
+        another client's ack never waits behind a thousand teardowns in one turn."""
+        leaving: list[trio.Semaphore] = []  # the slot this connection holds, once its peer left
+        try:
+            async with trio.open_nursery() as nursery:
 
-            async def write_then_stop() -> None:
-                await websocket_writer(conn, send, self.batch, direct)
-                nursery.cancel_scope.cancel()  # a dead peer never answers our close frame
+                async def write_then_stop() -> None:
+                    await websocket_writer(conn, send, self.batch, direct)
+                    nursery.cancel_scope.cancel()  # a dead peer never answers our close frame
 
-            nursery.start_soon(write_then_stop)
-            if self.batch:
-                conn.direct = direct  # unbound (TLS, HTTP/2): it refuses every write, the writer sends
-            try:
-                while not conn.closed:
-                    message = await receive()
-                    kind = message["type"]
-                    if kind == "websocket.receive":
-                        frame = message.get("text")
-                        if frame is None:
-                            frame = message.get("bytes") or b""
-                        try:
-                            conn.receive_websocket(frame, trio.current_time())
-                        except ProtocolError as exc:
-                            log.debug("engine.io protocol error from %s: %s", conn.remote_addr, exc)
-                    elif kind == "websocket.disconnect":
+                nursery.start_soon(write_then_stop)
+                if self.batch:
+                    conn.direct = direct  # unbound (TLS, HTTP/2): it refuses every write, the writer sends
+                try:
+                    await self._read_websocket(conn, receive, leaving)
+                finally:
+                    conn.direct = None
+                    if not conn.closed:
                         conn.lost("transport close")
-            finally:
-                conn.direct = None
-                if not conn.closed:
-                    conn.lost("transport close")
+        finally:
+            for slot in leaving:
+                slot.release()
+
+    async def _read_websocket(self, conn: Connection, receive: Receive, leaving: list[trio.Semaphore]) -> None:
+        while not conn.closed:
+            message = await receive()
+            kind = message["type"]
+            if kind == "websocket.receive":
+                frame = message.get("text")
+                if frame is None:
+                    frame = message.get("bytes") or b""
+                try:
+                    conn.receive_websocket(frame, trio.current_time())
+                except ProtocolError as exc:
+                    log.debug("engine.io protocol error from %s: %s", conn.remote_addr, exc)
+            elif kind == "websocket.disconnect":
+                conn.owner.connection_closed(conn)  # its sockets leave at once: nothing more is sent to them
+                await self.hub.leaving.acquire()  # Cancelled here means not acquired
+                leaving.append(self.hub.leaving)
+                conn.lost("transport close")
 
 
 MAX_BATCH_FRAMES = 512

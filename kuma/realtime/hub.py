@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[Any]]
 SocketHook = Callable[[Socket], Awaitable[None]]
 
+#: Websocket teardowns at once: a thousand peers leaving together go this many per loop turn or so, so the
+#: turns stay short for everyone still connected (each teardown is a few task steps in Trio and Hypercorn).
+LEAVING_AT_ONCE = 32
+
 _CONNECT_JOB = "connect"
 _EVENT_JOB = "event"
 
@@ -81,6 +85,8 @@ class Hub:
         self._transports_open = 0  # websocket writers / polls in flight, for a quick shutdown
         self._transports_idle = trio.Event()
         self._transports_idle.set()
+        #: websocket sessions whose peer left that may tear down at once (kuma/realtime/endpoint.py)
+        self.leaving = trio.Semaphore(LEAVING_AT_ONCE)
 
     # ---- registration ----------------------------------------------------------------------------
     def on(self, event: str) -> Callable[[Handler], Handler]:
@@ -270,7 +276,7 @@ class Hub:
             del sock.conn.sockets[sock.namespace]
         sock.fail_acks()
         sock._inbox.clear()  # events not yet handled die with the socket
-        if self.nursery is not None:  # not queued: a hung handler must not hold the hooks back
+        if self._disconnect_hooks and self.nursery is not None:  # not queued: a hung handler must not hold them
             self.nursery.start_soon(self._run_hooks, self._disconnect_hooks, sock, "disconnect")
 
     # ---- per-socket worker -----------------------------------------------------------------------

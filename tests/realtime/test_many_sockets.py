@@ -196,3 +196,62 @@ def test_broadcasts_go_straight_to_idle_websockets_and_queue_in_order_behind_a_f
 
 def _sid_of(client: RecordingClient) -> str:
     return client.client.get_sid("/")
+
+
+def test_peers_that_leave_drop_their_sockets_at_once_and_tear_down_a_few_at_a_time(tmp_path):
+    """A thousand clients leaving together must not make one loop turn of a thousand teardowns: a peer
+    that left waits for a `hub.leaving` slot before its session is torn down, but its sockets leave the hub
+    (and its rooms) at once, so nothing more is sent to them meanwhile. Here the slots are held by the test:
+    every teardown waits, none is lost, and once the slots are free every session ends."""
+    server = HubServer(tmp_path / "data", setup=_flood_handlers).start()
+    clients = []
+    try:
+        slots = server.call_sync(lambda: server.hub.leaving._value)
+        assert slots >= 1
+
+        async def hold_every_slot() -> None:
+            for _ in range(slots):
+                await server.hub.leaving.acquire()
+
+        server.call(hold_every_slot)
+        for _ in range(6):
+            ws = websocket.WebSocket()
+            ws.connect(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10)
+            assert ws.recv().startswith("0")
+            ws.send("40")
+            assert ws.recv().startswith("40")
+            clients.append(ws)
+        stays = RecordingClient(server.url, ["websocket"])
+        try:
+            wait_until(lambda: len(server.hub.sockets()) == 7, what="all sockets connected")
+
+            async def everyone_joins() -> None:
+                for sock in server.hub.sockets():
+                    sock.join("room")
+
+            server.call(everyone_joins)
+            for ws in clients:
+                ws.close()
+            wait_until(lambda: len(server.hub.sockets()) == 1, what="the leavers' sockets gone from the hub")
+            assert server.hub.room_size("room") == 1
+            assert len(server.hub._connections) == 7  # ... while their teardowns wait for a slot
+
+            async def broadcast() -> int:
+                await server.hub.emit("tick", "t" * 10_000, room="room")
+                return server.hub.budget.total
+
+            assert server.call(broadcast) == 0  # nothing queued for the leavers
+            wait_until(lambda: len(stays.named("tick")) == 1, what="the one left got the tick")
+            assert stays.call("echo", 1) == 1  # and its acks flow meanwhile
+
+            def release_every_slot() -> None:
+                for _ in range(slots):
+                    server.hub.leaving.release()
+
+            server.call_sync(release_every_slot)
+            wait_until(lambda: len(server.hub._connections) == 1, what="every teardown done once slots are free")
+            assert server.call_sync(lambda: server.hub.leaving._value) == slots
+        finally:
+            stays.close()
+    finally:
+        server.stop()
