@@ -9,7 +9,8 @@ then:
   latency = push sent → heartbeat with that msg received;
 - N SESSIONS log in with `loginByToken` (one JWT), ramped as fast as they connect (64 connecting at a
   time per client process), then hold, answering pings and reading everything; then they all leave.
-  They live in --processes child processes, so the probe and the dashboard never wait behind them.
+  They live in --processes child processes, so the probe and the dashboard never wait behind them, and
+  read lean (frames parsed in place, only small ones made into bytes): the ramp measures the server.
 Per phase (before, ramp, hold, leaving, after): probe ack p50/p99, push p50/p99, server RSS at the phase's
 end, frames the sessions received after their login ack (their own bursts arrive before it, so during
 the ramp this counts what other logins cost them); plus the ramp time, the server's CPU and the load.
@@ -39,7 +40,7 @@ from typing import Any
 import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from realtime import PUSH_TOKEN, SioClient, admin_setup, stop_server  # noqa: E402
+from realtime import PUSH_TOKEN, RawClient, SioClient, admin_setup, stop_server  # noqa: E402
 from realtime import tree_cpu, tree_rss  # noqa: E402
 from common import REPO, answers_200, free_port, start_source_server  # noqa: E402
 
@@ -129,34 +130,99 @@ async def push_loop(port: int, state: State) -> None:
             await trio.sleep(1.0)
 
 
+class LeanSession:
+    """An idle session's client side, as lean as reading everything can be: frames are parsed in place and
+    only small ones (pings, the CONNECT and the login ack) become bytes, so a burst of megabytes costs the
+    client the kernel's copy and little more (the sessions' processes must not be what sets the ramp)."""
+
+    SMALL = 256
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.buf = raw.buffer
+        self.counts: dict[str, int] | None = None  # once logged in: counts["frames"] += each frame but pings
+
+    async def small_frames(self) -> Any:
+        """Yield the payloads of small text frames (larger ones are counted and skipped); pings answered."""
+        buf = self.buf
+        while True:
+            pos, end = 0, len(buf)
+            while end - pos >= 2:
+                n, offset = buf[pos + 1] & 0x7F, 2
+                if n == 126:
+                    if end - pos < 4:
+                        break
+                    n, offset = int.from_bytes(buf[pos + 2:pos + 4], "big"), 4
+                elif n == 127:
+                    if end - pos < 10:
+                        break
+                    n, offset = int.from_bytes(buf[pos + 2:pos + 10], "big"), 10
+                if end - pos < offset + n:
+                    break
+                opcode, start = buf[pos] & 0x0F, pos + offset
+                pos = start + n
+                if opcode == 0x8:
+                    return
+                if opcode == 0x1:
+                    payload = bytes(buf[start:pos]) if n <= self.SMALL else b""
+                    if payload == b"2":
+                        await self.raw.send_text("3")
+                        continue
+                    if self.counts is not None:
+                        self.counts["frames"] += 1
+                    if payload:
+                        yield payload
+            del buf[:pos]
+            chunk = await self.raw.stream.receive_some(1 << 20)
+            if not chunk:
+                return
+            buf += chunk
+
+    async def login(self, jwt: str) -> bool:
+        """Engine.IO open, Socket.IO CONNECT, then `loginByToken`; True when acked ok (its burst is read)."""
+        frames = self.small_frames()
+        opened = await frames.__anext__()
+        assert opened.startswith(b"0{"), opened[:100]
+        await self.raw.send_text("40")
+        while not (await frames.__anext__()).startswith(b"40"):
+            pass
+        await self.raw.send_text("420" + json.dumps(["loginByToken", jwt]))
+        while True:
+            payload = await frames.__anext__()
+            if payload.startswith(b"430["):
+                self._frames = frames
+                return bool(json.loads(payload[3:])[0].get("ok"))
+
+    async def read_all(self, counts: dict[str, int]) -> None:
+        """Read (and count) until the server closes or the task is cancelled."""
+        self.counts = counts
+        try:
+            async for _ in self._frames:
+                pass
+        except (trio.BrokenResourceError, trio.ClosedResourceError, OSError):
+            pass
+
+
 async def session(port: int, jwt: str, counts: dict[str, int], limiter: trio.CapacityLimiter,
                   leave: trio.Event) -> None:
     """One idle logged-in session: reads everything, answers pings, until `leave`."""
     async with limiter:
         try:
-            sio = await SioClient.open(port)
-            reply = await sio.call("loginByToken", jwt, timeout=120)
+            lean = LeanSession(await RawClient.connect(port))
+            with trio.fail_after(120):
+                ok = await lean.login(jwt)
         except Exception:
             counts["failed"] += 1
             return
-    if not reply[0].get("ok"):
+    if not ok:
         counts["failed"] += 1
         return
     counts["logged_in"] += 1
-
-    async def reader() -> None:
-        try:
-            while True:
-                await sio.receive()
-                counts["frames"] += 1
-        except (StopAsyncIteration, trio.BrokenResourceError, trio.ClosedResourceError, OSError):
-            pass
-
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(reader)
+        nursery.start_soon(lean.read_all, counts)
         await leave.wait()
         nursery.cancel_scope.cancel()
-    await sio.close()
+    await lean.raw.stream.aclose()
 
 
 async def child_main(port: int, jwt: str, n: int) -> None:
