@@ -44,6 +44,9 @@ SocketHook = Callable[[Socket], Awaitable[None]]
 #: turns stay short for everyone still connected (each teardown is a few task steps in Trio and Hypercorn).
 LEAVING_AT_ONCE = 32
 
+#: Recipients a broadcast is written to before it yields to other work (kuma/realtime/hub.py `_fan_out`).
+FANOUT_SLICE = 250
+
 _CONNECT_JOB = "connect"
 _EVENT_JOB = "event"
 
@@ -87,6 +90,7 @@ class Hub:
         self._transports_idle.set()
         #: websocket sessions whose peer left that may tear down at once (kuma/realtime/endpoint.py)
         self.leaving = trio.Semaphore(LEAVING_AT_ONCE)
+        self._fanning = trio.Lock()  # a broadcast sent in slices (one at a time: the order stays the same)
 
     # ---- registration ----------------------------------------------------------------------------
     def on(self, event: str) -> Callable[[Handler], Handler]:
@@ -126,19 +130,38 @@ class Hub:
         frames: list = []
         for event, args in events:
             frames.extend(encode_event(event, args))
-        self.send_wire(Wire(frames), list(targets))
+        await self._fan_out(Wire(frames), list(targets))
 
     async def emit_json(self, event: str, json_args: list[str], room: str | None = None) -> None:
         """`emit` of arguments that are JSON text already (a list kept encoded): the same bytes."""
         targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.members(str(room))
         if not targets:
             return
-        self.send_wire(Wire([event_frame_from_json(event, json_args)]), list(targets))
+        await self._fan_out(Wire([event_frame_from_json(event, json_args)]), list(targets))
+
+    async def _fan_out(self, wire: Wire, recipients: list[Socket]) -> None:
+        """`send_wire` in slices of `FANOUT_SLICE` recipients, yielding between them: a beat to two thousand
+        dashboards is two thousand socket writes, and another socket's ack goes out between the slices
+        instead of after all of them. Fan-outs take turns (`_fanning`), so every socket still gets the
+        broadcasts in the order they were made. One slice or less, uncontended: sent at once, no yield."""
+        lock = self._fanning
+        if len(recipients) <= FANOUT_SLICE and not lock.locked():
+            self.send_wire(wire, recipients)
+            return
+        async with lock:
+            cost = wire.size // max(1, len(recipients)) + 1
+            for start in range(0, len(recipients), FANOUT_SLICE):
+                if start:
+                    await trio.lowlevel.checkpoint()
+                self._send_slice(wire, recipients[start : start + FANOUT_SLICE], cost)
 
     def send_wire(self, wire: Wire, recipients: list[Socket]) -> None:
         """One shared batch to these sockets: serialized once, the same bytes for every websocket (written
         at once to those idle, queued for the others), charged once in all (each outbox its share)."""
-        cost = wire.size // max(1, len(recipients)) + 1
+        self._send_slice(wire, recipients, wire.size // max(1, len(recipients)) + 1)
+
+    @staticmethod
+    def _send_slice(wire: Wire, recipients: list[Socket], cost: int) -> None:
         items, costs = [wire], [cost]
         for sock in recipients:
             if sock.connected:

@@ -255,3 +255,44 @@ def test_peers_that_leave_drop_their_sockets_at_once_and_tear_down_a_few_at_a_ti
             stays.close()
     finally:
         server.stop()
+
+
+async def test_a_broadcast_to_many_yields_between_slices_and_keeps_every_sockets_order(autojump_clock):
+    """A broadcast to more sockets than one slice (`FANOUT_SLICE`) lets other tasks run between its slices
+    (another socket's ack need not wait for two thousand writes), and a broadcast made meanwhile reaches
+    every socket after it, never before: per-socket order is the order the broadcasts were made."""
+    from kuma.realtime.hub import FANOUT_SLICE
+    from kuma.realtime.wire import flatten
+
+    hub = Hub(outbound_budget_bytes=10**9, max_outbox_bytes=10**9)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(hub.run)
+        conns = await _connected(hub, 2 * FANOUT_SLICE + 10)
+        reached_meanwhile: list[int] = []
+
+        async def meanwhile() -> None:
+            await hub.emit("second", 2)  # made while the first is still going out
+            reached_meanwhile.append(sum(1 for c in conns if c.session.queued_bytes))
+
+        async def first() -> None:
+            nursery.start_soon(meanwhile)
+            await hub.emit("first", 1)
+
+        await first()
+        await trio.sleep(0.1)
+        assert reached_meanwhile and reached_meanwhile[0] == len(conns)  # it waited for the first to finish
+        for conn in conns:
+            frames = [f for f in flatten(conn.take_frames()) if isinstance(f, str)]
+            assert frames == ['42["first",1]', '42["second",2]']
+
+        ran_between: list[int] = []
+
+        async def other_work() -> None:  # runs as soon as the broadcast's first sockets have it
+            while not any(c.session.queued_bytes for c in conns):
+                await trio.lowlevel.checkpoint()
+            ran_between.append(sum(1 for c in conns if c.session.queued_bytes))
+
+        nursery.start_soon(other_work)
+        await hub.emit("third", 3)
+        assert ran_between and 0 < ran_between[0] < len(conns)
+        nursery.cancel_scope.cancel()
