@@ -152,3 +152,52 @@ def test_logins_get_identical_bursts_and_a_change_shows_in_the_next(kuma_server)
     assert [b["msg"] for b in beats["1"]] == ["pushed-once"]
     assert beats["2"] == [] and beats["3"] == []
     assert _burst(url, token) == after_push  # and the next login shares that build again
+
+
+class _BurstSocket:
+    """What the burst uses of a socket: its session, room joins and sends (recorded as frames)."""
+
+    def __init__(self) -> None:
+        self.session: dict = {}
+        self.auth: dict = {}
+        self.sid = "burst-test"
+        self.rooms: set[str] = set()
+        self.frames: list = []
+
+    def join(self, room: str) -> None:
+        self.rooms.add(room)
+
+    def leave(self, room: str) -> None:
+        self.rooms.discard(room)
+
+    async def send_encoded(self, frames: list) -> None:
+        self.frames.extend(frames)
+
+    async def emit(self, event: str, *args) -> None:
+        self.frames.append(json.dumps([event, *args]))
+
+
+async def test_a_login_served_by_the_cache_reads_its_own_lists_in_one_reader_job(tmp_path):
+    """What a login reads for itself (maintenance, info, API keys, the time zone flag) is one reader job: a
+    thousand logins at once are a thousand thread hops, not five thousand; the rest comes from the cache."""
+    from kuma.api.burst import LIST_ORDER, after_login
+    from kuma.realtime.wire import flatten
+    from tests.api.inprocess import api_app
+
+    async with api_app(tmp_path, modules=()) as (app, _hub, _monitoring):
+        user = {"id": 1, "username": "admin"}
+        first, second = _BurstSocket(), _BurstSocket()
+        await after_login(app, first, user)  # builds the shared lists
+        reads = []
+        original = app.db.read
+
+        async def counting(fn):
+            reads.append(fn)
+            return await original(fn)
+
+        app.db.read = counting
+        await after_login(app, second, user)
+        assert len(reads) == 1
+        events = [json.loads(f[2:] if f.startswith("42") else f)[0] for f in flatten(second.frames)]
+        assert events[: len(LIST_ORDER)] == list(LIST_ORDER)
+        assert flatten(second.frames) == flatten(first.frames)  # the same burst, byte for byte
