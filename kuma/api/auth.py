@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+import trio
+
 from kuma.accounts.info import info_from, info_payload, read_info_settings
 from kuma.api import legacy_lists, named_args
 from kuma.api.burst import after_login
@@ -58,10 +60,21 @@ def _connect_reader(db: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
     return read_info_settings(db), user
 
 
+async def _connect_state(app: App) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """`_connect_reader`'s result, read once for all the connects that come while no setting or user
+    changes (`app.bursts`, keyed by the database's non-beat writes): a thousand connects, one reader job."""
+
+    async def read() -> tuple[dict[str, Any], dict[str, Any] | None]:
+        with app.db.bulk_reads():  # a read still leaves a reader for acks and pushes
+            return await app.db.read(_connect_reader)
+
+    settings, user = await app.bursts.get(("connect",), app.db.changes, trio.current_time(), read, lambda _: 0)
+    return settings, (dict(user) if user is not None else None)
+
+
 async def on_connect(app: App, sock: Any) -> None:
     """Reduced `info`, `setup` if needed, then autoLogin (auth disabled) or loginRequired."""
-    with app.db.bulk_reads():  # a thousand connects at once still leave a reader for acks and pushes
-        settings, user = await app.db.read(_connect_reader)
+    settings, user = await _connect_state(app)
     await sock.emit("info", info_from(app, settings, full=False))
     if app.accounts.need_setup:
         await sock.emit("setup")

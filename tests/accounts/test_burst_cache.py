@@ -201,3 +201,32 @@ async def test_a_login_served_by_the_cache_reads_its_own_lists_in_one_reader_job
         events = [json.loads(f[2:] if f.startswith("42") else f)[0] for f in flatten(second.frames)]
         assert events[: len(LIST_ORDER)] == list(LIST_ORDER)
         assert flatten(second.frames) == flatten(first.frames)  # the same burst, byte for byte
+
+
+async def test_connects_read_their_settings_once_until_a_write_changes_them(tmp_path):
+    """A connect's `info` settings and `disableAuth` are read once for all the connects that come while the
+    database has no new non-beat write; a changed setting is in the very next connect's `info`."""
+    from kuma.api.auth import on_connect
+    from kuma.store.settings import set_setting
+    from tests.api.inprocess import api_app
+
+    async with api_app(tmp_path, modules=()) as (app, _hub, _monitoring):
+        reads = []
+        original = app.db.read
+
+        async def counting(fn):
+            reads.append(fn)
+            return await original(fn)
+
+        app.db.read = counting
+        socks = [_BurstSocket() for _ in range(3)]
+        for sock in socks:
+            await on_connect(app, sock)
+        assert len(reads) == 1
+        assert all(json.loads(s.frames[0])[:2] == ["info", json.loads(socks[0].frames[0])[1]] for s in socks)
+        assert json.loads(socks[0].frames[-1]) == ["loginRequired"]
+        await app.db.write(lambda db: set_setting(db, "primaryBaseURL", "https://kuma.example", "general"))
+        later = _BurstSocket()
+        await on_connect(app, later)
+        assert len(reads) == 2
+        assert json.loads(later.frames[0])[1]["primaryBaseURL"] == "https://kuma.example"
