@@ -21,7 +21,14 @@ from kuma.monitoring.boot import load_running
 from kuma.rules.validate import MonitorInputError, add_input, edit_input, notification_ids, validate_monitor
 from kuma.store import heartbeats as beats_store
 from kuma.store import monitors_write as store
-from kuma.views.monitors import load_monitor_jsons, load_tree, maintenance_checker, monitor_entries
+from kuma.store.monitors import proxy_for
+from kuma.views.monitors import (
+    load_monitor_jsons,
+    load_tree,
+    maintenance_checker,
+    monitor_entries,
+    new_root_monitor_json,
+)
 
 if TYPE_CHECKING:
     from kuma.app import App
@@ -107,6 +114,17 @@ def period_hours(period: Any) -> float:
 # -- changes -----------------------------------------------------------------------------------------
 
 
+def _entries_read(db: Any, user_id: int, monitor_id: int, checker: Callable[[int], bool]) -> dict[str, Any]:
+    """A new monitor's list entry read in its write job (a monitor in a group: the tree is read too)."""
+    built = load_monitor_jsons(db, user_id=user_id, ids=[monitor_id], under_maintenance=checker)
+    return {str(k): v for k, v in built.items()}
+
+
+def _running_read(db: Any, monitor_id: int) -> tuple[Any, tuple[Any]]:
+    """What the engine reads to start a monitor, read in the write job that made it."""
+    return load_running(db, monitor_id), (beats_store.latest(db, monitor_id),)
+
+
 async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILENT) -> int:
     """Create a monitor from the client's object; started unless sent inactive. Returns its id."""
 
@@ -119,14 +137,15 @@ async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILEN
         if parent is not None and store.get_monitor_row(db, parent) is None:
             raise MonitorInputError("Invalid Monitor Group")
         validate_monitor({"interval": 20, "retry_interval": 20, **fields})
-        monitor_id = store.insert_monitor(db, user_id, fields, notifications)
-        # what the list event and the engine need, read in this same transaction: no reader round trips
-        entries = None
-        if announce:
-            built = load_monitor_jsons(db, user_id=user_id, ids=[monitor_id], under_maintenance=checker)
-            entries = {str(k): v for k, v in built.items()}
-        loaded = (load_running(db, monitor_id), (beats_store.latest(db, monitor_id),)) if start else None
-        return monitor_id, start, entries, loaded
+        row, linked = store.insert_monitor_row(db, user_id, fields, notifications)
+        monitor_id = int(row["id"])
+        if parent is not None:  # in a group: its path, inherited pause and the group's JSON need the tree
+            entries = _entries_read(db, user_id, monitor_id, checker) if announce else None
+            return monitor_id, start, entries, _running_read(db, monitor_id) if start else None
+        # at the root: shaped from the stored row the INSERT returned, nothing read back; a new id (the ids
+        # are AUTOINCREMENT) has no ancestors, no tags and no beats yet
+        entries = {str(monitor_id): new_root_monitor_json(db, row, linked, checker)} if announce else None
+        return monitor_id, start, entries, ((row, [], proxy_for(db, row)), (None,)) if start else None
 
     # without a parent the new monitor shows in no other monitor's JSON (no childrenIDs, paths, inherited pause)
     root = isinstance(data, dict) and data.get("parent") is None

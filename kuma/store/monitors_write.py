@@ -6,13 +6,14 @@ Every function takes the `sqlite_utils.Database` first and runs inside a writer 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 import sqlite_utils
 
 from kuma.rules.validate import Column
-from kuma.store.db import inserted_id, table_info
+from kuma.store.db import table_info
 
 STAT_TABLES = ("stat_minutely", "stat_hourly", "stat_daily")
 
@@ -53,16 +54,28 @@ def existing_ids(db: sqlite_utils.Database, table: str, ids: Iterable[int]) -> l
 
 
 def insert_monitor(db: sqlite_utils.Database, user_id: int, fields: dict[str, Any], notification_ids: list[int]) -> int:
+    row, _ = insert_monitor_row(db, user_id, fields, notification_ids)
+    return int(row["id"])
+
+
+def insert_monitor_row(
+    db: sqlite_utils.Database, user_id: int, fields: dict[str, Any], notification_ids: list[int]
+) -> tuple[dict[str, Any], list[int]]:
+    """Insert a monitor; (its row as stored: defaults and column affinity applied, from the INSERT's own
+    RETURNING, so nothing is read back; the notification ids linked, in link order)."""
     values = dict(fields)
     values["user_id"] = user_id
     names = list(values)
     cursor = db.conn.execute(
-        f"INSERT INTO monitor ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
+        f"INSERT INTO monitor ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
+        " RETURNING *",
         [values[n] for n in names],
     )
-    monitor_id = inserted_id(cursor)
-    replace_notifications(db, monitor_id, notification_ids)
-    return monitor_id
+    stored = cursor.fetchall()
+    if len(stored) != 1:
+        raise sqlite3.InterfaceError("no row was inserted")
+    row = dict(zip([d[0] for d in cursor.description], stored[0]))
+    return row, replace_notifications(db, int(row["id"]), notification_ids)
 
 
 def update_monitor(db: sqlite_utils.Database, monitor_id: int, fields: dict[str, Any]) -> None:
@@ -75,14 +88,16 @@ def update_monitor(db: sqlite_utils.Database, monitor_id: int, fields: dict[str,
     )
 
 
-def replace_notifications(db: sqlite_utils.Database, monitor_id: int, notification_ids: list[int]) -> None:
-    """Link exactly these notifications (unknown notification ids are skipped)."""
+def replace_notifications(db: sqlite_utils.Database, monitor_id: int, notification_ids: list[int]) -> list[int]:
+    """Link exactly these notifications (unknown notification ids are skipped); returns the ids linked."""
     db.conn.execute("DELETE FROM monitor_notification WHERE monitor_id = ?", (monitor_id,))
-    for notification_id in existing_ids(db, "notification", notification_ids):
+    linked = existing_ids(db, "notification", notification_ids)
+    for notification_id in linked:
         db.conn.execute(
             "INSERT INTO monitor_notification (monitor_id, notification_id) VALUES (?, ?)",
             (monitor_id, notification_id),
         )
+    return linked
 
 
 def set_active(db: sqlite_utils.Database, monitor_id: int, active: bool) -> None:

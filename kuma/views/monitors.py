@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from kuma.shapes.monitor import MonitorTree, Plan, build_tree, monitor_extras, tag_item
+from kuma.shapes.monitor import MonitorTree, Plan, TreeNode, build_tree, monitor_extras, tag_item
 from kuma.store import monitor_lists
 from kuma.store.monitor_ids import user_monitor_ids_after
 from kuma.store.settings import get_raw_setting
@@ -84,6 +84,32 @@ def load_monitor_jsons(
         )
         out[monitor_id] = plan.build(row, extras, include_sensitive)
     return out
+
+
+def new_root_monitor_json(
+    db: sqlite_utils.Database,
+    row: dict[str, Any],
+    notification_ids: list[int],
+    under_maintenance: Callable[[int], bool] | None = None,
+) -> dict[str, Any]:
+    """Monitor JSON of a monitor just inserted without a parent, from its stored row (the INSERT's own
+    RETURNING): no tags, no children, no ancestors yet, so nothing else needs reading (an `add`)."""
+    plan = _plan(frozenset(row))
+    monitor_id, active, monitor_type = row["id"], row["active"], row["type"]
+    tree = MonitorTree([TreeNode(monitor_id, row["name"], None, bool(active))])
+    jwt_secret = get_raw_setting(db, "jwtSecret") if monitor_type == "real-browser" else None
+    extras = monitor_extras(
+        monitor_id,
+        active,
+        monitor_type,
+        tree,
+        notification_ids=notification_ids,
+        tags=[],
+        in_maintenance=under_maintenance is not None and under_maintenance(monitor_id),
+        jwt_secret=jwt_secret,
+    )
+    values = tuple(None if column is None else row[column] for column in plan.columns)
+    return plan.build(values, extras, True)
 
 
 def maintenance_checker(app: App) -> Callable[[int], bool]:

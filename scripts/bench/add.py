@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -95,10 +96,19 @@ def add_all(ws, kind: str, count: int, closed_port: int) -> tuple[list[float], i
     return times, other
 
 
+def start_py_spy(pid: int, out: str) -> subprocess.Popen:
+    """py-spy (from the venv) sampling the server until SIGINT; collapsed stacks, the main thread and the others."""
+    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format", "raw",
+                            "--threads", "--rate", "250", "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    return spy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--monitors", type=int, default=1000)
     parser.add_argument("--type", choices=("http", "push"), default="http")
+    parser.add_argument("--py-spy", metavar="OUT", help="record the server with py-spy into OUT (raw collapsed stacks)")
     parser.add_argument("--no-legacy-lists", action="store_true",
                         help="KUMA_LEGACY_LIST_EVENTS=0: no coalesced full monitorList (Uptime Kuma 2.5.3's wire)")
     args = parser.parse_args()
@@ -113,6 +123,7 @@ def main() -> None:
         server, port = start_source_server(data, env)
         try:
             ws = login(port)
+            spy = start_py_spy(server.pid, args.py_spy) if args.py_spy else None
             proc = psutil.Process(server.pid)
             cpu_before = sum(proc.cpu_times()[:2])
             started = time.perf_counter()
@@ -120,6 +131,9 @@ def main() -> None:
             total = time.perf_counter() - started
             cpu = sum(proc.cpu_times()[:2]) - cpu_before
             ws.close()
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(60)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)

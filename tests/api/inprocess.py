@@ -78,10 +78,12 @@ class RecordingMonitoring(MonitoringService):
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.calls: list[tuple[str, int]] = []
+        self.loaded: dict[int, tuple] = {}  # what each start was handed: (row, ancestors, proxy), (latest beat,)
         self.listeners: list[Any] = []
 
     async def start_monitor(self, monitor_id: int, loaded: tuple | None = None, latest: tuple | None = None) -> None:
         self.calls.append(("start", monitor_id))
+        self.loaded[monitor_id] = (loaded, latest)
 
     async def stop_monitor(self, monitor_id: int) -> None:
         self.calls.append(("stop", monitor_id))

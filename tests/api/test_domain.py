@@ -117,3 +117,42 @@ async def test_add_builds_the_list_entry_in_its_write_job_as_a_fresh_read_would(
         assert changes.entries[child][str(child)]["path"] == ["g", "sub", "leaf"]
         # the tree read around a few ids gives what the whole tree gives (descendants, paths)
         assert (await monitor_entries(app, [group], user_id=1))[str(group)]["childrenIDs"] == [sub, child]
+
+
+async def test_a_root_add_shapes_its_entry_from_the_stored_row_byte_for_byte(tmp_path):
+    """Without a parent the entry is built from the INSERT's RETURNING row, nothing read back: it must be
+    the bytes a full read gives, with column affinity (a string interval stored as a number), defaults,
+    JSON columns, linked notifications (unknown ids skipped), a real-browser screenshot path and an
+    inactive add; and what the engine is handed must be the row a read gives."""
+    from kuma.monitoring.boot import load_running
+    from kuma.realtime.socketio import dumps
+    from kuma.views.monitors import monitor_entries
+
+    async with api_app(tmp_path, modules=()) as (app, hub, monitoring):
+        await app.db.write(lambda db: db.conn.executemany(
+            "INSERT INTO notification (id, name, config, active, user_id) VALUES (?, ?, '{}', 1, 1)",
+            [(4, "a"), (7, "b")]))
+        await app.db.write(lambda db: db.conn.execute(
+            "INSERT INTO setting (key, value, type) VALUES ('jwtSecret', '\"s3cret\"', NULL)"))
+        changes = Announced()
+        variants = [
+            dict(HTTP),
+            {**HTTP, "interval": "45", "retryInterval": 30.0, "notificationIDList": {"7": True, "4": True, "99": True}},
+            {**HTTP, "type": "real-browser", "name": "browser", "active": False},
+            {**HTTP, "type": "keyword", "keyword": "ok", "invertKeyword": 1, "description": "é ✓"},
+            {"name": "push", "type": "push", "pushToken": "tok123", "accepted_statuscodes": ["200-299"],
+             "notificationIDList": {}},
+        ]
+        for data in variants:
+            monitor_id = await monitors.add(app, 1, data, changes)
+            entry = changes.entries[monitor_id]
+            assert dumps(entry) == dumps(await monitor_entries(app, [monitor_id], user_id=1))
+        entries = {k: v for e in changes.entries.values() for k, v in e.items()}
+        second = entries[str(changes.seen[1][1])]
+        assert second["interval"] == 45 and second["notificationIDList"] == {"7": True, "4": True}
+        assert entries[str(changes.seen[2][1])]["screenshot"].startswith("/screenshots/")
+        started = [m for kind, m in monitoring.calls if kind == "start"]
+        assert len(started) == 4  # the inactive add is not started
+        for monitor_id in started:
+            assert monitoring.loaded[monitor_id] == (
+                await app.db.read(lambda db: load_running(db, monitor_id)), (None,))
