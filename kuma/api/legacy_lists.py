@@ -89,8 +89,12 @@ class LegacyLists:
         self._quiet: dict[str, trio.Event] = {}  # room -> set when its busy count drops to 0
         #: room -> (its _list_key, last id, members) of the room's last `monitorList`, kept encoded
         self._kept: dict[str, tuple[Any, int, list[str]]] = {}
+        #: room -> {monitor id: (the _list_key before its add was written, its member as encoded for its
+        #: `updateMonitorIntoList`)}: what the next extended list takes instead of reading and encoding it
+        self._added: dict[str, dict[int, tuple[Any, str]]] = {}
         self.sent = 0  # lists sent (for tests and the benchmark)
         self.extended = 0  # monitorLists made from the kept one plus the monitors added since
+        self.reused = 0  # new monitors' members those took from their `add` (neither read nor encoded again)
 
     def changed(self, user_id: int, event: str = "monitorList") -> None:
         """Ask for `event`'s full list in the user's room (no await: callable right before the ack)."""
@@ -137,6 +141,7 @@ class LegacyLists:
                 self._due.discard(key)  # changes from here on get a list of their own
                 if self.app.hub.room_size(room) == 0:
                     self._kept.pop(room, None)
+                    self._added.pop(room, None)
                     return
                 started = trio.current_time()
                 built, size = await self._build(room, event)
@@ -152,6 +157,18 @@ class LegacyLists:
             self._due.discard(key)
             if sending:
                 self._sending.discard(key)
+
+    def list_key(self) -> Any:
+        """Taken by an `add` before its write: its encoded entry is valid for a kept list of this key."""
+        return self._list_key()
+
+    def added(self, user_id: int, monitor_id: int, member: str, key: Any) -> None:
+        """An `add` without a parent sent `member` (its `"<id>":{…}` text) to the room; `key`: `list_key()`
+        from before its write (any other change since then makes the next list read it instead)."""
+        room = str(user_id)
+        stash = self._added.setdefault(room, {})
+        if len(stash) < KEEP_MONITORS and room in self._kept:
+            stash[int(monitor_id)] = (key, member)
 
     def _list_key(self) -> Any:
         """What a kept `monitorList` shows besides the monitor rows that additive writes leave alone."""
@@ -171,13 +188,24 @@ class LegacyLists:
             return payload, len(payload)
         key = self._list_key()  # taken before the read: a change after it makes the next key differ
         kept = self._kept.get(room)
+        stash = self._added.pop(room, {})
         if kept is not None and kept[0] == key:
-            added = await monitor_entries_after(self.app, int(room), kept[1])
-            last, members = int(next(reversed(added))) if added else kept[1], kept[2] + object_members(added)
+            known = {i: member for i, (at, member) in stash.items() if at == key}
+            ids, fresh = await monitor_entries_after(self.app, int(room), kept[1], known)
+            new = [known[i] if i in known else _member(i, fresh[str(i)]) for i in ids if i in known or str(i) in fresh]
+            last, members = ids[-1] if ids else kept[1], kept[2] + new
             self.extended += 1
+            self.reused += sum(1 for i in ids if i in known)
         else:
             payload = await monitor_list(self.app, int(room))
             last, members = int(next(reversed(payload))) if payload else 0, object_members(payload)
+        later = {i: v for i, v in self._added.get(room, {}).items() if i > last}  # adds made during the read
+        stash = {i: v for i, v in stash.items() if i > last}
+        stash.update(later)
+        if stash:
+            self._added[room] = stash
+        else:
+            self._added.pop(room, None)
         if len(members) <= KEEP_MONITORS:
             self._kept[room] = (key, last, members)
         else:
@@ -189,6 +217,10 @@ class LegacyLists:
             await light_start.emit_monitor_list_json(self.app, room, *built)
         else:
             await self.app.hub.emit(event, built, room=room)
+
+
+def _member(monitor_id: int, entry: dict[str, Any]) -> str:
+    return object_members({str(monitor_id): entry})[0]
 
 
 def busy(app: App, user_id: Any) -> AbstractContextManager[None]:

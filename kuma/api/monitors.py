@@ -15,6 +15,7 @@ from kuma.api import light_start, named_args
 from kuma.api.common import Events, ok, ok_i18n, require_login, to_int
 from kuma.api.legacy_lists import announces
 from kuma.domain import monitors as domain
+from kuma.realtime.socketio import object_members, object_text
 from kuma.shapes.heartbeat import important_beat, raw_row
 from kuma.shapes.jsnum import js_number
 from kuma.views.monitors import monitor_entries, monitor_list
@@ -48,12 +49,23 @@ class RoomChanges:
     def __init__(self, app: App, user_id: int) -> None:
         self.app = app
         self.user_id = user_id
+        legacy = app.legacy_lists
+        #: before the write: an add's entry, encoded once, then also serves the next legacy `monitorList`
+        self.list_key = None if legacy is None else legacy.list_key()
 
     async def updated(self, monitor_id: int, entries: dict[str, dict[str, Any]] | None = None) -> None:
         if entries is None:
             await emit_monitor_update(self.app, self.user_id, monitor_id)
         elif entries:
-            await light_start.emit_monitors(self.app, str(self.user_id), "updateMonitorIntoList", entries)
+            room = str(self.user_id)
+            members = object_members(entries)
+            if light_start.light_sockets(self.app, room):  # the slim form to those: built from the objects
+                await light_start.emit_monitors(self.app, room, "updateMonitorIntoList", entries)
+            else:
+                await self.app.hub.emit_json("updateMonitorIntoList", [object_text(members)], room=room)
+            legacy = self.app.legacy_lists
+            if legacy is not None and len(members) == 1:
+                legacy.added(self.user_id, monitor_id, members[0], self.list_key)
 
     async def deleted(self, monitor_id: int) -> None:
         await self.app.hub.emit("deleteMonitorFromList", monitor_id, room=str(self.user_id))

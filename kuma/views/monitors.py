@@ -7,7 +7,7 @@ the tree); `monitor_list(app, user_id)` is what the login burst and `getMonitorL
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -141,16 +141,20 @@ async def monitor_entries(app: App, ids: list[int], *, user_id: int | None = Non
     return {str(k): v for k, v in by_id.items()}
 
 
-async def monitor_entries_after(app: App, user_id: int, after: int) -> dict[str, dict[str, Any]]:
-    """The user's monitors with ids above `after` (added since a `monitorList` ending there), ascending."""
+async def monitor_entries_after(
+    app: App, user_id: int, after: int, known: Container[int] = frozenset()
+) -> tuple[list[int], dict[str, dict[str, Any]]]:
+    """The ids of the user's monitors above `after` (added since a `monitorList` ending there), ascending,
+    and the entries of those not `known` (the caller holds theirs already, e.g. encoded by their `add`)."""
     checker = maintenance_checker(app)
 
-    def read(db: sqlite_utils.Database) -> dict[int, dict[str, Any]]:
+    def read(db: sqlite_utils.Database) -> tuple[list[int], dict[int, dict[str, Any]]]:
         ids = user_monitor_ids_after(db, user_id, after)
-        return load_monitor_jsons(db, user_id=user_id, ids=ids, under_maintenance=checker)
+        unknown = [i for i in ids if i not in known]
+        return ids, load_monitor_jsons(db, user_id=user_id, ids=unknown, under_maintenance=checker)
 
-    by_id = await app.db.read(read)
-    return {str(k): v for k, v in by_id.items()}
+    ids, by_id = await app.db.read(read)
+    return ids, {str(k): v for k, v in by_id.items()}
 
 
 async def monitor_public_json(app: App, monitor_id: int) -> dict[str, Any] | None:

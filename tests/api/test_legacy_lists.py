@@ -14,6 +14,7 @@ from uptime_kuma_api import MonitorType, UptimeKumaApi
 
 from kuma.api.legacy_lists import LegacyLists
 from kuma.config import Config
+from kuma.domain import monitors as monitors_domain
 from kuma.realtime.socketio import encode_event, event_frame_from_json, object_members, object_text
 from kuma.views.monitors import monitor_list
 from tests.api.inprocess import api_app, logged_in
@@ -92,20 +93,27 @@ async def test_after_adds_the_kept_list_is_extended_and_equals_a_full_read(tmp_p
         await hub.call(sock, "add", {**HTTP, "name": "m3"})
         extended = await _next_list(hub)
         assert legacy.extended == 1  # only monitors without a parent were added: kept list + the two new
+        assert legacy.reused == 2  # ... as their adds encoded them for `updateMonitorIntoList`, not read again
         fresh = await monitor_list(app, 1)
         assert extended == fresh and list(extended) == sorted(extended, key=int)
         # sent as JSON text kept member by member: the bytes of the list encoded whole
         sent = event_frame_from_json("monitorList", [object_text(legacy._kept["1"][2])])
         assert sent == encode_event("monitorList", (fresh,))[0]
         assert object_text(object_members({})) == "{}"
+        # an entry encoded under another list key (something else changed since its add) is read instead
+        silent = await monitors_domain.add(app, 1, {**HTTP, "name": "silent"})
+        legacy.added(1, silent, f'"{silent}":{{"stale":true}}', ("not", "the", "key"))
+        legacy.changed(1)
+        listed = await _next_list(hub)
+        assert legacy.extended == 2 and legacy.reused == 2 and listed == await monitor_list(app, 1)
         child = (await hub.call(sock, "add", {**HTTP, "name": "child", "parent": group}))["monitorID"]
         listed = await _next_list(hub)  # a child changes its group's JSON: read in full
-        assert listed[str(group)]["childrenIDs"] == [child] and legacy.extended == 1
+        assert listed[str(group)]["childrenIDs"] == [child] and legacy.extended == 2
         assert listed == await monitor_list(app, 1)
         await hub.call(sock, "pauseMonitor", group)
         await hub.call(sock, "add", {**HTTP, "name": "m5"})
         listed = await _next_list(hub)  # an edit besides the add: read in full
-        assert legacy.extended == 1 and len(listed) == 7 and listed == await monitor_list(app, 1)
+        assert legacy.extended == 2 and len(listed) == 8 and listed == await monitor_list(app, 1)
 
 
 async def test_the_list_waits_while_the_room_is_busy_and_carries_the_last_state(tmp_path):
