@@ -15,6 +15,7 @@ from kuma.api import light_start, named_args
 from kuma.api.common import Events, ok, ok_i18n, require_login, to_int
 from kuma.api.legacy_lists import announces
 from kuma.domain import monitors as domain
+from kuma.realtime.hub import acks_in_one_write
 from kuma.realtime.socketio import object_members, object_text
 from kuma.shapes.heartbeat import important_beat, raw_row
 from kuma.shapes.jsnum import js_number
@@ -80,6 +81,7 @@ def _changes(app: App, sock: Any) -> tuple[int, RoomChanges]:
 
 
 @events.login("add")
+@acks_in_one_write  # its `updateMonitorIntoList` and the ack: one write to the caller's socket
 @announces("monitorList")
 async def add_monitor(app: App, sock: Any, monitor: Any = None, *rest: Any) -> dict[str, Any]:
     user_id, changes = _changes(app, sock)

@@ -91,6 +91,8 @@ class Connection:
         #: trio time of the transport's last progress: when it last took output, or when output was queued
         #: while none waited. The oldest among clients with a backlog is the slowest consumer.
         self.progress_at = _now()
+        #: while a handler that acks in one write runs (`hold`): what would have been written at once
+        self.held: list[Item] | None = None
 
     @property
     def sid(self) -> str:
@@ -104,7 +106,9 @@ class Connection:
     def send_frames(self, frames: Sequence[Item], share: int = 1, paced: bool = False) -> None:
         """Queue frames (`share`: recipients of the same frames; `paced`: the sender waits for the drain),
         or, unpaced on an idle websocket, write them now."""
-        if not paced and self._write_now(frames):
+        if paced:
+            self._unhold()
+        elif self._write_now(frames):
             return
         if not self.session.outbox:
             self.progress_at = _now()
@@ -124,11 +128,35 @@ class Connection:
         if self.session.budget.over:
             self.owner.shed_outbound()
 
+    def hold(self) -> None:
+        """A short handler runs (an `add`): what would be written at once meanwhile (its list event) waits
+        for its ack, so both go out in one write (one syscall, one wake-up of the client)."""
+        if self.direct is not None:
+            self.held = []
+
+    def release(self, frames: Sequence[Item] = ()) -> None:
+        """The end of `hold`: what was held, then `frames` (the ack), in order."""
+        held, self.held = self.held, None
+        if held:
+            frames = [*held, *frames]
+        if frames:
+            self.send_frames(frames)
+
+    def _unhold(self) -> None:
+        """What cannot be written at once is queued: what was held goes first, the hold ends."""
+        held, self.held = self.held, None
+        if held:
+            self.send_frames(held)
+
     def _write_now(self, frames: Sequence[Item]) -> bool:
         """Into the socket at once when nothing is queued before them and the writer is idle."""
         direct = self.direct
         if direct is None or self.writing or self.session.outbox or self.session.closed:
+            self._unhold()
             return False
+        if self.held is not None:
+            self.held.extend(frames)
+            return True
         data = frames[0].websocket_bytes() if len(frames) == 1 and isinstance(frames[0], Wire) else ws_messages(frames)
         if not direct.try_write(data):
             return False
@@ -139,6 +167,7 @@ class Connection:
 
     def send_frame_alone(self, frame: Frame) -> None:
         """Deliver `frame` in a polling payload of its own (the CONNECT ack, as Uptime Kuma does)."""
+        self._unhold()
         self.session.flush_marker()
         self.session.send_frames([frame])
         self.session.flush_marker()

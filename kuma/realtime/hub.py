@@ -33,7 +33,7 @@ from kuma.realtime.socketio import (
 from kuma.realtime.sockets import DRAIN_BYTES, Rooms, Socket
 from kuma.realtime.wire import Wire
 
-__all__ = ["DRAIN_BYTES", "Handler", "Hub", "Socket", "SocketHook", "setup"]
+__all__ = ["DRAIN_BYTES", "ONE_WRITE", "Handler", "Hub", "Socket", "SocketHook", "acks_in_one_write", "setup"]
 
 log = logging.getLogger(__name__)
 
@@ -343,6 +343,19 @@ class Hub:
         if handler is None:
             log.debug("no handler for %r", packet.event)
             return  # Uptime Kuma never acks an unknown event
+        if not getattr(handler, ONE_WRITE, False):
+            await self._run_handler(sock, packet, handler, sock.conn.send_frames)
+            return
+        conn = sock.conn
+        conn.hold()
+        try:
+            await self._run_handler(sock, packet, handler, conn.release)
+        finally:
+            conn.release()  # no ack (or a failure): what was held goes out anyway
+
+    async def _run_handler(
+        self, sock: Socket, packet: SioPacket, handler: Handler, send: Callable[[list], None]
+    ) -> None:
         try:
             result = await handler(sock, *packet.args)
         except Exception as exc:
@@ -361,7 +374,18 @@ class Hub:
         except (TypeError, ValueError) as exc:  # a reply that is not JSON: say so instead of never acking
             log.error("handler for %r returned an unencodable ack: %s", packet.event, exc)
             frames = encode_ack(packet.id, ({"ok": False, "msg": str(exc)},), sock.namespace)
-        sock.conn.send_frames(frames)
+        send(frames)
+
+
+#: The attribute `acks_in_one_write` sets on a handler.
+ONE_WRITE = "kuma_acks_in_one_write"
+
+
+def acks_in_one_write(fn: Handler) -> Handler:
+    """Mark a short handler whose events to its own socket (an `add`'s `updateMonitorIntoList`) should go
+    out with its ack in one write; `functools.wraps` carries the mark through the handler's wrappers."""
+    setattr(fn, ONE_WRITE, True)
+    return fn
 
 
 def setup(app) -> None:
