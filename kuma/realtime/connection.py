@@ -221,8 +221,9 @@ class Connection:
                 break
             for packet in packets:
                 self.owner.packet_received(self, packet)
-        self._timer_changed.notify()  # a pong moves the ping deadline
-        self._after_change()
+        if self.session.closed:  # a parse error: wake the writer, the pollers and the timer (sends wake them)
+            self._timer_changed.notify()
+            self._after_change()
 
     def receive_polling(self, body: bytes, now: float) -> None:
         self._receive(self.session.receive_polling, body, now)
@@ -231,12 +232,18 @@ class Connection:
         self._receive(self.session.receive_websocket, frame, now)
 
     def _receive(self, decode: Callable[[Frame, float], list[Frame]], data: Frame, now: float) -> None:
-        """Decode through the session (which closes itself on bad input: wake its waiters either way),
-        then hand the messages to the hub."""
+        """Decode through the session (which closes itself on bad input), then hand the messages to the hub.
+        Its waiters are woken only for what changed for them (a ping answer queued, a pong moving the ping
+        deadline, the close): a plain message wakes neither the writer nor the heartbeat timer."""
+        session = self.session
+        deadline, queued = session.next_deadline(), len(session.outbox)
         try:
             messages = decode(data, now)
         finally:
-            self._after_change()
+            if session.next_deadline() != deadline:
+                self._timer_changed.notify()
+            if session.closed or len(session.outbox) != queued:
+                self._after_change()
         self.receive_messages(messages)
 
     def lost(self, reason: str) -> None:
