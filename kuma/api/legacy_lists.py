@@ -180,9 +180,9 @@ class LegacyLists:
         )
 
     async def _build(self, room: str, event: str) -> tuple[Any, int]:
-        """(what to send, its item count): a `monitorList` as JSON text, from the kept one when only
-        monitors were added since (and the slim list, when kuma's dashboard is in the room); other lists
-        as objects."""
+        """(what to send, its item count): a `monitorList` as its encoded members (joined once it is sent)
+        from the kept one when only monitors were added since, and the slim list when kuma's dashboard is
+        in the room; other lists as objects."""
         if event != "monitorList":
             payload = await BUILDERS[event](self.app, int(room))
             return payload, len(payload)
@@ -210,11 +210,13 @@ class LegacyLists:
             self._kept[room] = (key, last, members)
         else:
             self._kept.pop(room, None)
-        return (object_text(members), await light_start.slim_list_for(self.app, room)), len(members)
+        # joined only once it is sent (a list built while the room is busy is built again)
+        return (members, await light_start.slim_list_for(self.app, room)), len(members)
 
     async def _emit(self, room: str, event: str, built: Any) -> None:
         if event == "monitorList":  # slim to kuma's dashboard (light start), as every monitorList
-            await light_start.emit_monitor_list_json(self.app, room, *built)
+            members, slim = built
+            await light_start.emit_monitor_list_json(self.app, room, object_text(members), slim)
         else:
             await self.app.hub.emit(event, built, room=room)
 
