@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from kuma.domain.errors import DomainError, sql_error
 from kuma.domain.values import to_int
 from kuma.monitoring.boot import load_running
+from kuma.monitoring.record import MonitorRecord
 from kuma.rules.validate import MonitorInputError, add_input, edit_input, notification_ids, validate_monitor
 from kuma.store import heartbeats as beats_store
 from kuma.store import monitors_write as store
@@ -145,7 +146,7 @@ async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILEN
         # at the root: shaped from the stored row the INSERT returned, nothing read back; a new id (the ids
         # are AUTOINCREMENT) has no ancestors, no tags and no beats yet
         entries = {str(monitor_id): new_root_monitor_json(db, row, linked, checker)} if announce else None
-        return monitor_id, start, entries, ((row, [], proxy_for(db, row)), (None,)) if start else None
+        return monitor_id, start, entries, ((MonitorRecord.of(row), [], proxy_for(db, row)), (None,)) if start else None
 
     # without a parent the new monitor shows in no other monitor's JSON (no childrenIDs, paths, inherited pause)
     root = isinstance(data, dict) and data.get("parent") is None

@@ -154,5 +154,6 @@ async def test_a_root_add_shapes_its_entry_from_the_stored_row_byte_for_byte(tmp
         started = [m for kind, m in monitoring.calls if kind == "start"]
         assert len(started) == 4  # the inactive add is not started
         for monitor_id in started:
-            assert monitoring.loaded[monitor_id] == (
-                await app.db.read(lambda db: load_running(db, monitor_id)), (None,))
+            expected = await app.db.read(lambda db: load_running(db, monitor_id))
+            assert monitoring.loaded[monitor_id] == (expected, (None,))
+            assert type(monitoring.loaded[monitor_id][0][0]) is type(expected[0])  # the engine's record type
