@@ -112,3 +112,160 @@ async def test_bulk_reads_always_leave_a_reader_for_other_work(tmp_path):
             release.set()
     finally:
         db.close()
+
+
+def _writer_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "kuma-db-writer" and t.is_alive()]
+
+
+async def test_the_writer_thread_lives_exactly_as_long_as_the_writer_task(tmp_path):
+    """Tests and tools open and close many databases: each writer's thread ends with its task."""
+    before = len(_writer_threads())
+    for round_ in range(3):
+        db = Database.open(tmp_path / "kuma.db")
+        async with trio.open_nursery() as nursery:
+            await nursery.start(db.run_writer)
+            assert len(_writer_threads()) == before + 1
+            await db.write(_insert_tag(f"r{round_}"))
+            nursery.cancel_scope.cancel()
+        assert len(_writer_threads()) == before
+        db.close()
+
+
+async def test_a_write_after_the_writer_stopped_is_refused_not_left_waiting(tmp_path):
+    db = Database.open(tmp_path / "kuma.db")
+    async with trio.open_nursery() as nursery:
+        await nursery.start(db.run_writer)
+        nursery.cancel_scope.cancel()
+    for urgent in (True, False):
+        with pytest.raises(RuntimeError, match="stopped"):
+            await db.write(_insert_tag(f"late-{urgent}"), urgent=urgent)
+    db.close()
+
+
+async def test_a_job_queued_before_the_writer_starts_is_committed_once_it_runs(tmp_path):
+    db = Database.open(tmp_path / "kuma.db")
+    ids = []
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: _append(ids, db.write(_insert_tag("early"))))
+        nursery.start_soon(lambda: _append(ids, db.write(_insert_tag("early-lazy"), urgent=False)))
+        await trio.sleep(0.05)
+        assert ids == []  # waiting for the writer, not lost
+        await nursery.start(db.run_writer)
+        while len(ids) < 2:
+            await trio.sleep(0.01)
+        nursery.cancel_scope.cancel()
+    assert sorted(ids) == [1, 2]
+    db.close()
+
+
+async def _append(out: list, awaitable) -> None:
+    out.append(await awaitable)
+
+
+async def test_an_urgent_job_takes_the_lingering_lazy_ones_along_in_order(tmp_path):
+    """Lazy jobs wait up to DEFAULT_LINGER for company; an urgent one is committed with them, after them."""
+    db = Database.open(tmp_path / "kuma.db")
+    ids: dict[str, int] = {}
+
+    async def write(name, urgent):
+        ids[name] = await db.write(_insert_tag(name), urgent=urgent)
+
+    async with trio.open_nursery() as nursery:
+        await nursery.start(db.run_writer)
+        with trio.fail_after(5):
+            async with trio.open_nursery() as inner:
+                for i in range(3):
+                    inner.start_soon(write, f"lazy{i}", False)
+                await trio.sleep(0)
+                inner.start_soon(write, "urgent", True)
+        nursery.cancel_scope.cancel()
+    assert db.commits == 1 and db.jobs_written == 4
+    assert ids["urgent"] == 4 and sorted(ids[f"lazy{i}"] for i in range(3)) == [1, 2, 3]
+    db.close()
+
+
+def _tag_many(db, jobs):
+    """A `many` function: inserts every tag, refuses (`Failed`) names starting with "no", raises on "boom"."""
+    from kuma.store.db import Failed
+
+    results = []
+    for job in jobs:
+        if job.name == "boom":
+            raise ValueError("boom")
+        if job.name.startswith("no"):
+            results.append(Failed(LookupError(job.name)))
+            continue
+        results.append(job(db))
+    return results
+
+
+class _TagJob:
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, db):
+        if self.name == "boom":
+            raise ValueError("boom alone")
+        return _insert_tag(self.name)(db)
+
+
+async def _write_all(db, names) -> dict:
+    out: dict = {}
+
+    async def one(name):
+        try:
+            out[name] = await db.write(_TagJob(name), urgent=False, many=_tag_many)
+        except Exception as exc:  # noqa: BLE001 - the test looks at which error each caller got
+            out[name] = exc
+
+    async with trio.open_nursery() as nursery:
+        for name in names:
+            nursery.start_soon(one, name)
+    return out
+
+
+async def test_neighbouring_jobs_with_one_many_function_run_together_and_fail_alone(tmp_path):
+    db = Database.open(tmp_path / "kuma.db")
+    async with trio.open_nursery() as nursery:
+        await nursery.start(db.run_writer)
+        together = await _write_all(db, ["a", "no1", "b"])  # one run: a Failed refuses only its job
+        apart = await _write_all(db, ["c", "boom", "d"])  # the run raises: rolled back, each job alone
+        nursery.cancel_scope.cancel()
+    assert isinstance(together["no1"], LookupError) and together["a"] != together["b"]
+    assert str(apart["boom"]) == "boom alone"
+    names = sorted(await db.read(lambda d: [r["name"] for r in d["tag"].rows]))
+    assert names == ["a", "b", "c", "d"]  # nothing of the refused or failed jobs, nothing twice
+    ids = await db.read(lambda d: {r["name"]: r["id"] for r in d["tag"].rows})
+    assert {n: ids[n] for n in "abcd"} == {**{n: together[n] for n in "ab"}, **{n: apart[n] for n in "cd"}}
+    db.close()
+
+
+async def test_a_failing_writer_thread_fails_the_writer_task_and_answers_its_jobs(tmp_path):
+    db = Database.open(tmp_path / "kuma.db")
+
+    def broken(batch):
+        raise SystemError("a bug in the writer")
+
+    db._run_batch_patiently = broken  # what the thread calls per batch
+    errors = []
+
+    async def write():
+        try:
+            await db.write(_insert_tag("x"))
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    failed: list[str] = []
+    try:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(db.run_writer)
+            nursery.start_soon(write)
+    except* RuntimeError as group:
+        failed = [str(exc) for exc in group.exceptions]
+    assert failed == ["the database writer thread failed"]
+    assert len(errors) == 1 and "stopped" in str(errors[0])  # answered, not left waiting
+    assert not _writer_threads()
+    db.close()

@@ -341,17 +341,18 @@ class MonitoringService:
         previous: LastBeat | None,
         set_keys: frozenset[str],
         source: str,
-        job: Callable[[Any], int],
+        job: storing.BeatJob,
         tls_info: dict[str, Any] | None = None,
         *,
         urgent: bool,
     ) -> BeatEvent:
         """Run the beat's write job (`storing.beat_job`) and tell the listeners.
 
-        Shielded: a monitor stopped mid-beat still finishes storing the beat it already made."""
+        Shielded: a monitor stopped mid-beat still finishes storing the beat it already made; the listeners
+        get LISTENER_GRACE (the same scope's deadline, set once the beat is stored: one scope per beat)."""
         monitor_id = beat_row["monitor_id"]
-        with trio.CancelScope(shield=True):
-            beat_row["id"] = await self.app.db.write(job, urgent=urgent, routine=True)
+        with trio.CancelScope(shield=True) as scope:
+            beat_row["id"] = await self.app.db.write(job, urgent=urgent, routine=True, many=job.many)
             self.counters.beats_written += 1
             self._previous[monitor_id] = LastBeat.of(beat_row)
             event = BeatEvent(
@@ -365,8 +366,8 @@ class MonitoringService:
                 source=source,
                 tls_info=tls_info,
             )
-            with trio.move_on_after(LISTENER_GRACE):
-                await self._tell_listeners(event)
+            scope.deadline = trio.current_time() + LISTENER_GRACE
+            await self._tell_listeners(event)
         return event
 
     async def _tell_listeners(self, event: BeatEvent) -> None:

@@ -1,17 +1,23 @@
-"""Database handle: a pool of reader connections and ONE writer task that batches transactions.
+"""Database handle: a pool of reader connections and ONE writer thread that batches transactions.
 
 sqlite3 connections are bound to threads and Trio does not pin worker threads, so every connection is
 opened with `check_same_thread=False` and used by one worker thread at a time. Writes are jobs (plain
-functions taking a `sqlite_utils.Database`) sent to the writer; it runs every job that is waiting in one
-transaction (each job inside its own savepoint, so one failing job rolls back only itself), commits,
-then hands each caller its result. A caller that awaits `write()` knows its change is committed.
+functions taking a `sqlite_utils.Database`) queued for the writer's own thread (`writer_thread`); it
+runs every job that is waiting in one transaction (each job inside its own savepoint, so one failing job
+rolls back only itself; a run of neighbouring jobs that share a `many` function in one savepoint, with
+each job alone again if it fails), commits, then the writer task hands each caller its result. A caller
+that awaits `write()` knows its change is committed.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import queue
 import sqlite3
+import threading
+import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -23,8 +29,9 @@ import sqlite_utils
 import trio
 
 from kuma.clock import WallClock
-from kuma.store import beats_json
+from kuma.store import beats_json, writer_thread
 from kuma.store.schema import SchemaStatus, check_schema, create_schema, is_empty
+from kuma.store.writer_thread import Ended as _Ended
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,6 +42,9 @@ _BULK: ContextVar[bool] = ContextVar("kuma_bulk_reads", default=False)
 #: Lazy writes (monitor beats) wait at most this long for company before they are committed.
 DEFAULT_LINGER = 0.2
 MAX_BATCH = 2000
+#: Callers woken per loop turn after a commit: a batch of hundreds of beats wakes as many tasks, and
+#: timers and sockets are looked at between turns.
+WAKE_CHUNK = 64
 #: Bulk jobs (login bursts building their lists) running at once: enough to keep the readers busy with
 #: small ones, few enough that large ones (thousands of monitors) hold little memory together.
 BULK_JOBS = 4
@@ -64,12 +74,26 @@ def connect(path: Path | str, cache_kib: int = 12000) -> sqlite3.Connection:
     return conn
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A `Many` function's result for one job that failed without writing anything: its caller gets `error`."""
+
+    error: Exception
+
+
+#: Runs neighbouring jobs of one kind together (e.g. beats: one `executemany` per table instead of a
+#: statement per job and table); in batch order, one result (or `Failed`) per job. If it raises, its
+#: writes are rolled back and each job runs alone in its own savepoint, so it must be pure SQL.
+Many = Callable[[sqlite_utils.Database, list[Any]], list[Any]]
+
+
+@dataclass(slots=True)
 class _WriteJob:
     fn: Callable[[sqlite_utils.Database], Any]
     urgent: bool
     routine: bool = False
     additive: bool = False
+    many: Many | None = None
     done: trio.Event = field(default_factory=trio.Event)
     result: Any = None
     error: BaseException | None = None
@@ -88,11 +112,21 @@ class Database:
         self._reader_slots = trio.Semaphore(readers)
         # threads of our own (readers + the writer): with thousands of checks resolving names in Trio's
         # default pool of 40 threads, database work must not queue behind them
-        self._threads = trio.CapacityLimiter(readers + 1)
+        self._threads = trio.CapacityLimiter(readers)
         self._bulk_slots = trio.Semaphore(max(1, readers - 1))  # bulk readers never take the last reader
         self._bulk_jobs = trio.Semaphore(BULK_JOBS)  # bulk jobs building large results at once
-        self._send, self._receive = trio.open_memory_channel[_WriteJob](math.inf)
+        self._queue: queue.SimpleQueue[_WriteJob | object] = queue.SimpleQueue()  # → the writer thread
+        self._waking: deque[_WriteJob] = deque()  # committed, their callers not woken yet
+        self._handed = 0  # committed batches handed to the writer task, not taken yet: wake in order
+        self._lazy: list[_WriteJob] = []  # lazy jobs lingering for company (Trio side)
+        self._lazy_waiting = trio.Event()  # set while there are some
+        self._linger_scope: trio.CancelScope | None = None
+        #: jobs handed to the thread whose batch has not come back yet, and a function called at each hand-over:
+        #: a test's autojump clock must not leap while the thread works (tests/monitoring/engine_harness.py)
+        self.jobs_in_thread = 0
+        self.on_hand_over: Callable[[], None] | None = None
         self._writer_running = False
+        self._writer_stopped = False
         self._closed = False
         self.commits = 0  # counters for benchmarks and /metrics-style introspection
         self.jobs_written = 0
@@ -167,6 +201,7 @@ class Database:
         urgent: bool = True,
         routine: bool = False,
         additive: bool = False,
+        many: Many | None = None,
     ) -> T:
         """Queue a job for the writer and wait until it is committed. Returns the job's result.
 
@@ -174,76 +209,159 @@ class Database:
         others (monitor beats); urgent jobs (API requests, pushes) are committed with what is queued.
         `routine=True` (stored beats) leaves `changes` as it is; `additive=True` leaves
         `changes_besides_additions` as it is (the job only inserts rows that change no other row's JSON).
+        `many`: a function that runs a run of neighbouring jobs with the same `many` at once (see `Many`).
         """
         if self._closed:
             raise RuntimeError("database is closed")
-        job = _WriteJob(fn, urgent, routine, additive)
-        self._send.send_nowait(job)
+        if self._writer_stopped:
+            raise RuntimeError("the database writer has stopped")
+        job = _WriteJob(fn, urgent, routine, additive, many)
+        if urgent:
+            self._hand_over(job)
+        else:
+            self._lazy.append(job)
+            if len(self._lazy) == 1:
+                self._lazy_waiting.set()
+            elif len(self._lazy) >= MAX_BATCH:
+                self._flush_lazy()
         await job.done.wait()
         if job.error is not None:
             raise job.error
         return job.result
 
     async def run_writer(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
-        """The writer task. Cancelling it commits what is queued, then stops."""
-        self._writer_running = True
+        """The writer task: a thread of its own (`writer_thread.run`) runs the batches, this task lets lazy
+        jobs linger and wakes the callers. Cancelling it commits what is queued, then stops; the thread
+        ends with it."""
+        to_task, from_thread = trio.open_memory_channel[list[_WriteJob] | _Ended](math.inf)
+
+        def committed(item: list[_WriteJob] | _Ended) -> None:
+            """In the Trio thread, once per batch: a small batch's callers are woken here and now (no turn of
+            this task in between); a large one, or what comes while one is being woken, goes to this task."""
+            if isinstance(item, _Ended) or self._waking or self._handed or len(item) > WAKE_CHUNK:
+                self._handed += 1
+                to_task.send_nowait(item)
+            else:
+                for job in item:
+                    job.done.set()
+            if not isinstance(item, _Ended):
+                self.jobs_in_thread -= len(item)
+
+        thread = threading.Thread(
+            target=writer_thread.run,
+            args=(self._queue, self._run_batch_patiently, trio.lowlevel.current_trio_token(), committed, MAX_BATCH),
+            name="kuma-db-writer",
+            daemon=True,
+        )
+        self._writer_running, self._writer_stopped = True, False
+        thread.start()
         task_status.started()
-        batch: list[_WriteJob] = []
+        outcome: _Ended | None = None
         try:
-            while True:
-                batch = [await self._receive.receive()]
-                if not batch[0].urgent:
-                    with trio.move_on_after(DEFAULT_LINGER):
-                        while len(batch) < MAX_BATCH:
-                            job = await self._receive.receive()
-                            batch.append(job)
-                            if job.urgent:
-                                break
-                self._drain_into(batch)
-                await self._commit(batch)
-                batch = []
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(self._linger)
+                outcome = await self._wake_callers(from_thread)
+                nursery.cancel_scope.cancel()
         finally:
             with trio.CancelScope(shield=True):
-                pending = [job for job in batch if not job.done.is_set()]
-                self._drain_into(pending)
-                if pending:
-                    await self._commit(pending)
-            self._writer_running = False
+                if outcome is None:
+                    self._flush_lazy()
+                    self._queue.put(writer_thread.STOP)  # the thread commits what is queued, then ends
+                    outcome = await self._wake_callers(from_thread)
+            thread.join()  # at once: delivering the end marker was the thread's last act
+            self._writer_running, self._writer_stopped = False, True
+            self._fail_leftovers(outcome.unfinished if outcome is not None else [])
+        if outcome.error is not None:
+            raise RuntimeError("the database writer thread failed") from outcome.error
 
-    def _drain_into(self, batch: list[_WriteJob]) -> None:
-        while len(batch) < MAX_BATCH:
+    def _hand_over(self, job: _WriteJob) -> None:
+        """To the thread, after the lazy jobs waiting (an urgent job is committed with what is queued)."""
+        if self._lazy:
+            self._flush_lazy()
+        self.jobs_in_thread += 1
+        self._queue.put(job)
+        if self.on_hand_over is not None:
+            self.on_hand_over()
+
+    def _flush_lazy(self) -> None:
+        lazy, self._lazy = self._lazy, []
+        self.jobs_in_thread += len(lazy)
+        for job in lazy:
+            self._queue.put(job)
+        if lazy and self.on_hand_over is not None:
+            self.on_hand_over()
+        if self._lazy_waiting.is_set():
+            self._lazy_waiting = trio.Event()
+        if self._linger_scope is not None:
+            self._linger_scope.cancel()
+
+    async def _linger(self) -> None:
+        """Lazy jobs wait up to DEFAULT_LINGER (on Trio's clock) for company, then go to the thread together
+        (sooner with an urgent job, or once MAX_BATCH wait)."""
+        while True:
+            await self._lazy_waiting.wait()
+            with trio.move_on_after(DEFAULT_LINGER) as scope:
+                self._linger_scope = scope
+                await trio.sleep_forever()
+            self._linger_scope = None
+            self._flush_lazy()
+
+    async def _wake_callers(self, ended: trio.MemoryReceiveChannel[list[_WriteJob] | _Ended]) -> _Ended:
+        """Wake the callers of committed batches, WAKE_CHUNK at a time with a checkpoint between chunks (a
+        batch of hundreds of beats does not make one long loop turn); returns once the thread has ended."""
+        waking = self._waking
+        while True:
+            while waking:
+                for _ in range(min(WAKE_CHUNK, len(waking))):
+                    waking.popleft().done.set()
+                if waking:
+                    await trio.lowlevel.checkpoint()
+            item = await ended.receive()
+            self._handed -= 1
+            if isinstance(item, _Ended):
+                return item
+            waking.extend(item)
+
+    def _fail_leftovers(self, unfinished: list[_WriteJob]) -> None:
+        """Jobs the thread left (queued after its last look, or in hand when it failed): refused, never left
+        waiting; nothing queues any more."""
+        self.jobs_in_thread -= len(unfinished)
+        left, self._lazy = unfinished + self._lazy, []
+        while True:
             try:
-                batch.append(self._receive.receive_nowait())
-            except (trio.WouldBlock, trio.EndOfChannel):
-                return
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(job, _WriteJob):
+                self.jobs_in_thread -= 1
+                left.append(job)
+        for job in left:
+            job.error = RuntimeError("the database writer has stopped")
+            job.done.set()
 
-    async def _commit(self, batch: list[_WriteJob]) -> None:
+    def _run_batch_patiently(self, batch: list[_WriteJob]) -> None:
+        """In the writer thread: run and commit the batch; while another process holds the write lock,
+        wait (up to BUSY_PATIENCE) and retry. A failed COMMIT fails every job of the batch."""
+        deadline = time.monotonic() + BUSY_PATIENCE
+        attempts = 0
         try:
-            await self._run_batch_patiently(batch)
-        except BaseException as exc:  # the COMMIT itself failed: every job in the batch failed
+            while True:
+                try:
+                    self._run_batch(batch)
+                    return
+                except DatabaseBusy:
+                    attempts += 1
+                    self.busy_retries += 1
+                    if time.monotonic() >= deadline:
+                        raise
+                    if attempts == 1:
+                        log.warning("database is locked by another process; %d writes wait for it", len(batch))
+                    time.sleep(BUSY_RETRY_PAUSE)
+        except BaseException as exc:  # the batch failed (BEGIN, COMMIT, the lock for too long): all its jobs did
             log.exception("write batch of %d jobs failed", len(batch))
             for job in batch:
                 if job.error is None:
                     job.error = exc
-        for job in batch:
-            job.done.set()
-
-    async def _run_batch_patiently(self, batch: list[_WriteJob]) -> None:
-        """Run the batch; while another process holds the write lock, wait (up to BUSY_PATIENCE) and retry."""
-        deadline = trio.current_time() + BUSY_PATIENCE
-        attempts = 0
-        while True:
-            try:
-                await trio.to_thread.run_sync(self._run_batch, batch, limiter=self._threads)
-                return
-            except DatabaseBusy:
-                attempts += 1
-                self.busy_retries += 1
-                if trio.current_time() >= deadline:
-                    raise
-                if attempts == 1:
-                    log.warning("database is locked by another process; %d writes wait for it", len(batch))
-                await trio.sleep(BUSY_RETRY_PAUSE)
 
     def _run_batch(self, batch: list[_WriteJob]) -> None:
         db = self._writer
@@ -254,12 +372,11 @@ class Database:
                 raise DatabaseBusy(str(exc)) from exc
             raise
         try:
-            for job in batch:
-                try:
-                    with db.atomic():  # a savepoint inside our transaction
-                        job.result = job.fn(db)
-                except Exception as exc:
-                    job.error = exc
+            for run in _runs(batch):
+                if len(run) > 1:
+                    _run_many(db, run)
+                else:
+                    _run_one(db, run[0])
             db.conn.execute("COMMIT")
         except BaseException:
             if db.conn.in_transaction:
@@ -283,6 +400,57 @@ class Database:
         except sqlite3.Error:
             log.warning("WAL checkpoint at close failed", exc_info=True)
         self._writer.conn.close()
+
+
+def _runs(batch: list[_WriteJob]) -> Iterator[list[_WriteJob]]:
+    """The batch in runs: neighbouring jobs with the same `many` together, every other job alone."""
+    run: list[_WriteJob] = []
+    for job in batch:
+        if run and (job.many is None or job.many is not run[0].many):
+            yield run
+            run = []
+        run.append(job)
+    if run:
+        yield run
+
+
+def _run_one(db: sqlite_utils.Database, job: _WriteJob) -> None:
+    """One job in a savepoint of its own (a fixed name: the statements stay in the connection's cache)."""
+    conn = db.conn
+    conn.execute("SAVEPOINT kuma_job")
+    try:
+        job.result = job.fn(db)
+    except Exception as exc:
+        job.error = exc
+        if not conn.in_transaction:  # the failure ended the whole transaction: the batch fails with it
+            raise
+        conn.execute("ROLLBACK TO kuma_job")
+    conn.execute("RELEASE kuma_job")
+
+
+def _run_many(db: sqlite_utils.Database, run: list[_WriteJob]) -> None:
+    """Jobs sharing a `many` function in one savepoint; if it raises, rolled back and run one by one."""
+    conn = db.conn
+    conn.execute("SAVEPOINT kuma_many")
+    try:
+        results = run[0].many(db, [job.fn for job in run])  # type: ignore[misc]
+        if len(results) != len(run):
+            raise ValueError(f"{len(results)} results for {len(run)} jobs")
+    except Exception:
+        if not conn.in_transaction:
+            raise
+        log.debug("a run of %d jobs failed together; each runs alone", len(run), exc_info=True)
+        conn.execute("ROLLBACK TO kuma_many")
+        conn.execute("RELEASE kuma_many")
+        for job in run:
+            _run_one(db, job)
+        return
+    conn.execute("RELEASE kuma_many")
+    for job, result in zip(run, results, strict=True):
+        if isinstance(result, Failed):
+            job.error = result.error
+        else:
+            job.result = result
 
 
 def vacuum(path: Path) -> None:

@@ -25,11 +25,18 @@ _INSERT_COLUMNS = COLUMNS[1:]
 _INSERT_SQL = f"INSERT INTO heartbeat ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)})"
 
 
+#: (epoch second, its `YYYY-MM-DD HH:MM:SS`): beats come many per second, strftime is most of a format
+_LAST_SECOND: tuple[int, str] = (-1, "")
+
+
 def format_time(epoch: float) -> str:
     """Epoch seconds → `YYYY-MM-DD HH:MM:SS.mmm` (UTC, milliseconds truncated)."""
-    ms_total = int(epoch * 1000)
-    seconds, ms = divmod(ms_total, 1000)
-    return _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(seconds)) + f".{ms:03d}"
+    global _LAST_SECOND
+    seconds, ms = divmod(int(epoch * 1000), 1000)
+    cached = _LAST_SECOND
+    if cached[0] != seconds:
+        cached = _LAST_SECOND = (seconds, _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(seconds)))
+    return f"{cached[1]}.{ms:03d}"
 
 
 _OWN_FORMAT = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):([0-5]\d)\.(\d{3})")
@@ -63,6 +70,17 @@ def insert(db: sqlite_utils.Database, beat: dict[str, Any]) -> int:
     """Insert one beat (keys of COLUMNS except id); returns the new id. Run inside a writer job."""
     cursor = db.conn.execute(_INSERT_SQL, tuple(beat.get(c) for c in _INSERT_COLUMNS))
     return inserted_id(cursor)
+
+
+def insert_many(db: sqlite_utils.Database, beats: list[dict[str, Any]]) -> list[int]:
+    """Insert beats in order with one `executemany`; their new ids, in order. Run inside a writer job.
+    The ids are consecutive: the only writer inserts them one after another into an AUTOINCREMENT table
+    without triggers, each taking the largest rowid so far plus one."""
+    if not beats:
+        return []
+    db.conn.executemany(_INSERT_SQL, [tuple(beat.get(c) for c in _INSERT_COLUMNS) for beat in beats])
+    last = db.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+    return list(range(last - len(beats) + 1, last + 1))
 
 
 def latest(db: sqlite_utils.Database, monitor_id: int) -> dict[str, Any] | None:

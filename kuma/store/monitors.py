@@ -36,6 +36,15 @@ def holds_push_token(db: sqlite_utils.Database, monitor_id: int, token: str) -> 
     return row is not None and bool(row[0]) and row[1] == token
 
 
+def push_token_holders(db: sqlite_utils.Database, monitor_ids: list[int]) -> dict[int, str]:
+    """`holds_push_token` for many: monitor id → push token of those of them that are active."""
+    rows = db.conn.execute(
+        "SELECT id, active, push_token FROM monitor WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(monitor_ids),),
+    )
+    return {r[0]: r[2] for r in rows if r[1]}
+
+
 def parent_map(db: sqlite_utils.Database) -> dict[int, int | None]:
     """monitor id → parent id for every monitor (the whole tree in one query)."""
     return {r[0]: r[1] for r in db.conn.execute("SELECT id, parent FROM monitor")}

@@ -11,6 +11,8 @@ hello-world raw ASGI app on Hypercorn's Trio worker under the same load, i.e. wh
 this machine right now. Then the time to answer `/api/status-page/:slug` and
 `/api/status-page/heartbeat/:slug` for a page with 200 monitors, 100 beats each.
 
+`--profile out.svg` records the server with py-spy (from the venv) during the load.
+
     .venv/bin/python scripts/bench/push.py [--seconds 20] [--clients 50] [--monitors 1000] [--socket] [--ceiling]
 """
 from __future__ import annotations
@@ -262,6 +264,15 @@ def attach_dashboard_socket(port: int, stop: threading.Event, counts: dict[str, 
     return thread
 
 
+def start_profile(svg: str, pid: int, seconds: float) -> subprocess.Popen:
+    """py-spy (next to this interpreter) recording the server's threads for the load's duration."""
+    spy = Path(sys.executable).with_name("py-spy")
+    fmt = "flamegraph" if svg.endswith(".svg") else "raw"  # raw: collapsed stacks, one per line
+    return subprocess.Popen([str(spy), "record", "--threads", "--format", fmt, "-o", svg, "--pid", str(pid),
+                             "--duration", str(max(1, int(seconds) - 1))], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
 def stored_messages(data: Path, prefix: str) -> set[str]:
     conn = sqlite3.connect(data / "kuma.db")
     stored = {r[0] for r in conn.execute("SELECT msg FROM heartbeat WHERE msg LIKE ?", (prefix + "%",))}
@@ -291,6 +302,7 @@ def main() -> None:
     parser.add_argument("--monitors", type=int, default=1000)
     parser.add_argument("--socket", action="store_true", help="keep one logged-in dashboard socket attached")
     parser.add_argument("--ceiling", action="store_true", help="first measure a hello-world app on the same stack")
+    parser.add_argument("--profile", metavar="SVG", help="record the server with py-spy during the load")
     args = parser.parse_args()
     import psutil
 
@@ -312,9 +324,13 @@ def main() -> None:
                       f"({size} bytes, {PAGE_MONITORS} monitors)")
             reader = attach_dashboard_socket(server.port, stop, counts) if args.socket else None
             proc = psutil.Process(server.process.pid)
+            spy = start_profile(args.profile, server.process.pid, args.seconds) if args.profile else None
             cpu_before, started = sum(proc.cpu_times()[:2]), time.perf_counter()
             line, acked = push_phase(args, data, server.port, tokens, tmp)
-            cpu = (sum(proc.cpu_times()[:2]) - cpu_before) / (time.perf_counter() - started)
+            cpu_seconds = sum(proc.cpu_times()[:2]) - cpu_before
+            cpu = cpu_seconds / (time.perf_counter() - started)
+            if spy is not None:
+                spy.wait(30)
             stop.set()
             if reader is not None:
                 reader.join(5)
@@ -326,7 +342,7 @@ def main() -> None:
         else:
             lost = max(0, int(acked) - len(stored_messages(data, "w")))
     extra = f", socket received {counts.get('heartbeat', 0)} heartbeat events" if args.socket else ""
-    print(f"{line}, lost {lost}; server CPU {cpu * 100:.0f} % of one core{extra}")
+    print(f"{line}, lost {lost}; server CPU {cpu * 100:.0f} % of one core ({cpu_seconds:.1f} CPU-s){extra}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -109,13 +109,19 @@ class Engine:
 
 
 class ThreadFence:
-    """Keeps the Trio run loop busy while a worker thread runs, so Trio's autojump MockClock never
-    leaps ahead during a database call: virtual time then only passes where the code really sleeps."""
+    """Keeps the Trio run loop busy while a worker thread runs (a reader, or the database's writer thread
+    holding jobs), so Trio's autojump MockClock never leaps ahead during a database call: virtual time then
+    only passes where the code really sleeps (a lazy write's linger is such a sleep)."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database) -> None:
         self.inflight = 0
+        self.db = db
         self._wake = trio.Event()
         self._original = trio.to_thread.run_sync
+        db.on_hand_over = self.wake
+
+    def wake(self) -> None:
+        self._wake.set()
 
     async def run_sync(self, fn, *args, **kwargs):
         self.inflight += 1
@@ -127,7 +133,7 @@ class ThreadFence:
 
     async def spin(self) -> None:
         while True:
-            if self.inflight:
+            if self.inflight or self.db.jobs_in_thread:
                 await trio.lowlevel.checkpoint()
             else:
                 self._wake = trio.Event()
@@ -146,7 +152,7 @@ async def running_engine(tmp_path: Path, *, autostart: bool = True, maintenance=
     app.maintenance = maintenance or MaintenanceService(app)  # not running: no monitor is under maintenance
     engine = Engine(app, service)
     reset_scripts()
-    fence = ThreadFence()
+    fence = ThreadFence(db)
     trio.to_thread.run_sync = fence.run_sync
     try:
         async with trio.open_nursery() as nursery:
