@@ -15,9 +15,12 @@ own App.
 from __future__ import annotations
 
 import math
+import os
+import time
 from collections.abc import Awaitable, Callable
 
 import trio
+from hypercorn.config import Config
 from hypercorn.events import Closed, RawData
 from hypercorn.trio import run as hypercorn_run
 from hypercorn.trio.tcp_server import MAX_RECV, TCPServer
@@ -103,13 +106,16 @@ class PushFrontServer(TCPServer):
     async def _answer(self, front: PushFront, request: PushRequest, served: int) -> bool:
         """Answer one push; False once the connection is to be closed."""
         status, headers, body = await front.answer(request)
-        headers = headers + self.config.response_headers("h11")
+        headers = headers + _server_headers(self.config)
         last = served >= self.config.keep_alive_max_requests or self.context.terminated.is_set()
         if served >= self.config.keep_alive_max_requests:
             headers.append((b"connection", b"close"))
+        data = push_wire.response(status, headers, body)
         try:
-            with trio.CancelScope(shield=True):
-                await self.stream.send_all(push_wire.response(status, headers, body))
+            rest = self._write_now(data)
+            if rest:
+                with trio.CancelScope(shield=True):
+                    await self.stream.send_all(rest)
         except (trio.BrokenResourceError, trio.ClosedResourceError):
             return False
         await self.context.mark_request()
@@ -118,12 +124,42 @@ class PushFrontServer(TCPServer):
             return False
         return True
 
+    def _write_now(self, data: bytes) -> bytes:
+        """Write what the socket takes now, without a turn of the loop (an answer is ~200 bytes: the kernel
+        nearly always takes it all); the rest, for `send_all`. Nothing if Hypercorn is sending meanwhile."""
+        if self.send_lock.locked():
+            return data
+        fd = self.stream.socket.fileno()  # asked each time: -1 once closed
+        if fd < 0:
+            return data
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:
+            return data
+        except OSError:  # broken: the ordinary path finds the error and reports it
+            return data
+        return data[written:]
+
     async def _close_when_terminated(self, watch: trio.CancelScope) -> None:
         """Server stopping: an idle connection is closed now, a busy one after its answer."""
         with watch:
             await self.context.terminated.wait()
             if self._idle_scope is not None:
                 self._idle_scope.cancel()
+
+
+#: Hypercorn's server headers of the current wall second, per config: `Config.response_headers` formats
+#: the `date` (to the second) on every call.
+_HEADERS: dict[int, tuple[Config, int, list[tuple[bytes, bytes]]]] = {}
+
+
+def _server_headers(config: Config) -> list[tuple[bytes, bytes]]:
+    """`config.response_headers("h11")`, made once per second (the bytes are the same within it)."""
+    second = int(time.time())
+    cached = _HEADERS.get(id(config))
+    if cached is None or cached[0] is not config or cached[1] != second:
+        cached = _HEADERS[id(config)] = (config, second, config.response_headers("h11"))
+    return cached[2]
 
 
 def install() -> None:
