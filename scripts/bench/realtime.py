@@ -193,19 +193,8 @@ class RawClient:
         buf = self.buffer
         while True:
             pos, end = 0, len(buf)
-            while end - pos >= 2:
-                n = buf[pos + 1] & 0x7F
-                offset = 2
-                if n == 126:
-                    if end - pos < 4:
-                        break
-                    n, offset = int.from_bytes(buf[pos + 2:pos + 4], "big"), 4
-                elif n == 127:
-                    if end - pos < 10:
-                        break
-                    n, offset = int.from_bytes(buf[pos + 2:pos + 10], "big"), 10
-                if end - pos < offset + n:
-                    break
+            while (extent := frame_extent(buf, pos, end)) is not None:
+                n, offset = extent
                 first = buf[pos]
                 payload = bytes(buf[pos + offset:pos + offset + n])
                 pos += offset + n
@@ -220,6 +209,22 @@ class RawClient:
             if not chunk:
                 return
             buf += chunk
+
+
+def frame_extent(buf: bytearray, pos: int, end: int) -> tuple[int, int] | None:
+    """(payload length, header length) of the unmasked server frame at `pos`, or None until it is all in."""
+    if end - pos < 2:
+        return None
+    n, offset = buf[pos + 1] & 0x7F, 2
+    if n == 126:
+        if end - pos < 4:
+            return None
+        n, offset = int.from_bytes(buf[pos + 2:pos + 4], "big"), 4
+    elif n == 127:
+        if end - pos < 10:
+            return None
+        n, offset = int.from_bytes(buf[pos + 2:pos + 10], "big"), 10
+    return None if end - pos < offset + n else (n, offset)
 
 
 class SioClient:

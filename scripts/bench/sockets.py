@@ -41,7 +41,7 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from realtime import PUSH_TOKEN, RawClient, SioClient, admin_setup, stop_server  # noqa: E402
-from realtime import tree_cpu, tree_rss  # noqa: E402
+from realtime import frame_extent, tree_cpu, tree_rss  # noqa: E402
 from common import REPO, answers_200, free_port, start_source_server  # noqa: E402
 
 CONNECTING_AT_ONCE = 64
@@ -147,18 +147,8 @@ class LeanSession:
         buf = self.buf
         while True:
             pos, end = 0, len(buf)
-            while end - pos >= 2:
-                n, offset = buf[pos + 1] & 0x7F, 2
-                if n == 126:
-                    if end - pos < 4:
-                        break
-                    n, offset = int.from_bytes(buf[pos + 2:pos + 4], "big"), 4
-                elif n == 127:
-                    if end - pos < 10:
-                        break
-                    n, offset = int.from_bytes(buf[pos + 2:pos + 10], "big"), 10
-                if end - pos < offset + n:
-                    break
+            while (extent := frame_extent(buf, pos, end)) is not None:
+                n, offset = extent
                 opcode, start = buf[pos] & 0x0F, pos + offset
                 pos = start + n
                 if opcode == 0x8:
