@@ -177,6 +177,19 @@ class _BurstSocket:
         self.frames.append(json.dumps([event, *args]))
 
 
+def _count_reads(app) -> list:
+    """From now on, every reader job of `app.db` is appended to the returned list (then run as before)."""
+    reads: list = []
+    original = app.db.read
+
+    async def counting(fn):
+        reads.append(fn)
+        return await original(fn)
+
+    app.db.read = counting
+    return reads
+
+
 async def test_a_login_served_by_the_cache_reads_its_own_lists_in_one_reader_job(tmp_path):
     """What a login reads for itself (maintenance, info, API keys, the time zone flag) is one reader job: a
     thousand logins at once are a thousand thread hops, not five thousand; the rest comes from the cache."""
@@ -188,14 +201,7 @@ async def test_a_login_served_by_the_cache_reads_its_own_lists_in_one_reader_job
         user = {"id": 1, "username": "admin"}
         first, second = _BurstSocket(), _BurstSocket()
         await after_login(app, first, user)  # builds the shared lists
-        reads = []
-        original = app.db.read
-
-        async def counting(fn):
-            reads.append(fn)
-            return await original(fn)
-
-        app.db.read = counting
+        reads = _count_reads(app)
         await after_login(app, second, user)
         assert len(reads) == 1
         events = [json.loads(f[2:] if f.startswith("42") else f)[0] for f in flatten(second.frames)]
@@ -211,14 +217,7 @@ async def test_connects_read_their_settings_once_until_a_write_changes_them(tmp_
     from tests.api.inprocess import api_app
 
     async with api_app(tmp_path, modules=()) as (app, _hub, _monitoring):
-        reads = []
-        original = app.db.read
-
-        async def counting(fn):
-            reads.append(fn)
-            return await original(fn)
-
-        app.db.read = counting
+        reads = _count_reads(app)
         socks = [_BurstSocket() for _ in range(3)]
         for sock in socks:
             await on_connect(app, sock)
