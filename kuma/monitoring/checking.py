@@ -7,7 +7,7 @@ raised exception saved: response body, column updates, TLS info).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import trio
 
@@ -36,12 +36,6 @@ class ErrorCarrier:
         self.tls_info = getattr(exc, "tls_info", None)
 
 
-def as_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A running monitor's record (`record.MonitorRecord`) typed as the `dict` the check modules name:
-    checks only read their row (`[]`, `get`, `in`), and a record reads exactly as that dict."""
-    return cast(dict[str, Any], record)
-
-
 async def run_check(
     mtype: MonitorType, row: Mapping[str, Any], ctx: CheckContext
 ) -> tuple[CheckOutcome, CheckResult | ErrorCarrier | None]:
@@ -50,7 +44,7 @@ async def run_check(
     started = trio.current_time()
     try:
         with trio.move_on_after(timeout + CUT_MARGIN) as scope:
-            result = await mtype.check(as_row(row), ctx)
+            result = await mtype.check(row, ctx)
     except Exception as exc:
         return CheckOutcome.failed(error_message(exc)), ErrorCarrier(exc)
     if scope.cancelled_caught:

@@ -26,7 +26,7 @@ from kuma.app import App
 from kuma.monitoring import beat as rules
 from kuma.monitoring import boot, retention, storing
 from kuma.monitoring.beat import BeatEvent, Decision, Previous
-from kuma.monitoring.checking import ErrorCarrier, as_row, response_of, run_check
+from kuma.monitoring.checking import ErrorCarrier, response_of, run_check
 from kuma.monitoring.readings import Readings
 from kuma.monitoring.record import LastBeat, MonitorRecord
 from kuma.monitoring.settings_cache import SettingsCache
@@ -305,7 +305,7 @@ class MonitoringService:
                     wait = result.next_check_in
                     return max(0.001, float(wait)) if wait is not None else interval
                 age = now - heartbeats.parse_time(previous["time"]) if previous else None
-                typed_duration = running.mtype.beat_duration(as_row(row), age, interval)
+                typed_duration = running.mtype.beat_duration(row, age, interval)
                 if typed_duration is not None:
                     duration = typed_duration
                     set_keys.add("duration")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import trio
 
 
-def effective_timeout(monitor: dict[str, Any]) -> float:
+def effective_timeout(monitor: Mapping[str, Any]) -> float:
     """Seconds a check may take: `timeout`, or interval × 0.8 when timeout ≤ 0 / NULL (spec §1)."""
     try:
         timeout = float(monitor.get("timeout") or 0)
@@ -18,7 +19,7 @@ def effective_timeout(monitor: dict[str, Any]) -> float:
     return interval_seconds(monitor) * 0.8
 
 
-def interval_seconds(monitor: dict[str, Any]) -> float:
+def interval_seconds(monitor: Mapping[str, Any]) -> float:
     """Interval 0/empty counts as 1 s at runtime (spec §1)."""
     try:
         interval = float(monitor.get("interval") or 0)

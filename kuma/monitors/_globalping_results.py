@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,12 +18,12 @@ from kuma.monitors.keyword import snippet
 CREDITS_LINK = "https://dash.globalping.io?view=add-credits"
 
 
-def _ip_version(monitor: dict[str, Any]) -> dict[str, int]:
+def _ip_version(monitor: Mapping[str, Any]) -> dict[str, int]:
     family = str(monitor.get("ip_family") or "").lower()
     return {"ipVersion": 4} if family == "ipv4" else {"ipVersion": 6} if family == "ipv6" else {}
 
 
-def _base(kind: str, target: str, monitor: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+def _base(kind: str, target: str, monitor: Mapping[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": kind,
         "target": target,
@@ -33,14 +34,14 @@ def _base(kind: str, target: str, monitor: dict[str, Any], options: dict[str, An
     }
 
 
-def ping_request(monitor: dict[str, Any]) -> dict[str, Any]:
+def ping_request(monitor: Mapping[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {"packets": monitor.get("ping_count"), "protocol": monitor.get("protocol")}
     if monitor.get("protocol") == "TCP" and monitor.get("port"):
         options["port"] = monitor["port"]
     return _base("ping", str(monitor.get("hostname") or ""), monitor, options)
 
 
-def http_request(monitor: dict[str, Any], headers: dict[str, str], url: str) -> dict[str, Any]:
+def http_request(monitor: Mapping[str, Any], headers: dict[str, str], url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     protocol = "HTTP2" if monitor.get("protocol") == "HTTP2" else parts.scheme.upper()
     request: dict[str, Any] = {"host": parts.hostname, "path": parts.path, "method": monitor.get("method"),
@@ -55,7 +56,7 @@ def http_request(monitor: dict[str, Any], headers: dict[str, str], url: str) -> 
     return _base("http", parts.hostname or "", monitor, options)
 
 
-def dns_request(monitor: dict[str, Any]) -> dict[str, Any]:
+def dns_request(monitor: Mapping[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {"query": {"type": monitor.get("dns_resolve_type")}, "port": monitor.get("port"),
                                "protocol": monitor.get("protocol")}  # fmt: skip
     if monitor.get("dns_resolve_server"):
@@ -99,7 +100,7 @@ def ping_verdict(probe: dict[str, Any], result: dict[str, Any]) -> tuple[str, fl
     return at_probe(probe, "OK"), float((result.get("stats") or {}).get("avg") or 0)
 
 
-def http_verdict(monitor: dict[str, Any], probe: dict[str, Any], result: dict[str, Any]) -> tuple[str, float]:
+def http_verdict(monitor: Mapping[str, Any], probe: dict[str, Any], result: dict[str, Any]) -> tuple[str, float]:
     """Status code accepted, then keyword or JSON query (as an HTTP monitor's), else "OK"."""
     if result.get("status") == "failed":
         raise CheckFailed(at_probe(probe, f"Failed: {result.get('rawOutput')}"))
@@ -126,7 +127,7 @@ def http_verdict(monitor: dict[str, Any], probe: dict[str, Any], result: dict[st
     return at_probe(probe, "OK"), ping
 
 
-def dns_verdict(monitor: dict[str, Any], probe: dict[str, Any], result: dict[str, Any]) -> tuple[str, float, str]:
+def dns_verdict(monitor: Mapping[str, Any], probe: dict[str, Any], result: dict[str, Any]) -> tuple[str, float, str]:
     """(message, ping, dns_last_result): the answers' values joined by " | "; `keyword` is a regex on them."""
     if result.get("status") == "failed":
         raise CheckFailed(at_probe(probe, f"Failed: {result.get('rawOutput')}"))
@@ -162,7 +163,7 @@ def tls_from_result(tls: Any, days_remaining: int) -> dict[str, Any] | None:
     }
 
 
-def user_headers(monitor: dict[str, Any]) -> dict[str, str]:
+def user_headers(monitor: Mapping[str, Any]) -> dict[str, str]:
     raw = monitor.get("headers")
     if not raw:
         return {}

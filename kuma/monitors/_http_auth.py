@@ -5,6 +5,7 @@ fetched first (NTLM is refused with a clear message rather than sent without cre
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors.base import CheckFailed
@@ -17,7 +18,7 @@ def basic_auth(user: Any, password: Any) -> str:
     return "Basic " + base64.b64encode(token).decode()
 
 
-async def oauth_token(client: Any, monitor: dict[str, Any]) -> str:
+async def oauth_token(client: Any, monitor: Mapping[str, Any]) -> str:
     """Client-credentials grant: POST to `oauth_token_url`, credentials in basic auth or in the body."""
     data = {"grant_type": "client_credentials"}
     if monitor.get("oauth_scopes"):
@@ -40,7 +41,7 @@ async def oauth_token(client: Any, monitor: dict[str, Any]) -> str:
     return str(token)
 
 
-async def auth_header(client: Any, monitor: dict[str, Any]) -> str | None:
+async def auth_header(client: Any, monitor: Mapping[str, Any]) -> str | None:
     """The header value per `auth_method`, or None when the request goes without one."""
     method = (monitor.get("auth_method") or "").lower()
     if method == "basic":

@@ -10,6 +10,7 @@ check rarely meets a connection the server is closing. One pool per Trio run (`R
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -20,7 +21,7 @@ MAX_KEEPALIVE = 256
 _CLIENTS: trio.lowlevel.RunVar[dict[tuple, Any]] = trio.lowlevel.RunVar("kuma_http_clients")
 
 
-def poolable(url: str, proxy: str | None, monitor: dict[str, Any]) -> bool:
+def poolable(url: str, proxy: str | None, monitor: Mapping[str, Any]) -> bool:
     """Plain HTTP without a proxy, with no auth or basic auth (HTTPS checks, client certificates, NTLM's
     per-connection handshake and OAuth's token request keep a client of their own)."""
     return proxy is None and url[:7].lower() == "http://" and (monitor.get("auth_method") or "basic") == "basic"

@@ -12,6 +12,7 @@ import base64
 import json
 import secrets
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -94,7 +95,7 @@ def parse_headers(raw: Any) -> dict[str, str]:
     return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
 
 
-def build_body(monitor: dict[str, Any]) -> tuple[bytes | None, str | None]:
+def build_body(monitor: Mapping[str, Any]) -> tuple[bytes | None, str | None]:
     """(request body, Content-Type) per `http_body_encoding`; JSON bodies are validated and sent compact."""
     raw = monitor.get("body")
     encoding = (monitor.get("http_body_encoding") or "json").lower()
@@ -154,7 +155,7 @@ def encode_response(text: str, max_length: Any) -> str:
     return base64.b64encode(brotli.compress(text.encode("utf-8"))).decode("ascii")
 
 
-def saved_response(monitor: dict[str, Any], outcome: HttpOutcome, *, failed: bool) -> str | None:
+def saved_response(monitor: Mapping[str, Any], outcome: HttpOutcome, *, failed: bool) -> str | None:
     """Errors keep the body when save_error_response (default on); successes only when both flags are on."""
     save_error = as_bool(monitor.get("save_error_response", 1))
     wanted = save_error if failed else (save_error and as_bool(monitor.get("save_response")))
@@ -163,7 +164,7 @@ def saved_response(monitor: dict[str, Any], outcome: HttpOutcome, *, failed: boo
     return encode_response(response_text(outcome.text), monitor.get("response_max_length"))
 
 
-def failure(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> CheckFailed:
+def failure(message: str, monitor: Mapping[str, Any], outcome: HttpOutcome) -> CheckFailed:
     """A DOWN that still carries what the request saw: TLS info and (maybe) the saved body."""
     exc = CheckFailed(message)
     exc.tls_info = outcome.tls_info
@@ -171,7 +172,7 @@ def failure(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> Chec
     return exc
 
 
-def success(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> CheckResult:
+def success(message: str, monitor: Mapping[str, Any], outcome: HttpOutcome) -> CheckResult:
     return CheckResult(
         msg=message,
         ping=outcome.ping,
@@ -183,13 +184,13 @@ def success(message: str, monitor: dict[str, Any], outcome: HttpOutcome) -> Chec
 # ---------------------------------------------------------------- I/O
 
 
-def _local_address(monitor: dict[str, Any]) -> str | None:
+def _local_address(monitor: Mapping[str, Any]) -> str | None:
     family = (monitor.get("ip_family") or "").lower()
     return {"ipv4": "0.0.0.0", "ipv6": "::"}.get(family)
 
 
 async def _request_headers(
-    client: Any, monitor: dict[str, Any], content_type: str | None, user_headers: dict[str, str]
+    client: Any, monitor: Mapping[str, Any], content_type: str | None, user_headers: dict[str, str]
 ) -> dict[str, str]:
     """Uptime Kuma's defaults, the body's type, the auth header (OAuth may fetch a token), then the user's."""
     headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
@@ -202,7 +203,7 @@ async def _request_headers(
     return headers
 
 
-async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
+async def perform(monitor: Mapping[str, Any], ctx: CheckContext) -> HttpOutcome:
     """One HTTP request for the monitor row; raises CheckFailed with Uptime Kuma's message on failure.
 
     A status outside `accepted_statuscodes_json` fails with `Request failed with status code <N>`.
@@ -267,7 +268,7 @@ async def perform(monitor: dict[str, Any], ctx: CheckContext) -> HttpOutcome:
 
 async def _exchange(
     client: Any,
-    monitor: dict[str, Any],
+    monitor: Mapping[str, Any],
     url: str,
     timeout: float,
     content: Any,
@@ -308,7 +309,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})  # httpx's `has_redirect_locat
 
 async def _lean_exchange(
     client: Any,
-    monitor: dict[str, Any],
+    monitor: Mapping[str, Any],
     url: str,
     content_type: str | None,
     user_headers: dict[str, str],

@@ -9,6 +9,7 @@ import functools
 import os
 import ssl
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,7 +46,7 @@ def client_tls_context(verify: bool, cafile: str | None) -> ssl.SSLContext:
     return _new_client_context(verify, cafile)
 
 
-def ssl_context(monitor: dict[str, Any]) -> ssl.SSLContext:
+def ssl_context(monitor: Mapping[str, Any]) -> ssl.SSLContext:
     """Verification per `ignore_tls`; mTLS adds the client certificate and the CA from the row."""
     verify = not as_bool(monitor.get("ignore_tls"))
     if (monitor.get("auth_method") or "") != "mtls":

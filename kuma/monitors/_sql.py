@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors.base import CheckFailed, CheckResult
@@ -18,7 +19,7 @@ from kuma.monitors.json_query import js_string
 FAILED = "Database connection/query failed: "
 
 
-def query_of(monitor: dict[str, Any]) -> str:
+def query_of(monitor: Mapping[str, Any]) -> str:
     """The monitor's query; Uptime Kuma's default when it has none."""
     return str(monitor.get("database_query") or "").strip() or "SELECT 1"
 
@@ -31,7 +32,7 @@ def close_quietly(connection: Any) -> None:
         pass
 
 
-def conditions_of(monitor: dict[str, Any]) -> list[dict[str, Any]]:
+def conditions_of(monitor: Mapping[str, Any]) -> list[dict[str, Any]]:
     return parse_conditions(monitor.get("conditions"))
 
 
@@ -57,7 +58,7 @@ def single_value(rows: list[Any] | None, columns: int) -> Any:
     return rows[0][0]
 
 
-def conditions_message(monitor: dict[str, Any], rows: list[Any] | None, columns: int) -> str:
+def conditions_message(monitor: Mapping[str, Any], rows: list[Any] | None, columns: int) -> str:
     """UP message of a query checked against the monitor's conditions, or CheckFailed."""
     result = js_text(single_value(rows, columns))
     if not evaluate_conditions(conditions_of(monitor), {"result": result}):
@@ -66,7 +67,7 @@ def conditions_message(monitor: dict[str, Any], rows: list[Any] | None, columns:
 
 
 def rows_result(
-    monitor: dict[str, Any], outcome: tuple[list[Any] | None, int] | str, ping: float, not_array: str
+    monitor: Mapping[str, Any], outcome: tuple[list[Any] | None, int] | str, ping: float, not_array: str
 ) -> CheckResult:
     """A SQL check's beat from what the driver returned (rows and column count) or the error text it left:
     the conditions' message, `Rows: <n>`, or Uptime Kuma's "not an array" text naming the driver's type."""

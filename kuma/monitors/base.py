@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,10 +99,10 @@ class MonitorType:
     #: A check that reports no ping gets the elapsed ms (§4.9); `docker` keeps none, as Uptime Kuma's does.
     elapsed_ping: ClassVar[bool] = True
 
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         raise CheckFailed(f"Monitor type not supported yet: {monitor.get('type')}")
 
-    def beat_duration(self, monitor: dict[str, Any], since_previous: float | None, interval: float) -> int | None:
+    def beat_duration(self, monitor: Mapping[str, Any], since_previous: float | None, interval: float) -> int | None:
         """`heartbeat.duration` of a beat the engine's loop writes for this type (not under maintenance),
         or None: the column stays 0 and the beat does not set the optional "duration" key.
         `since_previous`: seconds since the latest stored beat (None: no beat yet); `interval`: the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -293,7 +294,7 @@ async def resolve(hostname: str, rdtype: str, servers: str, port: int, timeout: 
 
 @register("dns")
 class Dns(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         rdtype = str(monitor.get("dns_resolve_type") or "A").upper()
         hostname = str(monitor.get("hostname") or "")
         if rdtype not in RECORD_TYPES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import ssl
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -125,7 +126,7 @@ async def inspect(host: dict[str, Any], container: str, timeout: float, data_dir
 class Docker(MonitorType):
     elapsed_ping = False
 
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         host_id = monitor.get("docker_host")
         host = await ctx.docker_host(int(host_id)) if host_id and ctx.docker_host is not None else None
         if not host:

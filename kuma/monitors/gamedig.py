@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import struct
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
@@ -55,7 +56,7 @@ def query_ports(options: dict[str, Any], port: int | None, given_port_only: bool
 
 @register("gamedig")
 class GameDig(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         game = str(monitor.get("game") or "")
         options = games_by_key().get(game)
         if options is None:

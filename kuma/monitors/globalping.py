@@ -11,6 +11,7 @@ then GET /measurements/<id> every half second until it is no longer in progress.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -72,7 +73,7 @@ def _first(measurement: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     return found[0].get("probe") or {}, found[0].get("result") or {}
 
 
-async def _http(api: Api, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+async def _http(api: Api, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
     headers: dict[str, str] = {}
     auth = await auth_header(api.client, monitor)
     if auth:
@@ -108,7 +109,7 @@ def _days_until(tls: Any, ctx: CheckContext) -> int:
     return int((expires - ctx.utcnow()).total_seconds() // 86400)
 
 
-async def run(api: Api, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+async def run(api: Api, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
     subtype = str(monitor.get("subtype") or "")
     if subtype == "ping":
         probe, result = _first(await api.finished(await api.create(results.ping_request(monitor))))
@@ -126,7 +127,7 @@ async def run(api: Api, monitor: dict[str, Any], ctx: CheckContext) -> CheckResu
 
 @register("globalping")
 class Globalping(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         import httpx
 
         timeout = effective_timeout(monitor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -39,7 +40,7 @@ def group_result(children: list[tuple[dict[str, Any], int | None]]) -> tuple[int
 
 @register("group")
 class Group(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         start = trio.current_time()
         if ctx.children_status is None:
             children: list[tuple[dict[str, Any], int | None]] = []

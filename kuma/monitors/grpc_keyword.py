@@ -12,6 +12,7 @@ answer. `grpc_metadata` (a JSON object) goes along as request metadata. The ping
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -61,7 +62,7 @@ def _json_object(text: Any, what: str) -> dict[str, Any]:
     return value
 
 
-async def call(monitor: dict[str, Any]) -> str:
+async def call(monitor: Mapping[str, Any]) -> str:
     """The reply as Uptime Kuma shows it (JSON text, or `1 is considered OK because …`)."""
     try:
         schema = parse_proto(str(monitor.get("grpc_protobuf") or ""))
@@ -95,7 +96,7 @@ def _unavailable(exc: BaseException, url: str) -> str:
 
 @register("grpc-keyword")
 class GrpcKeyword(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         start = trio.current_time()
         with trio.move_on_after(effective_timeout(monitor)):
             try:

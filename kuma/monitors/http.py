@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors._http_request import perform, success
@@ -10,6 +11,6 @@ from kuma.monitors.base import CheckContext, CheckResult, MonitorType, register
 
 @register("http")
 class Http(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
         return success(outcome.status_msg, monitor, outcome)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors._http_request import failure, perform, success
@@ -93,7 +94,7 @@ def json_query_verdict(body: str, expression: str, operator: str, expected: str)
 
 @register("json-query")
 class JsonQuery(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
         expected = monitor.get("expected_value")
         try:

@@ -14,6 +14,7 @@ import json
 import random
 import ssl
 import struct
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -134,7 +135,7 @@ async def first_broker(brokers: list[str], tls: bool, sasl: dict[str, Any]) -> t
     raise failure
 
 
-async def produce(monitor: dict[str, Any], brokers: list[str], sasl: dict[str, Any], now_ms: int) -> None:
+async def produce(monitor: Mapping[str, Any], brokers: list[str], sasl: dict[str, Any], now_ms: int) -> None:
     tls, topic = as_bool(monitor.get("kafka_producer_ssl")), str(monitor.get("kafka_producer_topic") or "")
     auto = as_bool(monitor.get("kafka_producer_allow_auto_topic_creation"))
     stream, broker = await first_broker(brokers, tls, sasl)
@@ -167,7 +168,7 @@ def _json(raw: Any, default: Any) -> Any:
 
 @register("kafka-producer")
 class KafkaProducer(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         brokers = [str(b) for b in _json(monitor.get("kafka_producer_brokers"), [])]
         sasl = _json(monitor.get("kafka_producer_sasl_options"), {"mechanism": "None"})
         wait = min(interval_seconds(monitor) * 0.8, effective_timeout(monitor) + 5.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors._common import as_bool
@@ -30,7 +31,7 @@ def keyword_verdict(status_msg: str, text: str, keyword: str, invert: bool) -> s
 
 @register("keyword")
 class Keyword(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
         try:
             msg = keyword_verdict(

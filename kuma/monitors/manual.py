@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -25,7 +26,7 @@ def manual_result(manual_status: Any) -> tuple[int, str]:
 
 @register("manual")
 class Manual(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         start = trio.current_time()
         status, msg = manual_result(monitor.get("manual_status"))
         return CheckResult(status=status, msg=msg, ping=elapsed_ms(start))

@@ -11,6 +11,7 @@ import datetime
 import errno as errno_module
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -76,7 +77,7 @@ def run_command(uri: str, command: dict[str, Any], timeout: float) -> dict[str, 
         client.close()
 
 
-def verdict(monitor: dict[str, Any], reply: dict[str, Any]) -> str:
+def verdict(monitor: Mapping[str, Any], reply: dict[str, Any]) -> str:
     """The UP message for a command's reply, or CheckFailed with Uptime Kuma's wording."""
     result: Any = plain(reply)
     if result.get("ok") != 1:
@@ -112,7 +113,7 @@ def parse_command(text: Any) -> dict[str, Any]:
 
 @register("mongodb")
 class Mongodb(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         command = parse_command(monitor.get("database_query"))
         uri = str(monitor.get("database_connection_string") or "").strip()
         timeout = effective_timeout(monitor)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import ssl
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -53,21 +54,21 @@ def _parse_json(text: str) -> Any:
         raise CheckFailed(js_json_error(text) or "Unexpected end of JSON input") from None
 
 
-def keyword_verdict(monitor: dict[str, Any], topic: str, message: str) -> str:
+def keyword_verdict(monitor: Mapping[str, Any], topic: str, message: str) -> str:
     needle = monitor.get("mqtt_success_message")
     if message is not None and ("null" if needle is None else str(needle)) in message:
         return f"Topic: {topic}; Message: {message}"
     raise CheckFailed(f"Message Mismatch - Topic: {monitor.get('mqtt_topic')}; Message: {message}")
 
 
-def json_query_verdict(monitor: dict[str, Any], message: str) -> str:
+def json_query_verdict(monitor: Mapping[str, Any], message: str) -> str:
     result = _jsonata(str(monitor.get("json_path") or ""), _parse_json(message))
     if result is not None and js_to_string(result) == monitor.get("expected_value"):
         return "Message received, expected value is found"
     raise CheckFailed(f"Message received but value is not equal to expected value, value was: [{js_to_string(result)}]")
 
 
-def conditions_verdict(monitor: dict[str, Any], conditions: list, topic: str, message: str) -> str:
+def conditions_verdict(monitor: Mapping[str, Any], conditions: list, topic: str, message: str) -> str:
     json_value = ""
     if monitor.get("json_path"):
         try:
@@ -80,7 +81,7 @@ def conditions_verdict(monitor: dict[str, Any], conditions: list, topic: str, me
     raise CheckFailed(f"Conditions not met - Topic: {topic}; Message: {message}")
 
 
-def verdict(monitor: dict[str, Any], topic: str, message: str) -> str:
+def verdict(monitor: Mapping[str, Any], topic: str, message: str) -> str:
     conditions = parse_conditions(monitor.get("conditions"))
     check_type = monitor.get("mqtt_check_type") or "keyword"
     if conditions:
@@ -92,7 +93,7 @@ def verdict(monitor: dict[str, Any], topic: str, message: str) -> str:
     raise CheckFailed("Unknown MQTT Check Type")
 
 
-async def receive(monitor: dict[str, Any], url: str, now: datetime) -> tuple[str, str, dict[str, Any] | None]:
+async def receive(monitor: Mapping[str, Any], url: str, now: datetime) -> tuple[str, str, dict[str, Any] | None]:
     async with open_transport(url, now) as transport:
         topic, message = await first_message(
             transport,
@@ -105,7 +106,7 @@ async def receive(monitor: dict[str, Any], url: str, now: datetime) -> tuple[str
 
 @register("mqtt")
 class Mqtt(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         url = broker_url(str(monitor.get("hostname") or ""), monitor.get("port"), monitor.get("mqtt_websocket_path"))
         wait = min(interval_seconds(monitor) * 0.8, effective_timeout(monitor) + _ENGINE_MARGIN)
         host = url.split("://", 1)[-1].rsplit(":", 1)[0]

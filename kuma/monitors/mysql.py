@@ -9,6 +9,7 @@ Python; connect/read/write timeouts are the monitor's) in a bounded worker threa
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -96,7 +97,7 @@ def run_query(target: MysqlTarget, query: str, timeout: float) -> tuple[list[Any
 
 @register("mysql")
 class Mysql(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         query = query_of(monitor)
         password = monitor.get("radius_password")
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""), password)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import struct
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,7 @@ def parse_response(packet: bytes, t1: float, t4: float) -> NtpReading:
     return NtpReading(stratum, refid, ((t2 - t1) + (t3 - t4)) / 2, (t4 - t1) - (t3 - t2), dispersion)
 
 
-def judge(reading: NtpReading, monitor: dict[str, Any]) -> str:
+def judge(reading: NtpReading, monitor: Mapping[str, Any]) -> str:
     """The UP message, or CheckFailed naming the threshold that was crossed."""
     if reading.stratum == 16:
         raise CheckFailed("NTP server is unsynchronized (stratum 16)")
@@ -98,7 +99,7 @@ async def query(host: str, port: int, timeout: float) -> NtpReading:
 
 @register("ntp")
 class Ntp(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         host = str(monitor.get("hostname") or "").strip()
         if not host:
             raise CheckFailed("Hostname is required")

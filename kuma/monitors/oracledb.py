@@ -10,6 +10,7 @@ thread under `asyncio.wait_for`: a listener that never answers cannot keep the t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -56,7 +57,7 @@ def run_query(dsn: str, user: str, password: str, query: str, timeout: float) ->
 
 @register("oracledb")
 class OracleDb(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         query = str(monitor.get("database_query") or "").strip() or "SELECT 1 FROM DUAL"
         dsn = str(monitor.get("database_connection_string") or "").strip()
         user = str(monitor.get("basic_auth_user") or "").strip()

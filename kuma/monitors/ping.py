@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,7 +42,7 @@ def _clamp(value: Any, low: int, high: int, default: int) -> int:
     return min(max(number, low), high)
 
 
-def settings_from_row(monitor: dict[str, Any]) -> PingSettings:
+def settings_from_row(monitor: Mapping[str, Any]) -> PingSettings:
     """Spec limits: count 1–100 (1), size 1–65500 (56), per-reply timeout 1–60 s (2), deadline 1–300 s."""
     deadline = effective_timeout(monitor) if monitor.get("timeout") not in (None, "") else 10.0
     return PingSettings(
@@ -221,7 +222,7 @@ async def ping_with_binary(
 
 @register("ping")
 class Ping(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         host = target_host(str(monitor.get("hostname") or ""))
         if not host:
             raise CheckFailed("ping: missing hostname")

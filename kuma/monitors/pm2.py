@@ -8,6 +8,7 @@ found.`; a failing or missing `pm2` → `Unable to query PM2 process list (<why>
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors._process import ProgramMissing, ProgramTimedOut, run_program, truncated
@@ -62,6 +63,6 @@ async def jlist(ctx: CheckContext) -> list[dict[str, str]]:
 
 @register("pm2")
 class Pm2(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         wanted = str(monitor.get("system_service_name") or "").strip()
         return CheckResult(msg=verdict(await jlist(ctx), wanted))

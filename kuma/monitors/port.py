@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import ssl
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -97,7 +98,7 @@ async def _certificate(stream: trio.abc.Stream, host: str, now: datetime) -> dic
 
 @register("port")
 class Port(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         host = str(monitor.get("hostname") or "").strip()
         try:
             port = int(monitor["port"])

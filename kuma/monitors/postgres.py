@@ -8,6 +8,7 @@ pg8000 (pure Python, its socket takes the monitor's timeout) in a bounded worker
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -91,7 +92,7 @@ def run_query(target: PgTarget, query: str, timeout: float) -> None:
 
 @register("postgres")
 class Postgres(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         query = query_of(monitor)
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""))
         timeout = effective_timeout(monitor)

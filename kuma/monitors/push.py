@@ -9,6 +9,7 @@ last one still covers the window) and `beat_duration` (the timeout DOWN beat car
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors._common import as_bool, interval_seconds
@@ -31,7 +32,7 @@ def push_window(interval: float, age: float | None, last_status: int | None, ups
 class Push(MonitorType):
     first_check_delayed = True
 
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         monitor_id = int(monitor["id"])
         age = await ctx.seconds_since_last_beat(monitor_id) if ctx.seconds_since_last_beat else None
         last = await ctx.last_beat(monitor_id) if ctx.last_beat else None
@@ -44,7 +45,7 @@ class Push(MonitorType):
             raise CheckFailed(NO_HEARTBEAT)
         return CheckResult(status=UP, skip_beat=True, next_check_in=wait)
 
-    def beat_duration(self, monitor: dict[str, Any], since_previous: float | None, interval: float) -> int | None:
+    def beat_duration(self, monitor: Mapping[str, Any], since_previous: float | None, interval: float) -> int | None:
         """The missing-push DOWN beat's duration: seconds since the latest beat, the interval for the first."""
         if since_previous is None:
             return int(interval)

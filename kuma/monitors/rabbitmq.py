@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -35,7 +36,7 @@ def health_url(base: str) -> str:
     return urljoin(base if base.endswith("/") else base + "/", "api/health/checks/alarms/")
 
 
-def authorization(monitor: dict[str, Any]) -> str:
+def authorization(monitor: Mapping[str, Any]) -> str:
     pair = f"{monitor.get('rabbitmq_username') or ''}:{monitor.get('rabbitmq_password') or ''}"
     return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
 
@@ -65,7 +66,7 @@ async def check_node(client: Any, url: str, auth: str, timeout: float) -> None:
 
 @register("rabbitmq")
 class RabbitMq(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         import httpx
 
         from kuma.monitors._http_tls import client_tls_context

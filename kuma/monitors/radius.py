@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -43,7 +44,7 @@ def _attribute(kind: int, value: bytes) -> bytes:
     return bytes([kind, len(value) + 2]) + value[:253]
 
 
-def access_request(identifier: int, authenticator: bytes, monitor: dict[str, Any]) -> bytes:
+def access_request(identifier: int, authenticator: bytes, monitor: Mapping[str, Any]) -> bytes:
     secret = str(monitor.get("radius_secret") or "").encode()
     attributes = b""
     for kind, column in (
@@ -77,7 +78,7 @@ def reply_code(packet: bytes, identifier: int, authenticator: bytes, secret: byt
     return code
 
 
-async def exchange(host: str, port: int, monitor: dict[str, Any], wait: float) -> str:
+async def exchange(host: str, port: int, monitor: Mapping[str, Any], wait: float) -> str:
     """Send the request (and once more on silence); the answering code, or the timeout's CheckFailed."""
     identifier, authenticator = os.urandom(1)[0], os.urandom(16)
     packet = access_request(identifier, authenticator, monitor)
@@ -103,7 +104,7 @@ async def exchange(host: str, port: int, monitor: dict[str, Any], wait: float) -
 
 @register("radius")
 class Radius(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         host = str(monitor.get("hostname") or "").strip()
         port = 1812 if monitor.get("port") is None else int(monitor["port"])
         start = trio.current_time()

@@ -12,6 +12,7 @@ request start to response end (ms), else DOWN with the status (`500`). Navigatio
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ def screenshot_file(data_dir: Path | None, monitor_id: Any, jwt_secret: str) -> 
     return data_dir / "screenshots" / public.rsplit("/", 1)[1] if public else None
 
 
-async def _run(monitor: dict[str, Any], ctx: CheckContext, url: str, timeout: float, delay: float) -> PageOutcome:
+async def _run(monitor: Mapping[str, Any], ctx: CheckContext, url: str, timeout: float, delay: float) -> PageOutcome:
     browser_id = monitor.get("remote_browser")
     if browser_id:
         row = await ctx.remote_browser(int(browser_id)) if ctx.remote_browser is not None else None
@@ -153,7 +154,7 @@ async def _run(monitor: dict[str, Any], ctx: CheckContext, url: str, timeout: fl
 
 @register("real-browser")
 class RealBrowser(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         url = str(monitor.get("url") or "")
         if urlsplit(url).scheme not in ("http", "https"):
             raise CheckFailed("Invalid url protocol, only http and https are allowed.")

@@ -8,6 +8,7 @@ RESP is small, so this speaks it over a Trio socket: no thread, no driver.
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -94,7 +95,7 @@ async def ping(target: RedisTarget, verify: bool, now: datetime) -> tuple[str, d
 
 @register("redis")
 class Redis(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""))
         timeout = effective_timeout(monitor)
         start = trio.current_time()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -107,7 +108,7 @@ def _reason(exc: BaseException) -> str:
 
 @register("sip-options")
 class SipOptions(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         host = str(monitor.get("hostname") or "").strip()
         port = int(monitor.get("port") or 5060)
         tcp = str(monitor.get("protocol") or "").upper() == "TCP"

@@ -11,6 +11,7 @@ text>` (`connect ECONNREFUSED h:p`, `Greeting never received`, `Error upgrading 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 from typing import Any
 
 import trio
@@ -131,7 +132,7 @@ async def _starttls(stream: trio.abc.Stream, lines: _Lines, host: str) -> trio.a
 
 @register("smtp")
 class Smtp(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         host = str(monitor.get("hostname") or "").strip()
         try:
             port = int(monitor.get("port") or 25)

@@ -11,6 +11,7 @@ so, as with Uptime Kuma's net-snmp, an unreachable agent or a wrong community is
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,7 +146,7 @@ async def _get_v3(session: Session, user: str, oid: str) -> Answer:
     return await session.exchange(message, request_id, msg_id)
 
 
-async def snmp_get(monitor: dict[str, Any], oid: str, deadline: float) -> Answer:
+async def snmp_get(monitor: Mapping[str, Any], oid: str, deadline: float) -> Answer:
     host = str(monitor.get("hostname") or "").strip()
     port = int(monitor.get("port") or 161)
     version = VERSIONS.get(str(monitor.get("snmp_version") or ""), 0)
@@ -165,7 +166,7 @@ async def snmp_get(monitor: dict[str, Any], oid: str, deadline: float) -> Answer
         return await session.exchange(community_message(version, community, get_pdu(request_id, oid)), request_id)
 
 
-def verdict(monitor: dict[str, Any], oid: str, answer: Answer) -> str:
+def verdict(monitor: Mapping[str, Any], oid: str, answer: Answer) -> str:
     """UP message or CheckFailed with Uptime Kuma's text for reports, errors and missing instances."""
     if answer.pdu_tag == REPORT:
         reported = answer.varbinds[0][0] if answer.varbinds else ""
@@ -189,7 +190,7 @@ def verdict(monitor: dict[str, Any], oid: str, answer: Answer) -> str:
 
 @register("snmp")
 class Snmp(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         oid = str(monitor.get("snmp_oid") or "").strip()
         if str(monitor.get("snmp_version")) == "3" and not monitor.get("snmp_v3_username"):
             raise CheckFailed("SNMPv3 username is required")

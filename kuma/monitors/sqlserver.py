@@ -9,6 +9,7 @@ against the CA bundle unless `TrustServerCertificate=true`; `Encrypt=false` talk
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -145,7 +146,7 @@ def run_query(target: MssqlTarget, query: str, timeout: float) -> tuple[list[Any
 
 @register("sqlserver")
 class SqlServer(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         query = query_of(monitor)
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""))
         timeout = effective_timeout(monitor)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import json
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -51,7 +52,7 @@ def first_server_name(body: str) -> str | None:
     return None
 
 
-async def _icmp_ping(monitor: dict[str, Any], ctx: CheckContext) -> float | None:
+async def _icmp_ping(monitor: Mapping[str, Any], ctx: CheckContext) -> float | None:
     """Uptime Kuma pings the host once (10 s, 2 s per reply); a failure leaves the request's time."""
     from kuma.monitors.ping import Ping
 
@@ -71,7 +72,7 @@ async def _icmp_ping(monitor: dict[str, Any], ctx: CheckContext) -> float | None
 
 @register("steam")
 class Steam(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         key = ctx.settings("steamAPIKey")
         if not key:
             raise CheckFailed("Steam API Key not found")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors._process import ProgramMissing, ProgramTimedOut, run_program, truncated
@@ -21,7 +22,7 @@ TIMEOUT = 5.0
 
 @register("system-service")
 class SystemService(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         name = str(monitor.get("system_service_name") or "").strip()
         if not name:
             raise CheckFailed("Service Name is required.")

@@ -9,6 +9,7 @@ installed`. Parsing the output is a pure function.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from kuma.monitors._common import interval_seconds
@@ -54,7 +55,7 @@ async def tailscale_output(hostname: str, ctx: CheckContext, timeout: float) -> 
 
 @register("tailscale-ping")
 class TailscalePing(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         timeout = interval_seconds(monitor) * 0.8
         output = await tailscale_output(str(monitor.get("hostname") or ""), ctx, timeout)
         try:

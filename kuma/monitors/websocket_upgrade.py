@@ -16,6 +16,7 @@ import json
 import os
 import ssl
 import struct
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -195,7 +196,7 @@ def connect_failure(exc: BaseException, url: str) -> str:
     )
 
 
-async def _open(url: str, monitor: dict[str, Any]) -> trio.abc.Stream:
+async def _open(url: str, monitor: Mapping[str, Any]) -> trio.abc.Stream:
     parts = urlsplit(url)
     secure = parts.scheme in ("wss", "https")
     port = parts.port or (443 if secure else 80)
@@ -207,7 +208,7 @@ async def _open(url: str, monitor: dict[str, Any]) -> trio.abc.Stream:
     return stream
 
 
-def _tls_context(monitor: dict[str, Any]) -> ssl.SSLContext:
+def _tls_context(monitor: Mapping[str, Any]) -> ssl.SSLContext:
     """Always verified, except with mTLS and `ignore_tls` (the only place Uptime Kuma's check reads it)."""
     from kuma.monitors._http_tls import client_tls_context, ssl_context
 
@@ -216,7 +217,7 @@ def _tls_context(monitor: dict[str, Any]) -> ssl.SSLContext:
     return client_tls_context(True, None)
 
 
-async def _auth_headers(monitor: dict[str, Any]) -> dict[str, str]:
+async def _auth_headers(monitor: Mapping[str, Any]) -> dict[str, str]:
     """The row's headers (broken JSON ignored, as Uptime Kuma does) plus its Authorization."""
     try:
         raw = json.loads(monitor.get("headers") or "{}")
@@ -240,7 +241,7 @@ async def _auth_headers(monitor: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
-async def attempt(monitor: dict[str, Any], timeout: float) -> int | None:
+async def attempt(monitor: Mapping[str, Any], timeout: float) -> int | None:
     """Handshake (under `timeout`), close with 1000, and the server's close code (None: dropped)."""
     url = str(monitor.get("url") or "")
     scheme = urlsplit(url).scheme
@@ -281,7 +282,7 @@ async def attempt(monitor: dict[str, Any], timeout: float) -> int | None:
 
 @register("websocket-upgrade")
 class WebsocketUpgrade(MonitorType):
-    async def check(self, monitor: dict[str, Any], ctx: CheckContext) -> CheckResult:
+    async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         timeout = float(monitor.get("timeout") or 0) or 20.0
         try:
             code = await attempt(monitor, timeout)
