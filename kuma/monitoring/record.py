@@ -12,7 +12,7 @@ monitors check). Checks, the beat rules and the listeners read it as they read t
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 #: Texts up to this long are shared between rows; longer ones (bodies, scripts) are kept as they are.
@@ -35,7 +35,26 @@ def _shared(value: Any) -> Any:
     return value
 
 
-class MonitorRecord(Mapping[str, Any]):
+class _Row(Mapping[str, Any]):
+    """A read-only row over a fixed set of keys: iteration, length and repr from `_keys`, so each kind of
+    row names only where its keys and values are kept."""
+
+    __slots__ = ()
+
+    def _keys(self) -> Collection[str]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self)!r})"
+
+
+class MonitorRecord(_Row):
     """A monitor row as a read-only mapping (see the module docstring)."""
 
     __slots__ = ("_layout", "_values")
@@ -61,14 +80,8 @@ class MonitorRecord(Mapping[str, Any]):
     def __contains__(self, key: object) -> bool:
         return key in self._layout
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._layout)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __repr__(self) -> str:
-        return f"MonitorRecord({dict(self)!r})"
+    def _keys(self) -> Collection[str]:
+        return self._layout
 
     def updated(self, changes: Mapping[str, Any]) -> MonitorRecord:
         """A record with `changes` applied to the columns it has (other keys are ignored)."""
@@ -80,7 +93,7 @@ class MonitorRecord(Mapping[str, Any]):
         return MonitorRecord(self._layout, tuple(values))
 
 
-class LastBeat(Mapping[str, Any]):
+class LastBeat(_Row):
     """What the engine keeps of a monitor's latest stored beat between beats: the keys the beat rules, the
     push window and a group's children read (a 12-key dict per monitor was ~0.7 KB, issue #14)."""
 
@@ -105,11 +118,5 @@ class LastBeat(Mapping[str, Any]):
             raise KeyError(key)
         return getattr(self, key)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(LastBeat.KEYS)
-
-    def __len__(self) -> int:
-        return len(LastBeat.KEYS)
-
-    def __repr__(self) -> str:
-        return f"LastBeat({dict(self)!r})"
+    def _keys(self) -> Collection[str]:
+        return LastBeat.KEYS
