@@ -5,6 +5,9 @@ still keeps the order. The real Hub and Connection, with a recording stand-in fo
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import trio
 import trio.testing
 
@@ -64,12 +67,19 @@ def _handlers(hub: Hub) -> None:
 EVENT = '42["updateMonitorIntoList",{"1":{"id":1}}]'
 
 
-async def test_the_event_and_the_ack_go_out_in_one_write_in_order():
+@asynccontextmanager
+async def _running_hub() -> AsyncIterator[tuple]:
+    """A running Hub with the handlers above and one connected socket: (connection, socket, writer)."""
     hub = Hub()
     _handlers(hub)
     async with trio.open_nursery() as nursery:
         await nursery.start(hub.run)
-        conn, sock, writer = await _connected(hub)
+        yield await _connected(hub)
+        nursery.cancel_scope.cancel()
+
+
+async def test_the_event_and_the_ack_go_out_in_one_write_in_order():
+    async with _running_hub() as (conn, sock, writer):
         conn.receive_messages(['21["marked"]'])
         await trio.testing.wait_all_tasks_blocked()
         assert writer.writes == [ws_message(EVENT) + ws_message('431[{"ok":true}]')]
@@ -78,15 +88,10 @@ async def test_the_event_and_the_ack_go_out_in_one_write_in_order():
         conn.receive_messages(['22["plain"]'])  # unmarked: each sent when it is made, as before
         await trio.testing.wait_all_tasks_blocked()
         assert writer.writes[1:] == [ws_message(EVENT), ws_message('432[{"ok":true}]')]
-        nursery.cancel_scope.cancel()
 
 
 async def test_a_send_that_must_queue_ends_the_hold_and_keeps_the_order():
-    hub = Hub()
-    _handlers(hub)
-    async with trio.open_nursery() as nursery:
-        await nursery.start(hub.run)
-        conn, sock, writer = await _connected(hub)
+    async with _running_hub() as (conn, sock, writer):
         writer.refuse = True  # the socket takes nothing now: everything is queued, in order
         conn.receive_messages(['23["marked"]'])
         await trio.testing.wait_all_tasks_blocked()
@@ -97,4 +102,3 @@ async def test_a_send_that_must_queue_ends_the_hold_and_keeps_the_order():
         await trio.testing.wait_all_tasks_blocked()
         assert writer.writes == [ws_message('42["first",1]')]
         assert flatten(conn.session.take_frames()) == ['42["burst"]', '434[{"ok":true}]']
-        nursery.cancel_scope.cancel()
