@@ -86,18 +86,28 @@ def login_frames(url: str, **kwargs) -> list[str]:
         client.close()
 
 
+def capture_copy(data, *statements: str) -> None:
+    """A copy of the fixture in `data` as at the capture (its beats, monitors paused), with `statements` run on
+    it: the start of every light-start server here and in the browser's tests."""
+    db_path = copy_fixture_db(data)
+    _as_at_the_capture(db_path, load("03-login-burst"))
+    conn = sqlite3.connect(db_path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("light") / "data"
-    db_path = copy_fixture_db(data)
-    _as_at_the_capture(db_path, load("03-login-burst"))
-    conn = sqlite3.connect(db_path)  # another user's monitor: never in admin's lists or bars
-    conn.execute("INSERT INTO user (id, username, password) VALUES (2, 'other', 'x')")
-    conn.execute("INSERT INTO monitor (id, name, type, active, user_id, interval) VALUES (50, 'Theirs', 'http', 0, 2, 60)")
-    conn.execute("INSERT INTO heartbeat (monitor_id, status, time, msg, ping, important, duration, down_count, retries)"
-                 " VALUES (50, 1, '2026-11-26 10:00:00.000', 'theirs', 5, 0, 0, 0, 0)")
-    conn.commit()
-    conn.close()
+    capture_copy(  # another user's monitor: never in admin's lists or bars
+        data,
+        "INSERT INTO user (id, username, password) VALUES (2, 'other', 'x')",
+        "INSERT INTO monitor (id, name, type, active, user_id, interval) VALUES (50, 'Theirs', 'http', 0, 2, 60)",
+        "INSERT INTO heartbeat (monitor_id, status, time, msg, ping, important, duration, down_count, retries)"
+        " VALUES (50, 1, '2026-11-26 10:00:00.000', 'theirs', 5, 0, 0, 0, 0)",
+    )
     kuma = start_kuma(data, clock_start=CAPTURE_CLOCK, env=REPLAY_ENV)
     yield kuma
     kuma.stop()
@@ -201,7 +211,7 @@ def test_bars_need_a_login(server):
 
 def test_live_beats_reach_a_light_socket_and_the_bars(tmp_path):
     data = tmp_path / "data"
-    _as_at_the_capture(copy_fixture_db(data), load("03-login-burst"))
+    capture_copy(data)
     kuma = start_kuma(data, clock_start=CAPTURE_CLOCK, env=REPLAY_ENV)
     client = RawClient(kuma.url, auth=LIGHT)
     try:
@@ -223,12 +233,7 @@ def test_live_beats_reach_a_light_socket_and_the_bars(tmp_path):
 
 def test_with_auth_disabled_the_light_start_comes_before_auto_login(tmp_path):
     data = tmp_path / "data"
-    db_path = copy_fixture_db(data)
-    _as_at_the_capture(db_path, load("03-login-burst"))
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE setting SET value = 'true' WHERE key = 'disableAuth'")
-    conn.commit()
-    conn.close()
+    capture_copy(data, "UPDATE setting SET value = 'true' WHERE key = 'disableAuth'")
     kuma = start_kuma(data, clock_start=CAPTURE_CLOCK, env=REPLAY_ENV)
     try:
         for auth, per_monitor in ((LIGHT, False), (None, True)):
@@ -251,7 +256,7 @@ def list_events(frames: list[str]) -> list[tuple[str, list]]:
 
 def test_later_list_events_are_slim_for_light_sockets_and_full_for_the_others(tmp_path):
     data = tmp_path / "data"
-    _as_at_the_capture(copy_fixture_db(data), load("03-login-burst"))
+    capture_copy(data)
     kuma = start_kuma(data, clock_start=CAPTURE_CLOCK)  # with the full lists kuma sends 1.x clients after changes
     plain, light = RawClient(kuma.url), RawClient(kuma.url, auth=LIGHT)
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import bcrypt
 import requests
@@ -16,10 +16,9 @@ from uptime_kuma_api import UptimeKumaApi
 
 from kuma.shapes.monitor_slim import SLIM_KEYS
 from kuma.store import Database
-from tests.accounts.test_burst_bytes import _as_at_the_capture
+from tests.accounts.test_light_start import capture_copy
 from tests.helpers.paths import CAPTURE_CLOCK, REPO
-from tests.helpers.server import copy_fixture_db, start_kuma
-from tests.helpers.transcripts import load
+from tests.helpers.server import start_kuma
 
 PASSWORD = "light-pass-1"
 MONITORS = 600
@@ -145,12 +144,7 @@ def test_the_detail_and_edit_pages_take_the_full_monitor_from_get_monitor(page, 
     monitor has (description, a group's children) once `getMonitor` answered, and the edit form loads and saves
     the full monitor; the list follows the edit, slim."""
     data = tmp_path / "data"
-    db_path = copy_fixture_db(data)
-    _as_at_the_capture(db_path, load("03-login-burst"))
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE monitor SET description = 'The web server in the rack' WHERE id = 1")
-    conn.commit()
-    conn.close()
+    capture_copy(data, "UPDATE monitor SET description = 'The web server in the rack' WHERE id = 1")
     server = start_kuma(data, clock_start=CAPTURE_CLOCK)
     frames: dict[str, list] = {"lists": [], "asked": []}
 
