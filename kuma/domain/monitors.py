@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -65,13 +65,14 @@ SILENT: MonitorChanges = _Silent()
 # -- helpers -----------------------------------------------------------------------------------------
 
 
-async def engine(app: App, action: str, monitor_id: int, *loaded: Any) -> None:
-    """start_monitor / stop_monitor / restart_monitor; a scheduling hiccup is logged, never the caller's
-    error (the change is stored already). `loaded`: what the engine would read, read by the caller's job."""
+async def engine(action: Callable[..., Awaitable[object]], monitor_id: int, *loaded: Any) -> None:
+    """Run one of the engine's start_monitor / stop_monitor / restart_monitor; a scheduling hiccup is logged,
+    never the caller's error (the change is stored already). `loaded`: what the engine would read, read by
+    the caller's job."""
     try:
-        await getattr(app.monitoring, action)(monitor_id, *loaded)
+        await action(monitor_id, *loaded)
     except Exception:
-        log.exception("%s(%s) failed", action, monitor_id)
+        log.exception("%s(%s) failed", getattr(action, "__name__", action), monitor_id)
 
 
 def tree_changed(app: App) -> None:
@@ -155,7 +156,7 @@ async def add(app: App, user_id: int, data: Any, changes: MonitorChanges = SILEN
         tree_changed(app)
     await changes.updated(monitor_id, entries)
     if start:
-        await engine(app, "start_monitor", monitor_id, *loaded)
+        await engine(app.monitoring.start_monitor, monitor_id, *loaded)
     return monitor_id
 
 
@@ -196,7 +197,7 @@ async def edit(app: App, user_id: int, data: Any, changes: MonitorChanges = SILE
     if changed_tree:
         tree_changed(app)
     if runnable:
-        await engine(app, "restart_monitor", monitor_id)
+        await engine(app.monitoring.restart_monitor, monitor_id)
     for child in unlinked:
         await changes.updated(child)
     await changes.updated(monitor_id)
@@ -206,7 +207,7 @@ async def edit(app: App, user_id: int, data: Any, changes: MonitorChanges = SILE
 async def _set_active(app: App, user_id: int, monitor_id: Any, active: bool, changes: MonitorChanges) -> int:
     row = await owned_row(app, user_id, monitor_id)
     await write(app, lambda db: store.set_active(db, row["id"], active))
-    await engine(app, "start_monitor" if active else "stop_monitor", row["id"])
+    await engine(app.monitoring.start_monitor if active else app.monitoring.stop_monitor, row["id"])
     await changes.updated(row["id"])
     return row["id"]
 
@@ -240,7 +241,7 @@ async def delete(
         if delete_children is True:
             descendants = await app.db.read(lambda db: load_tree(db).descendants(number))
             for child in reversed(descendants):  # leaves first
-                await engine(app, "stop_monitor", child)
+                await engine(app.monitoring.stop_monitor, child)
                 await write(app, _delete_job(child, user_id))
                 app.notifier.policy.forget(child)
                 await changes.deleted(child)
@@ -248,7 +249,7 @@ async def delete(
             for child in await write(app, lambda db: store.unlink_children(db, number)):
                 await changes.updated(child)
     if owned:
-        await engine(app, "stop_monitor", number)
+        await engine(app.monitoring.stop_monitor, number)
         await write(app, lambda db: store.delete_monitor(db, number, user_id))
         app.notifier.policy.forget(number)  # its dependency rows went with it (ON DELETE CASCADE)
         tree_changed(app)
@@ -308,7 +309,7 @@ async def clear_heartbeats(app: App, user_id: int, monitor_id: Any) -> list[dict
     await write(app, lambda db: store.clear_heartbeats(db, found))
     app.monitoring.forget(found)  # its cached latest beat and uptime founds are gone with the rows
     if row.get("active"):
-        await engine(app, "restart_monitor", found)
+        await engine(app.monitoring.restart_monitor, found)
     return await app.db.read(lambda db: beats_store.recent(db, found, HEARTBEAT_LIST_LIMIT))
 
 
@@ -317,7 +318,7 @@ async def clear_statistics(app: App) -> None:
     await write(app, store.clear_statistics)
     for monitor_id in await app.db.read(store.active_monitor_ids):
         app.monitoring.forget(monitor_id)
-        await engine(app, "restart_monitor", monitor_id)
+        await engine(app.monitoring.restart_monitor, monitor_id)
 
 
 def _important_target(monitor_id: Any) -> int | None:
