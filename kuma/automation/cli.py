@@ -46,14 +46,12 @@ def export(args: argparse.Namespace) -> int:
         return _export_remote(args)
     from kuma.automation.config_file import dump, secrets_as_env
     from kuma.automation.document import read_document
-    from kuma.automation.folder import db_path
+    from kuma.automation.folder import open_read_only
     from kuma.store import offline
 
-    path = db_path(args.data_dir)
-    if not path.exists():
-        print(f"No database at {path}", file=sys.stderr)
+    db = open_read_only(args.data_dir)
+    if db is None:
         return 1
-    db = offline.open_read_only(path)
     try:
         user = offline.first_user_or_none(db)
         document = read_document(db, user["id"] if user else 0)

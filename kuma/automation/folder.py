@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 LOCK_NAME = "kuma.lock"
 
@@ -21,6 +26,18 @@ def db_path(data_dir: str | None) -> Path:
     from kuma.config import Config
 
     return Config.from_sources(data_dir=data_dir).db_path
+
+
+def open_read_only(data_dir: str | None) -> sqlite_utils.Database | None:
+    """The folder's database on a read-only connection (fine beside a running server), or None once stderr
+    says there is none: how the read-only commands (export, report) start."""
+    from kuma.store import offline
+
+    path = db_path(data_dir)
+    if not path.exists():
+        print(f"No database at {path}", file=sys.stderr)
+        return None
+    return offline.open_read_only(path)
 
 
 @contextmanager

@@ -25,17 +25,14 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     _configure
 )
 def report(args: argparse.Namespace) -> int:
-    from kuma.automation.folder import db_path
+    from kuma.automation.folder import open_read_only
     from kuma.domain.errors import DomainError
     from kuma.domain.reports import parse_instant, report_data
-    from kuma.store import offline
     from kuma.store.reports import monitor_names
 
-    path = db_path(args.data_dir)
-    if not path.exists():
-        print(f"No database at {path}", file=sys.stderr)
+    db = open_read_only(args.data_dir)
+    if db is None:
         return 1
-    db = offline.open_read_only(path)
     try:
         start, end = parse_instant(args.start), parse_instant(args.end)
         names = monitor_names(db)
