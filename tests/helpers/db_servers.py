@@ -14,14 +14,16 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from tests.helpers.server import free_port
 
 PASSWORD = "s3cret-Pw"
+T = TypeVar("T")
 
 
 def _binary(*candidates: str) -> str:
@@ -79,6 +81,28 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+@contextmanager
+def _owned(process: subprocess.Popen, folder: Path) -> Iterator[None]:
+    """Stop the server and remove its folder however the test that used it ends."""
+    try:
+        yield
+    finally:
+        _stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _until_accepted(connect: Callable[[], T], errors: type[Exception] | tuple[type[Exception], ...]) -> T:
+    """`connect()` again until it works (30 s at most): a server listens a moment before it takes logins."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return connect()
+        except errors:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 @dataclass
 class Server:
     port: int
@@ -105,27 +129,17 @@ def postgres_server() -> Iterator[Server]:
     with open(log, "wb") as out:
         process = subprocess.Popen(_as(owner, [postgres, "-D", str(data), "-h", "127.0.0.1", "-p", str(port),
                                                "-k", str(folder), "-c", "fsync=off"]), stdout=out, stderr=out)
-    try:
+    with _owned(process, folder):
         wait_port(port, process, log)
         _wait_pg_ready(port)
         yield Server(port, folder, process)
-    finally:
-        _stop(process)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _wait_pg_ready(port: int) -> None:
     import pg8000.native
 
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            pg8000.native.Connection("kuma", host="127.0.0.1", port=port, password=PASSWORD, database="postgres").close()
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    _until_accepted(lambda: pg8000.native.Connection("kuma", host="127.0.0.1", port=port, password=PASSWORD,
+                                                     database="postgres").close(), Exception)
 
 
 @contextmanager
@@ -145,27 +159,17 @@ def mariadb_server() -> Iterator[Server]:
                                                f"--pid-file={folder / 'pid'}", "--skip-name-resolve",
                                                "--innodb-buffer-pool-size=16M", "--skip-log-bin"]),
                                    stdout=out, stderr=out)
-    try:
+    with _owned(process, folder):
         wait_port(port, process, log)
         _mariadb_setup(port)
         yield Server(port, folder, process)
-    finally:
-        _stop(process)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _mariadb_setup(port: int) -> None:
     import pymysql
 
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            connection = pymysql.connect(host="127.0.0.1", port=port, user="root", password="")
-            break
-        except pymysql.err.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    connection = _until_accepted(lambda: pymysql.connect(host="127.0.0.1", port=port, user="root", password=""),
+                                 pymysql.err.OperationalError)
     with connection, connection.cursor() as cursor:
         cursor.execute("CREATE DATABASE kuma")
         cursor.execute(f"CREATE USER 'kuma'@'%' IDENTIFIED BY '{PASSWORD}'")
@@ -189,12 +193,9 @@ def redis_server(*, tls_cert: object | None = None) -> Iterator[Server]:
     else:
         args += ["--port", str(port)]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    with _owned(process, folder):
         wait_port(port, process, log)
         yield Server(port, folder, process)
-    finally:
-        _stop(process)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
@@ -223,15 +224,12 @@ def mosquitto_server(*, tls_cert: object | None = None) -> Iterator[Broker]:
     (folder / "mosquitto.conf").write_text("\n".join(lines) + "\n")
     process = subprocess.Popen([binary, "-c", str(folder / "mosquitto.conf")], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    try:
+    with _owned(process, folder):
         wait_port(port, process, log)
         wait_port(ws_port, process, log)
         if tls_port:
             wait_port(tls_port, process, log)
         yield Broker(port, folder, process, ws_port, tls_port)
-    finally:
-        _stop(process)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def mqtt_publish_retained(port: int, topic: str, payload: bytes) -> None:
