@@ -11,12 +11,11 @@ from __future__ import annotations
 import socket
 import ssl
 import struct
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.helpers.threads import recv_exactly, serving
+from tests.helpers.threads import ThreadedListener, recv_exactly, serving
 
 
 def bitwise_crc32c(data: bytes) -> int:
@@ -67,26 +66,15 @@ def decode_batch(batch: bytes) -> list[bytes]:
     return values
 
 
-class FakeKafka:
+class FakeKafka(ThreadedListener):
     def __init__(self, topics: set[str], users: dict[str, str] | None = None, tls_cert=None, delay: float = 0.0):
+        super().__init__()
         self.topics, self.users, self.delay = set(topics), users, delay
         self.messages: list[tuple[str, int, bytes]] = []
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(32)
-        self.port = self.listener.getsockname()[1]
         self.tls = None
         if tls_cert is not None:
             self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self.tls.load_cert_chain(tls_cert.chain_path, tls_cert.key_path)
-
-    def serve(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._connection, args=(client,), daemon=True).start()
 
     def _connection(self, client: socket.socket) -> None:
         state = {"authenticated": self.users is None, "scram": None}
@@ -185,9 +173,6 @@ class FakeKafka:
             self.messages.append((topic, partition, value))
         return struct.pack(">i", 1) + _string(topic) + struct.pack(">iihqq", 1, partition, code, 0, -1) + \
             struct.pack(">i", 0)
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 @contextmanager

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import struct
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,28 +19,16 @@ from typing import Any
 import bson
 from bson.binary import Binary
 
-from tests.helpers.threads import recv_exactly, serving
+from tests.helpers.threads import ThreadedListener, recv_exactly, serving
 
 OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 
 
-class FakeMongo:
+class FakeMongo(ThreadedListener):
     def __init__(self, users: dict[str, str], delay: float = 0.0) -> None:
+        super().__init__()
         self.users, self.delay = users, delay
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(32)
-        self.port = self.listener.getsockname()[1]
         self.commands: list[str] = []
-        self.closed = False
-
-    def serve(self) -> None:
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._connection, args=(client,), daemon=True).start()
 
     def _connection(self, client: socket.socket) -> None:
         conversations: dict[int, Any] = {}
@@ -101,10 +88,6 @@ class FakeMongo:
         except Exception:
             return _auth_failed()
         return {"conversationId": 1, "done": True, "payload": Binary(server.get_server_final().encode()), "ok": 1.0}
-
-    def close(self) -> None:
-        self.closed = True
-        self.listener.close()
 
 
 def _auth_failed() -> dict[str, Any]:

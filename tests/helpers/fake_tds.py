@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 import socket
 import struct
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.helpers.threads import recv_exactly, serving
+from tests.helpers.threads import ThreadedListener, recv_exactly, serving
 
 SQL_BATCH, REPLY, ATTENTION, LOGIN7, PRELOGIN = 1, 4, 6, 16, 18
 
@@ -68,22 +67,11 @@ def _field(data: bytes, offset_at: int, password: bool = False) -> str:
     return _password(raw) if password else raw.decode("utf-16-le")
 
 
-class FakeTds:
+class FakeTds(ThreadedListener):
     def __init__(self, users: dict[str, str]) -> None:
+        super().__init__()
         self.users = users
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(32)
-        self.port = self.listener.getsockname()[1]
         self.queries: list[str] = []
-
-    def serve(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._connection, args=(client,), daemon=True).start()
 
     def _connection(self, client: socket.socket) -> None:
         with client:
@@ -133,9 +121,6 @@ class FakeTds:
             return _envchange(1, query[4:].strip("[]"), "master") + _done(command=0xE2)
         name = query.split()[-1] if query.split() else query
         return _error(208, f"Invalid object name '{name}'.") + _done(0x02)
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 def _receive(client: socket.socket) -> tuple[int, bytes]:

@@ -41,6 +41,33 @@ def serving(server: S) -> Iterator[S]:
         server.close()
 
 
+class ThreadedListener:
+    """A stand-in TCP server on 127.0.0.1 at a free `port`: `serve` gives each accepted client to
+    `_connection` in a thread of its own, until `close`; the fake databases differ only in what they say."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(32)
+        self.port = self.listener.getsockname()[1]
+        self.closed = False
+
+    def serve(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._connection, args=(client,), daemon=True).start()
+
+    def _connection(self, client: socket.socket) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.closed = True
+        self.listener.close()
+
+
 def recv_exactly(conn: socket.socket, size: int) -> bytes:
     """Exactly `size` bytes from `conn`; ConnectionError if the peer closes first."""
     data = b""
