@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import trio
 from uptime_kuma_api import MonitorType, UptimeKumaApi
 
@@ -213,20 +214,12 @@ def _script_with_a_watcher(url: str, client: type[UptimeKumaApi]) -> None:
         watcher.disconnect()
 
 
-def test_a_1_x_script_and_a_watching_1_x_client_see_every_change(tmp_path):
+@pytest.mark.parametrize("api", [OneDotXApi, UptimeKumaApi], ids=["a 1.x client", "the installed uptime_kuma_api"])
+def test_a_script_and_a_watching_client_see_every_change(tmp_path, api):
     server = start_kuma(tmp_path / "data")
     try:
         set_up_admin(server.url, PASSWORD)
-        _script_with_a_watcher(server.url, OneDotXApi)
-    finally:
-        server.stop()
-
-
-def test_the_installed_uptime_kuma_api_sees_every_change_of_a_script(tmp_path):
-    server = start_kuma(tmp_path / "data")
-    try:
-        set_up_admin(server.url, PASSWORD)
-        _script_with_a_watcher(server.url, UptimeKumaApi)
+        _script_with_a_watcher(server.url, api)
     finally:
         server.stop()
 
