@@ -17,6 +17,8 @@ from typing import Any
 
 import trio
 
+from kuma.monitors import _varint as leb128
+
 PREFIX = b"\xff\xff\xff\xff"
 
 
@@ -208,14 +210,7 @@ async def query_ase(host: str, port: int) -> ServerState:
 
 
 def varint(value: int) -> bytes:
-    out = bytearray()
-    value &= 0xFFFFFFFF
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
+    return leb128.encode(value & 0xFFFFFFFF)
 
 
 def read_varint(data: bytes, at: int) -> tuple[int, int]:

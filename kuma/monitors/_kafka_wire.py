@@ -6,6 +6,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
+from kuma.monitors import _varint as leb128
+
 METADATA, PRODUCE, SASL_HANDSHAKE, SASL_AUTHENTICATE = 3, 0, 17, 36
 
 #: Broker error codes → kafkajs's texts for the ones a producer meets.
@@ -62,14 +64,7 @@ def blob(data: bytes) -> bytes:
 
 def varint(value: int) -> bytes:
     """A zig-zag varint (record fields)."""
-    value = (value << 1) ^ (value >> 63)
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
+    return leb128.encode((value << 1) ^ (value >> 63))
 
 
 def request(api_key: int, version: int, correlation: int, client_id: str, body: bytes) -> bytes:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kuma.monitors import _varint as leb128
+
 CONNACK_TEXT = {
     1: "Connection refused: Unacceptable protocol version",
     2: "Connection refused: Identifier rejected",
@@ -16,12 +18,7 @@ DISCONNECT = b"\xe0\x00"
 
 
 def _varint(length: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, length = length % 128, length // 128
-        out.append(byte | (0x80 if length else 0))
-        if not length:
-            return bytes(out)
+    return leb128.encode(length)
 
 
 def _string(text: str) -> bytes:

@@ -14,6 +14,7 @@ import math
 import struct
 from typing import Any
 
+from kuma.monitors import _varint as leb128
 from kuma.monitors._proto_schema import Field, Message, ProtoError, Schema
 
 VARINT = {"int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool"}
@@ -26,16 +27,7 @@ LONGS = {"int64", "uint64", "sint64", "fixed64", "sfixed64"}
 
 
 def _varint(value: int) -> bytes:
-    value &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
+    return leb128.encode(value & ((1 << 64) - 1))
 
 
 def _key(number: int, wire: int) -> bytes:
