@@ -48,6 +48,9 @@ def _mebibytes(env: Mapping[str, str], name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Config:
+    """Every setting in one frozen, typed object built by `from_sources` from flags and the environment:
+    the parts are handed it (through the App), and tests build their own."""
+
     host: str | None = None  # None: all interfaces (IPv4 and IPv6)
     port: int = 3001
     data_dir: Path = field(default_factory=lambda: Path("./data"))

@@ -80,6 +80,8 @@ def setup_app(config: Config, db: Database, clock: WallClock | None = None) -> A
 
 
 async def serve(config: Config, *, apply_file: Path | None = None, task_status=trio.TASK_STATUS_IGNORED) -> None:
+    """Run the server until stopped: migrate an Uptime Kuma database first (with a progress page), then the
+    app's services and the HTTP server on one Trio nursery."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
     memory.tune()
     clock = WallClock(config.clock_start)  # also stamps a new database's migration rows

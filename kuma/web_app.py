@@ -23,6 +23,7 @@ ROUTE_MODULES = (api, push, badges, status_pages, metrics, screenshots, v1, entr
 
 
 def create_web_app(app: App) -> QuartTrio:
+    """The Quart app: the Socket.IO endpoint, every route module, and the push front ahead of them."""
     web = QuartTrio("kuma", static_folder=None)
     web.json = WireJSONProvider(web)  # Uptime Kuma's key order and compact bytes are part of the wire
     web.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # logo uploads arrive as data URLs

@@ -61,6 +61,10 @@ class Pending:
 
 
 class AlertPolicy:
+    """Between the beat rules and the providers: each alert passes the four gates (dependencies,
+    flapping, storm control, escalation; see the module docstring), so one outage's cascade reaches
+    people as a few messages, not hundreds."""
+
     def __init__(self, app: Any, sender: Sender) -> None:
         self.app = app
         self.sender = sender

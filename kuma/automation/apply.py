@@ -62,6 +62,8 @@ def by_key(document: dict[str, Any], section: str) -> dict[str, dict[str, Any]]:
 
 
 async def apply_plan(run: Run) -> None:
+    """Carry out a plan in dependency order (tags and notifications before the monitors that name them,
+    deletes last), then pin the keys' ids; a step that fails names the kind of item it was at."""
     run.ids = {kind: dict(keys) for kind, keys in run.plan.ids.items()}
     steps = (
         (_tags, "tag"), (_notifications, "notification"), (_monitor_creates, "monitor"),

@@ -21,6 +21,8 @@ def _names(value: Any, where: str, what: str) -> list[Any]:
 
 
 def check_pages(document: dict[str, Any]) -> None:
+    """Refuse a document's status pages and maintenance links before anything is applied: a missing or
+    repeated slug, a bad domain list, or a monitor or page the document does not have."""
     monitors, pages = _keys(document, "monitors"), _keys(document, "statusPages")
     slugs: dict[str, str] = {}
     for index, page in enumerate(document.get("statusPages") or []):

@@ -55,6 +55,8 @@ def _normal(kind: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_plan(current: dict[str, Any], ids: dict[str, dict[str, int]], wanted: dict[str, Any], prune: bool) -> Plan:
+    """What applying `wanted` over `current` would change (creates, updates, deletes when pruning), computed
+    before anything is written so a plan can be shown or refused whole."""
     changes: list[Change] = []
     settings = _diff(current.get("settings") or {}, wanted.get("settings") or {})
     if settings:

@@ -43,6 +43,9 @@ def monitors_covered(active_ids: set[int], links: list[tuple[int, int]], parents
 
 
 class MaintenanceService:
+    """Which monitors are under maintenance now, as a set recomputed at window edges and on changes, so the
+    engine's question before every check is a lookup."""
+
     def __init__(self, app: App, clock: Callable[[], datetime] | None = None) -> None:
         self.app = app
         self.clock = clock or app.clock.utcnow  # the app's one wall clock (pinnable); tests pass their own

@@ -54,6 +54,8 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def progress_app(progress: Progress) -> Callable[..., Awaitable[None]]:
+    """A bare ASGI app showing the migration's progress while it runs, before the real app exists."""
+
     async def app(scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Send) -> None:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":

@@ -16,6 +16,9 @@ from kuma.store import Database, heartbeats, stats
 
 
 class Readings:
+    """The API's questions about uptime, ping and beats, answered from the stat tables through the store
+    (never by scanning heartbeats), with "now" from the app's one wall clock."""
+
     def __init__(self, db: Database, wall: Callable[[], float]) -> None:
         self.db = db
         self.wall = wall  # epoch seconds

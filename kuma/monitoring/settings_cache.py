@@ -18,6 +18,8 @@ SETTINGS_TTL = 60.0
 
 
 class SettingsCache:
+    """Settings the checks read synchronously, cached for `ttl` seconds so a check does not cost a read."""
+
     def __init__(
         self, db: Database, *, ttl: float = SETTINGS_TTL, now: Callable[[], float] = trio.current_time
     ) -> None:

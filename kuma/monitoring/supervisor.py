@@ -46,6 +46,9 @@ class _Task:
 
 
 class Supervisor:
+    """Keeps one task per running monitor alive, each cancellable on its own, and knows nothing of beats:
+    starting, stopping and restarting a monitor is only a matter of its task."""
+
     def __init__(self, runner: Runner) -> None:
         self._runner = runner
         self._nursery: trio.Nursery | None = None

@@ -29,6 +29,9 @@ class CdpError(Exception):
 
 
 class CdpConnection:
+    """One DevTools websocket shared by many pages: a single reader routes replies by id and events by
+    session, so callers just await `call` and read their session's channel."""
+
     def __init__(self, ws: Any) -> None:
         self._ws = ws
         self._ids = itertools.count(1)

@@ -65,6 +65,7 @@ def find_executable(configured: str | None, env: dict[str, str]) -> str:
 
 
 def chromium_args(executable: str, profile: Path) -> list[str]:
+    """The command line of a headless Chromium that talks DevTools on loopback only, on a profile of its own."""
     args = [
         executable,
         "--headless=new",

@@ -245,6 +245,7 @@ def _packet(packet_id: int, body: bytes) -> bytes:
 
 
 async def query_minecraft(host: str, port: int) -> ServerState:
+    """A Java server's list ping (handshake, status request): its status JSON and the round trip."""
     stream = await trio.open_tcp_stream(host, port)
     async with stream:
         name = host.encode()

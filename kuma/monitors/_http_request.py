@@ -42,6 +42,8 @@ _CONTENT_TYPES = {
 
 @dataclass
 class HttpOutcome:
+    """What one HTTP request brought back, as the http, keyword and json-query checks judge it."""
+
     status_code: int
     reason: str
     body: bytes

@@ -10,6 +10,9 @@ class RedisError(Exception):
 
 
 class RespReader:
+    """Reads RESP2 replies off a Trio stream, buffering partial frames: just what the redis check needs,
+    without a Redis client library."""
+
     def __init__(self, stream: trio.abc.Stream) -> None:
         self.stream = stream
         self.buffer = b""

@@ -38,6 +38,9 @@ class CheckFailed(Exception):
 
 @dataclass
 class CheckResult:
+    """What a check returns for UP (or a custom status): the beat's message and ping, and what the engine
+    stores beside it (TLS info, column updates, a saved response)."""
+
     status: int = UP
     msg: str = ""
     ping: float | None = None  # milliseconds, rounded as Uptime Kuma does per type

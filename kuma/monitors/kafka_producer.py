@@ -136,6 +136,7 @@ async def first_broker(brokers: list[str], tls: bool, sasl: dict[str, Any]) -> t
 
 
 async def produce(monitor: Mapping[str, Any], brokers: list[str], sasl: dict[str, Any], now_ms: int) -> None:
+    """Send the monitor's message to a random partition of the topic that has a leader, through that leader."""
     tls, topic = as_bool(monitor.get("kafka_producer_ssl")), str(monitor.get("kafka_producer_topic") or "")
     auto = as_bool(monitor.get("kafka_producer_allow_auto_topic_creation"))
     stream, broker = await first_broker(brokers, tls, sasl)

@@ -60,6 +60,8 @@ def _server(value: str) -> tuple[str, int, str | None]:
 
 
 def parse_connection_string(text: str) -> MssqlTarget:
+    """Where and how to connect, from either form Uptime Kuma accepts: a `mssql://` URL or ADO-style
+    `Server=…;User Id=…` pairs."""
     text = text.strip()
     if text.lower().startswith(("mssql://", "sqlserver://")):
         parts = urlsplit(text)

@@ -63,6 +63,7 @@ def subprotocols(raw: Any) -> list[str]:
 
 
 def request_bytes(url: str, key: str, protocols: list[str], headers: dict[str, str]) -> bytes:
+    """The HTTP/1.1 upgrade request, written by hand so the check controls every header it sends."""
     parts = urlsplit(url)
     default_port = 443 if parts.scheme in ("wss", "https") else 80
     host = parts.hostname or ""

@@ -29,6 +29,9 @@ Sender = Callable[[dict, str, dict | None, dict | None], Awaitable[str]]
 
 
 class Notifier:
+    """Turns committed beats into provider sends off the monitor's path: one lane per monitor keeps its
+    order, a shared limiter caps the sockets an outage opens (see the module docstring)."""
+
     def __init__(
         self,
         app: Any,

@@ -149,6 +149,8 @@ def response_badge(q: Mapping[str, str], ping: Any) -> Badge:
 
 
 def cert_exp_badge(q: Mapping[str, str], tls_info_json: str | None) -> Badge:
+    """The certificate-expiry badge from the stored TLS info: days left, coloured by the query's warning
+    thresholds; "No/Bad Cert" when there is none to read."""
     info: Any = None
     if tls_info_json:
         try:

@@ -39,6 +39,9 @@ class _Entry:
 
 
 class HeartbeatCache:
+    """Status pages' heartbeat bodies, built once per change and dropped when a beat or another write may
+    have made them stale (see the module docstring)."""
+
     def __init__(self, other_writes: Callable[[], int]) -> None:
         self._other_writes = other_writes
         self._entries: dict[str, _Entry] = {}

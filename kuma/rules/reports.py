@@ -48,6 +48,8 @@ class Outage:
 
 @dataclass
 class Report:
+    """One monitor's report over [start, end): the seconds per state, outages and response figures."""
+
     monitor_id: int
     start: float
     end: float

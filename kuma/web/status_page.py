@@ -67,6 +67,7 @@ def _monitor_row(monitor: dict, lists: dict, uptimes: dict, config: dict) -> str
 
 
 def render(body: dict, beats: dict, slug: str) -> str:
+    """A status page's HTML from the same bodies the JSON API serves, so both always show the same state."""
     config = body["config"]
     lists, uptimes = beats["heartbeatList"], beats["uptimeList"]
     last = [

@@ -30,6 +30,7 @@ def _unix(time_text: str | None) -> int:
 
 
 def embed(monitor: dict, heartbeat: dict, disable_url: bool) -> dict:
+    """The embed Uptime Kuma sends on a beat: its fields, colour and title by the beat's status."""
     name = monitor.get("name")
     fields = [{"name": "Service Name", "value": name}]
     if not disable_url:

@@ -15,6 +15,7 @@ def group_path(monitor: dict) -> str | None:
 
 
 def rich_attachment(config: dict, msg: str, monitor: dict, heartbeat: dict, include_group: bool) -> dict:
+    """Slack's rich (blocks) form of a beat's message, with the monitor's group path when asked for."""
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": text(monitor.get("name"))}}]
     group = group_path(monitor) if include_group else None
     if group:

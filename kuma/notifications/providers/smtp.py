@@ -30,6 +30,8 @@ TIMEOUT = 30.0
 
 
 def build_message(config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> EmailMessage:
+    """The e-mail as Uptime Kuma builds it: the custom subject and body templates when set, else the message
+    and the beat's time."""
     subject = msg
     if text(config.get("customSubject")).strip():
         subject = render(text(config["customSubject"]), msg, monitor, heartbeat).strip() or msg

@@ -11,6 +11,7 @@ ICON = "https://raw.githubusercontent.com/louislam/uptime-kuma/master/public/ico
 
 
 def card(config: dict, msg: str, monitor: dict | None, heartbeat: dict | None) -> dict:
+    """The Adaptive Card a Teams/Power Automate webhook takes: headline and style by the beat's status."""
     status = heartbeat.get("status") if heartbeat else None
     name = (monitor or {}).get("name")
     if status == DOWN:

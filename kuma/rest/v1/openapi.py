@@ -88,6 +88,7 @@ def _operation(operation: Operation, components: dict[str, Any]) -> dict[str, An
 
 
 def document(api: Api) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every declared v1 operation (made from the same table as the routes)."""
     components: dict[str, Any] = {"Error": ERROR.json_schema()}
     components["Problem"] = components["Error"]["properties"]["errors"]["items"]
     paths: dict[str, dict[str, Any]] = {}

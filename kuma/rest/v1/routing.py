@@ -61,6 +61,8 @@ AltAuth = Callable[[App], Awaitable[Caller | None]]
 
 @dataclass
 class Operation:
+    """One v1 operation as declared once: both the Quart route and its OpenAPI entry are made from it."""
+
     method: str
     path: str  # OpenAPI style: /monitors/{id}
     summary: str
