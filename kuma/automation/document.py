@@ -15,7 +15,7 @@ import sqlite_utils
 
 from kuma.automation.pages import read_maintenance, read_status_pages
 from kuma.domain.settings import KNOWN_KEYS as SETTING_KEYS
-from kuma.rules.validate import EDITABLE_KEYS
+from kuma.rules.monitor_keys import EDITABLE_KEYS
 from kuma.store import config_keys, config_reads
 from kuma.store import notifications as notification_store
 from kuma.store import settings as setting_store

@@ -49,7 +49,7 @@ def _parse_json(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        from kuma.rules.validate import js_json_error
+        from kuma.rules.js_json import js_json_error
 
         raise CheckFailed(js_json_error(text) or "Unexpected end of JSON input") from None
 

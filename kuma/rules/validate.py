@@ -1,5 +1,8 @@
 """Monitor input from clients → column values, and the checks Uptime Kuma runs before storing.
 
+Which client keys are stored where: kuma/rules/monitor_keys.py; JSON text checks worded as V8 words them:
+kuma/rules/js_json.py.
+
 Pure functions: no I/O. Errors are `MonitorInputError(msg)` whose message is the ack's `msg`, with
 Uptime Kuma's texts where the captures show them (socketio-events.md §3.2.1, monitoring-semantics §10).
 Liberal in what we accept: older clients omit newer fields (their column defaults are filled), unknown
@@ -14,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kuma.shapes.monitor import KEY_TO_COLUMN, camel_to_snake
+from kuma.rules.js_json import js_json_error
+from kuma.rules.monitor_keys import EDITABLE_KEYS, FRONTEND_KEYS, JSON_COLUMNS, OUTPUT_ONLY_KEYS, column_for
 
 MIN_INTERVAL_SECONDS = 1
 MAX_INTERVAL_SECONDS = 2073600  # 24 days: the longest timer a JavaScript runtime can hold
@@ -30,198 +34,6 @@ class Column:
     name: str
     notnull: bool
     has_default: bool
-
-
-#: Keys only the web UI uses (never stored).
-FRONTEND_KEYS = {"humanReadableInterval", "globalpingdnsresolvetypeoptions", "responsecheck"}
-#: Keys that only exist in the JSON we send (never stored).
-OUTPUT_ONLY_KEYS = {
-    "id",
-    "path",
-    "pathName",
-    "childrenIDs",
-    "tags",
-    "maintenance",
-    "screenshot",
-    "forceInactive",
-    "includeSensitiveData",
-    "notificationIDList",
-    "active",
-    "user_id",
-    "created_date",
-}
-#: Columns stored as JSON text, with the default an omitted value gets (data-model §4).
-JSON_COLUMNS: dict[str, str] = {
-    "kafka_producer_brokers": "[]",
-    "kafka_producer_sasl_options": '{"mechanism":"None"}',
-    "conditions": "[]",
-    "rabbitmq_nodes": "[]",
-}
-
-#: editMonitor copies only these client keys (socketio-events.md §3.2.2), in this order.
-EDITABLE_KEYS = [
-    "name",
-    "description",
-    "parent",
-    "type",
-    "subtype",
-    "url",
-    "wsIgnoreSecWebsocketAcceptHeader",
-    "wsSubprotocol",
-    "method",
-    "body",
-    "ipFamily",
-    "headers",
-    "basic_auth_user",
-    "basic_auth_pass",
-    "bearer_token",
-    "timeout",
-    "oauth_client_id",
-    "oauth_client_secret",
-    "oauth_auth_method",
-    "oauth_token_url",
-    "oauth_scopes",
-    "oauth_audience",
-    "tlsCa",
-    "tlsCert",
-    "tlsKey",
-    "interval",
-    "retryInterval",
-    "resendInterval",
-    "hostname",
-    "game",
-    "maxretries",
-    "port",
-    "location",
-    "protocol",
-    "keyword",
-    "invertKeyword",
-    "ignoreTls",
-    "expiryNotification",
-    "domainExpiryNotification",
-    "upsideDown",
-    "packetSize",
-    "maxredirects",
-    "accepted_statuscodes",
-    "saveResponse",
-    "saveErrorResponse",
-    "responseMaxLength",
-    "dns_resolve_type",
-    "dns_resolve_server",
-    "pushToken",
-    "docker_container",
-    "docker_host",
-    "proxyId",
-    "mqttUsername",
-    "mqttPassword",
-    "mqttTopic",
-    "mqttSuccessMessage",
-    "mqttCheckType",
-    "mqttWebsocketPath",
-    "databaseConnectionString",
-    "databaseQuery",
-    "authMethod",
-    "authWorkstation",
-    "authDomain",
-    "grpcUrl",
-    "grpcProtobuf",
-    "grpcServiceName",
-    "grpcMethod",
-    "grpcBody",
-    "grpcMetadata",
-    "grpcEnableTls",
-    "radiusUsername",
-    "radiusPassword",
-    "radiusCalledStationId",
-    "radiusCallingStationId",
-    "radiusSecret",
-    "httpBodyEncoding",
-    "expectedValue",
-    "jsonPath",
-    "kafkaProducerTopic",
-    "kafkaProducerBrokers",
-    "kafkaProducerAllowAutoTopicCreation",
-    "kafkaProducerSaslOptions",
-    "kafkaProducerMessage",
-    "cacheBust",
-    "kafkaProducerSsl",
-    "gamedigGivenPortOnly",
-    "gamedigToken",
-    "remote_browser",
-    "screenshot_delay",
-    "smtpSecurity",
-    "snmpVersion",
-    "snmpOid",
-    "jsonPathOperator",
-    "retryOnlyOnStatusCodeFailure",
-    "rabbitmqNodes",
-    "rabbitmqUsername",
-    "rabbitmqPassword",
-    "conditions",
-    "manual_status",
-    "system_service_name",
-    "expectedTlsAlert",
-    "ntpStratumThreshold",
-    "ntpTimeOffsetThreshold",
-    "ntpRootDispersionThreshold",
-    "ping_numeric",
-    "ping_count",
-    "ping_per_request_timeout",
-]
-
-
-def column_for(key: str) -> str:
-    return KEY_TO_COLUMN.get(key) or camel_to_snake(key)
-
-
-# -- JSON text checks with JavaScript's error wording ---------------------------------------------------
-
-
-def js_json_error(text: str) -> str | None:
-    """None if `text` is valid JSON, else the message V8's JSON.parse would give (the common cases)."""
-    try:
-        json.loads(text)
-        return None
-    except json.JSONDecodeError as exc:
-        pos, reason = exc.pos, exc.msg
-        if not text.strip():
-            return "Unexpected end of JSON input"
-        if reason.startswith("Unterminated string"):
-            return f"Unterminated string in JSON at position {len(text)}"
-        if reason.startswith("Expecting property name"):
-            return f"Expected property name or '}}' in JSON at position {pos}"
-        if reason.startswith("Expecting ',' delimiter"):
-            closer = "}" if _innermost_open(text, pos) == "{" else "]"
-            after = "property value" if closer == "}" else "array element"
-            return f"Expected ',' or '{closer}' after {after} in JSON at position {pos}"
-        if reason.startswith("Expecting ':' delimiter"):
-            return f"Expected ':' after property name in JSON at position {pos}"
-        if reason.startswith("Extra data"):
-            return f"Unexpected non-whitespace character after JSON at position {pos}"
-        if pos >= len(text.rstrip()):
-            return "Unexpected end of JSON input"
-        snippet = text if len(text) <= 10 else text[:10] + "..."
-        return f"Unexpected token '{text[pos]}', \"{snippet}\" is not valid JSON"
-
-
-def _innermost_open(text: str, pos: int) -> str:
-    depth: list[str] = []
-    in_string = escaped = False
-    for ch in text[:pos]:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "{[":
-            depth.append(ch)
-        elif ch in "}]" and depth:
-            depth.pop()
-    return depth[-1] if depth else "{"
 
 
 # -- input conversion ---------------------------------------------------------------------------------
