@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import trio
 
@@ -22,6 +22,9 @@ from kuma.notifications.payloads import event_message, heartbeat_json, should_no
 from kuma.store import notifications as store
 from kuma.store.settings import get_setting, server_timezone
 from kuma.views.monitors import monitor_public_json
+
+if TYPE_CHECKING:
+    from kuma.monitoring.beat import BeatEvent
 
 log = logging.getLogger(__name__)
 
@@ -102,47 +105,45 @@ class Notifier:
         return len(rows)
 
     # -- beats -----------------------------------------------------------------------------------
-    async def handle_beat(self, event: Any) -> None:
+    async def handle_beat(self, event: BeatEvent) -> None:
         monitor, beat = event.monitor, event.beat
         monitor_id = monitor["id"]
-        status = beat.get("status")
+        status = beat["status"]
         alert = should_notify(
-            notify=bool(getattr(event, "notify", False)),
-            is_first=bool(getattr(event, "is_first", False)),
+            notify=event.notify,
+            is_first=event.is_first,
             status=status,
             under_maintenance=self._under_maintenance(monitor_id),
         )
         await self.policy.on_beat(event, alert)
         if self._may_warn(event):
-            await self.check_certificate(monitor, getattr(event, "tls_info", None))
+            await self.check_certificate(monitor, event.tls_info)
 
     @staticmethod
-    def _may_warn(event: Any) -> bool:
+    def _may_warn(event: BeatEvent) -> bool:
         """Whether this beat gets a certificate expiry check (UP, enabled, not a push: it has no certificate)."""
         monitor = event.monitor
         return (
             event.beat.get("status") == 1
             and bool(monitor.get("expiry_notification"))
             and not monitor.get("ignore_tls")
-            and getattr(event, "source", "check") != "push"
+            and event.source != "push"
         )
 
     async def _has_links(self, monitor_id: int) -> bool:
         """Whether any notification is linked to the monitor, from a set read again after any write that is
-        not a beat (`writes_besides_beats`): 10,000 monitors going DOWN at once cost one read, not 10,000."""
-        stamp_of = getattr(getattr(self.app, "monitoring", None), "writes_besides_beats", None)
-        if stamp_of is None:
-            return True
-        stamp = stamp_of()
+        not a beat (`Database.changes`, beats are written `routine`): 10,000 monitors going DOWN at once cost
+        one read, not 10,000."""
+        stamp = self.app.db.changes
         if self._linked is None or stamp != self._linked_stamp:
             self._linked = set(await self.app.db.read(store.linked_monitor_ids))
             self._linked_stamp = stamp
         return monitor_id in self._linked
 
-    async def send_alert(self, event: Any, *, extra: str = "", to: list[int] | None = None) -> None:
+    async def send_alert(self, event: BeatEvent, *, extra: str = "", to: list[int] | None = None) -> None:
         """A beat's alert as Uptime Kuma sends it (the policy decided it goes out); `extra` is appended to
         the message, `to` names other notifications than the monitor's own (escalation, storm summaries)."""
-        await self._send_beat(event.monitor, event.beat, getattr(event, "set_keys", None), extra=extra, to=to)
+        await self._send_beat(event.monitor, event.beat, event.set_keys, extra=extra, to=to)
 
     async def send_text(self, monitor_id: int, msg: str, to: list[int] | None = None) -> None:
         """A plain message (no heartbeat/monitor payload) to the monitor's notifications or to `to`."""
@@ -159,7 +160,7 @@ class Notifier:
 
     async def _send_beat(
         self,
-        monitor: dict,
+        monitor: Mapping[str, Any],
         beat: dict,
         set_keys: frozenset[str] | None = None,
         *,
@@ -186,7 +187,7 @@ class Notifier:
         for row in rows:
             self._spawn(store.parse_config(row), msg, monitor_json, hb, f"notification {row['id']}")
 
-    async def check_certificate(self, monitor: dict, tls_info: dict | None = None) -> None:
+    async def check_certificate(self, monitor: Mapping[str, Any], tls_info: dict | None = None) -> None:
         """Expiry warnings for the TLS chain the check saw (the event's, else the stored one)."""
         monitor_id = monitor["id"]
         if not await self._has_links(monitor_id):
@@ -258,7 +259,7 @@ class Notifier:
             return False
 
 
-async def public_monitor_json(app: Any, monitor: dict) -> dict | None:
+async def public_monitor_json(app: Any, monitor: Mapping[str, Any]) -> dict | None:
     """The non-sensitive Monitor JSON; a minimal one from the row when the monitor was deleted meanwhile."""
     found = await monitor_public_json(app, monitor["id"])
     if found is not None:

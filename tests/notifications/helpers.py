@@ -1,9 +1,8 @@
-"""A real App + Database for notifier tests (no server process), and a BeatEvent stand-in."""
+"""A real App + Database for notifier tests (no server process); beats are the engine's own `BeatEvent`."""
 from __future__ import annotations
 
 import json
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from kuma.app import App
@@ -11,17 +10,6 @@ from kuma.config import Config
 from kuma.maintenance.service import MaintenanceService
 from kuma.notifications.notifier import Notifier
 from tests.helpers.app import running_app
-
-
-@dataclass
-class FakeBeatEvent:
-    """Same attributes as kuma.monitoring.beat.BeatEvent (docs/CONTRACTS.md)."""
-    monitor: dict
-    beat: dict
-    important: bool
-    notify: bool
-    previous_status: int | None
-    is_first: bool
 
 
 @asynccontextmanager

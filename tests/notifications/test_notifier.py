@@ -5,7 +5,10 @@ import json
 
 import trio
 
-from tests.notifications.helpers import FakeBeatEvent, add_beat, add_notification, add_user_monitor, running_notifier
+from kuma.monitoring.beat import BeatEvent
+from tests.notifications.helpers import add_beat, add_notification, add_user_monitor, running_notifier
+
+PING = frozenset({"ping"})  # the engine's set_keys of a beat whose check gave a ping
 
 
 async def _settle(recorder, count: int) -> list:
@@ -24,14 +27,14 @@ async def test_down_then_up_sends_two_alerts_with_spec_texts(tmp_path, recorder)
         await add_notification(app, monitor["id"], {"name": "hook", "type": "webhook",
                                                     "webhookURL": recorder.url + "/webhook"})
         first = await add_beat(app, monitor["id"], 1, "200 - OK", "2026-11-26 10:00:00.000", ping=3)
-        await notifier.on_beat(FakeBeatEvent(monitor, first, True, True, None, True))  # first UP: silent
+        await notifier.on_beat(BeatEvent(monitor, first, True, True, None, True, PING))  # first UP: silent
         down = await add_beat(app, monitor["id"], 0, "Request failed with status code 503",
                               "2026-11-26 10:00:20.000", retries=1)
-        await notifier.on_beat(FakeBeatEvent(monitor, down, True, True, 1, False))
+        await notifier.on_beat(BeatEvent(monitor, down, True, True, 1, False))
         pending = await add_beat(app, monitor["id"], 0, "still down", "2026-11-26 10:00:40.000", important=False)
-        await notifier.on_beat(FakeBeatEvent(monitor, pending, False, False, 0, False))  # not notifying
+        await notifier.on_beat(BeatEvent(monitor, pending, False, False, 0, False))  # not notifying
         up = await add_beat(app, monitor["id"], 1, "200 - OK", "2026-11-26 10:01:00.000", ping=2)
-        await notifier.on_beat(FakeBeatEvent(monitor, up, True, True, 0, False))
+        await notifier.on_beat(BeatEvent(monitor, up, True, True, 0, False, PING))
         requests = await _settle(recorder, 2)
     assert [r.json()["msg"] for r in requests] == [
         "[Local Web] [🔴 Down] Request failed with status code 503",
@@ -58,7 +61,7 @@ async def test_first_beat_down_notifies_and_maintenance_does_not(tmp_path, recor
             await add_notification(app, m["id"], {"name": "hook", "type": "webhook",
                                                   "webhookURL": recorder.url + f"/m{m['id']}"})
             beat = await add_beat(app, m["id"], 0, "connect ECONNREFUSED", "2026-11-26 10:00:00.000")
-            await notifier.on_beat(FakeBeatEvent(m, beat, True, True, None, True))
+            await notifier.on_beat(BeatEvent(m, beat, True, True, None, True))
         requests = await _settle(recorder, 1)
     assert [r.path for r in requests] == [f"/m{monitor['id']}"]
 
@@ -72,7 +75,7 @@ async def test_failed_send_is_retried_a_bounded_number_of_times_and_others_still
         await add_notification(app, monitor["id"], {"name": "good", "type": "webhook",
                                                     "webhookURL": recorder.url + "/good"})
         beat = await add_beat(app, monitor["id"], 0, "down", "2026-11-26 10:00:00.000")
-        await notifier.on_beat(FakeBeatEvent(monitor, beat, True, True, 1, False))
+        await notifier.on_beat(BeatEvent(monitor, beat, True, True, 1, False))
         requests = await _settle(recorder, 4)
         assert notifier.failures == 1 and notifier.deliveries == 1
     assert sorted(r.path for r in requests) == ["/broken"] * 3 + ["/good"]
@@ -92,7 +95,7 @@ async def test_certificate_expiry_warning_once_per_threshold(tmp_path, recorder)
         for i in range(3):
             beat = await add_beat(app, monitor["id"], 1, "200 - OK", f"2026-11-26 10:00:0{i}.000",
                                   important=i == 0)
-            await notifier.on_beat(FakeBeatEvent(monitor, beat, i == 0, i == 0, None if i == 0 else 1, i == 0))
+            await notifier.on_beat(BeatEvent(monitor, beat, i == 0, i == 0, None if i == 0 else 1, i == 0))
         requests = await _settle(recorder, 1)
         history = await app.db.read(lambda db: db.conn.execute(
             "SELECT type, monitor_id, days FROM notification_sent_history").fetchall())
