@@ -2,14 +2,11 @@
 and a screenshot is saved."""
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-import bcrypt
-import trio
-
-from kuma.store import Database
 from tests.browser.conftest import screenshot
+from tests.helpers.paths import CAPTURE_CLOCK
+from tests.helpers.push_monitors import push_monitors_db
 from tests.helpers.server import start_kuma
 
 PASSWORD = "large-pass-1"
@@ -17,32 +14,15 @@ MONITORS = 2000
 
 
 def build(path) -> None:
-    async def create():
-        Database.open(path).close()
-
-    trio.run(create)
-    conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO user (id, username, password) VALUES (1, 'admin', ?)",
-                 (bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode(),))
-    conn.execute("INSERT INTO setting (key, value) VALUES ('initServerTimezone', 'true')")
-    now = datetime.now(timezone.utc)
-    for monitor_id in range(1, MONITORS + 1):
-        conn.execute("INSERT INTO monitor (id, name, type, active, user_id, interval, retry_interval, push_token) "
-                     "VALUES (?, ?, 'push', 0, 1, 60, 60, ?)", (monitor_id, f"Service {monitor_id:04d}", f"tok{monitor_id:029d}"))
-        conn.executemany(
-            "INSERT INTO heartbeat (monitor_id, status, time, msg, ping, important, duration, down_count, retries) "
-            "VALUES (?, ?, ?, 'OK', 20, 0, 60, 0, 0)",
-            [(monitor_id, 0 if (monitor_id + i) % 29 == 0 else 1,
-              (now - timedelta(minutes=20 - i)).strftime("%Y-%m-%d %H:%M:%S.000")) for i in range(20)])
-    conn.commit()
-    conn.close()
+    push_monitors_db(path, PASSWORD, MONITORS, datetime.fromisoformat(CAPTURE_CLOCK.replace("Z", "+00:00")),
+                     [20 - i for i in range(20)], lambda monitor_id, i: (monitor_id + i) % 29 == 0)
 
 
 def test_two_thousand_monitors(page, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     build(data / "kuma.db")
-    server = start_kuma(data)
+    server = start_kuma(data, clock_start=CAPTURE_CLOCK)  # the beats are minutes before the pinned clock
     try:
         page.goto(server.url + "/dashboard")
         page.fill("[name=username]", "admin")

@@ -7,17 +7,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import bcrypt
 import requests
-import trio
 from uptime_kuma_api import UptimeKumaApi
 
 from kuma.shapes.monitor_slim import SLIM_KEYS
-from kuma.store import Database
 from tests.accounts.test_light_start import capture_copy
 from tests.helpers.paths import CAPTURE_CLOCK, REPO
+from tests.helpers.push_monitors import push_monitors_db
 from tests.helpers.server import start_kuma
 
 PASSWORD = "light-pass-1"
@@ -26,24 +24,11 @@ BEATS = 20
 
 
 def build(path) -> None:
-    async def create():
-        Database.open(path).close()
-
-    trio.run(create)
     now = datetime.fromisoformat(CAPTURE_CLOCK.replace("Z", "+00:00"))
+    push_monitors_db(path, PASSWORD, MONITORS, now, [BEATS + 1 - i for i in range(BEATS)], lambda _, i: i == 7)
     minute, day = int(now.timestamp()) // 60 * 60, int(now.timestamp()) // 86400 * 86400
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO user (id, username, password) VALUES (1, 'admin', ?)",
-                 (bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode(),))
-    conn.execute("INSERT INTO setting (key, value) VALUES ('initServerTimezone', 'true')")
     for monitor_id in range(1, MONITORS + 1):
-        conn.execute("INSERT INTO monitor (id, name, type, active, user_id, interval, retry_interval, push_token) "
-                     "VALUES (?, ?, 'push', 0, 1, 60, 60, ?)", (monitor_id, f"Service {monitor_id:04d}", f"tok{monitor_id:029d}"))
-        conn.executemany(
-            "INSERT INTO heartbeat (monitor_id, status, time, msg, ping, important, duration, down_count, retries) "
-            "VALUES (?, ?, ?, 'OK', 20, 0, 60, 0, 0)",
-            [(monitor_id, 0 if i == 7 else 1, (now - timedelta(minutes=BEATS + 1 - i)).strftime("%Y-%m-%d %H:%M:%S.000"))
-             for i in range(BEATS)])
         conn.execute("INSERT INTO stat_minutely (monitor_id, timestamp, ping, ping_min, ping_max, up, down) "
                      "VALUES (?, ?, 20, 20, 20, 3, 1)", (monitor_id, minute - 120))
         conn.execute("INSERT INTO stat_daily (monitor_id, timestamp, ping, ping_min, ping_max, up, down) "
