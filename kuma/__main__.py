@@ -1,3 +1,5 @@
+"""`python -m kuma`: the same command line as the `kuma` executable (the entry point the binary freezes)."""
+
 from kuma.cli import main
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ def _page_id(slug: str) -> Any:
 
 
 async def status_pages_step(run: Run) -> None:
+    """Create, then update, the file's status pages (a created page gets its saved config right away)."""
     have, want = run.have("statusPages"), run.want("statusPages")
     for change in run.plan.of("create", "status_page"):
         item = {**PAGE_DEFAULTS, **want[change.key]}
@@ -87,6 +88,7 @@ async def _link_window(run: Run, window_id: int, item: dict[str, Any], changed: 
 
 
 async def maintenance_step(run: Run) -> None:
+    """Create, then update, the file's maintenance windows and their monitor and page links."""
     have, want = run.have("maintenance"), run.want("maintenance")
     for change in run.plan.of("create", "maintenance"):
         item = want[change.key]

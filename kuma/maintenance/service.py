@@ -95,6 +95,8 @@ class MaintenanceService:
         return changed
 
     async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+        """The service: recompute the set at the next window edge (or when `changed()` says so) and send the
+        list to logged-in users when it moved."""
         await self.refresh()
         task_status.started()
         while True:

@@ -206,6 +206,7 @@ class Schedule:
         return Window(fire.astimezone(UTC), end.astimezone(UTC))
 
     def current_window(self, now: datetime) -> Window | None:
+        """The window `now` falls in, if any (single: its dates; cron strategies: the last fire + duration)."""
         if self.strategy == "single":
             if self.start_date and self.end_date and self.start_date <= now < self.end_date:
                 return Window(self.start_date.astimezone(UTC), self.end_date.astimezone(UTC))
@@ -219,6 +220,7 @@ class Schedule:
         return window if window.contains(now) else None
 
     def next_window(self, now: datetime) -> Window | None:
+        """The first window that starts after `now`, if the strategy has one."""
         if self.strategy == "single":
             if self.start_date and self.end_date and now < self.start_date:
                 return Window(self.start_date.astimezone(UTC), self.end_date.astimezone(UTC))
@@ -230,6 +232,7 @@ class Schedule:
 
     # -- what the API shows --------------------------------------------------------------------
     def status(self, now: datetime) -> str:
+        """Uptime Kuma's status text at `now`: inactive, under-maintenance, scheduled, ended or unknown."""
         if not self.row.get("active"):
             return "inactive"
         if self.strategy == "manual":
@@ -247,6 +250,7 @@ class Schedule:
         return "scheduled" if self.next_window(now) else "ended"
 
     def timeslots(self, now: datetime) -> list[Window]:
+        """The current and next windows, as the maintenance list shows them."""
         if self.strategy == "manual":
             return []
         if self.strategy == "single":

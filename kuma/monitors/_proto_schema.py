@@ -102,6 +102,7 @@ class _Parser:
                 return
 
     def parse(self) -> Schema:
+        """The whole file: top-level messages, enums and services, named under its package."""
         package = ""
         while self.peek():
             token = self.next()
@@ -122,6 +123,7 @@ class _Parser:
         return self.schema
 
     def message(self, scope: str) -> None:
+        """A message block (nested messages, enums and oneofs included) under its full dotted name."""
         full = _join(scope, self.next())
         message = self.schema.messages.setdefault(full, Message(full))
         self.expect("{")
@@ -146,6 +148,7 @@ class _Parser:
                 message.fields.append(self.field(token))
 
     def field(self, token: str) -> Field:
+        """One field declaration (label, map<K,V>, type, name, number) starting at `token`."""
         repeated = token == "repeated"
         if token in ("repeated", "optional", "required"):
             token = self.next()
@@ -166,6 +169,7 @@ class _Parser:
         return Field(camel_case(name), number, token, repeated, map_key)
 
     def enum(self, scope: str) -> None:
+        """An enum block: its value names and numbers (options and reserved ranges skipped)."""
         full = _join(scope, self.next())
         enum = self.schema.enums.setdefault(full, Enum(full))
         self.expect("{")
@@ -182,6 +186,7 @@ class _Parser:
                 self.expect(";")
 
     def service(self, scope: str) -> None:
+        """A service block: its rpc methods, so the check can find the one the monitor names."""
         full = _join(scope, self.next())
         service = self.schema.services.setdefault(full, Service(full))
         self.expect("{")
@@ -193,6 +198,7 @@ class _Parser:
                 self.skip_statement()
 
     def rpc(self, scope: str) -> Method:
+        """One rpc line: request and response types, and whether either side streams."""
         name = self.next()
         self.expect("(")
         streaming = self.peek() == "stream"

@@ -105,6 +105,7 @@ def split_broker(address: str) -> tuple[str, int]:
 
 
 async def connect(address: str, tls: bool, sasl: dict[str, Any]) -> tuple[trio.abc.Stream, Broker]:
+    """A connected broker (TLS and SASL when the monitor asks); a failure is one "Connection error: …" text."""
     host, port = split_broker(address)
     try:
         stream: trio.abc.Stream = await trio.open_tcp_stream(host, port)

@@ -187,6 +187,7 @@ def _subprocess_env(ctx: CheckContext) -> dict[str, str]:
 
 
 def ping_command(host: str, settings: PingSettings, version: int | None = None) -> list[str]:
+    """The iputils `ping` argv for these settings, the last resort when no ICMP socket can be opened."""
     args = ["ping"] + ([f"-{version}"] if version else [])
     args += [
         "-c",

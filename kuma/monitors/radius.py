@@ -45,6 +45,8 @@ def _attribute(kind: int, value: bytes) -> bytes:
 
 
 def access_request(identifier: int, authenticator: bytes, monitor: Mapping[str, Any]) -> bytes:
+    """An Access-Request packet with the monitor's attributes (the password hidden with the shared secret,
+    as RFC 2865 says)."""
     secret = str(monitor.get("radius_secret") or "").encode()
     attributes = b""
     for kind, column in (

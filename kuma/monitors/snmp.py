@@ -119,6 +119,8 @@ class Session:
         self.sock, self.address, self.deadline, self.attempts = sock, address, deadline, max(1, attempts)
 
     async def exchange(self, message: bytes, request_id: int, msg_id: int | None = None) -> Answer:
+        """Send `message` and wait for the answer with our request id, resending it `attempts` times within the
+        deadline (stray or garbled datagrams are skipped)."""
         remaining = self.deadline - trio.current_time()
         step = remaining / self.attempts
         for _ in range(self.attempts):
@@ -147,6 +149,8 @@ async def _get_v3(session: Session, user: str, oid: str) -> Answer:
 
 
 async def snmp_get(monitor: Mapping[str, Any], oid: str, deadline: float) -> Answer:
+    """The answer for `oid` from the monitor's agent (v1/v2c community, v3 noAuthNoPriv after discovery),
+    resent up to maxretries times before `deadline`."""
     host = str(monitor.get("hostname") or "").strip()
     port = int(monitor.get("port") or 161)
     version = VERSIONS.get(str(monitor.get("snmp_version") or ""), 0)

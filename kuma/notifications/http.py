@@ -60,6 +60,7 @@ def _status_text(code: int) -> str:
 
 
 def http_error(response: httpx.Response) -> NotificationError:
+    """A refused answer as axios words it in Uptime Kuma's notification errors (code, status, body)."""
     code = "ERR_BAD_REQUEST" if response.status_code < 500 else "ERR_BAD_RESPONSE"
     body = response.text
     try:
@@ -76,6 +77,7 @@ def http_error(response: httpx.Response) -> NotificationError:
 
 
 def transport_error(exc: BaseException, url: str) -> NotificationError:
+    """A timeout or refused connection in axios's wording, so the error text matches Uptime Kuma's."""
     if isinstance(exc, httpx.TimeoutException):
         return NotificationError(f"timeout of {DEFAULT_TIMEOUT:g}s exceeded (code=ECONNABORTED)")
     if isinstance(exc, httpx.ConnectError):

@@ -45,6 +45,7 @@ def hostname_or_url(monitor: dict | None) -> str:
 
 
 def template_variables(msg: str, monitor: dict | None, heartbeat: dict | None) -> dict[str, Any]:
+    """The names a custom template may use, in both of Uptime Kuma's spellings (`name` and `NAME` …)."""
     name = monitor.get("name") if monitor else None
     status = status_label(heartbeat)
     target = hostname_or_url(monitor)

@@ -258,6 +258,8 @@ class Plan:
         self.public_count = len(PUBLIC_KEYS)
 
     def build(self, row: tuple, extras: MonitorExtras, include_sensitive: bool) -> dict[str, Any]:
+        """One Monitor JSON from a row in this layout's column order: only the Boolean, JSON and computed
+        keys are touched, every other value goes out as read."""
         values = list(row)
         if float in map(type, values):  # rare: integral floats print as integers (raw keys only)
             for n in self.raw:

@@ -92,6 +92,7 @@ def page_admin_json(row: dict, domains: list[str]) -> dict:
 
 
 def incident_json(row: dict, *, with_last_updated: bool = True) -> dict:
+    """An incident as the status page API sends it (`lastUpdatedDate` only where Uptime Kuma has it)."""
     out = {
         "id": row["id"],
         "style": row["style"],

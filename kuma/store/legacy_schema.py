@@ -45,6 +45,8 @@ class Target:
 
 
 def load_target() -> Target:
+    """What schema.sql builds (tables, indexes, columns, foreign keys), read from an in-memory database, so
+    a legacy file is compared with the real thing rather than a hand-kept list."""
     mem = sqlite3.connect(":memory:")
     mem.executescript(SCHEMA_SQL)
     tables = {n: s for n, s in mem.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid")}

@@ -175,6 +175,7 @@ def save_groups(db: sqlite_utils.Database, page_id: int, groups: list[dict]) -> 
 
 # -- tags, TLS --------------------------------------------------------------------------------------
 def tags_of(db: sqlite_utils.Database, monitor_ids: list[int]) -> dict[int, list[dict]]:
+    """Each monitor's tags in one query (by tag name), for a page's monitor list."""
     out: dict[int, list[dict]] = {mid: [] for mid in monitor_ids}
     if not monitor_ids:
         return out

@@ -130,6 +130,7 @@ def render(body: dict, beats: dict, slug: str) -> str:
 
 
 async def render_status_page(app: App, slug: str) -> tuple[str, int]:
+    """The page's HTML and status code (404 page for an unknown slug), read with the public routes' readers."""
     slug = slug.lower()
     loaded = await app.db.read(lambda db: load_page_json(db, slug))
     if loaded is None:
