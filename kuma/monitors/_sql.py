@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import trio
+
+from kuma.monitors._common import elapsed_ms
+from kuma.monitors._driver import run_blocking
 from kuma.monitors.base import CheckFailed, CheckResult
 from kuma.monitors.dns import evaluate_conditions, parse_conditions
 from kuma.monitors.json_query import js_string
 
 FAILED = "Database connection/query failed: "
+#: What a driver's query returns: its rows (None: the statement has no result set) and column count.
+Rows = tuple[list[Any] | None, int]
 
 
 def query_of(monitor: Mapping[str, Any]) -> str:
@@ -79,3 +85,25 @@ def rows_result(
     if rows is None:
         return CheckResult(msg=f"No Error, but the result is not an array. Type: {not_array}", ping=ping)
     return CheckResult(msg=f"Rows: {len(rows)}", ping=ping)
+
+
+async def rows_check(
+    monitor: Mapping[str, Any],
+    query: Callable[[], Rows],
+    failure: Callable[[Exception], str],
+    cut: float,
+    not_array: str,
+) -> CheckResult:
+    """Run a blocking driver's `query` in the drivers' threads (given up after `cut` seconds), its errors
+    worded by `failure`, and judge the rows as `rows_result` does: the one body of the mysql and
+    sqlserver checks."""
+    start = trio.current_time()
+
+    def work() -> Rows | str:
+        try:
+            return query()
+        except Exception as exc:  # the driver's errors become the DOWN message
+            return failure(exc)
+
+    outcome = await run_blocking(work, cut, FAILED)
+    return rows_result(monitor, outcome, elapsed_ms(start), not_array)

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import trio
-
-from kuma.monitors._common import effective_timeout, elapsed_ms
-from kuma.monitors._driver import run_blocking, transport_text
-from kuma.monitors._sql import FAILED, close_quietly, query_of, rows_result
+from kuma.monitors._common import effective_timeout
+from kuma.monitors._driver import transport_text
+from kuma.monitors._sql import FAILED, close_quietly, query_of, rows_check
 from kuma.monitors.base import CheckContext, CheckFailed, CheckResult, MonitorType, register
 
 
@@ -102,13 +100,6 @@ class Mysql(MonitorType):
         password = monitor.get("radius_password")
         target = parse_connection_string(str(monitor.get("database_connection_string") or ""), password)
         timeout = effective_timeout(monitor)
-        start = trio.current_time()
-
-        def work() -> tuple[list[Any] | None, int] | str:
-            try:
-                return run_query(target, query, timeout)
-            except Exception as exc:  # the driver's errors become the DOWN message
-                return error_text(exc, target)
-
-        outcome = await run_blocking(work, timeout, FAILED)
-        return rows_result(monitor, outcome, elapsed_ms(start), "object")
+        return await rows_check(
+            monitor, lambda: run_query(target, query, timeout), lambda exc: error_text(exc, target), timeout, "object"
+        )
