@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 import trio
 
-from kuma.realtime import hypercorn_ws
+from kuma.realtime import hypercorn_ws, ws_front
 from kuma.realtime.connection import Connection
 from kuma.realtime.engineio import POLLING, WEBSOCKET, ProtocolError
 from kuma.realtime.hub import Hub
@@ -53,6 +53,7 @@ def mount(web, hub: Hub, read_trust_proxy: Callable[[], Awaitable[bool]]) -> Non
             await inner(scope, receive, send)
 
     web.asgi_app = asgi_app
+    setattr(web, ws_front.FRONT_ATTR, ws_front.WsFront(endpoint, hub.path))  # plain websockets off the socket
 
 
 def request_headers(scope: Scope) -> dict[str, str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,15 @@ class DirectWriter:
     earlier write is still owed: then the bytes go to the kernel in the caller's task with one `write`.
     What the kernel does not take at once is `pending` and goes out before anything else Hypercorn sends
     on that connection (its stream's `send` is wrapped to flush it first); the owner's writer flushes it
-    too. Unbound (plain TCP not found, TLS, HTTP/2), `try_write` always says no.
+    too. Bound to Hypercorn's stream (`bind`) or to kuma's websocket front (`bind_socket`, kuma.realtime.ws_front).
+    Unbound (plain TCP not found, TLS, HTTP/2), `try_write` always says no.
     """
 
-    __slots__ = ("pending", "_stream", "_lock", "_socket", "_send", "_open", "_connected", "_data")
+    __slots__ = ("pending", "_lock", "_socket", "_ready", "_send")
 
     def __init__(self) -> None:
         self.pending: bytes | None = None
-        self._stream: Any = None
+        self._ready: Callable[[], bool] | None = None
 
     def bind(self, stream: Any, open_state: Any, connected: Any, data_event: Any) -> bool:
         """Find the TCP server under Hypercorn's websocket stream; False (and unbound) when it is not the
@@ -71,29 +73,34 @@ class DirectWriter:
             socket = sock_stream.socket
         except AttributeError:
             return False
-        self._lock, self._socket, self._open, self._connected = lock, socket, open_state, connected
-        self._data = data_event
-        self._send = original = stream.send
+        original = stream.send
+
+        async def send_data(data: bytes) -> None:
+            await original(data_event(stream_id=stream.stream_id, data=data))
 
         async def send_after_pending(event: Any) -> None:
             await self.flush()
             await original(event)
 
+        def ready() -> bool:
+            return not stream.closed and stream.state == connected and stream.connection.state == open_state
+
         stream.send = send_after_pending  # everything Hypercorn sends on it waits for what is owed
-        self._stream = stream
+        self.bind_socket(lock, socket, ready, send_data)
         return True
+
+    def bind_socket(
+        self, lock: Any, socket: Any, ready: Callable[[], bool], send: Callable[[bytes], Awaitable[None]]
+    ) -> None:
+        """Bind to a socket written under `lock`: `ready` says the websocket is open, `send` writes what is
+        owed (waiting for the socket); the owner sends what is `pending` before anything else it sends."""
+        self._lock, self._socket, self._send = lock, socket, send
+        self._ready = ready
 
     def try_write(self, data: bytes) -> bool:
         """Write `data` now; False (nothing written) when that cannot be done without waiting."""
-        stream = self._stream
-        if (
-            stream is None
-            or self.pending is not None
-            or stream.closed
-            or stream.state != self._connected
-            or stream.connection.state != self._open
-            or self._lock.locked()
-        ):
+        ready = self._ready
+        if ready is None or self.pending is not None or self._lock.locked() or not ready():
             return False
         fd = self._socket.fileno()  # asked each time: -1 once closed, never a number reused by another socket
         if fd < 0:
@@ -110,7 +117,7 @@ class DirectWriter:
         """Send what an earlier `try_write` left owed (waits for the socket like any send)."""
         while self.pending is not None:
             data, self.pending = self.pending, None
-            await self._send(self._data(stream_id=self._stream.stream_id, data=data))
+            await self._send(data)
 
 
 def install() -> bool:

@@ -25,6 +25,7 @@ from hypercorn.events import Closed, RawData
 from hypercorn.trio import run as hypercorn_run
 from hypercorn.trio.tcp_server import MAX_RECV, TCPServer
 
+from kuma.realtime import ws_front
 from kuma.rest import push_wire
 from kuma.rest.push_wire import HAND_OFF, INCOMPLETE, PushRequest
 
@@ -40,14 +41,23 @@ class PushFront:
 
 
 class PushFrontServer(TCPServer):
-    """Hypercorn's TCPServer, reading pushes itself until a request is not one."""
+    """Hypercorn's TCPServer, reading pushes and `/socket.io/` websockets itself until a request is not one."""
 
     async def _read_data(self) -> None:
-        front = getattr(getattr(self.app, "app", None), FRONT_ATTR, None)
+        app = getattr(self.app, "app", None)
+        front = getattr(app, FRONT_ATTR, None)
+        ws = getattr(app, ws_front.FRONT_ATTR, None)
         if not isinstance(front, PushFront):
+            front = None
+        if not isinstance(ws, ws_front.WsFront) or not self._ws_frontable():
+            ws = None
+        if front is None and ws is None:
             await super()._read_data()
             return
+        self._served = 0
         leftover = await self._serve_pushes(front)
+        if leftover is not None and ws is not None and self._served == 0:
+            leftover = await self._serve_websocket(ws, leftover)
         if leftover is None:
             await self.protocol.handle(Closed())
             return
@@ -55,37 +65,82 @@ class PushFrontServer(TCPServer):
             await self.protocol.handle(RawData(leftover))
         await super()._read_data()
 
-    async def _serve_pushes(self, front: PushFront) -> bytes | None:
-        """Serve pushes; the bytes to hand to h11, or None when the connection is done."""
+    def _ws_frontable(self) -> bool:
+        """Plain TCP and a config whose websocket handling the front mirrors (no server pings, no
+        access log, no server-name check)."""
+        config = self.config
+        return (
+            isinstance(self.stream, trio.SocketStream)
+            and config.websocket_ping_interval is None
+            and config.accesslog is None
+            and not config.server_names
+        )
+
+    async def _serve_pushes(self, front: PushFront | None) -> bytes | None:
+        """Serve pushes; the bytes to hand on (h11 or the websocket front), or None when the connection
+        is done."""
         buffer = b""
-        served = 0
         watch = trio.CancelScope()
         self._idle_scope: trio.CancelScope | None = None
         try:
             while True:
-                data = await self._receive(idle=served > 0 and not buffer)
+                data = await self._receive(idle=self._served > 0 and not buffer)
                 if data is None:
                     return None
                 if not data:  # end of stream: h11 sees it (and any partial head) as before
-                    await self.protocol.handle(RawData(buffer))
-                    await self.protocol.handle(RawData(b""))
+                    await self._end_of_stream(buffer)
                     return None
                 buffer += data
                 while buffer:
-                    request = push_wire.parse(buffer)
+                    request = push_wire.parse(buffer) if front is not None else HAND_OFF
                     if request is INCOMPLETE:
                         break
-                    if request is HAND_OFF or not isinstance(request, PushRequest):
+                    if request is HAND_OFF or not isinstance(request, PushRequest) or front is None:
                         return buffer
-                    if served == 0:
+                    if self._served == 0:
                         await self.idle_task.stop()  # the keep-alive timeout is ours from now on
                         self._task_group.spawn(self._close_when_terminated, watch)
-                    served += 1
+                    self._served += 1
                     buffer = buffer[request.size :]
-                    if not await self._answer(front, request, served):
+                    if not await self._answer(front, request, self._served):
                         return None
         finally:
             watch.cancel()
+
+    async def _end_of_stream(self, buffer: bytes) -> None:
+        await self.protocol.handle(RawData(buffer))
+        await self.protocol.handle(RawData(b""))
+
+    async def _serve_websocket(self, front: ws_front.WsFront, buffer: bytes) -> bytes | None:
+        """Serve a `/socket.io/` websocket when `buffer` starts with its upgrade; the bytes for h11 (all
+        of them when it is not one, or the endpoint refused it), None when the connection is done."""
+        while True:
+            upgrade = ws_front.parse_upgrade(buffer, front.path)
+            if isinstance(upgrade, ws_front.Upgrade):
+                break
+            if upgrade is not ws_front.INCOMPLETE:
+                return buffer
+            data = await self._receive(idle=False)  # Hypercorn's idle task still closes a slow head
+            if data is None:
+                return None
+            if not data:
+                await self._end_of_stream(buffer)
+                return None
+            buffer += data
+        await self.idle_task.stop()  # as h11 does once a request is in
+        await self.context.mark_request()
+        wire = ws_front.Wire(
+            self.stream,  # type: ignore[arg-type]  # plain TCP: checked by _ws_frontable
+            self.send_lock,
+            lambda: _server_headers(self.config),
+            self.config.websocket_max_message_size,
+            self.config.read_timeout,
+        )
+        scope = ws_front.scope_of(
+            upgrade, self.protocol.client, self.protocol.server, self.config.root_path, self.state.copy()
+        )
+        outcome = await ws_front.serve(front, scope, upgrade, wire, buffer[upgrade.size :])
+        return buffer if outcome is ws_front.REFUSED else None
 
     async def _receive(self, *, idle: bool) -> bytes | None:
         """The next bytes; None when the connection was closed, broken or timed out."""

@@ -17,6 +17,7 @@ from kuma.app import App
 from kuma.config import Config
 from kuma.realtime import endpoint
 from kuma.realtime.hub import Hub
+from kuma.rest import push_front
 from kuma.store import settings as settings_store
 from tests.helpers.app import running_app
 from tests.helpers.server import free_port
@@ -84,6 +85,8 @@ class HubServer:
                 self.setup(hub, app)
             web = QuartTrio("kuma-test", static_folder=None)
             endpoint.mount(web, hub, lambda: app.db.read(settings_store.trust_proxy))
+            push_front.install()  # plain websockets go through kuma's front, as in `kuma serve`
+            self.web = web
             hc = HypercornConfig()
             hc.bind = [f"127.0.0.1:{self.port}"]
             hc.accesslog = None

@@ -14,6 +14,7 @@ import socket
 import trio
 import websocket
 
+from kuma.realtime import ws_front
 from kuma.realtime.hub import Hub
 from kuma.realtime.socketio import CONNECT, SioPacket
 from tests.realtime.harness import HubServer
@@ -120,6 +121,7 @@ def test_a_socket_that_stops_reading_does_not_delay_another_sockets_acks(tmp_pat
             other.close()
         # all the while the stuck socket's burst stayed stuck behind its unread output
         assert not server.app.test_state.get("flooded") and server.call_sync(backlog) > 0
+        assert getattr(server.web, ws_front.FRONT_ATTR).served == 2  # both served by kuma's websocket front
     finally:
         stuck.close()
         server.stop()
