@@ -222,7 +222,15 @@ def _server_parts() -> dict[str, Any]:
     for rule in web.url_map.iter_rules():
         methods = ",".join(sorted(rule.methods or ())) + (",WEBSOCKET" if getattr(rule, "websocket", False) else "")
         routes.append(f"{methods} {rule.rule}")
-    return {"events": hub.event_names(), "routes": routes, "socketio_path": hub.path, "probe": probe}
+    front = getattr(web, "kuma_ws_front", None)
+    front_path = front.path.decode() if front is not None else None
+    return {
+        "events": hub.event_names(),
+        "routes": routes,
+        "socketio_path": hub.path,
+        "probe": probe,
+        "ws_front_path": front_path,
+    }
 
 
 async def _asgi_get(web: Any, path: str, query: bytes) -> tuple[int, bytes]:
@@ -322,6 +330,65 @@ def _push_front() -> Any:
     return True
 
 
+def _ws_front() -> Any:
+    """`/socket.io/` websockets are served before h11 (kuma/realtime/ws_front.py): the front is on the web
+    app, and a websocket handshake and one message round trip through it work in this build."""
+    from kuma.rest import push_front
+
+    path = _server_parts()["ws_front_path"]
+    if path != "/socket.io/" or not push_front.installed():
+        raise RuntimeError(f"the websocket front is not installed (path {path!r})")
+    import trio
+
+    echoed = trio.run(_ws_front_round_trip)
+    if echoed != "ping?":
+        raise RuntimeError(f"the websocket front answered {echoed!r}")
+    return {"path": path, "echo": echoed}
+
+
+async def _ws_front_round_trip() -> str:
+    """An upgrade, one text message echoed by a small ASGI app, and the close, over a local socket pair."""
+    import trio
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import AcceptConnection, Request, TextMessage
+
+    from kuma.realtime import ws_front
+
+    async def echo(scope: dict, receive: Any, send: Any) -> None:
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept", "kuma_no_extensions": True})
+        message = await receive()
+        await send({"type": "websocket.send", "text": message["text"]})
+        await send({"type": "websocket.close", "code": 1000})
+
+    client = WSConnection(ConnectionType.CLIENT)
+    head = client.send(Request(host="localhost", target="/socket.io/?EIO=4&transport=websocket"))
+    upgrade = ws_front.parse_upgrade(head, b"/socket.io/")
+    if not isinstance(upgrade, ws_front.Upgrade):
+        raise RuntimeError("the front does not recognise a websocket upgrade")
+    left, right = trio.socket.socketpair()
+    server_stream, client_stream = trio.SocketStream(left), trio.SocketStream(right)
+    wire = ws_front.Wire(server_stream, trio.Lock(), list, 2**20, None)
+    front = ws_front.WsFront(echo, "/socket.io/")
+    scope = ws_front.scope_of(upgrade, None, None, "", {})
+    texts: list[str] = []
+    with trio.fail_after(10):
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(ws_front.serve, front, scope, upgrade, wire, b"")
+            while True:
+                data = await client_stream.receive_some(2**16)
+                if not data:
+                    break
+                client.receive_data(data)
+                for event in client.events():
+                    if isinstance(event, AcceptConnection):
+                        await client_stream.send_all(client.send(TextMessage(data="ping?")))
+                    elif isinstance(event, TextMessage):
+                        texts.append(event.data)
+    await client_stream.aclose()
+    return "".join(texts)
+
+
 def _probe_libraries() -> Any:
     """Monitor types part 2 (probes): gRPC's proto reader + protobuf codec + h2, and trio-websocket for the
     DevTools protocol, all found and working in this build (they are imported only inside checks)."""
@@ -365,6 +432,7 @@ CHECKS: dict[str, Callable[[], Any]] = {
     "build": _build,
     "websocket_path": _websocket_path,
     "push_front": _push_front,
+    "ws_front": _ws_front,
     "socketio_endpoint": _socketio_endpoint,
     "probe_libraries": _probe_libraries,
     # what this build contains, compared between the frozen binary and the source tree by the tests
