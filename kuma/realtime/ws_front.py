@@ -1,9 +1,10 @@
-"""`/socket.io/` websockets served before h11: the upgrade read off the socket, frames by wsproto on the stream.
+"""`/socket.io/` websockets served before h11: the upgrade and the frames read off the socket.
 
 Why: through Hypercorn a websocket message passes h11, wsproto, Hypercorn's WSStream, an ASGI queue and a
 task switch before the endpoint sees it (~0.3 ms per `add`), and a leaving peer costs Hypercorn's read
 loop and the app task two steps each (issues #14, #15). Here the connection's own task reads the socket
-and hands the endpoint (`kuma.realtime.endpoint.Endpoint`) the same ASGI messages it gets from Hypercorn:
+and its frames (`kuma.realtime.ws_reader`), and hands the endpoint (`kuma.realtime.endpoint.Endpoint`) the
+same ASGI messages it gets from Hypercorn:
 `websocket.connect/receive/disconnect` in, `websocket.accept/send/close` and kuma's `send_raw`/`send_batch`
 out, with a `DirectWriter` bound to the socket.
 
@@ -14,7 +15,9 @@ endpoint refuses the upgrade (an HTTP answer instead of `websocket.accept`), not
 `serve` says REFUSED and the caller replays the request through h11, so a refusal is Hypercorn's bytes
 by construction. Kept as Hypercorn does it: the 101 headers and their order, the server headers, no
 permessage-deflate, `websocket_max_message_size` (close 1009), ping → pong, the close handshake, close
-1011 when the endpoint ends without closing, disconnect code 1000 after our close and 1006 otherwise.
+1011 when the endpoint ends without closing, disconnect code 1000 after our close and 1006 otherwise. One
+difference: the message limit counts a text's bytes (Hypercorn counts its characters), and a message is
+refused as soon as its frame header says it will not fit.
 """
 
 from __future__ import annotations
@@ -29,13 +32,22 @@ from typing import Any
 from urllib.parse import unquote
 
 import trio
-from wsproto.connection import Connection as WSConnection
-from wsproto.connection import ConnectionState, ConnectionType
-from wsproto.events import BytesMessage, CloseConnection, Event, Message, Ping, TextMessage
-from wsproto.frame_protocol import CloseReason
-from wsproto.utilities import LocalProtocolError, generate_accept_token
+from wsproto.utilities import generate_accept_token
 
 from kuma.realtime.hypercorn_ws import SEND_BATCH, SEND_RAW, DirectWriter
+from kuma.realtime.wire import ws_message, ws_messages
+from kuma.realtime.ws_reader import (
+    BINARY,
+    CLOSE,
+    PING,
+    PONG,
+    TEXT,
+    TOO_BIG,
+    FrameReader,
+    Violation,
+    close_frame,
+    control_frame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -199,15 +211,15 @@ class FrontSocket:
         self.front = front
         self.wire = wire
         self.upgrade = upgrade
-        self.ws = WSConnection(ConnectionType.SERVER)
+        self.reader = FrameReader(wire.max_message)
         self.accepted = False
+        self.close_sent = False  # our close frame went out (as wsproto's LOCAL_CLOSING)
         self.closed_by_app = False  # the endpoint sent `websocket.close` (disconnect code 1000)
         self.gone = False  # the peer's close, end of stream or a broken socket (Hypercorn's StreamClosed)
+        self.too_big = False  # a message over the limit: closed with 1009, later messages dropped
         self.connected_sent = False
         self.rest = rest  # bytes that came after the head
         self.inbox: deque[dict] = deque()
-        self.parts: list[Any] = []  # a fragmented message's parts
-        self.size = 0
         self.direct: DirectWriter | None = None
 
     # ---- receive -------------------------------------------------------------------------------
@@ -222,8 +234,13 @@ class FrontSocket:
             if not data:
                 await self._lose()
                 continue
-            self.ws.receive_data(data)
-            await self._handle_events()
+            try:
+                messages = self.reader.feed(data)
+            except Violation as exc:  # as Hypercorn on wsproto's protocol error: the connection goes
+                log.debug("websocket protocol error: %s", exc)
+                await self._lose()
+                continue
+            await self._handle(messages)
         return self.inbox.popleft()
 
     async def _read(self) -> bytes:
@@ -238,32 +255,25 @@ class FrontSocket:
         except (trio.ClosedResourceError, trio.BrokenResourceError):
             return b""
 
-    async def _handle_events(self) -> None:
-        for event in self.ws.events():
-            if isinstance(event, Message):
-                if not self._collect(event):
-                    await self._send_event(CloseConnection(code=CloseReason.MESSAGE_TOO_BIG))
-                    break
-            elif isinstance(event, Ping):
-                await self._send_event(event.response())
-            elif isinstance(event, CloseConnection):
-                if self.ws.state == ConnectionState.REMOTE_CLOSING:
-                    await self._send_event(event.response())
+    async def _handle(self, messages: list[tuple[int, Any]]) -> None:
+        for kind, payload in messages:
+            if kind == TEXT:
+                if not self.too_big:
+                    self.inbox.append({"type": "websocket.receive", "bytes": None, "text": payload})
+            elif kind == BINARY:
+                if not self.too_big:
+                    self.inbox.append({"type": "websocket.receive", "bytes": payload, "text": None})
+            elif kind == PING:
+                if not self.close_sent:
+                    await self._send_bytes(control_frame(PONG, payload))
+            elif kind == CLOSE:
+                if not self.close_sent:  # the peer began: answer with its code (wsproto's response)
+                    await self._send_close(*payload)
                 await self._lose()
-
-    def _collect(self, event: Message) -> bool:
-        """Add a frame to the message; False when the message is larger than allowed."""
-        self.parts.append(event.data)
-        self.size += len(event.data)
-        if self.size > self.wire.max_message:
-            return False
-        if event.message_finished:
-            parts, self.parts, self.size = self.parts, [], 0
-            if isinstance(event, TextMessage):
-                self.inbox.append({"type": "websocket.receive", "bytes": None, "text": "".join(parts)})
-            else:
-                self.inbox.append({"type": "websocket.receive", "bytes": b"".join(parts), "text": None})
-        return True
+                return
+            elif (kind, payload) == TOO_BIG:
+                self.too_big = True
+                await self._send_close(1009, None)
 
     # ---- send ----------------------------------------------------------------------------------
     async def send(self, message: dict) -> None:
@@ -278,18 +288,18 @@ class FrontSocket:
         if self.gone:
             return
         if kind == SEND_RAW:
-            if self.ws.state == ConnectionState.OPEN and not self.closed_by_app:
+            if self._open():
                 await self._send_bytes(message["data"])
         elif kind == "websocket.send":
             data = message.get("bytes")
-            await self._send_event(
-                TextMessage(data=message["text"]) if data is None else BytesMessage(data=bytes(data))
-            )
+            if not self.close_sent:
+                await self._send_bytes(ws_message(message["text"] if data is None else bytes(data)))
         elif kind == SEND_BATCH:
-            await self._send_batch(message["frames"])
+            if not self.close_sent and message["frames"]:
+                await self._send_bytes(ws_messages(message["frames"]))
         elif kind == "websocket.close":
             self.closed_by_app = True
-            await self._send_event(CloseConnection(code=int(message.get("code", 1000)), reason=message.get("reason")))
+            await self._send_close(int(message.get("code", 1000)), message.get("reason"))
 
     async def _accept(self, direct: DirectWriter | None) -> None:
         self.accepted = True
@@ -300,27 +310,12 @@ class FrontSocket:
             direct.bind_socket(self.wire.lock, self.wire.stream.socket, self._open, self._write)
 
     def _open(self) -> bool:
-        return not self.gone and not self.closed_by_app and self.ws.state == ConnectionState.OPEN
+        return not self.gone and not self.close_sent
 
-    async def _send_batch(self, frames: list) -> None:
-        if self.closed_by_app:
-            return
-        chunks = []
-        for frame in frames:
-            event = TextMessage(data=frame) if isinstance(frame, str) else BytesMessage(data=frame)
-            try:
-                chunks.append(self.ws.send(event))
-            except LocalProtocolError:
-                break
-        if chunks:
-            await self._send_bytes(b"".join(chunks))
-
-    async def _send_event(self, event: Event) -> None:
-        try:
-            data = self.ws.send(event)
-        except LocalProtocolError:
-            return
-        await self._send_bytes(data)
+    async def _send_close(self, code: int | None, reason: str | None) -> None:
+        if not self.close_sent:
+            self.close_sent = True
+            await self._send_bytes(close_frame(code, reason))
 
     async def _send_bytes(self, data: bytes) -> None:
         """Write `data` after whatever a direct write left owed."""
@@ -350,7 +345,7 @@ class FrontSocket:
     async def finish(self) -> None:
         """The endpoint returned: close 1011 if it never closed (as Hypercorn), then the socket."""
         if not self.gone and not self.closed_by_app:
-            await self._send_event(CloseConnection(code=CloseReason.INTERNAL_ERROR))
+            await self._send_close(1011, None)
         await self._lose()
 
 
