@@ -78,34 +78,69 @@ class PushFrontServer(TCPServer):
 
     async def _serve_pushes(self, front: PushFront | None) -> bytes | None:
         """Serve pushes; the bytes to hand on (h11 or the websocket front), or None when the connection
-        is done."""
-        buffer = b""
+        is done. One cancel scope times every read of the connection (its deadline moved per read), not a
+        scope per request."""
         watch = trio.CancelScope()
-        self._idle_scope: trio.CancelScope | None = None
+        self._idle = self._timer_idle = False
+        self._timer = trio.CancelScope()
         try:
-            while True:
-                data = await self._receive(idle=self._served > 0 and not buffer)
-                if data is None:
-                    return None
-                if not data:  # end of stream: h11 sees it (and any partial head) as before
-                    await self._end_of_stream(buffer)
-                    return None
-                buffer += data
-                while buffer:
-                    request = push_wire.parse(buffer) if front is not None else HAND_OFF
-                    if request is INCOMPLETE:
-                        break
-                    if request is HAND_OFF or not isinstance(request, PushRequest) or front is None:
-                        return buffer
-                    if self._served == 0:
-                        await self.idle_task.stop()  # the keep-alive timeout is ours from now on
-                        self._task_group.spawn(self._close_when_terminated, watch)
-                    self._served += 1
-                    buffer = buffer[request.size :]
-                    if not await self._answer(front, request, self._served):
-                        return None
+            with self._timer:
+                return await self._push_loop(front, watch)
+            if self._timer_idle:  # as Hypercorn's idle task: close a connection left idle
+                with trio.CancelScope(shield=True):
+                    await self._initiate_server_close()
+            return None
         finally:
             watch.cancel()
+
+    async def _push_loop(self, front: PushFront | None, watch: trio.CancelScope) -> bytes | None:
+        buffer = b""
+        while True:
+            data = await self._receive(idle=self._served > 0 and not buffer)
+            if data is None:
+                return None
+            if not data:  # end of stream: h11 sees it (and any partial head) as before
+                await self._end_of_stream(buffer)
+                return None
+            buffer += data
+            while buffer:
+                request = push_wire.parse(buffer) if front is not None else HAND_OFF
+                if request is INCOMPLETE:
+                    break
+                if request is HAND_OFF or not isinstance(request, PushRequest) or front is None:
+                    return buffer
+                if self._served == 0:
+                    await self.idle_task.stop()  # the keep-alive timeout is ours from now on
+                    self._task_group.spawn(self._close_when_terminated, watch)
+                self._served += 1
+                buffer = buffer[request.size :]
+                if not await self._answer(front, request, self._served):
+                    return None
+
+    async def _receive(self, *, idle: bool) -> bytes | None:
+        """The next bytes; None when the connection was closed or broken, or the timeout fired as the
+        bytes came (then nothing of them is served). A timeout during the read cancels `_timer`."""
+        timer = self._timer
+        timeout = self.config.keep_alive_timeout if idle else self.config.read_timeout
+        timer.deadline = trio.current_time() + timeout if timeout else math.inf
+        self._idle = self._timer_idle = idle
+        try:
+            data = bytes(await self.stream.receive_some(MAX_RECV))
+        except (trio.ClosedResourceError, trio.BrokenResourceError):
+            return None
+        finally:
+            self._idle = False
+        timer.deadline = math.inf  # an answer is never cut short
+        return None if timer.cancel_called else data
+
+    async def _receive_head(self) -> bytes | None:
+        """More of a request head (the websocket front's rare partial head); None as `_receive`."""
+        with trio.move_on_after(self.config.read_timeout or math.inf):
+            try:
+                return bytes(await self.stream.receive_some(MAX_RECV))
+            except (trio.ClosedResourceError, trio.BrokenResourceError):
+                return None
+        return None
 
     async def _end_of_stream(self, buffer: bytes) -> None:
         await self.protocol.handle(RawData(buffer))
@@ -120,7 +155,7 @@ class PushFrontServer(TCPServer):
                 break
             if upgrade is not ws_front.INCOMPLETE:
                 return buffer
-            data = await self._receive(idle=False)  # Hypercorn's idle task still closes a slow head
+            data = await self._receive_head()  # Hypercorn's idle task still closes a slow head
             if data is None:
                 return None
             if not data:
@@ -141,22 +176,6 @@ class PushFrontServer(TCPServer):
         )
         outcome = await ws_front.serve(front, scope, upgrade, wire, buffer[upgrade.size :])
         return buffer if outcome is ws_front.REFUSED else None
-
-    async def _receive(self, *, idle: bool) -> bytes | None:
-        """The next bytes; None when the connection was closed, broken or timed out."""
-        timeout = self.config.keep_alive_timeout if idle else (self.config.read_timeout or math.inf)
-        with trio.move_on_after(timeout) as scope:
-            self._idle_scope = scope if idle else None
-            try:
-                return bytes(await self.stream.receive_some(MAX_RECV))
-            except (trio.ClosedResourceError, trio.BrokenResourceError):
-                return None
-            finally:
-                self._idle_scope = None
-        if idle:  # as Hypercorn's idle task: close a connection left idle
-            with trio.CancelScope(shield=True):
-                await self._initiate_server_close()
-        return None
 
     async def _answer(self, front: PushFront, request: PushRequest, served: int) -> bool:
         """Answer one push; False once the connection is to be closed."""
@@ -199,8 +218,8 @@ class PushFrontServer(TCPServer):
         """Server stopping: an idle connection is closed now, a busy one after its answer."""
         with watch:
             await self.context.terminated.wait()
-            if self._idle_scope is not None:
-                self._idle_scope.cancel()
+            if self._idle:
+                self._timer.cancel()
 
 
 #: Hypercorn's server headers of the current wall second, per config: `Config.response_headers` formats

@@ -158,3 +158,35 @@ def test_parse_takes_plain_pushes():
     assert raw[request.size :] == b"GET"
     assert push_wire.parse(raw[:30]) is INCOMPLETE
     assert push_wire.parse(b"GE") is INCOMPLETE
+
+
+def _answered_then_left_open(port: int) -> socket.socket:
+    """A connection that pushed once (the front serves it) and now sits idle."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(f"GET /api/push/{PUSH_TOKEN}?msg=idle HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+    data = b""
+    while not data.endswith(b'{"ok":true}'):
+        chunk = sock.recv(65536)
+        assert chunk, data
+        data += chunk
+    return sock
+
+
+def _read_to_end(sock: socket.socket) -> bytes:
+    rest = b""
+    while chunk := sock.recv(65536):
+        rest += chunk
+    return rest
+
+
+def test_an_idle_push_connection_is_closed_after_the_keep_alive_timeout(fresh_capture_server):
+    """The front's one read timer (its deadline moved per read) still closes a connection left idle:
+    the server ends it (the read below returns the end of stream, within the socket's 30 s bound)."""
+    with _answered_then_left_open(fresh_capture_server.port) as sock:
+        assert _read_to_end(sock) == b""  # closed by the server, nothing more sent
+
+
+def test_server_stop_closes_an_idle_push_connection(fresh_capture_server):
+    with _answered_then_left_open(fresh_capture_server.port) as sock:
+        assert fresh_capture_server.stop() == 0  # fails when the idle connection holds the stop up
+        assert _read_to_end(sock) == b""
