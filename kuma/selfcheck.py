@@ -368,13 +368,13 @@ async def _ws_front_round_trip() -> str:
         raise RuntimeError("the front does not recognise a websocket upgrade")
     left, right = trio.socket.socketpair()
     server_stream, client_stream = trio.SocketStream(left), trio.SocketStream(right)
-    wire = ws_front.Wire(server_stream, trio.Lock(), list, 2**20, None)
+    link = ws_front.Link(server_stream, trio.Lock(), list, 2**20, None)
     front = ws_front.WsFront(echo, "/socket.io/")
     scope = ws_front.scope_of(upgrade, None, None, "", {})
     texts: list[str] = []
     with trio.fail_after(10):
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(ws_front.serve, front, scope, upgrade, wire, b"")
+            nursery.start_soon(ws_front.serve, front, scope, upgrade, link, b"")
             while True:
                 data = await client_stream.receive_some(2**16)
                 if not data:

@@ -158,7 +158,7 @@ class _Refused(Exception):
 
 
 @dataclass(slots=True)
-class Wire:
+class Link:
     """What a fronted websocket needs of its TCP connection (Hypercorn's TCPServer provides it)."""
 
     stream: trio.SocketStream
@@ -188,9 +188,9 @@ def scope_of(upgrade: Upgrade, client: Any, server: Any, root_path: str, state: 
     }
 
 
-async def serve(front: WsFront, scope: dict, upgrade: Upgrade, wire: Wire, rest: bytes) -> _Outcome | None:
+async def serve(front: WsFront, scope: dict, upgrade: Upgrade, link: Link, rest: bytes) -> _Outcome | None:
     """Run the endpoint on this connection; REFUSED (nothing written) when it did not accept."""
-    socket = FrontSocket(front, wire, upgrade, rest)
+    socket = FrontSocket(front, link, upgrade, rest)
     try:
         await front.app(scope, socket.receive, socket.send)
     except _Refused:
@@ -207,11 +207,11 @@ async def serve(front: WsFront, scope: dict, upgrade: Upgrade, wire: Wire, rest:
 class FrontSocket:
     """One websocket on a plain TCP stream: the ASGI `receive`/`send` pair the endpoint uses."""
 
-    def __init__(self, front: WsFront, wire: Wire, upgrade: Upgrade, rest: bytes) -> None:
+    def __init__(self, front: WsFront, link: Link, upgrade: Upgrade, rest: bytes) -> None:
         self.front = front
-        self.wire = wire
+        self.link = link
         self.upgrade = upgrade
-        self.reader = FrameReader(wire.max_message)
+        self.reader = FrameReader(link.max_message)
         self.accepted = False
         self.close_sent = False  # our close frame went out (as wsproto's LOCAL_CLOSING)
         self.closed_by_app = False  # the endpoint sent `websocket.close` (disconnect code 1000)
@@ -245,12 +245,12 @@ class FrontSocket:
 
     async def _read(self) -> bytes:
         """The next bytes; b"" at end of stream, on a broken or closed socket and after the read timeout."""
-        timeout = self.wire.read_timeout
+        timeout = self.link.read_timeout
         try:
             if timeout is None:
-                return bytes(await self.wire.stream.receive_some(MAX_RECV))
+                return bytes(await self.link.stream.receive_some(MAX_RECV))
             with trio.move_on_after(timeout or math.inf):
-                return bytes(await self.wire.stream.receive_some(MAX_RECV))
+                return bytes(await self.link.stream.receive_some(MAX_RECV))
             return b""
         except (trio.ClosedResourceError, trio.BrokenResourceError):
             return b""
@@ -304,10 +304,10 @@ class FrontSocket:
     async def _accept(self, direct: DirectWriter | None) -> None:
         self.accepted = True
         self.front.served += 1
-        await self._send_bytes(handshake_response(self.upgrade.key, self.wire.server_headers()))
+        await self._send_bytes(handshake_response(self.upgrade.key, self.link.server_headers()))
         if direct is not None and not self.gone:
             self.direct = direct
-            direct.bind_socket(self.wire.lock, self.wire.stream.socket, self._open, self._write)
+            direct.bind_socket(self.link.lock, self.link.stream.socket, self._open, self._write)
 
     def _open(self) -> bool:
         return not self.gone and not self.close_sent
@@ -327,10 +327,10 @@ class FrontSocket:
     async def _write(self, data: bytes) -> None:
         if self.gone:
             return
-        async with self.wire.lock:
+        async with self.link.lock:
             try:
                 with trio.CancelScope(shield=True):
-                    await self.wire.stream.send_all(data)
+                    await self.link.stream.send_all(data)
             except (trio.BrokenResourceError, trio.ClosedResourceError):
                 await self._lose()
 
@@ -340,7 +340,7 @@ class FrontSocket:
         if self.gone:
             return
         self.gone = True
-        await close_stream(self.wire.stream)
+        await close_stream(self.link.stream)
 
     async def finish(self) -> None:
         """The endpoint returned: close 1011 if it never closed (as Hypercorn), then the socket."""

@@ -164,7 +164,7 @@ class PushFrontServer(TCPServer):
             buffer += data
         await self.idle_task.stop()  # as h11 does once a request is in
         await self.context.mark_request()
-        wire = ws_front.Wire(
+        link = ws_front.Link(
             self.stream,  # type: ignore[arg-type]  # plain TCP: checked by _ws_frontable
             self.send_lock,
             lambda: _server_headers(self.config),
@@ -174,7 +174,7 @@ class PushFrontServer(TCPServer):
         scope = ws_front.scope_of(
             upgrade, self.protocol.client, self.protocol.server, self.config.root_path, self.state.copy()
         )
-        outcome = await ws_front.serve(front, scope, upgrade, wire, buffer[upgrade.size :])
+        outcome = await ws_front.serve(front, scope, upgrade, link, buffer[upgrade.size :])
         return buffer if outcome is ws_front.REFUSED else None
 
     async def _answer(self, front: PushFront, request: PushRequest, served: int) -> bool:
