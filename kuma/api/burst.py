@@ -240,36 +240,76 @@ def beats_frames_reader(ids: list[int]) -> Callable[[Any], list[Wire]]:
     return read
 
 
+#: Reader jobs of one burst running at once: two reader connections build chunks side by side (SQLite runs
+#: without the GIL, so on two cores the heartbeat JSON of two chunks is written at once) while the loop sends
+#: the chunk before; bulk reads leave the last reader to pushes and acks (`Database.bulk_reads`).
+AHEAD = 2
+
+
 async def send_monitor_data(app: Any, sock: Any, ids: list[int], joined_at: float) -> None:
     """Stats for every monitor, then each monitor's `heartbeatList`, then its `importantHeartbeatList` (not
     sent by Uptime Kuma 2.x, but clients made for 1.x, such as uptime_kuma_api's get_important_heartbeats,
     wait for it; the 2.x web UI ignores it). Ids as strings. Each chunk of monitors is built once for the
     logins that may share it (`app.bursts`: a beat rebuilds only its monitor's chunk), in reader threads,
-    one chunk ahead of the one being sent; this socket's back-pressure paces the whole burst."""
+    `AHEAD` jobs at once, ahead of the one being sent; this socket's back-pressure paces the whole burst."""
     if not ids:
         return
-    bursts, user_id = app.bursts, current_user_id(sock)
     chunks = [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
-    keys = [bursts.figures_key(user_id, chunk) for chunk in chunks]
-
-    def part(name: str, n: int, reader: Callable[[Any], list[Wire]]) -> Callable[[], Awaitable[list[Wire]]]:
-        async def get() -> list[Wire]:
-            return await bursts.get((name, user_id, n), keys[n], joined_at, lambda: app.db.read(reader), _wires_size)
-
-        return get
-
-    stats = [await part("stats", n, stats_frames_reader(app, chunk))() for n, chunk in enumerate(chunks)]
-    await sock.send_encoded([group[k] for k in range(3) for group in stats])
+    parts = monitor_data_parts(app, current_user_id(sock), chunks, joined_at)
     async with trio.open_nursery() as nursery:
-        pending = Prefetch(nursery, part("beats", 0, beats_frames_reader(chunks[0])))
+        ahead = Ahead(nursery, parts, AHEAD)
+        stats = [await ahead.next() for _ in chunks]
+        await sock.send_encoded([group[k] for k in range(3) for group in stats])
+        del stats
         important: list[Wire] = []
-        for n in range(len(chunks)):
-            recent, important_wire = await pending.result()
-            if n + 1 < len(chunks):
-                pending = Prefetch(nursery, part("beats", n + 1, beats_frames_reader(chunks[n + 1])))
+        for _ in chunks:
+            recent, important_wire = await ahead.next()
             important.append(important_wire)
             await sock.send_encoded([recent])
         await sock.send_encoded(important)
+
+
+def monitor_data_parts(
+    app: Any, user_id: Any, chunks: list[list[int]], joined_at: float
+) -> list[Callable[[], Awaitable[list[Wire]]]]:
+    """The burst's reader jobs in the order it sends them: each chunk's stat events, then each chunk's
+    heartbeat lists; each a part of `app.bursts` (built once for the logins that may share it)."""
+    bursts = app.bursts
+
+    def part(name: str, n: int, reader: Callable[[Any], list[Wire]]) -> Callable[[], Awaitable[list[Wire]]]:
+        key = bursts.figures_key(user_id, chunks[n])
+
+        async def get() -> list[Wire]:
+            return await bursts.get((name, user_id, n), key, joined_at, lambda: app.db.read(reader), _wires_size)
+
+        return get
+
+    stats = [part("stats", n, stats_frames_reader(app, chunk)) for n, chunk in enumerate(chunks)]
+    beats = [part("beats", n, beats_frames_reader(chunk)) for n, chunk in enumerate(chunks)]
+    return stats + beats
+
+
+class Ahead:
+    """The results of `jobs`, in order, each started in `nursery` while fewer than `window` results are not
+    taken yet: the next jobs run while the caller sends the one it took, and memory holds a few, not all."""
+
+    def __init__(self, nursery: trio.Nursery, jobs: list[Callable[[], Awaitable[Any]]], window: int) -> None:
+        self._nursery = nursery
+        self._jobs = iter(jobs)
+        self._pending: list[Prefetch] = []
+        for _ in range(window):
+            self._start_next()
+
+    def _start_next(self) -> None:
+        job = next(self._jobs, None)
+        if job is not None:
+            self._pending.append(Prefetch(self._nursery, job))
+
+    async def next(self) -> Any:
+        """The oldest result not taken yet (waits for it); the next job starts as it is taken."""
+        value = await self._pending.pop(0).result()
+        self._start_next()
+        return value
 
 
 class Prefetch:

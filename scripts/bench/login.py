@@ -5,7 +5,13 @@ heartbeats each (default 100) and matching stat rows; kuma serves it; a raw WebS
 Engine.IO/Socket.IO by hand so every byte is counted, sends `login`, and stops the clock at the login ack
 (the whole afterLogin burst arrives before it). Uptime Kuma 2.5.3 took 7.4–8.2 s (10 MB) for 1,500 × 100.
 
-    .venv/bin/python scripts/bench/login.py [--monitors 1500] [--beats 100] [--runs 3]
+    .venv/bin/python scripts/bench/login.py [--monitors 1500] [--beats 100] [--runs 3] [--rebuild]
+        [--profile DIR]
+
+`--rebuild`: before each login after the first, the client adds an unused tag (a non-beat write), so every
+login builds its burst again (nothing comes from `app.bursts`): the first build against later ones shows what
+a start leaves cold. `--profile DIR`: py-spy records the server during each login (DIR/login-N.txt, collapsed
+stacks with thread ids).
 """
 from __future__ import annotations
 
@@ -74,17 +80,37 @@ def build_database(path: Path, monitors: int, beats: int) -> None:
     conn.close()
 
 
-def login_once(port: int) -> tuple[float, int, int, dict[str, int]]:
-    """(seconds from login emit to ack, bytes received in between, frames, events by name)."""
+def add_unused_tag(port: int, n: int) -> None:
+    """Log in and add a tag no monitor has: a non-beat write, so the next login builds its burst anew."""
+    ws = connect(port)
+    try:
+        ws.send("420" + json.dumps(["login", {"username": "admin", "password": PASSWORD, "token": ""}]))
+        while not ws.recv().startswith("430"):
+            pass
+        ws.send("421" + json.dumps(["addTag", {"name": f"rebuild {n}", "color": "#000000"}]))
+        while not ws.recv().startswith("431"):
+            pass
+    finally:
+        ws.close()
+
+
+def connect(port: int):
+    """A connected Socket.IO client (raw WebSocket)."""
     import websocket
 
     ws = websocket.create_connection(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=60,
                                      skip_utf8_validation=True)  # pure-Python UTF-8 checks would dominate
+    assert ws.recv().startswith("0")
+    ws.send("40")
+    while not ws.recv().startswith("40"):
+        pass
+    return ws
+
+
+def login_once(port: int) -> tuple[float, int, int, dict[str, int]]:
+    """(seconds from login emit to ack, bytes received in between, frames, events by name)."""
+    ws = connect(port)
     try:
-        assert ws.recv().startswith("0")
-        ws.send("40")
-        while not ws.recv().startswith("40"):
-            pass
         payload = json.dumps(["login", {"username": "admin", "password": PASSWORD, "token": ""}])
         started = time.perf_counter()
         ws.send("421" + payload)
@@ -108,6 +134,21 @@ def login_once(port: int) -> tuple[float, int, int, dict[str, int]]:
         ws.close()
 
 
+def start_profile(folder: Path, pid: int, run: int) -> subprocess.Popen:
+    """py-spy recording `pid` (every thread, idle ones left out) into folder/login-<run>.txt."""
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--rate", "250",
+                            "--format", "raw", "--threads", "--output", str(folder / f"login-{run}.txt")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # py-spy attaches
+    return spy
+
+
+def stop_profile(spy: subprocess.Popen) -> None:
+    spy.send_signal(signal.SIGINT)
+    spy.wait(30)
+
+
 def start_server(data: Path) -> tuple[subprocess.Popen, int]:
     """`python -m kuma serve` on a free port over `data`; returns once it answers."""
     return start_source_server(data)
@@ -118,6 +159,8 @@ def main() -> None:
     parser.add_argument("--monitors", type=int, default=1500)
     parser.add_argument("--beats", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rebuild", action="store_true", help="every login builds its burst anew")
+    parser.add_argument("--profile", type=Path, help="py-spy records the server during each login into DIR")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,10 +175,16 @@ def main() -> None:
 
             proc = psutil.Process(server.pid)
             for run in range(1, args.runs + 1):
+                if args.rebuild and run > 1:
+                    add_unused_tag(port, run)
+                spy = start_profile(args.profile, server.pid, run) if args.profile else None
                 cpu_before, client_before = sum(proc.cpu_times()[:2]), time.process_time()
                 elapsed, received, frames, events = login_once(port)
                 cpu, client = sum(proc.cpu_times()[:2]) - cpu_before, time.process_time() - client_before
-                kind = "first login, nothing cached" if run == 1 else "again, parts cached (app.bursts)"
+                if spy is not None:
+                    stop_profile(spy)
+                kind = ("first login, nothing cached" if run == 1 else
+                        "again, built anew" if args.rebuild else "again, parts cached (app.bursts)")
                 print(f"run {run}, {kind}: login → ack {elapsed:.3f} s, {received / 1e6:.2f} MB in {frames} frames, "
                       f"server CPU {cpu:.3f} s, this client's CPU {client:.3f} s; "
                       f"heartbeatList ×{events.get('heartbeatList', 0)}, "
