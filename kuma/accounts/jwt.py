@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from typing import Any
 
@@ -16,6 +17,17 @@ def _pyjwt():
     import jwt
 
     return jwt
+
+
+def loaded() -> bool:
+    """Whether PyJWT is imported already (the first token signed or checked, or `preload`)."""
+    return "jwt" in sys.modules
+
+
+def preload() -> None:
+    """Import PyJWT now (run it in a worker thread): a socket that must log in is about to, and the import
+    (~50 ms on a small board) would otherwise stall the loop at the first login's ack."""
+    _pyjwt()
 
 
 class InvalidToken(Exception):

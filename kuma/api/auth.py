@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
+from kuma.accounts import jwt as tokens
 from kuma.accounts.info import info_from, info_payload, read_info_settings
 from kuma.api import legacy_lists, named_args
 from kuma.api.burst import after_login
@@ -79,6 +80,8 @@ async def on_connect(app: App, sock: Any) -> None:
     if app.accounts.need_setup:
         await sock.emit("setup")
     if user is None:
+        if not tokens.loaded():  # the first socket that must log in: sign its token without an import
+            app.start_soon(trio.to_thread.run_sync, tokens.preload)
         await sock.emit("loginRequired")
         return
     with legacy_lists.busy(app, user["id"]):  # the burst runs until autoLogin
