@@ -16,6 +16,7 @@ figures) is built once for all of them (`kuma.api.burst_cache`, at `app.bursts`)
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +27,8 @@ from kuma.accounts.api_keys import utc_text
 from kuma.accounts.info import info_from, read_info_settings
 from kuma.api import legacy_lists, light_start
 from kuma.api.common import current_user_id
-from kuma.realtime.socketio import encode_event, encode_event_in_pieces, event_frame_from_json
-from kuma.realtime.wire import Wire
+from kuma.realtime.socketio import dumps, encode_event, encode_event_in_pieces, event_frame_from_json
+from kuma.realtime.wire import Frame, Wire
 from kuma.shapes.monitor_types import monitor_type_list
 from kuma.store import beats_json
 from kuma.store.monitors import latest_tls_infos
@@ -210,20 +211,32 @@ def stats_frames_reader(app: Any, ids: list[int]) -> Callable[[Any], list[Wire]]
 
     def read(db) -> list[Wire]:
         stats, tls = stats_job(db), latest_tls_infos(db, ids)
-        keys = [str(i) for i in ids]
-        first: list[tuple[str, tuple]] = []
-        for i, key in zip(ids, keys):
-            first.append(("avgPing", (key, stats[i]["avgPing"])))
-            first.append(("uptime", (key, 24, stats[i]["24"])))
+        first: list[Frame] = []
+        for i in ids:
+            figures = stats[i]
+            first.append(stat_frame("avgPing", i, "", figures["avgPing"]))
+            first.append(stat_frame("uptime", i, "24,", figures["24"]))
             if i in tls:
-                first.append(("certInfo", (key, tls[i])))
-        month = [("uptime", (key, 720, stats[i]["720"])) for i, key in zip(ids, keys)]
-        year = [("uptime", (key, "1y", stats[i]["1y"])) for i, key in zip(ids, keys)]
-        return [
-            _wire([f for event, args in group for f in encode_event(event, args)]) for group in (first, month, year)
-        ]
+                first.extend(encode_event("certInfo", (str(i), tls[i])))
+        month = [stat_frame("uptime", i, "720,", stats[i]["720"]) for i in ids]
+        year = [stat_frame("uptime", i, '"1y",', stats[i]["1y"]) for i in ids]
+        return [_wire(first), _wire(month), _wire(year)]
 
     return read
+
+
+def stat_frame(event: str, monitor_id: int, period: str, value: Any) -> str:
+    """`encode_event(event, (str(monitor_id), [period,] value))`'s one frame, the same bytes, put together
+    as text: 6,000 of them per 1,500 monitors, and a `json.dumps` each was most of the stats' CPU.
+    `period` is the JSON text of the window with its comma (`24,`, `"1y",`) or empty (`avgPing`)."""
+    kind = type(value)
+    if kind is int:
+        text = int.__repr__(value)
+    elif kind is float and math.isfinite(value):
+        text = float.__repr__(value)  # what json.dumps writes for a finite float
+    else:
+        text = dumps(value)  # None → null; anything else as the general encoder writes it
+    return f'42["{event}","{monitor_id}",{period}{text}]'
 
 
 def beats_frames_reader(ids: list[int]) -> Callable[[Any], list[Wire]]:

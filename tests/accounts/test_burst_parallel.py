@@ -90,3 +90,14 @@ async def test_chunks_read_side_by_side_give_the_sequential_bytes(tmp_path, monk
         assert any('"beat 68"' in f for f in got)  # the last chunk (monitors 21–23) is there too
         assert '42["uptime","23",24,0.9583333333333334]' in got  # 23 up, 1 down in the minute bucket
         assert most[0] == ahead
+
+
+@pytest.mark.parametrize("value", [0, 1, 97, 0.5, 0.9583333333333334, 12.25, 1e21, 1.5e-7, -0.0, None,
+                                   float("nan"), float("inf"), 2**60])
+@pytest.mark.parametrize(("event", "period", "args"), [("avgPing", "", ()), ("uptime", "24,", (24,)),
+                                                       ("uptime", "720,", (720,)), ("uptime", '"1y",', ("1y",))])
+def test_a_stat_frame_is_the_general_encoders_frame(value, event, period, args):
+    """The stat events are put together as text (6,000 per 1,500 monitors); the bytes are `encode_event`'s."""
+    from kuma.realtime.socketio import encode_event
+
+    assert [burst.stat_frame(event, 1234, period, value)] == encode_event(event, ("1234", *args, value))
