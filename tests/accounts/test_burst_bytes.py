@@ -89,6 +89,10 @@ def _awkward_floats() -> list[float]:
     values = [15.0, 12.5, 0.1 + 0.2, 1e21, 1.5e-7, 1e-6, 9.99e-5, 2.0**53 + 2, 1e16, 0.000123, -0.0, 5e-324,
               1.7976931348623157e308, 123456789012345680000.0]
     values += [rng.random() * 10 ** rng.uniform(-9, 24) for _ in range(3000)]
+    # pings of up to three decimals (SQL's shortcut) around its edges: 1e12, 0.001, halves and thirds
+    values += [999999999999.999, 999999999999.5, 1e12 - 0.001, 1e12 + 0.5, 0.001, 0.002, -0.001, 0.0015, -12.5]
+    values += [round(rng.uniform(-1, 1) * 10 ** rng.uniform(-3, 13), rng.choice((1, 2, 3))) for _ in range(3000)]
+    values += [round(n / 3, 3) for n in range(1, 200)] + [n / 3 for n in range(1, 200)]
     return values
 
 
