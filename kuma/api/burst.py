@@ -4,8 +4,8 @@ all sent before the login ack.
 The payloads come from the shapes (`monitor_list`, `maintenance_list`, `notification_list`,
 `status_page_list`, the fixed `monitor_type_list`) and the per-monitor figures (avg ping, uptime) from
 the stat tables through the read model (`app.readings`). The heartbeat lists are JSON text written by
-SQLite (`kuma.store.beats_json`), read and framed per chunk of monitors in worker threads, one chunk
-ahead of the one being sent.
+SQLite (`kuma.store.beats_json`), read and framed per chunk of monitors in worker threads, two chunks at
+once on two reader connections (from the moment the lists are known), ahead of the one being sent.
 
 Everything goes to the socket that logged in, and only to it: the user's other sockets hold these lists
 already, and whatever changes later reaches them through the change events (a burst to the whole room
@@ -93,18 +93,19 @@ async def _after_login(app: Any, sock: Any, user: dict[str, Any]) -> None:
             _lists_size,
         )
         own = await app.db.read(own_reader(app, user_id))  # one reader job, one thread hop
-    own["info"] = info_from(app, own["info"], full=True)
-    frames: list = []
-    for event in LIST_ORDER:
-        if light and event == "monitorList":
-            continue  # sent first, slim
-        wire = shared.wires.get(event)
-        frames.extend([wire] if wire is not None else encode_event(event, (own[event],)))
-    await sock.send_encoded(frames)
-    del frames
-
-    if not light:
-        await send_monitor_data(app, sock, shared.ids, joined_at)
+    async with trio.open_nursery() as nursery:  # the first figures are read while the lists go out
+        figures = None if light or not shared.ids else MonitorData(app, nursery, user_id, shared.ids, joined_at)
+        own["info"] = info_from(app, own["info"], full=True)
+        frames: list = []
+        for event in LIST_ORDER:
+            if light and event == "monitorList":
+                continue  # sent first, slim
+            wire = shared.wires.get(event)
+            frames.extend([wire] if wire is not None else encode_event(event, (own[event],)))
+        await sock.send_encoded(frames)
+        del frames
+        if figures is not None:
+            await figures.send(sock)
 
     if not own["timezone"]:
         await sock.emit("initServerTimezone")
@@ -260,17 +261,28 @@ AHEAD = 2
 
 
 async def send_monitor_data(app: Any, sock: Any, ids: list[int], joined_at: float) -> None:
+    """The per-monitor frames of these monitors (`MonitorData`), read and sent now."""
+    if not ids:
+        return
+    async with trio.open_nursery() as nursery:
+        await MonitorData(app, nursery, current_user_id(sock), ids, joined_at).send(sock)
+
+
+class MonitorData:
     """Stats for every monitor, then each monitor's `heartbeatList`, then its `importantHeartbeatList` (not
     sent by Uptime Kuma 2.x, but clients made for 1.x, such as uptime_kuma_api's get_important_heartbeats,
     wait for it; the 2.x web UI ignores it). Ids as strings. Each chunk of monitors is built once for the
     logins that may share it (`app.bursts`: a beat rebuilds only its monitor's chunk), in reader threads,
-    `AHEAD` jobs at once, ahead of the one being sent; this socket's back-pressure paces the whole burst."""
-    if not ids:
-        return
-    chunks = [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
-    parts = monitor_data_parts(app, current_user_id(sock), chunks, joined_at)
-    async with trio.open_nursery() as nursery:
-        ahead = Ahead(nursery, parts, AHEAD)
+    `AHEAD` jobs at once from the moment this is made (in `nursery`), ahead of the one being sent; the
+    socket's back-pressure paces the whole burst."""
+
+    def __init__(self, app: Any, nursery: trio.Nursery, user_id: Any, ids: list[int], joined_at: float) -> None:
+        self._chunks = [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
+        self._ahead = Ahead(nursery, monitor_data_parts(app, user_id, self._chunks, joined_at), AHEAD)
+
+    async def send(self, sock: Any) -> None:
+        """Send the frames in Uptime Kuma's order as the reads come in."""
+        ahead, chunks = self._ahead, self._chunks
         stats = [await ahead.next() for _ in chunks]
         await sock.send_encoded([group[k] for k in range(3) for group in stats])
         del stats
