@@ -149,6 +149,14 @@ def run_child(data_dir: str, port: int, stats_path: str) -> None:
         trio.run(main)
 
 
+def start_spy(path: str, pid: int, duration: float) -> subprocess.Popen:
+    """py-spy (from the venv) sampling the server for the measured window: a flame graph at `path`."""
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--duration", str(int(duration)), "--rate", "200",
+                             "--format", "raw" if path.endswith(".txt") else "flamegraph", "-o", path],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def start_tracing(path: str, seconds: str) -> None:
     """Trace Python allocations from now; after `seconds`, write the top lines and files to `path`."""
     import threading
@@ -198,7 +206,7 @@ def read_stats(path: Path, child: subprocess.Popen | None = None, wait: float = 
     raise RuntimeError("no stats from the server")
 
 
-def measure(label: str, monitors: list[tuple], warmup: float, duration: float) -> dict:
+def measure(label: str, monitors: list[tuple], warmup: float, duration: float, spy: str | None = None) -> dict:
     import psutil
 
     with tempfile.TemporaryDirectory(prefix="kuma-bench-") as tmp:
@@ -215,13 +223,19 @@ def measure(label: str, monitors: list[tuple], warmup: float, duration: float) -
             read_stats(stats_path, child)
             time.sleep(warmup)
             s0, c0, t0 = read_stats(stats_path), proc.cpu_times(), time.monotonic()
-            rss_max = 0
+            spy_proc = start_spy(spy, child.pid, duration) if spy else None
+            rss_max, rss_start, rss_middle = 0, proc.memory_info().rss, None
             end = t0 + duration
             while time.monotonic() < end:
-                rss_max = max(rss_max, proc.memory_info().rss)
+                rss = proc.memory_info().rss
+                rss_max = max(rss_max, rss)
+                if rss_middle is None and time.monotonic() >= t0 + duration / 2:
+                    rss_middle = rss
                 time.sleep(min(1.0, max(0.0, end - time.monotonic())))
             s1, c1, t1 = read_stats(stats_path), proc.cpu_times(), time.monotonic()
             rss_end = proc.memory_info().rss
+            if spy_proc is not None:
+                spy_proc.wait(60)
         finally:
             child.terminate()
             stop_started = time.monotonic()
@@ -231,7 +245,8 @@ def measure(label: str, monitors: list[tuple], warmup: float, duration: float) -
                 child.kill()
             stop_seconds = time.monotonic() - stop_started
         wall = t1 - t0
-        cpu = (c1.user + c1.system - c0.user - c0.system) / wall * 100
+        cpu_seconds = c1.user + c1.system - c0.user - c0.system
+        cpu = cpu_seconds / wall * 100
         every = [x for line in Path(str(stats_path) + ".late").read_text().splitlines() for x in json.loads(line)]
         late = sorted(every[s0["lateness_count"] : s1["lateness_count"]])
         result = {
@@ -239,6 +254,10 @@ def measure(label: str, monitors: list[tuple], warmup: float, duration: float) -
             "monitors_running": s1["running"],
             "seconds": round(wall, 1),
             "cpu_percent_of_one_core": round(cpu, 2),
+            "cpu_seconds": round(cpu_seconds, 2),
+            "cpu_ms_per_beat": round(cpu_seconds * 1000 / max(1, s1["beats"] - s0["beats"]), 3),
+            "rss_mb_start": round(rss_start / 2**20, 1),
+            "rss_mb_middle": round((rss_middle or rss_end) / 2**20, 1),
             "rss_mb_max": round(rss_max / 2**20, 1),
             "rss_mb_end": round(rss_end / 2**20, 1),
             "checks_measured": len(late),
@@ -266,6 +285,8 @@ def main() -> None:
     parser.add_argument("--idle-warmup", type=float, default=5,
                         help="default 5 s (the boot); past 2 × --push-interval the pushes' missing-push DOWN beats run")
     parser.add_argument("--push-interval", type=int, default=60)
+    parser.add_argument("--py-spy", metavar="PATH", help="record the server with py-spy for the measured window "
+                        "(the http run; PATH ending in .txt: collapsed stacks, else an SVG flame graph)")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-idle", action="store_true")
     parser.add_argument("--child", nargs=3, metavar=("DATA", "PORT", "STATS"), help=argparse.SUPPRESS)
@@ -292,7 +313,7 @@ def main() -> None:
                 warmup = args.warmup if args.warmup is not None else args.interval + 15
                 print(f"http: {args.monitors} monitors every {args.interval} s, warm-up {warmup} s, "
                       f"measuring {args.duration} s …", flush=True)
-                results.append(measure("http", monitors, warmup, args.duration))
+                results.append(measure("http", monitors, warmup, args.duration, args.py_spy))
             finally:
                 target.terminate()
                 target.wait()
