@@ -2,8 +2,8 @@
 
 Why: a plain `http://` check through httpx's client, transport and pool costs ~1.4 ms of CPU here, ten
 times the request itself; with 10,000 monitors that is most of the engine's CPU (issue #14). This path
-sends the request httpx would send (the same header list, built by httpx once per header set and then
-reused) and reads the answer with h11, so the outcome is the same. It takes only body-less GET/HEAD on
+sends the request httpx would send (the same header list, built by httpx once per monitor row in the
+row's plan, `_http_request.LeanPlan`, with the h11 request event) and reads the answer with h11, so the outcome is the same. It takes only body-less GET/HEAD on
 URLs that did not redirect before; a redirect answer is handed back (`Redirected`) and the check goes
 through httpx. Failures are raised as the httpx errors `_http_errors` names (connect / read / hang up).
 No cookie jar: like axios, nothing a response sets is sent again.
@@ -15,7 +15,6 @@ any answer byte is retried once on a new one (the request had not reached a live
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 import h11
@@ -24,8 +23,8 @@ import trio
 from kuma.monitors._http_pool import KEEPALIVE_EXPIRY, MAX_KEEPALIVE
 
 Key = tuple[str, int, str | None]
-_MAX_HEADER_SETS = 512
 _READ = 65536
+_END = h11.EndOfMessage()
 
 
 class Redirected(Exception):
@@ -47,26 +46,13 @@ class _Conn:
 
 
 class LeanPool:
-    """Idle keep-alive connections per host, and the request headers httpx builds, per header set."""
+    """Idle keep-alive connections per host, and the URLs that redirected (httpx follows those)."""
 
     def __init__(self) -> None:
         self._idle: dict[Key, list[_Conn]] = {}
         self._count = 0
         self._swept = 0.0
-        self._headers: OrderedDict[tuple, list[tuple[bytes, bytes]]] = OrderedDict()
         self.redirecting: set[str] = set()
-
-    def request_headers(self, client: Any, method: str, url: Any, headers: dict[str, str]) -> list:
-        """httpx's header list for this request (Host, its defaults, ours), built once per header set."""
-        key = (method, url.netloc, tuple(headers.items()))
-        built = self._headers.get(key)
-        if built is None:
-            request = client.build_request(method, url, headers=headers)
-            built = [(k, v) for k, v in request.headers.raw if k.lower() != b"cookie"]
-            self._headers[key] = built
-            if len(self._headers) > _MAX_HEADER_SETS:
-                self._headers.popitem(last=False)
-        return built
 
     def _take(self, key: Key, now: float) -> _Conn | None:
         idle = self._idle.get(key)
@@ -99,29 +85,28 @@ class LeanPool:
                 del self._idle[key]
 
     async def fetch(
-        self, key: Key, method: bytes, target: bytes, headers: list, max_body: int
+        self, key: Key, request: h11.Request, max_body: int
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes]:
         """(status, reason, headers, body): the answer of one request on a kept-alive connection."""
         conn = self._take(key, trio.current_time())
         if conn is not None:
             try:
-                return await self._exchange(key, conn, method, target, headers, max_body)
+                return await self._exchange(key, conn, request, max_body)
             except _NothingReceived:
                 pass  # the server had closed it: once more on a new connection
         conn = _Conn(await _connect(key))
         try:
-            return await self._exchange(key, conn, method, target, headers, max_body)
+            return await self._exchange(key, conn, request, max_body)
         except _NothingReceived as exc:
             raise exc.error from exc.__cause__
 
     async def _exchange(
-        self, key: Key, conn: _Conn, method: bytes, target: bytes, headers: list, max_body: int
+        self, key: Key, conn: _Conn, request: h11.Request, max_body: int
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes]:
         reusable = False
         conn.answered = False
         try:
-            await _send(conn, h11.Request(method=method, target=target, headers=headers))
-            await _send(conn, h11.EndOfMessage())
+            await _send(conn, request, _END)
             response = await _next_response(conn)
             body, complete = await _read_body(conn, max_body)
             reusable = complete and conn.h11.our_state is h11.DONE and conn.h11.their_state is h11.DONE
@@ -152,12 +137,14 @@ async def _connect(key: Key) -> trio.SocketStream:
         raise httpx.ConnectError(str(exc)) from exc
 
 
-async def _send(conn: _Conn, event: Any) -> None:
+async def _send(conn: _Conn, request: h11.Request, end: h11.EndOfMessage) -> None:
+    """The request and its end in one write (a body-less request's end adds no bytes)."""
     import httpx
 
-    data = conn.h11.send(event)
-    if not data:
-        return
+    data = conn.h11.send(request) or b""
+    tail = conn.h11.send(end)
+    if tail:
+        data += tail
     try:
         await conn.stream.send_all(data)
     except (OSError, trio.BrokenResourceError, trio.ClosedResourceError) as exc:

@@ -21,7 +21,7 @@ import trio
 
 from kuma.monitors import _http_lean
 from kuma.monitors._common import as_bool, effective_timeout
-from kuma.monitors._http_auth import USER_AGENT, auth_header
+from kuma.monitors._http_auth import USER_AGENT, auth_header, basic_auth
 from kuma.monitors._http_errors import error_message
 from kuma.monitors._http_pool import poolable, shared_client
 from kuma.monitors._http_tls import chain_trusted, ssl_context, tls_from_response
@@ -210,6 +210,14 @@ async def perform(monitor: Mapping[str, Any], ctx: CheckContext) -> HttpOutcome:
 
     A status outside `accepted_statuscodes_json` fails with `Request failed with status code <N>`.
     """
+    plan = lean_plan(monitor) if proxy_url(ctx.proxy) is None else None
+    if plan is not None and plan.url not in _http_lean.pool().redirecting:
+        return await _perform_lean(plan, monitor, ctx)
+    return await _perform_httpx(monitor, ctx)
+
+
+async def _perform_httpx(monitor: Mapping[str, Any], ctx: CheckContext) -> HttpOutcome:
+    """`perform` for every request the lean path does not take (bodies, proxies, TLS, OAuth, redirects)."""
     import httpx
 
     url = str(monitor.get("url") or "").strip()
@@ -217,13 +225,8 @@ async def perform(monitor: Mapping[str, Any], ctx: CheckContext) -> HttpOutcome:
         raise CheckFailed("Invalid URL")
     timeout = effective_timeout(monitor)
     content, content_type = build_body(monitor)
-    try:
-        user_headers = parse_headers(monitor.get("headers"))
-    except ValueError as exc:
-        raise CheckFailed(f"Headers are not valid JSON: {exc}") from None
-    raw_redirects = monitor.get("maxredirects")
-    max_redirects = 10 if raw_redirects is None else int(raw_redirects)
-    verify_tls = not as_bool(monitor.get("ignore_tls"))
+    user_headers = _user_headers(monitor)
+    max_redirects = _max_redirects(monitor)
     context = ssl_context(monitor)
     proxy = proxy_url(ctx.proxy)
     if proxy and proxy.startswith("socks"):
@@ -236,10 +239,7 @@ async def perform(monitor: Mapping[str, Any], ctx: CheckContext) -> HttpOutcome:
         try:
             if poolable(url, proxy, monitor):
                 client = shared_client(max_redirects, _local_address(monitor), context)
-                if content is None:
-                    outcome = await _lean_exchange(client, monitor, url, content_type, user_headers, max_redirects)
-                if outcome is None:
-                    outcome = await _exchange(client, monitor, url, timeout, content, content_type, user_headers, ctx)
+                outcome = await _exchange(client, monitor, url, timeout, content, content_type, user_headers, ctx)
             else:
                 transport = httpx.AsyncHTTPTransport(
                     verify=context, local_address=_local_address(monitor), proxy=proxy, retries=0
@@ -252,15 +252,41 @@ async def perform(monitor: Mapping[str, Any], ctx: CheckContext) -> HttpOutcome:
                     trust_env=False,
                 ) as client:
                     outcome = await _exchange(client, monitor, url, timeout, content, content_type, user_headers, ctx)
-        except CheckFailed:
-            raise
         except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:
-            if isinstance(exc, httpx.TimeoutException):
-                raise CheckFailed(f"timeout of {round(timeout * 1000)}ms exceeded") from None
-            raise CheckFailed(error_message(exc, url)) from None
+            raise _request_error(exc, url, timeout) from None
+    return await _finish(monitor, outcome, scope, timeout, proxy is None)
+
+
+def _user_headers(monitor: Mapping[str, Any]) -> dict[str, str]:
+    try:
+        return parse_headers(monitor.get("headers"))
+    except ValueError as exc:
+        raise CheckFailed(f"Headers are not valid JSON: {exc}") from None
+
+
+def _max_redirects(monitor: Mapping[str, Any]) -> int:
+    raw_redirects = monitor.get("maxredirects")
+    return 10 if raw_redirects is None else int(raw_redirects)
+
+
+def _request_error(exc: Exception, url: str, timeout: float) -> CheckFailed:
+    """A transport error as Uptime Kuma words it (a CheckFailed raised inside passes as it is)."""
+    import httpx
+
+    if isinstance(exc, CheckFailed):
+        return exc
+    if isinstance(exc, httpx.TimeoutException):
+        return CheckFailed(f"timeout of {round(timeout * 1000)}ms exceeded")
+    return CheckFailed(error_message(exc, url))
+
+
+async def _finish(
+    monitor: Mapping[str, Any], outcome: HttpOutcome | None, scope: trio.CancelScope, timeout: float, direct: bool
+) -> HttpOutcome:
+    """The request's end: a timeout, the trusted-chain probe when errors were ignored, the accepted codes."""
     if scope.cancelled_caught or outcome is None:
         raise CheckFailed(f"timeout of {round(timeout * 1000)}ms exceeded")
-    if outcome.tls_info is not None and not verify_tls and proxy is None:
+    if outcome.tls_info is not None and as_bool(monitor.get("ignore_tls")) and direct:
         # Node reports whether the chain is trusted even when errors are ignored; one verifying handshake
         outcome.tls_info["valid"] = await chain_trusted(str(outcome.url), min(timeout, 5.0))
     if not status_accepted(outcome.status_code, parse_accepted(monitor.get("accepted_statuscodes_json"))):
@@ -306,39 +332,110 @@ async def _exchange(
     return HttpOutcome(response.status_code, reason, bytes(body), dict(response.headers), ping, info, str(response.url))
 
 
+# ---------------------------------------------------------------- the lean path, planned once per row
+
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})  # httpx's `has_redirect_location` codes
+#: The columns a lean request is made of: a row with the same values gets the same plan (an edit changes
+#: one of them, so it gets a new plan; nothing stale can be served).
+_PLAN_COLUMNS = (
+    "url", "method", "headers", "auth_method", "basic_auth_user", "basic_auth_pass", "ip_family", "body",
+    "http_body_encoding", "cache_bust", "maxredirects", "ignore_tls", "timeout", "interval",
+)  # fmt: skip
+_MAX_PLANS = 4096
+_PLANS: dict[tuple, LeanPlan | None] = {}
 
 
-async def _lean_exchange(
-    client: Any,
-    monitor: Mapping[str, Any],
-    url: str,
-    content_type: str | None,
-    user_headers: dict[str, str],
-    max_redirects: int,
-) -> HttpOutcome | None:
-    """A body-less GET/HEAD through `_http_lean` (None: not its kind, or it redirected: use httpx)."""
+@dataclass(frozen=True, slots=True)
+class LeanPlan:
+    """What every lean check of a row sends and needs: parsed once, not per check (issue #14)."""
+
+    url: str
+    timeout: float
+    max_redirects: int
+    local_address: str | None
+    key: _http_lean.Key
+    request: Any  # the h11.Request, validated once
+    target: str  # str(httpx.URL): the outcome's url
+
+
+def lean_plan(monitor: Mapping[str, Any]) -> LeanPlan | None:
+    """The row's plan when its check can go the lean way (plain-HTTP GET/HEAD without body, proxy, OAuth
+    or cache buster), else None; cached by the values of `_PLAN_COLUMNS`."""
+    key = tuple([monitor.get(column) for column in _PLAN_COLUMNS])
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value (a test's dict row holding a list): no cache
+        return _make_plan(monitor)
+    plan = _make_plan(monitor)
+    if len(_PLANS) >= _MAX_PLANS:
+        del _PLANS[next(iter(_PLANS))]
+    _PLANS[key] = plan
+    return plan
+
+
+def _make_plan(monitor: Mapping[str, Any]) -> LeanPlan | None:
+    import h11
     import httpx
 
+    url = str(monitor.get("url") or "").strip()
     method = str(monitor.get("method") or "GET").upper()
-    lean = _http_lean.pool()
-    if method not in ("GET", "HEAD") or url in lean.redirecting:
+    if not url or method not in ("GET", "HEAD") or as_bool(monitor.get("cache_bust")):
         return None
+    if not poolable(url, None, monitor):
+        return None
+    try:
+        if build_body(monitor)[0] is not None:
+            return None
+        user_headers = _user_headers(monitor)
+        max_redirects = _max_redirects(monitor)
+        target = httpx.URL(url)
+    except (CheckFailed, ValueError, httpx.InvalidURL):
+        return None  # the httpx path reports it as it always did
+    local = _local_address(monitor)
+    client = shared_client(max_redirects, local, ssl_context(monitor))
+    headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
+    if (monitor.get("auth_method") or "basic") == "basic" and monitor.get("auth_method"):
+        headers["Authorization"] = basic_auth(monitor.get("basic_auth_user"), monitor.get("basic_auth_pass"))
+    headers.update(user_headers)
+    built = client.build_request(method, target, headers=headers)
+    raw = [(k, v) for k, v in built.headers.raw if k.lower() != b"cookie"]
+    request = h11.Request(method=method.encode(), target=target.raw_path, headers=raw)
+    key = (target.host, target.port or 80, local)
+    return LeanPlan(url, effective_timeout(monitor), max_redirects, local, key, request, str(target))
+
+
+async def _perform_lean(plan: LeanPlan, monitor: Mapping[str, Any], ctx: CheckContext) -> HttpOutcome:
+    """`perform` through `_http_lean` with the row's plan; a redirect goes on through httpx (same timeout)."""
+    import httpx
+
+    outcome: HttpOutcome | None = None
+    with trio.move_on_after(plan.timeout) as scope:
+        try:
+            outcome = await _lean_exchange(plan)
+            if outcome is None:
+                client = shared_client(plan.max_redirects, plan.local_address, ssl_context(monitor))
+                outcome = await _exchange(
+                    client, monitor, plan.url, plan.timeout, None, None, _user_headers(monitor), ctx
+                )
+        except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as exc:
+            raise _request_error(exc, plan.url, plan.timeout) from None
+    return await _finish(monitor, outcome, scope, plan.timeout, True)
+
+
+async def _lean_exchange(plan: LeanPlan) -> HttpOutcome | None:
+    """The planned GET/HEAD through `_http_lean` (None: it redirected, use httpx from now on)."""
+    lean = _http_lean.pool()
     start = trio.current_time()
-    headers = await _request_headers(client, monitor, content_type, user_headers)
-    target = httpx.URL(build_url(url, as_bool(monitor.get("cache_bust"))))
-    raw_headers = lean.request_headers(client, method, target, headers)
-    key = (target.host, target.port or 80, _local_address(monitor))
-    status, reason, answer_headers, body = await lean.fetch(
-        key, method.encode(), target.raw_path, raw_headers, MAX_BODY_BYTES
-    )
-    if max_redirects > 0 and status in _REDIRECTS and any(n.lower() == b"location" for n, _ in answer_headers):
-        lean.redirecting.add(url)  # httpx follows it, now and from now on
+    status, reason, answer_headers, body = await lean.fetch(plan.key, plan.request, MAX_BODY_BYTES)
+    if plan.max_redirects > 0 and status in _REDIRECTS and any(n.lower() == b"location" for n, _ in answer_headers):
+        lean.redirecting.add(plan.url)  # httpx follows it, now and from now on
         return None
     body = _http_lean.decoded_body(status, answer_headers, body)
     ping = round((trio.current_time() - start) * 1000)
     text_reason = reason.decode("ascii", errors="ignore") or _standard_reason(status)
-    return HttpOutcome(status, text_reason, body, _http_lean.header_dict(answer_headers), ping, None, str(target))
+    return HttpOutcome(status, text_reason, body, _http_lean.header_dict(answer_headers), ping, None, plan.target)
 
 
 def _standard_reason(code: int) -> str:

@@ -143,3 +143,48 @@ async def test_kept_connections_expire():
         await trio.sleep(_http_lean.KEEPALIVE_EXPIRY + 0.2)
         await perform(row, CheckContext())
         assert target.connections == 2
+
+
+async def test_an_edited_row_is_checked_as_edited_not_from_the_plan_of_before():
+    """The lean plan (URL, request head) is cached per row values: an edit of the URL, a header, the auth or
+    the method reaches the very next check, on a record as the engine holds it."""
+    from kuma.monitoring.record import MonitorRecord
+
+    with raw_target(lambda n, i, head: ok()) as target, raw_target(lambda n, i, head: ok(b"other")) as other:
+        row = MonitorRecord.of(monitor_row(type="http", url=f"http://127.0.0.1:{target.port}/one",
+                                           headers='{"X-Env": "a"}'))
+        assert (await perform(row, CheckContext())).url.endswith("/one")
+        edits = [
+            {"url": f"http://127.0.0.1:{target.port}/two"},
+            {"headers": '{"X-Env": "b"}'},
+            {"auth_method": "basic", "basic_auth_user": "u", "basic_auth_pass": "p"},
+            {"basic_auth_pass": "q"},
+        ]
+        for edit in edits:
+            row = row.updated(edit)
+            await perform(row, CheckContext())
+        moved = await perform(row.updated({"url": f"http://127.0.0.1:{other.port}/three"}), CheckContext())
+        assert moved.body == b"other" and other.heads[0].startswith(b"GET /three ")
+        await perform(row.updated({"method": "HEAD"}), CheckContext())  # last: the target answers HEAD with a body
+        heads = target.heads
+        assert heads[1].startswith(b"GET /two ") and b"\r\nX-Env: a" in heads[1]
+        assert b"\r\nX-Env: b" in heads[2] and b"Authorization" not in heads[2]
+        assert b"\r\nAuthorization: Basic dTpw\r\n" in heads[3]  # u:p
+        assert b"\r\nAuthorization: Basic dTpx\r\n" in heads[4]  # u:q
+        assert heads[5].startswith(b"HEAD /two ") and len(heads) == 6
+
+
+async def test_a_body_or_an_invalid_header_text_added_by_an_edit_leaves_the_lean_path():
+    with raw_target(lambda n, i, head: ok()) as target:
+        row = monitor_row(type="http", url=f"http://127.0.0.1:{target.port}/", method="GET")
+        await perform(row, CheckContext())
+        broken = dict(row, headers="{not json")
+        try:
+            await perform(broken, CheckContext())
+        except Exception as exc:
+            assert str(exc).startswith("Headers are not valid JSON")
+        else:
+            raise AssertionError("a broken headers text was sent")
+        assert len(target.heads) == 1
+        await perform(dict(row, method="POST", body='{"a": 1}'), CheckContext())
+        assert target.heads[1].startswith(b"POST / ") and b"Content-Type: application/json" in target.heads[1]
