@@ -148,18 +148,30 @@ class AlertPolicy:
     # -- beats ------------------------------------------------------------------------------------
     async def on_beat(self, event: Any, alert: bool) -> None:
         """Every committed beat; `alert` says whether Uptime Kuma would send it."""
-        monitor, beat = event.monitor, event.beat
-        monitor_id, status = int(monitor["id"]), int(beat["status"])
-        self.status[monitor_id] = status
-        self.rows[monitor_id] = monitor
-        if status == UP:
-            self.pending.pop(monitor_id, None)
+        monitor_id, status = self._note(event)
         if not alert:
             await self._quiet_beat(monitor_id, status)
             return
         if await self._dependency_gate(event, monitor_id, status):
             return
         await self._after_dependencies(event)
+
+    def take_quiet_beat(self, event: Any) -> bool:
+        """A beat without an alert, taken at once (True) unless a held dependant may be due now (False: it
+        goes through `on_beat`, which may send)."""
+        if int(event.beat["status"]) == DOWN and int(event.monitor["id"]) in self.held:
+            return False
+        self._note(event)
+        return True
+
+    def _note(self, event: Any) -> tuple[int, int]:
+        """What every beat updates: the monitor's status and row; an UP ends its grace wait."""
+        monitor_id, status = int(event.monitor["id"]), int(event.beat["status"])
+        self.status[monitor_id] = status
+        self.rows[monitor_id] = event.monitor
+        if status == UP:
+            self.pending.pop(monitor_id, None)
+        return monitor_id, status
 
     async def _quiet_beat(self, monitor_id: int, status: int) -> None:
         """A beat without an alert: a held dependant may be due to alert now."""

@@ -79,6 +79,8 @@ class Notifier:
                 monitor_id = event.monitor["id"]
                 lane = self._lanes.get(monitor_id)
                 if lane is None:
+                    if self._handled_at_once(event):
+                        continue
                     lane, lane_out = trio.open_memory_channel[Any](math.inf)
                     self._lanes[monitor_id] = lane
                     nursery.start_soon(self._run_lane, monitor_id, lane_out)
@@ -106,18 +108,29 @@ class Notifier:
 
     # -- beats -----------------------------------------------------------------------------------
     async def handle_beat(self, event: BeatEvent) -> None:
-        monitor, beat = event.monitor, event.beat
-        monitor_id = monitor["id"]
-        status = beat["status"]
-        alert = should_notify(
+        await self.policy.on_beat(event, self._alert(event))
+        if self._may_warn(event):
+            await self.check_certificate(event.monitor, event.tls_info)
+
+    def _handled_at_once(self, event: BeatEvent) -> bool:
+        """A beat that sends nothing (no alert, no certificate check, nothing held by the policy) is done here,
+        without a lane task: most beats are such (issue #14). False: it goes through a lane."""
+        try:
+            if self._alert(event) or self._may_warn(event):
+                return False
+            return self.policy.take_quiet_beat(event)
+        except Exception:
+            log.exception("notification dispatch failed for a beat of monitor %s", event.monitor.get("id"))
+            return True
+
+    def _alert(self, event: BeatEvent) -> bool:
+        """Whether Uptime Kuma would send this beat (before the alert policy)."""
+        return should_notify(
             notify=event.notify,
             is_first=event.is_first,
-            status=status,
-            under_maintenance=self._under_maintenance(monitor_id),
+            status=event.beat["status"],
+            under_maintenance=self._under_maintenance(event.monitor["id"]),
         )
-        await self.policy.on_beat(event, alert)
-        if self._may_warn(event):
-            await self.check_certificate(monitor, event.tls_info)
 
     @staticmethod
     def _may_warn(event: BeatEvent) -> bool:
