@@ -6,6 +6,11 @@ sets, two coroutine frames, a place in Trio's deadline heap) and ends it by rais
 exception per check (issue #14). Here a sleeper is one small heap entry and a parked task: the timer's
 task wakes at the earliest deadline and reschedules every task that is due, in deadline order.
 A sleeping task stays cancellable (its entry is dropped from the heap lazily).
+
+The timer's own wait ends without an exception: when its scope's deadline passes, Trio asks the parked
+timer task to abort; the abort function reschedules it with a plain value instead (Abort.FAILED), so a
+wake-up costs no `Cancelled` raised, caught and freed. A real cancellation (the service stopping) still
+raises: the scope it finds is not the expired one.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class Timer:
         self._heap: list[list] = []  # [deadline, order, task (None once its sleep was cancelled), due]
         self._order = count()
         self._scope: trio.CancelScope | None = None  # the timer task's current wait
+        self._task: trio.lowlevel.Task | None = None
         self.running = False
 
     def __len__(self) -> int:
@@ -58,24 +64,35 @@ class Timer:
     async def sleep(self, seconds: float) -> None:
         await self.sleep_until(trio.current_time() + seconds)
 
+    def _wake(self, _: object) -> trio.lowlevel.Abort:
+        """The timer task's abort function: its own deadline passed → resume it with a value, no exception."""
+        scope = self._scope
+        if scope is not None and scope.cancel_called and self._task is not None:
+            trio.lowlevel.reschedule(self._task)
+            return trio.lowlevel.Abort.FAILED
+        return trio.lowlevel.Abort.SUCCEEDED
+
     async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
         """Wake the due sleepers, wait for the next deadline (earlier ones shorten the wait); until cancelled."""
         heap = self._heap
+        pop, reschedule, now_of, wake = heapq.heappop, trio.lowlevel.reschedule, trio.current_time, self._wake
+        self._task = trio.lowlevel.current_task()
         self.running = True
         task_status.started()
         try:
             while True:
-                now = trio.current_time()
+                now = now_of()
                 while heap and heap[0][0] <= now:
-                    task = heapq.heappop(heap)[2]
+                    task = pop(heap)[2]
                     if task is not _ABORTED:
-                        trio.lowlevel.reschedule(task)
+                        reschedule(task)
                 with trio.CancelScope(deadline=heap[0][0] if heap else math.inf) as self._scope:
-                    await trio.sleep_forever()
+                    await trio.lowlevel.wait_task_rescheduled(wake)
                 self._scope = None
         finally:
             self.running = False
             self._scope = None
+            self._task = None
             for entry in heap:  # sleepers left outside the timer's cancelled scope go on with Trio's own sleep
                 if entry[2] is not _ABORTED:
                     entry[3] = False

@@ -84,3 +84,34 @@ async def test_without_a_running_timer_it_sleeps_as_trio_does(autojump_clock):
     start = trio.current_time()
     await timer.sleep(7.5)
     assert trio.current_time() - start == 7.5
+
+
+async def test_a_stop_that_falls_on_the_timers_own_deadline_still_stops_it(autojump_clock):
+    """The timer's wake-up ends its wait without an exception (its abort function resumes it); a real
+    cancellation arriving in the same step as its deadline must still end it, not be taken for a wake-up."""
+    timer = Timer()
+    woke: list[float] = []
+    stopped_at: list[float] = []
+
+    async def sleeper(deadline: float) -> None:
+        await timer.sleep_until(deadline)
+        woke.append(trio.current_time())
+
+    async def run_timer() -> None:
+        try:
+            await timer.run()
+        finally:
+            stopped_at.append(trio.current_time())
+
+    with trio.fail_after(100):
+        async with trio.open_nursery() as outer:
+            base = trio.current_time()
+            with trio.move_on_at(base + 10.0):  # the stop and the timer's deadline expire in the same step
+                async with trio.open_nursery() as nursery:
+                    nursery.start_soon(run_timer)
+                    await trio.sleep(0)
+                    for offset in (5.0, 10.0):
+                        outer.start_soon(sleeper, base + offset)
+                    await trio.sleep_forever()
+    assert stopped_at == [base + 10.0] and not timer.running
+    assert woke == [base + 5.0, base + 10.0]  # the one due at the stop sleeps on with Trio's own sleep
