@@ -39,15 +39,20 @@ class ErrorCarrier:
 async def run_check(
     mtype: MonitorType, row: Mapping[str, Any], ctx: CheckContext
 ) -> tuple[CheckOutcome, CheckResult | ErrorCarrier | None]:
-    """Run the type's check, cut at its timeout + CUT_MARGIN; a non-CheckResult or unknown status is DOWN."""
+    """Run the type's check, cut at its timeout + CUT_MARGIN (unless the type times itself: `self_timed`);
+    a non-CheckResult or unknown status is DOWN."""
     timeout = rules.effective_timeout(row)
     started = trio.current_time()
     try:
-        with trio.move_on_after(timeout + CUT_MARGIN) as scope:
-            result = await mtype.check(row, ctx)
+        if mtype.self_timed:
+            result, cut = await mtype.check(row, ctx), False
+        else:
+            with trio.move_on_after(timeout + CUT_MARGIN) as scope:
+                result = await mtype.check(row, ctx)
+            cut = scope.cancelled_caught
     except Exception as exc:
         return CheckOutcome.failed(error_message(exc)), ErrorCarrier(exc)
-    if scope.cancelled_caught:
+    if cut:
         return CheckOutcome.failed(f"timeout by AbortSignal ({rules.js_number(timeout)}s)"), None
     if not isinstance(result, CheckResult) or result.status not in rules.STATUSES:
         return CheckOutcome.failed(f"Invalid check result: {type(result).__name__}"), None

@@ -101,6 +101,9 @@ class MonitorType:
     first_check_delayed: ClassVar[bool] = False
     #: A check that reports no ping gets the elapsed ms (§4.9); `docker` keeps none, as Uptime Kuma's does.
     elapsed_ping: ClassVar[bool] = True
+    #: The check ends itself at the monitor's timeout (every await inside its own timeout scope), so the
+    #: engine's cut at timeout + margin (kuma/monitoring/checking.py) would never fire: one scope per check less.
+    self_timed: ClassVar[bool] = False
 
     async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         raise CheckFailed(f"Monitor type not supported yet: {monitor.get('type')}")

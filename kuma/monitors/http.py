@@ -11,6 +11,8 @@ from kuma.monitors.base import CheckContext, CheckResult, MonitorType, register
 
 @register("http")
 class Http(MonitorType):
+    self_timed = True  # `perform` runs the request inside the monitor's timeout
+
     async def check(self, monitor: Mapping[str, Any], ctx: CheckContext) -> CheckResult:
         outcome = await perform(monitor, ctx)
         return success(outcome.status_msg, monitor, outcome)
