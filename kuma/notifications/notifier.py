@@ -116,7 +116,7 @@ class Notifier:
         """A beat that sends nothing (no alert, no certificate check, nothing held by the policy) is done here,
         without a lane task: most beats are such (issue #14). False: it goes through a lane."""
         try:
-            if self._alert(event) or self._may_warn(event):
+            if self._alert(event) or (self._may_warn(event) and not self._surely_unlinked(event.monitor["id"])):
                 return False
             return self.policy.take_quiet_beat(event)
         except Exception:
@@ -152,6 +152,12 @@ class Notifier:
             self._linked = set(await self.app.db.read(store.linked_monitor_ids))
             self._linked_stamp = stamp
         return monitor_id in self._linked
+
+    def _surely_unlinked(self, monitor_id: int) -> bool:
+        """No notification linked, by a still-valid `_has_links` set (a stale one: False, the lane reads it)."""
+        if self._linked is None or self.app.db.changes != self._linked_stamp:
+            return False
+        return monitor_id not in self._linked
 
     async def send_alert(self, event: BeatEvent, *, extra: str = "", to: list[int] | None = None) -> None:
         """A beat's alert as Uptime Kuma sends it (the policy decided it goes out); `extra` is appended to

@@ -103,3 +103,30 @@ async def test_certificate_expiry_warning_once_per_threshold(tmp_path, recorder)
         "heartbeat": None, "monitor": None,
         "msg": "[TLS][https://example.com] server certificate example.com will expire in 12 days"}]
     assert [tuple(h) for h in history] == [("certificate", monitor["id"], 14)]
+
+
+async def test_beats_that_send_nothing_start_no_lane_and_the_next_alert_still_goes_out(tmp_path, recorder):
+    """Most beats send nothing: the dispatcher takes them at once (the policy still sees each status) and
+    starts a lane task only for a beat that may send; order and texts stay as before."""
+    async with running_notifier(tmp_path) as (app, notifier):
+        monitor = await add_user_monitor(app, name="Quiet", url="http://127.0.0.1:3026/", expiry_notification=0)
+        await add_notification(app, monitor["id"], {"name": "hook", "type": "webhook",
+                                                    "webhookURL": recorder.url + "/webhook"})
+        lanes: list[int] = []
+        run_lane = notifier._run_lane
+
+        async def counted(monitor_id, events):
+            lanes.append(monitor_id)
+            await run_lane(monitor_id, events)
+
+        notifier._run_lane = counted
+        for i in range(20):
+            beat = await add_beat(app, monitor["id"], 1, "200 - OK", f"2026-11-26 10:{i:02d}:00.000")
+            await notifier.on_beat(FakeBeatEvent(monitor, beat, i == 0, i == 0, None if i == 0 else 1, i == 0))
+        await trio.sleep(0.2)
+        assert lanes == [] and notifier.policy.status[monitor["id"]] == 1
+        down = await add_beat(app, monitor["id"], 0, "Request failed with status code 500", "2026-11-26 10:30:00.000")
+        await notifier.on_beat(FakeBeatEvent(monitor, down, True, True, 1, False))
+        requests = await _settle(recorder, 1)
+        assert lanes == [monitor["id"]] and notifier.policy.status[monitor["id"]] == 0
+    assert [r.json()["msg"] for r in requests] == ["[Quiet] [🔴 Down] Request failed with status code 500"]
