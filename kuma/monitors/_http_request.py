@@ -9,10 +9,11 @@ and `_http_errors` (Node/axios error texts such as `connect ECONNREFUSED 127.0.0
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import secrets
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -83,7 +84,17 @@ def parse_accepted(raw: Any) -> list[tuple[int, int]]:
     return ranges
 
 
-def status_accepted(code: int, ranges: list[tuple[int, int]]) -> bool:
+def _accepted(raw: Any) -> tuple[tuple[int, int], ...]:
+    """`parse_accepted`, read once per text (a row's codes do not change between checks)."""
+    return _accepted_text(raw) if isinstance(raw, str) else tuple(parse_accepted(raw))
+
+
+@functools.lru_cache(maxsize=256)
+def _accepted_text(raw: str) -> tuple[tuple[int, int], ...]:
+    return tuple(parse_accepted(raw))
+
+
+def status_accepted(code: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
@@ -289,7 +300,7 @@ async def _finish(
     if outcome.tls_info is not None and as_bool(monitor.get("ignore_tls")) and direct:
         # Node reports whether the chain is trusted even when errors are ignored; one verifying handshake
         outcome.tls_info["valid"] = await chain_trusted(str(outcome.url), min(timeout, 5.0))
-    if not status_accepted(outcome.status_code, parse_accepted(monitor.get("accepted_statuscodes_json"))):
+    if not status_accepted(outcome.status_code, _accepted(monitor.get("accepted_statuscodes_json"))):
         raise failure(f"Request failed with status code {outcome.status_code}", monitor, outcome)
     return outcome
 
@@ -341,7 +352,8 @@ _PLAN_COLUMNS = (
     "url", "method", "headers", "auth_method", "basic_auth_user", "basic_auth_pass", "ip_family", "body",
     "http_body_encoding", "cache_bust", "maxredirects", "ignore_tls", "timeout", "interval",
 )  # fmt: skip
-_MAX_PLANS = 4096
+#: ~1.7 KB each; past this many distinct rows the oldest plans are made again when needed.
+_MAX_PLANS = 16384
 _PLANS: dict[tuple, LeanPlan | None] = {}
 
 
