@@ -122,11 +122,11 @@ async def test_beats_that_send_nothing_start_no_lane_and_the_next_alert_still_go
         notifier._run_lane = counted
         for i in range(20):
             beat = await add_beat(app, monitor["id"], 1, "200 - OK", f"2026-11-26 10:{i:02d}:00.000")
-            await notifier.on_beat(FakeBeatEvent(monitor, beat, i == 0, i == 0, None if i == 0 else 1, i == 0))
+            await notifier.on_beat(BeatEvent(monitor, beat, i == 0, i == 0, None if i == 0 else 1, i == 0, PING))
         await trio.sleep(0.2)
         assert lanes == [] and notifier.policy.status[monitor["id"]] == 1
         down = await add_beat(app, monitor["id"], 0, "Request failed with status code 500", "2026-11-26 10:30:00.000")
-        await notifier.on_beat(FakeBeatEvent(monitor, down, True, True, 1, False))
+        await notifier.on_beat(BeatEvent(monitor, down, True, True, 1, False))
         requests = await _settle(recorder, 1)
         assert lanes == [monitor["id"]] and notifier.policy.status[monitor["id"]] == 0
     assert [r.json()["msg"] for r in requests] == ["[Quiet] [🔴 Down] Request failed with status code 500"]
