@@ -45,7 +45,8 @@ import trio
 
 from kuma.api import light_start
 from kuma.api.common import Handler, current_user_id
-from kuma.realtime.socketio import object_members, object_text
+from kuma.realtime.socketio import event_frame_from_json, object_members, object_text
+from kuma.realtime.wire import Wire
 from kuma.views.monitors import monitor_entries_after, monitor_list
 from kuma.views.status_pages import status_page_list
 
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from kuma.app import App
 
 log = logging.getLogger(__name__)
+to_thread = trio.to_thread.run_sync
 
 #: Seconds from the first change of a burst to its list (and so the least gap between two lists).
 INTERVAL = 0.3
@@ -198,7 +200,8 @@ class LegacyLists:
             self.reused += sum(1 for i in ids if i in known)
         else:
             payload = await monitor_list(self.app, int(room))
-            last, members = int(next(reversed(payload))) if payload else 0, object_members(payload)
+            # thousands of monitors: encoded in a worker thread, never one long turn of the event loop
+            last, members = int(next(reversed(payload))) if payload else 0, await to_thread(object_members, payload)
         later = {i: v for i, v in self._added.get(room, {}).items() if i > last}  # adds made during the read
         stash = {i: v for i, v in stash.items() if i > last}
         stash.update(later)
@@ -210,15 +213,23 @@ class LegacyLists:
             self._kept[room] = (key, last, members)
         else:
             self._kept.pop(room, None)
-        # joined only once it is sent (a list built while the room is busy is built again)
-        return (members, await light_start.slim_list_for(self.app, room)), len(members)
+        # megabytes joined and serialized off the loop (a list built while the room is busy is built again)
+        full = await to_thread(_list_wire, members)
+        return (full, await light_start.slim_list_for(self.app, room)), len(members)
 
     async def _emit(self, room: str, event: str, built: Any) -> None:
         if event == "monitorList":  # slim to kuma's dashboard (light start), as every monitorList
-            members, slim = built
-            await light_start.emit_monitor_list_json(self.app, room, object_text(members), slim)
+            full, slim = built
+            await light_start.emit_monitor_list_wire(self.app, room, full, slim)
         else:
             await self.app.hub.emit(event, built, room=room)
+
+
+def _list_wire(members: list[str]) -> Wire:
+    """The room's `monitorList` frame from its kept members, its websocket bytes made too (in a thread)."""
+    wire = Wire([event_frame_from_json("monitorList", [object_text(members)])])
+    wire.websocket_bytes()
+    return wire
 
 
 def _member(monitor_id: int, entry: dict[str, Any]) -> str:

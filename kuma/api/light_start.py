@@ -15,7 +15,7 @@ filters; `getMonitorBars` brings the whole rows),
 then the other lists as every client gets them (`monitorTypeList` … `statusPageList`, the same bytes), then
 the login ack. The full monitor comes with Uptime Kuma's own `getMonitor` when a page needs it (detail, edit).
 Later `monitorList` / `updateMonitorIntoList` events to the user's room reach light sockets in slim form
-(`emit_monitors`, `emit_monitor_list_json`) and every other client as before. The bars and the figures come
+(`emit_monitors`, `emit_monitor_list_wire`) and every other client as before. The bars and the figures come
 on demand, for the rows the user sees:
 
     getMonitorBars(ids, limit = 100) → {ok, heartbeatList: {"<id>": rows}, avgPing: {"<id>": ms},
@@ -154,16 +154,20 @@ async def slim_list_for(app: App, room: str) -> dict[str, dict[str, Any]] | None
     return await app.db.read(lambda db: load_slim_monitors(db, int(room), maintenance_checker(app)))
 
 
-async def emit_monitor_list_json(app: App, room: str, text: str, slim: dict[str, dict[str, Any]] | None) -> None:
-    """A full `monitorList` kept as JSON text (kuma/api/legacy_lists.py) to the room; light-start sockets get
-    the slim list (`slim_list_for`, read alongside it; read now if a light socket joined since)."""
+async def emit_monitor_list_wire(app: App, room: str, full: Wire, slim: dict[str, dict[str, Any]] | None) -> None:
+    """A full `monitorList` made from JSON text kept by kuma/api/legacy_lists.py (`full`, serialized off the
+    loop) to the room; light-start sockets get the slim list (`slim_list_for`, read alongside it; read now if a
+    light socket joined since)."""
     if slim is None:
         slim = await slim_list_for(app, room)
     light = light_sockets(app, room)
     if slim is None or not light:
-        await app.hub.emit_json("monitorList", [text], room=room)
+        await app.hub.emit_wire(full, room=room)
         return
-    _send_split(app, room, light, [event_frame_from_json("monitorList", [text])], encode_event("monitorList", (slim,)))
+    others = [sock for sock in app.hub.sockets_in_room(room) if not wanted(sock)]
+    if others:
+        app.hub.send_wire(full, others)
+    app.hub.send_wire(Wire(encode_event("monitorList", (slim,))), light)
 
 
 # -- bars on demand --------------------------------------------------------------------------------

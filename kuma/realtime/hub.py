@@ -139,6 +139,12 @@ class Hub:
             return
         await self._fan_out(Wire([event_frame_from_json(event, json_args)]), list(targets))
 
+    async def emit_wire(self, wire: Wire, room: str | None = None) -> None:
+        """`emit` of frames encoded already as one `Wire` (a large list serialized in a worker thread)."""
+        targets: Iterable[Socket] = self._sockets.values() if room is None else self._rooms.members(str(room))
+        if targets:
+            await self._fan_out(wire, list(targets))
+
     async def _fan_out(self, wire: Wire, recipients: list[Socket]) -> None:
         """`send_wire` in slices of `FANOUT_SLICE` recipients, yielding between them: a beat to two thousand
         dashboards is two thousand socket writes, and another socket's ack goes out between the slices

@@ -46,6 +46,12 @@ class RecordingHub:
     async def emit_json(self, event: str, json_args: list[str], room: str | None = None) -> None:
         self.emitted.append(Emitted(event, tuple(json.loads(arg) for arg in json_args), room))
 
+    async def emit_wire(self, wire: Any, room: str | None = None) -> None:
+        """Frames encoded already (`42["event",...]`), recorded as the events they carry."""
+        for frame in wire.frames:
+            event, *args = json.loads(frame[2:])
+            self.emitted.append(Emitted(event, tuple(args), room))
+
     def room_size(self, room: str) -> int:
         return self.rooms.get(room, 0)
 
