@@ -48,7 +48,7 @@ async def freeze_after_boot(wait_booted: Callable[[], Awaitable[float]]) -> None
     collected = gc.collect()
     gc.freeze()
     log.debug("gc: %d collected, %d objects frozen", collected, gc.get_freeze_count())
-    release_free_memory()
+    await trio.to_thread.run_sync(release_free_memory)  # ctypes lets the GIL go: the trim is off the loop
 
 
 def release_free_memory() -> bool:
