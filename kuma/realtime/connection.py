@@ -13,7 +13,7 @@ import trio
 
 from kuma.realtime.engineio import POLLING, EngineSession, Frame, Item, ProtocolError
 from kuma.realtime.socketio import SioPacket, SocketIOParser
-from kuma.realtime.wire import Wire, ws_messages
+from kuma.realtime.wire import WRITE_SLICE, Wire, ws_messages
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,8 @@ class Connection:
             self.send_frames(held)
 
     def _write_now(self, frames: Sequence[Item]) -> bool:
-        """Into the socket at once when nothing is queued before them and the writer is idle."""
+        """Into the socket at once when nothing is queued before them, the writer is idle and they are small
+        (one short write: a list of megabytes goes to the writer, which sends it in slices)."""
         direct = self.direct
         if direct is None or self.writing or self.session.outbox or self.session.closed:
             self._unhold()
@@ -157,6 +158,8 @@ class Connection:
         if self.held is not None:
             self.held.extend(frames)
             return True
+        if sum(map(len, frames)) > WRITE_SLICE:  # a large list: the writer sends it in slices, yielding
+            return False
         data = frames[0].websocket_bytes() if len(frames) == 1 and isinstance(frames[0], Wire) else ws_messages(frames)
         if not direct.try_write(data):
             return False

@@ -20,7 +20,7 @@ from kuma.realtime.engineio import POLLING, WEBSOCKET, ProtocolError
 from kuma.realtime.hub import Hub
 from kuma.realtime.hypercorn_ws import SEND_RAW, DirectWriter
 from kuma.realtime.origin import needs_trust_proxy, origin_allowed
-from kuma.realtime.wire import flatten, ws_messages
+from kuma.realtime.wire import flatten, write_slices, ws_messages
 
 log = logging.getLogger(__name__)
 
@@ -314,7 +314,8 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool, direct: Di
 
 async def _write(send: Send, batch: bool, frames: list) -> None:
     if batch:
-        await send({"type": SEND_RAW, "data": ws_messages(frames)})
+        for piece in write_slices(ws_messages(frames)):  # a megabyte burst: slices, yielding between them
+            await send({"type": SEND_RAW, "data": piece})
         return
     for frame in flatten(frames):
         if isinstance(frame, str):

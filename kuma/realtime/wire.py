@@ -11,6 +11,11 @@ from collections.abc import Iterable
 
 Frame = str | bytes
 
+#: A websocket write larger than this goes to the socket in slices of it (`write_slices`): each socket call
+#: copies at most this much and Trio's send yields after each call, so a login burst of megabytes is many
+#: short steps of the event loop with other sockets' acks and pings between them, not a few long ones.
+WRITE_SLICE = 256 * 2**10
+
 _TEXT = 0x81  # FIN + text opcode
 _BINARY = 0x82  # FIN + binary opcode
 
@@ -39,6 +44,14 @@ def ws_messages(frames: Iterable[Frame | Wire]) -> bytes:
     for frame in frames:
         parts.append(frame.websocket_bytes() if isinstance(frame, Wire) else ws_message(frame))
     return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def write_slices(data: bytes, size: int = WRITE_SLICE) -> list[bytes | memoryview]:
+    """`data` as consecutive slices of at most `size` bytes (views: nothing is copied)."""
+    if len(data) <= size:
+        return [data]
+    view = memoryview(data)
+    return [view[start : start + size] for start in range(0, len(data), size)]
 
 
 class Wire:

@@ -298,3 +298,45 @@ async def test_a_broadcast_to_many_yields_between_slices_and_keeps_every_sockets
         await hub.emit("third", 3)
         assert ran_between and 0 < ran_between[0] < len(conns)
         nursery.cancel_scope.cancel()
+
+
+async def test_a_megabyte_burst_is_written_in_slices_and_another_sockets_ack_goes_between(autojump_clock):
+    """The websocket writer hands a large burst to the socket in slices of at most `WRITE_SLICE`, yielding
+    after each (as Trio's socket send does): an ack for another socket, asked for when the burst began, is
+    written before the burst's last slice (order of events, not time), and the burst arrives whole, in order."""
+    from kuma.realtime.endpoint import websocket_writer
+    from kuma.realtime.wire import WRITE_SLICE, Wire
+
+    hub = Hub(outbound_budget_bytes=10**9, max_outbox_bytes=10**9)
+
+    @hub.on("echo")
+    async def echo(sock, value):
+        return value
+
+    writes: list[tuple[str, bytes]] = []  # (socket, bytes handed to the transport), in the order written
+
+    def recording(name: str):
+        async def send(message: dict) -> None:
+            if message["type"] != "websocket.close":
+                writes.append((name, bytes(message["data"])))
+            await trio.lowlevel.checkpoint()  # a socket send yields after each call
+
+        return send
+
+    async with trio.open_nursery() as nursery:
+        await nursery.start(hub.run)
+        bulk, other = await _connected(hub, 2)
+        nursery.start_soon(websocket_writer, bulk, recording("bulk"), True)
+        nursery.start_soon(websocket_writer, other, recording("other"), True)
+        await trio.sleep(0.1)
+        burst = Wire(['42["monitorList",' + json.dumps({"x": "m" * (3 * 2**20)}) + "]"], held=True)
+        bulk.send_frames([burst], paced=True)
+        other.receive_websocket('421["echo","mine"]', trio.current_time())
+        await trio.sleep(1)
+        nursery.cancel_scope.cancel()
+    sent = [data for name, data in writes if name == "bulk"]
+    assert b"".join(sent) == burst.websocket_bytes()  # whole and in order
+    assert len(sent) > 4 and all(len(data) <= WRITE_SLICE for data in sent)
+    ack = next(i for i, (name, data) in enumerate(writes) if name == "other" and b'31["mine"]' in data)
+    last_slice = max(i for i, (name, _) in enumerate(writes) if name == "bulk")
+    assert ack < last_slice  # the ack did not wait for the burst
