@@ -229,3 +229,42 @@ async def test_connects_read_their_settings_once_until_a_write_changes_them(tmp_
         await on_connect(app, later)
         assert len(reads) == 2
         assert json.loads(later.frames[0])[1]["primaryBaseURL"] == "https://kuma.example"
+
+
+async def test_two_logins_share_their_list_frames_encoded_once(tmp_path, monkeypatch):
+    """The lists of two logins (nothing changed between them) are encoded once, as JSON and as websocket
+    bytes: the second login hands its socket the very `Wire` objects of the first, whose websocket messages
+    (Engine.IO/Socket.IO prefix and RFC 6455 header included) were made once, off the event loop."""
+    from kuma.api import burst
+    from kuma.realtime import wire as wire_module
+    from kuma.realtime.wire import Wire
+    from tests.api.inprocess import api_app
+
+    encoded: list[str] = []
+    serialized: list[int] = []
+    pieces, messages = burst.encode_event_in_pieces, wire_module.ws_messages
+
+    def counting_pieces(event, payload, *rest):
+        encoded.append(event)
+        return pieces(event, payload, *rest)
+
+    def counting_messages(frames):
+        serialized.append(1)
+        return messages(frames)
+
+    monkeypatch.setattr(burst, "encode_event_in_pieces", counting_pieces)
+    monkeypatch.setattr(wire_module, "ws_messages", counting_messages)
+    async with api_app(tmp_path, modules=()) as (app, _hub, _monitoring):
+        user = {"id": 1, "username": "admin"}
+        first, second = _BurstSocket(), _BurstSocket()
+        await burst.after_login(app, first, user)
+        shared = [item for item in first.frames if isinstance(item, Wire) and item.held]
+        assert {"monitorList", "notificationList", "statusPageList"} <= set(encoded)
+        assert len(encoded) == len(set(encoded))  # each list encoded once in the first build
+        lists_encoded, wires_serialized = len(encoded), len(serialized)
+        await burst.after_login(app, second, user)
+        assert len(encoded) == lists_encoded and len(serialized) == wires_serialized  # nothing encoded again
+        again = [item for item in second.frames if isinstance(item, Wire) and item.held]
+        assert len(again) == len(shared) and all(a is b for a, b in zip(again, shared))
+        assert all(a.websocket_bytes() is b.websocket_bytes() for a, b in zip(again, shared))
+        assert len(serialized) == wires_serialized  # their websocket bytes were made once, in the build
