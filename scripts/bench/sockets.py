@@ -41,7 +41,7 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from realtime import PUSH_TOKEN, RawClient, SioClient, admin_setup, stop_server  # noqa: E402
-from realtime import frame_extent, tree_cpu, tree_rss  # noqa: E402
+from realtime import tree_cpu, tree_rss  # noqa: E402
 from common import REPO, answers_200, free_port, start_source_server  # noqa: E402
 
 CONNECTING_AT_ONCE = 64
@@ -131,11 +131,13 @@ async def push_loop(port: int, state: State) -> None:
 
 
 class LeanSession:
-    """An idle session's client side, as lean as reading everything can be: frames are parsed in place and
-    only small ones (pings, the CONNECT and the login ack) become bytes, so a burst of megabytes costs the
-    client the kernel's copy and little more (the sessions' processes must not be what sets the ramp)."""
+    """An idle session's client side, as lean as reading everything can be: frames are parsed in place, only
+    small ones (pings, the CONNECT and the login ack) become bytes, and a large frame's payload is read into
+    one scratch buffer and dropped as it arrives (never gathered), so a burst of megabytes costs the client
+    the kernel's copy and little more (the sessions' processes must not be what sets the ramp)."""
 
     SMALL = 256
+    SCRATCH = 1 << 20
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw
@@ -144,29 +146,44 @@ class LeanSession:
 
     async def small_frames(self) -> Any:
         """Yield the payloads of small text frames (larger ones are counted and skipped); pings answered."""
-        buf = self.buf
+        buf, sock = self.buf, self.raw.stream.socket
+        scratch = memoryview(bytearray(self.SCRATCH))
+        skip = 0  # payload bytes of a large frame still to read and drop
         while True:
             pos, end = 0, len(buf)
-            while (extent := frame_extent(buf, pos, end)) is not None:
-                n, offset = extent
+            while (header := frame_header(buf, pos, end)) is not None:
+                n, offset = header
                 opcode, start = buf[pos] & 0x0F, pos + offset
+                if n > self.SMALL and start + n > end:  # a large frame not all in: drop what came, skip the rest
+                    skip, pos = start + n - end, end
+                    self._count()
+                    break
+                if start + n > end:
+                    break
                 pos = start + n
                 if opcode == 0x8:
                     return
                 if opcode == 0x1:
-                    payload = bytes(buf[start:pos]) if n <= self.SMALL else b""
-                    if payload == b"2":
+                    if n == 1 and buf[start] == 0x32:  # "2": an Engine.IO ping
                         await self.raw.send_text("3")
                         continue
-                    if self.counts is not None:
-                        self.counts["frames"] += 1
-                    if payload:
-                        yield payload
+                    self._count()
+                    if self.counts is None and n <= self.SMALL:  # logged in: only pings matter now
+                        yield bytes(buf[start:pos])
             del buf[:pos]
-            chunk = await self.raw.stream.receive_some(1 << 20)
+            while skip:
+                got = await sock.recv_into(scratch[: min(skip, self.SCRATCH)])
+                if not got:
+                    return
+                skip -= got
+            chunk = await self.raw.stream.receive_some(1 << 16)
             if not chunk:
                 return
             buf += chunk
+
+    def _count(self) -> None:
+        if self.counts is not None:
+            self.counts["frames"] += 1
 
     async def login(self, jwt: str) -> bool:
         """Engine.IO open, Socket.IO CONNECT, then `loginByToken`; True when acked ok (its burst is read)."""
@@ -368,6 +385,19 @@ async def measure(port: int, pid: int, n: int, hold: float, settle: float, proce
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+def frame_header(buf: bytearray, pos: int, end: int) -> tuple[int, int] | None:
+    """(payload length, header length) of the unmasked server frame at `pos`, or None until its header is in."""
+    if end - pos < 2:
+        return None
+    n = buf[pos + 1] & 0x7F
+    offset = {126: 4, 127: 10}.get(n, 2)
+    if end - pos < offset:
+        return None
+    if offset > 2:
+        n = int.from_bytes(buf[pos + 2 : pos + offset], "big")
+    return n, offset
 
 
 def prepare_large(data: Path) -> None:
