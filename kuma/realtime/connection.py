@@ -6,14 +6,15 @@ The protocol decisions live in the sans-io `EngineSession` / `SocketIOParser`; t
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, cast
 
 import trio
 
 from kuma.realtime.engineio import POLLING, EngineSession, Frame, Item, ProtocolError
 from kuma.realtime.socketio import SioPacket, SocketIOParser
-from kuma.realtime.wire import WRITE_SLICE, Wire, ws_messages
+from kuma.realtime.turns import BulkTurns
+from kuma.realtime.wire import WRITE_SLICE, Wire, write_slices, ws_messages
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,10 @@ class ConnectionOwner(Protocol):
 
     def shed_outbound(self) -> None:
         """The server-wide outbound budget is exceeded: drop the slowest consumers."""
+
+    @property
+    def bulk(self) -> BulkTurns:
+        """The gate the slices of large writes wait at (`kuma.realtime.turns`)."""
 
 
 def _now() -> float:
@@ -62,6 +67,8 @@ class DirectWrite(Protocol):
     pending: bytes | None
 
     def try_write(self, data: bytes) -> bool: ...
+
+    async def flush(self) -> None: ...
 
 
 class Connection:
@@ -190,6 +197,23 @@ class Connection:
             self.progress_at = _now()
             self.taken.notify()
         return payload
+
+    async def write_in_slices(self, data: bytes, write: Callable[[bytes | memoryview], Awaitable[None]]) -> None:
+        """`write` the serialized `data`; a large one in slices (`WRITE_SLICE`), each after its turn at the
+        hub's bulk gate, so a burst of megabytes never makes a loop turn long for everyone else."""
+        slices = write_slices(data)
+        if len(slices) == 1:
+            await write(data)
+            return
+        for piece in slices:
+            await self.owner.bulk.turn()
+            direct = self.direct
+            # one `write` when the socket takes it now (os.write takes any buffer: the slice is a view)
+            if direct is not None and direct.try_write(cast(bytes, piece)):
+                if direct.pending is not None:
+                    await direct.flush()  # what the kernel did not take: through the transport, waiting for it
+                continue
+            await write(piece)
 
     async def drain(self, limit: int) -> None:
         """Back-pressure for a sender: wait until at most `limit` bytes wait for this peer (or it closed).

@@ -20,7 +20,7 @@ from kuma.realtime.engineio import POLLING, WEBSOCKET, ProtocolError
 from kuma.realtime.hub import Hub
 from kuma.realtime.hypercorn_ws import SEND_RAW, DirectWriter
 from kuma.realtime.origin import needs_trust_proxy, origin_allowed
-from kuma.realtime.wire import flatten, write_slices, ws_messages
+from kuma.realtime.wire import flatten, ws_messages
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +298,7 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool, direct: Di
                 continue
             frames = conn.take_frames(MAX_BATCH_FRAMES, MAX_BATCH_BYTES)  # bounded: the rest stays counted
             if frames:
-                await _write(send, batch, frames)
+                await _write(conn, send, batch, frames)
                 continue
         finally:
             conn.writing = False
@@ -312,10 +312,10 @@ async def websocket_writer(conn: Connection, send: Send, batch: bool, direct: Di
             await trio.lowlevel.checkpoint()
 
 
-async def _write(send: Send, batch: bool, frames: list) -> None:
+async def _write(conn: Connection, send: Send, batch: bool, frames: list) -> None:
     if batch:
-        for piece in write_slices(ws_messages(frames)):  # a megabyte burst: slices, yielding between them
-            await send({"type": SEND_RAW, "data": piece})
+        # a megabyte burst: in slices that take turns, yielding between them
+        await conn.write_in_slices(ws_messages(frames), lambda data: send({"type": SEND_RAW, "data": data}))
         return
     for frame in flatten(frames):
         if isinstance(frame, str):

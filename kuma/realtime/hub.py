@@ -31,6 +31,7 @@ from kuma.realtime.socketio import (
     event_frame_from_json,
 )
 from kuma.realtime.sockets import DRAIN_BYTES, Rooms, Socket
+from kuma.realtime.turns import BulkTurns
 from kuma.realtime.wire import Wire
 
 __all__ = ["DRAIN_BYTES", "ONE_WRITE", "Handler", "Hub", "Socket", "SocketHook", "acks_in_one_write", "setup"]
@@ -91,6 +92,7 @@ class Hub:
         #: websocket sessions whose peer left that may tear down at once (kuma/realtime/endpoint.py)
         self.leaving = trio.Semaphore(LEAVING_AT_ONCE)
         self._fanning = trio.Lock()  # a broadcast sent in slices (one at a time: the order stays the same)
+        self.bulk = BulkTurns()  # the slices of large websocket writes take turns (kuma/realtime/turns.py)
 
     # ---- registration ----------------------------------------------------------------------------
     def on(self, event: str) -> Callable[[Handler], Handler]:
@@ -191,6 +193,7 @@ class Hub:
         async with trio.open_nursery() as nursery:
             self.nursery = nursery
             self.accepting = True
+            nursery.start_soon(self.bulk.run)
             task_status.started()
             try:
                 await trio.sleep_forever()

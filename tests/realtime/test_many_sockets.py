@@ -94,6 +94,13 @@ def _flood_handlers(hub, app) -> None:
     async def echo(sock, *args):
         return args
 
+    @hub.on("big")
+    async def big(sock, n):
+        """Paced sends of megabytes (a large `monitorList`, a notification of a megabyte): written in slices."""
+        for k in range(n):
+            await sock.emit("big", k, chr(ord("a") + k) * (3 * 2**20 + k))
+        return {"ok": True}
+
 
 def test_a_socket_that_stops_reading_does_not_delay_another_sockets_acks(tmp_path):
     server = HubServer(tmp_path / "data", setup=_flood_handlers).start()
@@ -340,3 +347,71 @@ async def test_a_megabyte_burst_is_written_in_slices_and_another_sockets_ack_goe
     ack = next(i for i, (name, data) in enumerate(writes) if name == "other" and b'31["mine"]' in data)
     last_slice = max(i for i, (name, _) in enumerate(writes) if name == "bulk")
     assert ack < last_slice  # the ack did not wait for the burst
+
+
+async def test_slices_of_many_bursts_take_turns_a_few_per_loop_turn(autojump_clock):
+    """Thirty sockets' bursts at once: the hub's bulk gate lets at most `per_turn` of their slices through per
+    loop turn (a task that runs once per turn sees at most two turns' worth between its runs), every burst
+    still arrives whole and in order, and a small write (an ack) never waits at the gate."""
+    from kuma.realtime.endpoint import websocket_writer
+    from kuma.realtime.wire import Wire
+
+    hub = Hub(outbound_budget_bytes=10**9, max_outbox_bytes=10**9)
+    hub.bulk.per_turn = 4
+    got: dict[int, list[bytes]] = {}
+    written: list[int] = []
+
+    def recording(k: int):
+        async def send(message: dict) -> None:
+            if message["type"] != "websocket.close":
+                got.setdefault(k, []).append(bytes(message["data"]))
+                written.append(k)
+            await trio.lowlevel.checkpoint()
+
+        return send
+
+    between: list[int] = []
+    bursts = [Wire([f'42["burst",{k},"' + "b" * 2**20 + '"]'], held=True) for k in range(30)]
+
+    async def once_per_turn() -> None:  # until every burst is out (it never lets the clock jump meanwhile)
+        seen, total = 0, sum(len(b.websocket_bytes()) for b in bursts)
+        while sum(len(piece) for pieces in got.values() for piece in pieces) < total:
+            await trio.lowlevel.checkpoint()
+            between.append(len(written) - seen)
+            seen = len(written)
+
+    async with trio.open_nursery() as nursery:
+        await nursery.start(hub.run)
+        conns = await _connected(hub, 30)
+        for k, conn in enumerate(conns):
+            nursery.start_soon(websocket_writer, conn, recording(k), True)
+        await trio.sleep(0.1)
+        for conn, burst in zip(conns, bursts):
+            conn.send_frames([burst], paced=True)
+        await once_per_turn()
+        assert all(b"".join(got[k]) == bursts[k].websocket_bytes() for k in range(30))
+        assert hub.bulk.passed == sum(len(got[k]) for k in range(30)) > 30 * 4
+        assert max(between) <= 2 * hub.bulk.per_turn  # without the gate: a slice of every burst per turn
+        passed = hub.bulk.passed
+        conns[0].send_frames(['43["small ack"]'])  # small: written without a turn at the gate
+        await trio.sleep(0.1)
+        assert got[0][-1].endswith(b'43["small ack"]') and hub.bulk.passed == passed
+        nursery.cancel_scope.cancel()
+
+
+def test_megabyte_events_arrive_whole_and_in_order_through_the_sliced_writes(tmp_path):
+    """Through the real endpoint and Hypercorn: events of megabytes, written in slices (straight into the
+    socket when it takes them, through the transport when it does not), reach a reading client whole and in
+    order, and their ack comes after them."""
+    server = HubServer(tmp_path / "data", setup=_flood_handlers).start()
+    client = RecordingClient(server.url, ["websocket"])
+    try:
+        assert client.call("big", 4, timeout=30) == {"ok": True}
+        wait_until(lambda: len(client.named("big")) == 4, what="the client handled the four events")
+        got = client.named("big")
+        assert [args[0] for args in got] == [0, 1, 2, 3]
+        assert all(args[1] == chr(ord("a") + k) * (3 * 2**20 + k) for k, args in enumerate(got))
+        assert server.hub.bulk.passed >= 4 * 12  # each of them went out in slices that took turns
+    finally:
+        client.close()
+        server.stop()
