@@ -145,31 +145,42 @@ class LeanSession:
         self.counts: dict[str, int] | None = None  # once logged in: counts["frames"] += each frame but pings
 
     async def small_frames(self) -> Any:
-        """Yield the payloads of small text frames (larger ones are counted and skipped); pings answered."""
-        buf, sock = self.buf, self.raw.stream.socket
+        """Yield the payloads of small text frames until logged in (larger ones, and every frame after the
+        login, are counted and skipped); pings answered. The loop is inlined: a `--large` ramp reads ~14
+        million frames, and the sessions' CPU must stay far below the server's."""
+        buf, sock, small = self.buf, self.raw.stream.socket, self.SMALL
         scratch = memoryview(bytearray(self.SCRATCH))
         skip = 0  # payload bytes of a large frame still to read and drop
         while True:
-            pos, end = 0, len(buf)
-            while (header := frame_header(buf, pos, end)) is not None:
-                n, offset = header
-                opcode, start = buf[pos] & 0x0F, pos + offset
-                if n > self.SMALL and start + n > end:  # a large frame not all in: drop what came, skip the rest
-                    skip, pos = start + n - end, end
-                    self._count()
+            pos, end, seen = 0, len(buf), 0
+            while end - pos >= 2:
+                n, start = buf[pos + 1] & 0x7F, pos + 2
+                if n == 126:
+                    if end - pos < 4:
+                        break
+                    n, start = (buf[pos + 2] << 8) | buf[pos + 3], pos + 4
+                elif n == 127:
+                    if end - pos < 10:
+                        break
+                    n, start = int.from_bytes(buf[pos + 2 : pos + 10], "big"), pos + 10
+                stop = start + n
+                if stop > end:
+                    if n > small:  # a large frame not all in: drop what came, skip the rest as it arrives
+                        skip, pos, seen = stop - end, end, seen + 1
                     break
-                if start + n > end:
-                    break
-                pos = start + n
-                if opcode == 0x8:
-                    return
+                opcode, pos = buf[pos] & 0x0F, stop
                 if opcode == 0x1:
                     if n == 1 and buf[start] == 0x32:  # "2": an Engine.IO ping
                         await self.raw.send_text("3")
                         continue
-                    self._count()
-                    if self.counts is None and n <= self.SMALL:  # logged in: only pings matter now
-                        yield bytes(buf[start:pos])
+                    seen += 1
+                    if self.counts is None and n <= small:  # logged in: only pings matter from then on
+                        seen = 0  # frames up to the login ack are not counted
+                        yield bytes(buf[start:stop])
+                elif opcode == 0x8:
+                    return
+            if self.counts is not None:
+                self.counts["frames"] += seen
             del buf[:pos]
             while skip:
                 got = await sock.recv_into(scratch[: min(skip, self.SCRATCH)])
@@ -180,10 +191,6 @@ class LeanSession:
             if not chunk:
                 return
             buf += chunk
-
-    def _count(self) -> None:
-        if self.counts is not None:
-            self.counts["frames"] += 1
 
     async def login(self, jwt: str) -> bool:
         """Engine.IO open, Socket.IO CONNECT, then `loginByToken`; True when acked ok (its burst is read)."""
@@ -260,15 +267,16 @@ async def child_main(port: int, jwt: str, n: int) -> None:
 class Children:
     """The session processes and their latest counts."""
 
-    def __init__(self) -> None:
+    def __init__(self, nice: int = 0) -> None:
         self.procs: list[Any] = []
         self.counts: list[list[int]] = []
+        self.prefix = ["nice", "-n", str(nice)] if nice else []  # load generators may yield the CPU first
 
     async def start(self, nursery: trio.Nursery, port: int, jwt: str, n: int, processes: int) -> None:
         for k in range(processes):
             share = n // processes + (1 if k < n % processes else 0)
             proc = await trio.lowlevel.open_process(
-                [sys.executable, __file__, "--child", str(port), jwt, str(share)],
+                [*self.prefix, sys.executable, __file__, "--child", str(port), jwt, str(share)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             self.procs.append(proc)
             self.counts.append([0, 0, 0])
@@ -330,11 +338,11 @@ def top_frames(path: Path, n: int = 15) -> list[tuple[float, float, str]]:
 
 
 async def measure(port: int, pid: int, n: int, hold: float, settle: float, processes: int,
-                  profile: str | None = None, profile_rate: int = 100) -> dict[str, Any]:
+                  profile: str | None = None, profile_rate: int = 100, nice: int = 0) -> dict[str, Any]:
     jwt = await admin_setup(port)
     state = State(Phase("before", started=time.perf_counter()))
     state.phases.append(state.phase)
-    children = Children()
+    children = Children(nice)
     result: dict[str, Any] = {}
     profiler = Profiler(profile, pid, profile_rate)
 
@@ -385,19 +393,6 @@ async def measure(port: int, pid: int, n: int, hold: float, settle: float, proce
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
-
-
-def frame_header(buf: bytearray, pos: int, end: int) -> tuple[int, int] | None:
-    """(payload length, header length) of the unmasked server frame at `pos`, or None until its header is in."""
-    if end - pos < 2:
-        return None
-    n = buf[pos + 1] & 0x7F
-    offset = {126: 4, 127: 10}.get(n, 2)
-    if end - pos < offset:
-        return None
-    if offset > 2:
-        n = int.from_bytes(buf[pos + 2 : pos + offset], "big")
-    return n, offset
 
 
 def prepare_large(data: Path) -> None:
@@ -467,7 +462,8 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
               f"{p.unanswered:10d} "
               f"{pct(p.push, .5):8.1f}/{pct(p.push, .99):<8.1f} {len(p.push):6d} {p.frames:9d} "
               f"{p.rss / 2**20:8.0f} {p.dropped:7d}")
-    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in r["loadavg"]))
+    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in r["loadavg"])
+          + (f"; sessions under nice -n {args.nice}" if args.nice else ""))
 
 
 def main() -> None:
@@ -477,6 +473,9 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=5.0, help="seconds before the ramp and after leaving")
     parser.add_argument("--large", action="store_true", help="2,000 monitors, 100 notifications (one ~900 KB)")
     parser.add_argument("--processes", type=int, default=2, help="client processes holding the sessions")
+    parser.add_argument("--nice", type=int, default=0, help="run the sessions' processes under `nice -n N` (on a "
+                        "2-core machine they share with the server, the probe and the dashboard, as real clients "
+                        "on other machines would not)")
     parser.add_argument("--profile", metavar="DIR", help="py-spy the server during the ramp and the hold")
     parser.add_argument("--profile-rate", type=int, default=100, help="py-spy samples per second")
     parser.add_argument("--loop-lag", metavar="FILE", help="record the server's long event-loop turns in FILE "
@@ -499,7 +498,7 @@ def main() -> None:
             server, port = start_server(data, log, lag_path)
         try:
             result = trio.run(measure, port, server.pid, args.sessions, args.hold, args.settle, args.processes,
-                              args.profile, args.profile_rate)
+                              args.profile, args.profile_rate, args.nice)
         finally:
             stop_server(server)
         warnings = [line for line in log_path.read_text(errors="replace").splitlines() if "WARNING" in line]
