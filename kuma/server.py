@@ -27,7 +27,6 @@ from kuma.maintenance import service as maintenance_service
 from kuma.migration.runner import needs_migration
 from kuma.migration.serving import migrate_showing_progress
 from kuma.monitoring import service as monitoring_service
-from kuma.monitors.base import known_types
 from kuma.notifications import service as notifications_service
 from kuma.realtime import hub as realtime_hub
 from kuma.store import Database
@@ -107,7 +106,6 @@ async def serve(config: Config, *, apply_file: Path | None = None, task_status=t
                 await services.start(_serve_http, web, hc, stop)
                 app.listening.set()  # the monitors' boot starts now, behind the listening socket
                 services.start_soon(memory.freeze_after_boot, app.monitoring.wait_booted)
-                services.start_soon(_import_checks)
                 log.info("kuma listening on %s (data folder %s)", ", ".join(hc.bind), config.data_dir)
                 if apply_file is not None:  # imported here: YAML stays unloaded in a server without --apply
                     from kuma.automation.service import reapply_on_sighup
@@ -122,13 +120,6 @@ async def serve(config: Config, *, apply_file: Path | None = None, task_status=t
     finally:
         db.close()
         log.info("stopped")
-
-
-async def _import_checks() -> None:
-    """Every monitor type's module imported in a worker thread (~0.25 s of imports): with no active monitor
-    at boot, the first monitor added would import them all in one step of the loop, holding every socket's
-    acks that long. A no-op when the boot's monitors imported them already."""
-    await trio.to_thread.run_sync(known_types)
 
 
 async def _serve_http(web, hc: HypercornConfig, stop: trio.Event, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
