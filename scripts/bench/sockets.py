@@ -15,7 +15,12 @@ Per phase (before, ramp, hold, leaving, after): probe ack p50/p99, push p50/p99,
 end, frames the sessions received after their login ack (their own bursts arrive before it, so during
 the ramp this counts what other logins cost them); plus the ramp time, the server's CPU and the load.
 
-    .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large] [--profile DIR] [--loop-lag]
+    .venv/bin/python scripts/bench/sockets.py [--sessions 1000] [--hold 10] [--large] [--profile DIR] [--loop-lag FILE]
+                                              [--nice N]
+
+--nice N: the sessions' processes run under `nice -n N`. On a 2-core machine they take twice the server's CPU
+(a `--large` ramp reads ~14 million frames) and, woken by every write, preempt the server's event loop for a
+scheduler tick (4 ms) at a time; real clients are on other machines. Reports say when it was used.
 
 --profile DIR: py-spy (not a dependency: `pip install py-spy` into the venv) records the server during the
 ramp, the hold and the leaving, as collapsed stacks (DIR/ramp.txt, DIR/hold.txt, DIR/leaving.txt); the top frames are printed.
