@@ -235,6 +235,8 @@ class MonitoringService:
     # -- the monitor loop -------------------------------------------------------------------------
     async def _run_monitor(self, monitor_id: int, first_delay: float) -> None:
         loaded = self._preloaded.pop(monitor_id, None)  # boot: every row was read in one go
+        if not types_loaded():  # the first monitor of a server that booted with none (~0.25 s of imports):
+            await trio.to_thread.run_sync(known_types)  # off the loop, not one long step of it
         running = self._enter_running(monitor_id, loaded) if loaded is not None else None
         try:
             if running is None:
@@ -245,8 +247,6 @@ class MonitoringService:
                 if loaded is None:
                     log.info("monitor %s: not found, not started", monitor_id)
                     return
-                if not types_loaded():  # the first monitor of a server that booted with none (~0.25 s of
-                    await trio.to_thread.run_sync(known_types)  # imports): off the loop, not one long step
                 running = self._enter_running(monitor_id, loaded)
             await self._loop(monitor_id, running, first_delay)
         finally:
