@@ -370,3 +370,34 @@ async def test_shutdown_while_the_boot_reads_ends_the_service_cleanly(tmp_path, 
                 listening.set()
                 await trio.sleep_forever()
         assert scope.cancelled_caught and not service.booted.is_set()
+
+
+async def test_the_first_monitor_of_an_empty_server_imports_the_check_modules_in_a_worker_thread(
+    tmp_path, autojump_clock, monkeypatch
+):
+    """A server that booted with no monitor has not imported the check modules; the first monitor started
+    imports them (~0.25 s) in a worker thread, not in one step of the event loop."""
+    import threading
+
+    from kuma.monitoring import service as service_module
+
+    loaded: list[bool] = [False]
+    importers: list[str] = []
+
+    def known_types() -> list[str]:
+        importers.append(threading.current_thread().name)
+        loaded[0] = True
+        return []
+
+    monkeypatch.setattr(service_module, "types_loaded", lambda: loaded[0])
+    monkeypatch.setattr(service_module, "known_types", known_types)
+    async with running_engine(tmp_path, autostart=False) as eng:
+        mid = await eng.add_monitor(interval=20)
+        script(mid, ("up", 7))
+        await eng.service.start_monitor(mid)
+        await eng.wait_beats(mid, 1)
+        other = await eng.add_monitor(interval=20)
+        script(other, ("up", 7))
+        await eng.service.start_monitor(other)
+        await eng.wait_beats(other, 1)
+    assert len(importers) == 1 and importers[0] != threading.main_thread().name  # once, off the loop
