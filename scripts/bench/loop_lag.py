@@ -4,8 +4,11 @@
     python scripts/bench/loop_lag.py OUT.jsonl serve --port ...
 
 Every loop turn (from the end of one I/O wait to the start of the next: the batch of tasks run in between)
-longer than `KUMA_LAG_TURN_MS` (default 10) is written to OUT as one JSON line: `{"t": perf_counter at its
-end, "ms": its length, "tasks": tasks stepped, "top": [[ms, task name], ...]}` (the five longest task steps).
+longer than `KUMA_LAG_TURN_MS` (default 10), in wall time or in the loop thread's own CPU time, is written to
+OUT as one JSON line: `{"t": perf_counter at its end, "ms": its length, "cpu_ms": the loop thread's CPU time in
+it, "tasks": tasks stepped, "top": [[ms, task name], ...]}` (the five longest task steps). On a shared machine
+a turn is long in wall time mostly because the process was preempted (steps of 4, 8, 12 ms: scheduler ticks)
+or waited for the GIL; `cpu_ms` is the work the loop itself did, which load does not change.
 `time.perf_counter` is CLOCK_MONOTONIC on Linux, the same clock in every process, so a benchmark can put
 each turn in its phases. Not part of kuma: nothing under kuma/ imports it.
 """
@@ -29,11 +32,13 @@ class LongTurns(trio.abc.Instrument):
         self.out = open(path, "w", buffering=1)  # noqa: SIM115 - open for the whole run
         self.threshold = threshold_ms / 1000
         self.turn_start = time.perf_counter()
+        self.turn_cpu = time.thread_time()
         self.step_start = 0.0
         self.steps: list[tuple[float, Any]] = []
 
     def after_io_wait(self, timeout: float) -> None:
         self.turn_start = time.perf_counter()
+        self.turn_cpu = time.thread_time()
         self.steps = []
 
     def before_task_step(self, task: Any) -> None:
@@ -50,9 +55,11 @@ class LongTurns(trio.abc.Instrument):
         now = time.perf_counter()
         took = now - self.turn_start
         if took >= self.threshold:
+            cpu = time.thread_time() - self.turn_cpu
             long = sorted((s for s in self.steps if s[1] is not None), key=lambda s: s[0], reverse=True)[:5]
             top = [[round(ms * 1000, 2), task.name] for ms, task in long]
-            self.out.write(json.dumps({"t": now, "ms": round(took * 1000, 2), "tasks": len(self.steps), "top": top}))
+            turn = {"t": now, "ms": round(took * 1000, 2), "cpu_ms": round(cpu * 1000, 2), "tasks": len(self.steps)}
+            self.out.write(json.dumps({**turn, "top": top}))
             self.out.write("\n")
         self.steps = []
 

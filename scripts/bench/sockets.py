@@ -451,8 +451,11 @@ def report_lag(phases: list[Phase], lag_path: Path) -> None:
                 short = name.rsplit(".", 1)[-1][:60]
                 names[short] = names.get(short, 0.0) + ms
         top = ", ".join(f"{n} {ms:.0f}" for n, ms in sorted(names.items(), key=lambda kv: -kv[1])[:4])
+        cpu = [t.get("cpu_ms", 0.0) for t in mine]
         print(f"  {p.name:8} {len(mine):4d} {longest['ms']:7.1f} {sum(t['ms'] for t in mine):8.0f} "
               f"({longest['tasks']} tasks); slowest steps: {top}")
+        print(f"  {'':8} of them >= 10 ms of the loop thread's own CPU: {sum(1 for c in cpu if c >= 10)}, "
+              f"longest {max(cpu):.1f} ms CPU (the rest: preempted or waiting for the GIL)")
 
 
 def report(r: dict[str, Any], args: argparse.Namespace) -> None:
