@@ -6,7 +6,8 @@
 Every loop turn (from the end of one I/O wait to the start of the next: the batch of tasks run in between)
 longer than `KUMA_LAG_TURN_MS` (default 10), in wall time or in the loop thread's own CPU time, is written to
 OUT as one JSON line: `{"t": perf_counter at its end, "ms": its length, "cpu_ms": the loop thread's CPU time in
-it, "tasks": tasks stepped, "top": [[ms, task name], ...]}` (the five longest task steps). On a shared machine
+it, "tasks": tasks stepped, "gc": [[generation, ms], ...] (the collector's runs in it), "top": [[ms, task name],
+...]}` (the five longest task steps). On a shared machine
 a turn is long in wall time mostly because the process was preempted (steps of 4, 8, 12 ms: scheduler ticks)
 or waited for the GIL; `cpu_ms` is the work the loop itself did, which load does not change.
 `time.perf_counter` is CLOCK_MONOTONIC on Linux, the same clock in every process, so a benchmark can put
@@ -15,6 +16,7 @@ each turn in its phases. Not part of kuma: nothing under kuma/ imports it.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import runpy
@@ -35,11 +37,21 @@ class LongTurns(trio.abc.Instrument):
         self.turn_cpu = time.thread_time()
         self.step_start = 0.0
         self.steps: list[tuple[float, Any]] = []
+        self.collections: list[list[float]] = []  # [generation, ms] of the collector's runs in this turn
+        self._gc_start = 0.0
+        gc.callbacks.append(self._gc)
+
+    def _gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            self.collections.append([info["generation"], round((time.perf_counter() - self._gc_start) * 1000, 2)])
 
     def after_io_wait(self, timeout: float) -> None:
         self.turn_start = time.perf_counter()
         self.turn_cpu = time.thread_time()
         self.steps = []
+        self.collections = []
 
     def before_task_step(self, task: Any) -> None:
         self.step_start = time.perf_counter()
@@ -58,10 +70,12 @@ class LongTurns(trio.abc.Instrument):
             cpu = time.thread_time() - self.turn_cpu
             long = sorted((s for s in self.steps if s[1] is not None), key=lambda s: s[0], reverse=True)[:5]
             top = [[round(ms * 1000, 2), task.name] for ms, task in long]
-            turn = {"t": now, "ms": round(took * 1000, 2), "cpu_ms": round(cpu * 1000, 2), "tasks": len(self.steps)}
+            turn = {"t": now, "ms": round(took * 1000, 2), "cpu_ms": round(cpu * 1000, 2), "tasks": len(self.steps),
+                    "gc": self.collections}
             self.out.write(json.dumps({**turn, "top": top}))
             self.out.write("\n")
         self.steps = []
+        self.collections = []
 
 
 def main() -> None:

@@ -454,8 +454,11 @@ def report_lag(phases: list[Phase], lag_path: Path) -> None:
         cpu = [t.get("cpu_ms", 0.0) for t in mine]
         print(f"  {p.name:8} {len(mine):4d} {longest['ms']:7.1f} {sum(t['ms'] for t in mine):8.0f} "
               f"({longest['tasks']} tasks); slowest steps: {top}")
+        collections = [c for t in mine for c in t.get("gc", [])]
         print(f"  {'':8} of them >= 10 ms of the loop thread's own CPU: {sum(1 for c in cpu if c >= 10)}, "
-              f"longest {max(cpu):.1f} ms CPU (the rest: preempted or waiting for the GIL)")
+              f"longest {max(cpu):.1f} ms CPU (the rest: preempted or waiting for the GIL); garbage collections "
+              f"in them: {len(collections)}, {sum(ms for _, ms in collections):.0f} ms "
+              f"(longest {max((ms for _, ms in collections), default=0.0):.1f} ms)")
 
 
 def report(r: dict[str, Any], args: argparse.Namespace) -> None:
