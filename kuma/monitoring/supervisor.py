@@ -106,6 +106,12 @@ class Supervisor:
         self._tasks[monitor_id] = task
         self._nursery.start_soon(self._keep_running, monitor_id, first_delay, task, name=f"monitor-{monitor_id}")
 
+    def spawn(self, fn: Callable[[], Awaitable[None]]) -> None:
+        """Run a helper task of the monitors' (e.g. the first-check gate's watcher) in the nursery."""
+        if self._nursery is None:
+            raise RuntimeError("monitor supervisor is not running")
+        self._nursery.start_soon(fn)
+
     async def stop(self, monitor_id: int) -> None:
         """Cancel the monitor's task and wait until it has finished (its last beat is stored)."""
         async with self._lock(monitor_id):
