@@ -32,7 +32,8 @@ from kuma.monitoring.readings import Readings
 from kuma.monitoring.record import LastBeat, MonitorRecord
 from kuma.monitoring.settings_cache import SettingsCache
 from kuma.monitoring.supervisor import Supervisor
-from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type, known_types, types_loaded
+from kuma.monitors._http_tls import client_tls_context
+from kuma.monitors.base import CheckContext, CheckResult, MonitorType, get_monitor_type, known_types
 from kuma.process_env import subprocess_env
 from kuma.store import heartbeats, monitors
 
@@ -93,6 +94,8 @@ class MonitoringService:
         #: seconds from boot until the last boot-time first check starts (set by the boot)
         self.boot_window = 0.0
         self.booted = trio.Event()  # set once the boot has started every active monitor's task
+        self._types_loaded = trio.Event()  # set once `warm_up` has run (`_load_types`)
+        self._loading_types = False
         #: ids started or stopped through the API while the boot waits or reads: the boot leaves them alone
         self._touched: set[int] | None = None
 
@@ -209,9 +212,8 @@ class MonitoringService:
     async def _boot(self) -> None:
         """Start every active monitor's task with its first check spread over the boot window."""
         plan, preloaded, latest = await self.app.db.read(boot.boot_plan)
-        # the check modules, imported off the event loop, behind the listening socket, with or without
-        # monitors: else the first `add` imports them on the loop (~0.15–0.35 s without bytecode caches)
-        await trio.to_thread.run_sync(known_types)
+        if plan:
+            await self._load_types()
         await trio.lowlevel.checkpoint()  # a shutdown during the reads (threads finish anyway) ends it here
         touched, self._touched = self._touched or set(), None
         plan = [(monitor_id, interval) for monitor_id, interval in plan if monitor_id not in touched]
@@ -237,10 +239,21 @@ class MonitoringService:
         return boot.boot_delays(plan, self._rng)
 
     # -- the monitor loop -------------------------------------------------------------------------
+    async def _load_types(self) -> None:
+        """`warm_up` once, in a worker thread: the event loop never imports a check module. The boot runs it
+        when there are monitors; else the first monitor task does (a fresh, idle server stays small)."""
+        if not self._loading_types:
+            self._loading_types = True
+            try:
+                await trio.to_thread.run_sync(warm_up)  # not abandoned on cancel: the event is always set
+            finally:
+                self._types_loaded.set()
+        await self._types_loaded.wait()
+
     async def _run_monitor(self, monitor_id: int, first_delay: float) -> None:
+        if not self._types_loaded.is_set():
+            await self._load_types()
         loaded = self._preloaded.pop(monitor_id, None)  # boot: every row was read in one go
-        if not types_loaded():  # the first monitor of a server that booted with none (~0.25 s of imports):
-            await trio.to_thread.run_sync(known_types)  # off the loop, not one long step of it
         running = self._enter_running(monitor_id, loaded) if loaded is not None else None
         try:
             if running is None:
@@ -485,6 +498,17 @@ class MonitoringService:
         if previous is None:
             return None
         return max(0.0, self.wall() - heartbeats.parse_time(previous["time"]))
+
+
+def warm_up() -> None:
+    """What the first check would otherwise load on the event loop (`MonitoringService._load_types` runs it
+    in a worker thread): the check modules (~0.15–0.35 s without bytecode caches), the HTTP client they
+    import lazily (~0.1 s) and its verifying TLS context (the CA bundle, ~40 ms)."""
+    known_types()
+    import httpcore  # noqa: F401  (imported for the side effect: loaded before the first check)
+    import httpx  # noqa: F401
+
+    client_tls_context(True, None)
 
 
 def setup(app: App) -> None:

@@ -139,11 +139,6 @@ def _load_all() -> None:
     _REGISTRY["__loaded__"] = MonitorType()
 
 
-def types_loaded() -> bool:
-    """Whether every type's module is imported already (`get_monitor_type` then imports nothing)."""
-    return "__loaded__" in _REGISTRY
-
-
 def get_monitor_type(name: str) -> MonitorType:
     """The type for `monitor.type`; unknown types get a base instance that reports 'not supported yet'."""
     _load_all()

@@ -159,14 +159,14 @@ def main() -> None:
             client_cpu = time.process_time() - client_cpu
             cpu = sum(proc.cpu_times()[:2]) - cpu_before
             during = len(beaten)
+            if spy is not None:  # the adds only
+                spy.send_signal(signal.SIGINT)
+                spy.wait(60)
             if args.type == "http":
                 wait_first_beats(ws, args.monitors, beaten)
                 beats_done = time.perf_counter() - started
                 beats_cpu = sum(proc.cpu_times()[:2]) - cpu_before
             ws.close()
-            if spy is not None:
-                spy.send_signal(signal.SIGINT)
-                spy.wait(60)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
