@@ -75,7 +75,7 @@ def insert_monitor_row(
     if len(stored) != 1:
         raise sqlite3.InterfaceError("no row was inserted")
     row = dict(zip([d[0] for d in cursor.description], stored[0]))
-    return row, replace_notifications(db, int(row["id"]), notification_ids)
+    return row, _link_notifications(db, int(row["id"]), notification_ids)
 
 
 def update_monitor(db: sqlite_utils.Database, monitor_id: int, fields: dict[str, Any]) -> None:
@@ -91,6 +91,11 @@ def update_monitor(db: sqlite_utils.Database, monitor_id: int, fields: dict[str,
 def replace_notifications(db: sqlite_utils.Database, monitor_id: int, notification_ids: list[int]) -> list[int]:
     """Link exactly these notifications (unknown notification ids are skipped); returns the ids linked."""
     db.conn.execute("DELETE FROM monitor_notification WHERE monitor_id = ?", (monitor_id,))
+    return _link_notifications(db, monitor_id, notification_ids)
+
+
+def _link_notifications(db: sqlite_utils.Database, monitor_id: int, notification_ids: list[int]) -> list[int]:
+    """Link these notifications to a monitor that has none linked (a new id: AUTOINCREMENT never reuses one)."""
     linked = existing_ids(db, "notification", notification_ids)
     for notification_id in linked:
         db.conn.execute(
