@@ -1,6 +1,5 @@
 """The monitor loop on Trio's MockClock: scheduling, retries, resend, isolation of bad checks,
 stop/restart, push loop and record_push — with beats stored in a real SQLite file."""
-
 from __future__ import annotations
 
 from functools import partial
@@ -29,27 +28,9 @@ async def test_beats_every_interval_and_rows_match_events(tmp_path, autojump_clo
         rows = eng.rows("SELECT * FROM heartbeat WHERE monitor_id = ? ORDER BY id", mid)
         assert [e.beat for e in events] == rows[:3]
         first = rows[0]
-        assert list(first) == [
-            "id",
-            "important",
-            "monitor_id",
-            "status",
-            "msg",
-            "time",
-            "ping",
-            "duration",
-            "down_count",
-            "end_time",
-            "retries",
-            "response",
-        ]
-        assert (first["important"], first["status"], first["msg"], first["ping"], first["retries"]) == (
-            1,
-            UP,
-            "200 - OK",
-            7,
-            0,
-        )
+        assert list(first) == ["id", "important", "monitor_id", "status", "msg", "time", "ping", "duration",
+                               "down_count", "end_time", "retries", "response"]
+        assert (first["important"], first["status"], first["msg"], first["ping"], first["retries"]) == (1, UP, "200 - OK", 7, 0)
         assert rows[1]["ping"] == 5.5 and rows[1]["important"] == 0
         assert first["time"] == "2026-11-26 10:00:00.000" and first["end_time"] >= first["time"]
         assert events[0].is_first and events[0].previous_status is None
@@ -101,7 +82,6 @@ async def test_bad_checks_never_affect_other_monitors(tmp_path, autojump_clock):
         script(hanging, ("hang",))
         script(garbage, ("garbage", {"not": "a result"}))
         from kuma.monitors.base import CheckResult
-
         script(bad_status, ("garbage", CheckResult(status=42)))
         for mid in (good, raising, hanging, garbage, bad_status):
             await eng.service.start_monitor(mid)
@@ -124,7 +104,6 @@ async def test_bad_checks_never_affect_other_monitors(tmp_path, autojump_clock):
 
 async def test_failing_listener_is_logged_and_the_loop_goes_on(tmp_path, autojump_clock, caplog):
     async with running_engine(tmp_path, autostart=False) as eng:
-
         async def broken(event):
             raise RuntimeError("listener bug")
 
@@ -175,13 +154,10 @@ async def test_restart_while_checking_leaves_one_task(tmp_path, autojump_clock):
 
 async def test_boot_starts_active_monitors(tmp_path, autojump_clock):
     from kuma.store import Database
-
     db = Database.open(tmp_path / "kuma.db")
     for i in range(40):
         db._writer.conn.execute(
-            "INSERT INTO monitor (name, type, interval, active) VALUES (?, 'test-script', 20, ?)",
-            (f"m{i}", 1 if i % 4 else 0),
-        )
+            "INSERT INTO monitor (name, type, interval, active) VALUES (?, 'test-script', 20, ?)", (f"m{i}", 1 if i % 4 else 0))
     db.close()
     async with running_engine(tmp_path) as eng:
         running = [m for m in range(1, 41) if eng.service.is_running(m)]
@@ -242,29 +218,16 @@ async def test_push_monitor_loop(tmp_path, autojump_clock):
         e = events[0]
         assert beat_offsets(events) == [60]
         assert (e.beat["status"], e.beat["msg"], e.beat["duration"], e.beat["retries"], e.beat["important"]) == (
-            DOWN,
-            "No heartbeat in the time window",
-            60,
-            1,
-            1,
-        )
+            DOWN, "No heartbeat in the time window", 60, 1, 1)
         assert e.set_keys == frozenset({"duration"})
         # a push arrives 18.6 s later: UP, duration 18 (fixture id 42), important
         row = (eng.rows("SELECT * FROM monitor WHERE id = ?", mid))[0]
         await trio.sleep(18.6)
         beat = await eng.service.record_push(row, UP, "OK", 12)
-        assert (beat["status"], beat["duration"], beat["retries"], beat["important"], beat["ping"]) == (
-            UP,
-            18,
-            0,
-            1,
-            12,
-        )
+        assert (beat["status"], beat["duration"], beat["retries"], beat["important"], beat["ping"]) == (UP, 18, 0, 1, 12)
         assert (eng.rows("SELECT count(*) AS n FROM heartbeat WHERE id = ?", beat["id"]))[0]["n"] == 1
         push_event = eng.events_of(mid)[-1]
-        assert (
-            push_event.source == "push" and push_event.notify and push_event.set_keys == frozenset({"ping", "duration"})
-        )
+        assert push_event.source == "push" and push_event.notify and push_event.set_keys == frozenset({"ping", "duration"})
         # the loop sees the fresh UP push and writes nothing; 61 s after it → DOWN again
         events = await eng.wait_beats(mid, 3)
         late = events[2]
@@ -303,17 +266,15 @@ async def test_maintenance_beats(tmp_path, autojump_clock):
         await eng.service.start_monitor(child)
         events = await eng.wait_beats(child, 2)
         assert [(e.beat["status"], e.beat["msg"], e.beat["ping"]) for e in events] == [
-            (MAINTENANCE, "Monitor under maintenance", None)
-        ] * 2
+            (MAINTENANCE, "Monitor under maintenance", None)] * 2
         assert CALLS[child] == 0  # no check while under maintenance
         maint.ids.clear()
         events = await eng.wait_beats(child, 3)
         assert (events[2].beat["status"], events[2].important, events[2].notify) == (UP, True, False)
         buckets = eng.rows("SELECT up, down, extras FROM stat_minutely WHERE monitor_id = ?", child)
         assert sum(b["up"] for b in buckets) == 1 and sum(b["down"] for b in buckets) == 0
-        assert any(b["extras"] == '{"maintenance":2}' for b in buckets) or sorted(
-            b["extras"] for b in buckets if b["extras"]
-        ) == ['{"maintenance":1}', '{"maintenance":1}']
+        assert any(b["extras"] == '{"maintenance":2}' for b in buckets) or \
+            sorted(b["extras"] for b in buckets if b["extras"]) == ['{"maintenance":1}', '{"maintenance":1}']
 
 
 async def test_check_updates_columns_and_tls_info(tmp_path, autojump_clock):
@@ -322,12 +283,8 @@ async def test_check_updates_columns_and_tls_info(tmp_path, autojump_clock):
     @register("test-updates")
     class Updates(MonitorType):
         async def check(self, monitor, ctx):
-            return CheckResult(
-                msg="Records: 1.2.3.4",
-                ping=2,
-                monitor_updates={"dns_last_result": "Records: 1.2.3.4"},
-                tls_info={"valid": True},
-            )
+            return CheckResult(msg="Records: 1.2.3.4", ping=2, monitor_updates={"dns_last_result": "Records: 1.2.3.4"},
+                               tls_info={"valid": True})
 
     async with running_engine(tmp_path, autostart=False) as eng:
         mid = await eng.add_monitor(type="test-updates")
@@ -381,17 +338,12 @@ async def test_concurrent_pushes_are_serialised(tmp_path, autojump_clock):
         assert len(stored) == 40
         # replaying the stored order through the pure rules gives exactly what was stored
         from kuma.monitoring.beat import Previous, decide_push_beat
-
         previous = None
         for beat in stored:
             pushed = DOWN if beat["msg"] in ("p0", "p10", "p20", "p30") else UP
             d = decide_push_beat(row, Previous.from_row(previous), pushed, beat["msg"], beat["ping"])
             assert (beat["status"], beat["retries"], beat["important"], beat["down_count"]) == (
-                d.status,
-                d.retries,
-                int(d.important),
-                d.down_count,
-            )
+                d.status, d.retries, int(d.important), d.down_count)
             previous = beat
         assert [e.beat["id"] for e in eng.events_of(mid)] == [b["id"] for b in stored]  # listeners in commit order
 
