@@ -31,6 +31,15 @@ def _front(server: HubServer) -> ws_front.WsFront:
     return front
 
 
+def _raw_session(port: int) -> websocket.WebSocket:
+    """A raw websocket client past Engine.IO's open packet and Socket.IO's connect."""
+    raw = websocket.create_connection(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=10)
+    assert raw.recv().startswith("0{")
+    raw.send("40")
+    assert raw.recv().startswith("40")
+    return raw
+
+
 def _exchange(port: int, request: bytes, *, want: int = 1) -> bytes:
     """Send `request`; read the answer's head and then its body (content-length), or `want` bytes after
     a head without one (a 101: the first websocket frame)."""
@@ -71,12 +80,8 @@ def test_socketio_client_and_raw_websocket_go_through_the_front(hub_server: HubS
     client = RecordingClient(hub_server.url, ["websocket"])
     try:
         assert client.call("echo", "hi", {"n": 1}) == ("hi", {"n": 1})
-        raw = websocket.create_connection(f"ws://127.0.0.1:{hub_server.port}/socket.io/?EIO=4&transport=websocket",
-                                          timeout=10)
+        raw = _raw_session(hub_server.port)
         try:
-            assert raw.recv().startswith("0{")
-            raw.send("40")
-            assert raw.recv().startswith("40")
             raw.send('421["echo",' + '"' + "x" * 100_000 + '"]')  # one message in several TCP segments
             while not (frame := raw.recv()).startswith("431"):  # pings answered, the greeting skipped
                 if frame == "2":
@@ -129,12 +134,8 @@ def test_malformed_and_refused_upgrades_get_hypercorns_answer(hub_server: HubSer
 
 def test_server_stop_closes_fronted_websockets(tmp_path):
     server = HubServer(tmp_path / "data").start()
-    raw = websocket.create_connection(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket",
-                                      timeout=10)
+    raw = _raw_session(server.port)
     try:
-        assert raw.recv().startswith("0{")
-        raw.send("40")
-        assert raw.recv().startswith("40")
         server.stop()  # fails when the open websocket holds the server up
         frames = []
         while True:
