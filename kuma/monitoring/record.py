@@ -12,6 +12,7 @@ monitors check). Checks, the beat rules and the listeners read it as they read t
 from __future__ import annotations
 
 import sys
+from abc import abstractmethod
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
@@ -41,8 +42,9 @@ class _Row(Mapping[str, Any]):
 
     __slots__ = ()
 
+    @abstractmethod
     def _keys(self) -> Collection[str]:
-        raise NotImplementedError
+        """The row's keys, in order."""
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys())
