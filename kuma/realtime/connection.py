@@ -1,4 +1,4 @@
-"""Trio side of one Engine.IO session: wakes writers and pollers, runs the heartbeat timer, feeds the hub.
+"""Trio side of one Engine.IO session: wakes writers and pollers, answers the hub's heartbeat timer, feeds the hub.
 
 The protocol decisions live in the sans-io `EngineSession` / `SocketIOParser`; this class only waits.
 """
@@ -29,6 +29,9 @@ class ConnectionOwner(Protocol):
 
     def connection_finished(self, conn: Connection) -> None:
         """The last output was fetched: forget the session id."""
+
+    def timer_at(self, conn: Connection, deadline: float) -> None:
+        """The session's heartbeat deadline moved earlier than the one filed (`kuma.realtime.heartbeat`)."""
 
     def shed_outbound(self) -> None:
         """The server-wide outbound budget is exceeded: drop the slowest consumers."""
@@ -91,8 +94,9 @@ class Connection:
         self.sockets: dict[str, Any] = {}  # namespace → the owner's socket object
         self.changed = Signal()  # output queued, transport switched or closed
         self.taken = Signal()  # the transport took queued output (or the session closed)
-        self._timer_changed = Signal()
         self._finished = False
+        #: a closed polling session keeps its sid until its last packets are fetched or this trio time
+        self._linger_until: float | None = None
         self.direct: DirectWrite | None = None  # set by the websocket endpoint while it serves this session
         self.writing = False  # the writer holds frames it took and has not finished sending
         #: trio time of the transport's last progress: when it last took output, or when output was queued
@@ -196,6 +200,9 @@ class Connection:
         if payload is not None:
             self.progress_at = _now()
             self.taken.notify()
+            if self._linger_until is not None and not self.session.has_output():
+                self._linger_until = None
+                self.owner.connection_finished(self)  # the last packets are fetched
         return payload
 
     async def write_in_slices(self, data: bytes, write: Callable[[bytes | memoryview], Awaitable[None]]) -> None:
@@ -248,8 +255,7 @@ class Connection:
                 break
             for packet in packets:
                 self.owner.packet_received(self, packet)
-        if self.session.closed:  # a parse error: wake the writer, the pollers and the timer (sends wake them)
-            self._timer_changed.notify()
+        if self.session.closed:  # a parse error: wake the writer and the pollers (sends wake them)
             self._after_change()
 
     def receive_polling(self, body: bytes, now: float) -> None:
@@ -267,8 +273,8 @@ class Connection:
         try:
             messages = decode(data, now)
         finally:
-            if session.next_deadline() != deadline:
-                self._timer_changed.notify()
+            if not session.closed and session.next_deadline() < deadline:
+                self.owner.timer_at(self, session.next_deadline())
             if session.closed or len(session.outbox) != queued:
                 self._after_change()
         self.receive_messages(messages)
@@ -279,26 +285,32 @@ class Connection:
         self._after_change()
 
     # ---- lifetime --------------------------------------------------------------------------------
-    async def run_timer(self) -> None:
-        """Heartbeat: ping when due, close on a missing pong. Runs in the hub's nursery."""
-        try:
-            while not self.session.closed:
-                with trio.move_on_at(self.session.next_deadline()):
-                    await self._timer_changed.wait()
-                self.session.handle_timers(trio.current_time())
-                self._after_change()
-            if self.session.transport == POLLING and self.session.has_output():
-                # a polling client still has to fetch the last packets (`41`, close): keep the sid known
-                with trio.move_on_after(min(self.session.config.ping_timeout, 5.0)):
-                    while self.session.has_output():
-                        await self.changed.wait()
-        finally:
+    def timer_due(self, now: float) -> float | None:
+        """The hub's heartbeat timer: ping when due, close on a missing pong, end a polling session's linger.
+        Returns the next deadline to file, or None once the session is finished."""
+        session = self.session
+        if session.closed:
+            if self._linger_until is not None and now < self._linger_until and session.has_output():
+                return self._linger_until
+            self._linger_until = None
             self.owner.connection_finished(self)
+            return None
+        if session.next_deadline() > now:
+            return session.next_deadline()  # a pong moved it: nothing to send
+        session.handle_timers(now)
+        self._after_change()
+        return self._linger_until if session.closed else session.next_deadline()
 
     def _finish(self) -> None:
-        """Once: disconnect its sockets (the timer task forgets the session after the last poll)."""
+        """Once: disconnect its sockets and forget the session, at once, or (a polling client that still has
+        to fetch the last packets, `41` and the close) once fetched or after a linger."""
         if self._finished:
             return
         self._finished = True
-        self._timer_changed.notify()
         self.owner.connection_closed(self)
+        session = self.session
+        if session.transport == POLLING and session.has_output():
+            self._linger_until = _now() + min(session.config.ping_timeout, 5.0)
+            self.owner.timer_at(self, self._linger_until)
+        else:
+            self.owner.connection_finished(self)

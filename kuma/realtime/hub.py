@@ -18,6 +18,7 @@ import trio
 from kuma.realtime.budget import DEFAULT_BUDGET_BYTES, DEFAULT_SOCKET_BYTES, OutboundBudget
 from kuma.realtime.connection import Connection
 from kuma.realtime.engineio import EngineConfig, EngineSession
+from kuma.realtime.heartbeat import Heartbeats
 from kuma.realtime.socketio import (
     ACK,
     CONNECT,
@@ -84,6 +85,7 @@ class Hub:
         self._connect_hooks: list[SocketHook] = []
         self._disconnect_hooks: list[SocketHook] = []
         self._connections: dict[str, Connection] = {}
+        self.heartbeats = Heartbeats(self._connections.get)  # every session's ping/pong deadlines, one task
         self._sockets: dict[str, Socket] = {}
         self._rooms = Rooms()
         self._transports_open = 0  # websocket writers / polls in flight, for a quick shutdown
@@ -189,11 +191,12 @@ class Hub:
 
     # ---- service ---------------------------------------------------------------------------------
     async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
-        """The hub's nursery: heartbeat timers and handler workers live here."""
+        """The hub's nursery: the heartbeat timer and handler workers live here."""
         async with trio.open_nursery() as nursery:
             self.nursery = nursery
             self.accepting = True
             nursery.start_soon(self.bulk.run)
+            nursery.start_soon(self.heartbeats.run)
             task_status.started()
             try:
                 await trio.sleep_forever()
@@ -215,7 +218,7 @@ class Hub:
         session = EngineSession(self.engine_config, trio.current_time(), transport, budget=self.budget)
         conn = Connection(self, session, headers, remote_addr)
         self._connections[session.sid] = conn
-        self.nursery.start_soon(conn.run_timer)
+        self.heartbeats.schedule(session.sid, session.next_deadline())
         return conn
 
     def get_connection(self, sid: str) -> Connection | None:
@@ -235,6 +238,11 @@ class Hub:
     def connection_finished(self, conn: Connection) -> None:
         if self._connections.get(conn.sid) is conn:
             del self._connections[conn.sid]
+            self.heartbeats.forget(conn.sid)
+
+    def timer_at(self, conn: Connection, deadline: float) -> None:
+        if self._connections.get(conn.sid) is conn:
+            self.heartbeats.schedule(conn.sid, deadline)
 
     def shed_outbound(self, limit: int | None = None, min_stall: float = 0.0) -> None:
         """Over the outbound budget (or `limit`): drop the slowest consumer (the backlog with the oldest
