@@ -37,14 +37,21 @@ async def test_objects_alive_after_boot_are_frozen_and_garbage_is_collected_firs
         gc.unfreeze()
 
 
-def test_thresholds_for_a_server():
+def test_thresholds_for_a_server_and_start_up_objects_frozen():
     before = gc.get_threshold()
+    gc.unfreeze()
     try:
+        imported = [object()]  # alive at the start of `serve`, as what the imports made is
+        assert any(o is imported for o in gc.get_objects())  # walked by every collection of its generation
         memory.tune()
         assert gc.get_threshold() == memory.THRESHOLDS
         assert memory.THRESHOLDS[0] > before[0] and memory.THRESHOLDS[2] > 10
+        assert gc.get_freeze_count() > 0 and not any(o is imported for o in gc.get_objects())  # frozen
+        later = [object()]
+        assert any(o is later for o in gc.get_objects())  # made after start-up: collected as before
     finally:
         gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def test_free_pages_pinned_by_survivors_go_back_to_the_system():
