@@ -60,6 +60,8 @@ class Phase:
     push: list[float] = field(default_factory=list)
     frames: int = 0
     rss: int = 0
+    cpu: float = 0.0  # the server's CPU-seconds in the phase
+    cpu_mark: float = 0.0
     started: float = 0.0
     ended: float = 0.0
     unanswered: int = 0
@@ -76,7 +78,9 @@ class State:
         now = time.perf_counter()
         self.phase.ended = now
         self.phase.rss = tree_rss(pid)
-        self.phase = Phase(name, started=now)
+        cpu = tree_cpu(pid)
+        self.phase.cpu = cpu - self.phase.cpu_mark
+        self.phase = Phase(name, started=now, cpu_mark=cpu)
         self.phases.append(self.phase)
 
 
@@ -345,7 +349,7 @@ def top_frames(path: Path, n: int = 15) -> list[tuple[float, float, str]]:
 async def measure(port: int, pid: int, n: int, hold: float, settle: float, processes: int,
                   profile: str | None = None, profile_rate: int = 100, nice: int = 0) -> dict[str, Any]:
     jwt = await admin_setup(port)
-    state = State(Phase("before", started=time.perf_counter()))
+    state = State(Phase("before", started=time.perf_counter(), cpu_mark=tree_cpu(pid)))
     state.phases.append(state.phase)
     children = Children(nice)
     result: dict[str, Any] = {}
@@ -467,12 +471,12 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
           f"the sessions' processes {r['ramp_client_cpu']:.1f} s")
     print(f"server RSS at start {r['rss_start'] / 2**20:.0f} MiB")
     print(f"{'phase':8} {'probe p50/p99 ms':>18} {'2FA p99':>7} {'unanswered':>10} {'push p50/p99 ms':>17} "
-          f"{'pushes':>6} {'frames':>9} {'RSS MiB':>8} {'dropped':>7}")
+          f"{'pushes':>6} {'frames':>9} {'RSS MiB':>8} {'dropped':>7} {'CPU s':>6}")
     for p in r["phases"]:
         print(f"{p.name:8} {pct(p.probe, .5):8.1f}/{pct(p.probe, .99):<9.1f} {pct(p.probe_db, .99):7.1f} "
               f"{p.unanswered:10d} "
               f"{pct(p.push, .5):8.1f}/{pct(p.push, .99):<8.1f} {len(p.push):6d} {p.frames:9d} "
-              f"{p.rss / 2**20:8.0f} {p.dropped:7d}")
+              f"{p.rss / 2**20:8.0f} {p.dropped:7d} {p.cpu:6.2f}")
     print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in r["loadavg"])
           + (f"; sessions under nice -n {args.nice}" if args.nice else ""))
 
