@@ -61,3 +61,24 @@ async def test_a_deadline_moved_earlier_is_filed_at_once(autojump_clock):
         assert conn.session.take_frames() == ["2"]
         assert len(hub.heartbeats) == 1
         nursery.cancel_scope.cancel()
+
+
+async def test_a_closed_polling_session_is_known_until_fetched_or_its_linger_ends(autojump_clock):
+    """A polling client still has to fetch the last packets (a message, then the close): its sid stays known
+    until it does (then it goes at once), or until the linger (min(ping_timeout, 5 s)) ends."""
+    hub = Hub(ping_interval=25.0, ping_timeout=20.0)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(hub.run)
+        fetched, never = (hub.open_connection("polling", {}, "127.0.0.1") for _ in range(2))
+        for conn in (fetched, never):
+            conn.send_frames(['42["bye"]'])
+            conn.close()
+            assert conn.closed and hub.get_connection(conn.sid) is conn  # the close packet waits
+        await trio.sleep(1.0)
+        assert fetched.take_poll_payload() is not None
+        assert hub.get_connection(fetched.sid) is None and hub.get_connection(never.sid) is never
+        await trio.sleep(3.9)
+        assert hub.get_connection(never.sid) is never
+        await trio.sleep(0.2)
+        assert hub.get_connection(never.sid) is None and len(hub.heartbeats) == 0
+        nursery.cancel_scope.cancel()
