@@ -7,7 +7,8 @@ Every loop turn (from the end of one I/O wait to the start of the next: the batc
 longer than `KUMA_LAG_TURN_MS` (default 10), in wall time or in the loop thread's own CPU time, is written to
 OUT as one JSON line: `{"t": perf_counter at its end, "ms": its length, "cpu_ms": the loop thread's CPU time in
 it, "tasks": tasks stepped, "gc": [[generation, ms], ...] (the collector's runs in it), "top": [[ms, task name],
-...]}` (the five longest task steps). On a shared machine
+...]}` (the five longest task steps). Every collection of 1 ms or more, in a long turn or not, is a line of its own:
+`{"t": perf_counter at its end, "collection": generation, "ms": its length}`. On a shared machine
 a turn is long in wall time mostly because the process was preempted (steps of 4, 8, 12 ms: scheduler ticks)
 or waited for the GIL; `cpu_ms` is the work the loop itself did, which load does not change.
 `time.perf_counter` is CLOCK_MONOTONIC on Linux, the same clock in every process, so a benchmark can put
@@ -45,7 +46,11 @@ class LongTurns(trio.abc.Instrument):
         if phase == "start":
             self._gc_start = time.perf_counter()
         else:
-            self.collections.append([info["generation"], round((time.perf_counter() - self._gc_start) * 1000, 2)])
+            end = time.perf_counter()
+            ms = round((end - self._gc_start) * 1000, 2)
+            self.collections.append([info["generation"], ms])
+            if ms >= 1.0:
+                self.out.write(json.dumps({"t": end, "collection": info["generation"], "ms": ms}) + "\n")
 
     def after_io_wait(self, timeout: float) -> None:
         self.turn_start = time.perf_counter()

@@ -439,9 +439,24 @@ def start_server(data: Path, log: Any, lag_path: Path | None) -> tuple[subproces
     return server, port
 
 
+def report_collections(phases: list[Phase], collections: list[dict[str, Any]]) -> None:
+    """Per phase: the collector's runs of 1 ms or more (loop_lag.py), by generation: count, total, longest."""
+    print("garbage collections >= 1 ms per phase (generation: count / total ms / longest ms):")
+    for p in phases:
+        mine = [c for c in collections if p.started <= c["t"] < (p.ended or float("inf"))]
+        parts = []
+        for gen in (0, 1, 2):
+            ms = [c["ms"] for c in mine if c["collection"] == gen]
+            if ms:
+                parts.append(f"gen {gen}: {len(ms)} / {sum(ms):.0f} / {max(ms):.1f}")
+        print(f"  {p.name:8} {'; '.join(parts) or 'none'}")
+
+
 def report_lag(phases: list[Phase], lag_path: Path) -> None:
     """Per phase: the loop's long turns, the longest, and which tasks' steps took longest in them."""
-    turns = [json.loads(line) for line in lag_path.read_text().splitlines() if line.strip()]
+    lines = [json.loads(line) for line in lag_path.read_text().splitlines() if line.strip()]
+    turns = [line for line in lines if "collection" not in line]
+    report_collections(phases, [line for line in lines if "collection" in line])
     print("event loop turns >= 10 ms per phase (count, longest ms, total ms; tasks stepped in the longest):")
     for p in phases:
         mine = [t for t in turns if p.started <= t["t"] < (p.ended or float("inf"))]
