@@ -65,17 +65,27 @@ def insert_monitor_row(
     RETURNING, so nothing is read back; the notification ids linked, in link order)."""
     values = dict(fields)
     values["user_id"] = user_id
-    names = list(values)
-    cursor = db.conn.execute(
-        f"INSERT INTO monitor ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})"
-        " RETURNING *",
-        [values[n] for n in names],
-    )
+    cursor = db.conn.execute(_insert_sql(tuple(values)), list(values.values()))
     stored = cursor.fetchall()
     if len(stored) != 1:
         raise sqlite3.InterfaceError("no row was inserted")
     row = dict(zip([d[0] for d in cursor.description], stored[0]))
     return row, _link_notifications(db, int(row["id"]), notification_ids)
+
+
+def _insert_sql(names: tuple[str, ...]) -> str:
+    """The INSERT for these columns, made once per column set (the form sends the same keys every time:
+    the text of ~100 columns was built per add; the same text also keeps sqlite3's statement cache hit)."""
+    sql = _INSERTS.get(names)
+    if sql is None:
+        if len(_INSERTS) >= 64:  # column sets from odd clients: bounded
+            _INSERTS.clear()
+        columns, marks = ", ".join(f"[{n}]" for n in names), ", ".join("?" * len(names))
+        sql = _INSERTS[names] = f"INSERT INTO monitor ({columns}) VALUES ({marks}) RETURNING *"
+    return sql
+
+
+_INSERTS: dict[tuple[str, ...], str] = {}
 
 
 def update_monitor(db: sqlite_utils.Database, monitor_id: int, fields: dict[str, Any]) -> None:
