@@ -12,6 +12,7 @@ sends for clients made for 1.x (kuma/api/legacy_lists.py). Uptime Kuma 2.5.3 too
 
     .venv/bin/python scripts/bench/add.py [--monitors 1000] [--type http|push] [--no-legacy-lists]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,16 +43,26 @@ def build_database(path: Path) -> None:
 
     Database.open(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO user (id, username, password) VALUES (1, 'admin', ?)",
-                 (bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(10)).decode(),))
+    conn.execute(
+        "INSERT INTO user (id, username, password) VALUES (1, 'admin', ?)",
+        (bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(10)).decode(),),
+    )
     conn.commit()
     conn.close()
 
 
 def monitor_payload(kind: str, i: int, closed_port: int) -> dict:
     """What the dashboard's form sends for a new monitor (the keys that matter; the rest default)."""
-    base = {"name": f"bench {i}", "type": kind, "interval": 60, "retryInterval": 60, "maxretries": 0,
-            "notificationIDList": {}, "accepted_statuscodes": ["200-299"], "active": True}
+    base = {
+        "name": f"bench {i}",
+        "type": kind,
+        "interval": 60,
+        "retryInterval": 60,
+        "maxretries": 0,
+        "notificationIDList": {},
+        "accepted_statuscodes": ["200-299"],
+        "active": True,
+    }
     if kind == "http":
         base.update(url=f"http://127.0.0.1:{closed_port}/{i}", method="GET", timeout=48)
     else:
@@ -62,8 +73,9 @@ def monitor_payload(kind: str, i: int, closed_port: int) -> dict:
 def login(port: int):
     import websocket
 
-    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=60,
-                                     skip_utf8_validation=True)
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=60, skip_utf8_validation=True
+    )
     assert ws.recv().startswith("0")
     ws.send("40")
     while not ws.recv().startswith("40"):
@@ -84,12 +96,12 @@ def note_beat(frame: str, beaten: set[int]) -> None:
         beaten.add(json.loads(frame[2:])[1]["monitorID"])
 
 
-def add_all(ws, kind: str, count: int, closed_port: int, beaten: set[int]) -> tuple[list[float], int]:
+def add_all(ws, kind: str, count: int, closed_port: int, beaten: set[int], first: int = 0) -> tuple[list[float], int]:
     """Send `add` one at a time; (round trip of each, frames received besides the acks). Monitors whose
     `heartbeat` came meanwhile go into `beaten`."""
     times: list[float] = []
     other = 0
-    for i in range(count):
+    for i in range(first, first + count):
         ack_id = 1000 + i
         started = time.perf_counter()
         ws.send(f"42{ack_id}" + json.dumps(["add", monitor_payload(kind, i, closed_port)]))
@@ -97,7 +109,7 @@ def add_all(ws, kind: str, count: int, closed_port: int, beaten: set[int]) -> tu
         while True:
             frame = ws.recv()
             if frame.startswith(prefix):
-                reply = json.loads(frame[len(prefix):])[0]
+                reply = json.loads(frame[len(prefix) :])[0]
                 assert reply.get("ok"), reply
                 break
             if frame == "2":
@@ -122,10 +134,30 @@ def wait_first_beats(ws, count: int, beaten: set[int], timeout: float = 60.0) ->
         note_beat(frame, beaten)
 
 
+def main_thread_cpu(proc) -> float:
+    """CPU-seconds (user + system) of the server's event-loop thread (the process's first thread)."""
+    return next(sum(t[1:3]) for t in proc.threads() if t.id == proc.pid)
+
+
 def start_py_spy(pid: int, out: str) -> subprocess.Popen:
     """py-spy (from the venv) sampling the server until SIGINT; collapsed stacks, the main thread and the others."""
-    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--format", "raw",
-                            "--threads", "--rate", "250", "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    spy = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--threads",
+            "--rate",
+            "250",
+            "-o",
+            out,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1.0)
     return spy
 
@@ -134,9 +166,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--monitors", type=int, default=1000)
     parser.add_argument("--type", choices=("http", "push"), default="http")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="one add and a 2 s pause before the timed ones: the one-time import of the check "
+        "modules (in a worker thread, holding the GIL) is then out of the figure",
+    )
     parser.add_argument("--py-spy", metavar="OUT", help="record the server with py-spy into OUT (raw collapsed stacks)")
-    parser.add_argument("--no-legacy-lists", action="store_true",
-                        help="KUMA_LEGACY_LIST_EVENTS=0: no coalesced full monitorList (Uptime Kuma 2.5.3's wire)")
+    parser.add_argument(
+        "--no-legacy-lists",
+        action="store_true",
+        help="KUMA_LEGACY_LIST_EVENTS=0: no coalesced full monitorList (Uptime Kuma 2.5.3's wire)",
+    )
     args = parser.parse_args()
     import psutil
 
@@ -149,21 +190,26 @@ def main() -> None:
         server, port = start_source_server(data, env)
         try:
             ws = login(port)
+            beaten: set[int] = set()
+            if args.warm:
+                add_all(ws, args.type, 1, free_port(), beaten, first=args.monitors)
+                time.sleep(2.0)
             spy = start_py_spy(server.pid, args.py_spy) if args.py_spy else None
             proc = psutil.Process(server.pid)
             cpu_before = sum(proc.cpu_times()[:2])
+            main_before = main_thread_cpu(proc)
             started, client_cpu = time.perf_counter(), time.process_time()
-            beaten: set[int] = set()
             times, other = add_all(ws, args.type, args.monitors, free_port(), beaten)
             total = time.perf_counter() - started
             client_cpu = time.process_time() - client_cpu
             cpu = sum(proc.cpu_times()[:2]) - cpu_before
+            main_cpu = main_thread_cpu(proc) - main_before
             during = len(beaten)
             if spy is not None:  # the adds only
                 spy.send_signal(signal.SIGINT)
                 spy.wait(60)
             if args.type == "http":
-                wait_first_beats(ws, args.monitors, beaten)
+                wait_first_beats(ws, args.monitors + args.warm, beaten)
                 beats_done = time.perf_counter() - started
                 beats_cpu = sum(proc.cpu_times()[:2]) - cpu_before
             ws.close()
@@ -171,12 +217,22 @@ def main() -> None:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
     times.sort()
-    print(f"add ×{args.monitors} ({args.type}), one at a time: {total:.2f} s total, "
-          f"round trip median {statistics.median(times) * 1000:.2f} ms, p99 {times[int(len(times) * 0.99) - 1] * 1000:.2f} ms, "
-          f"server CPU {cpu:.2f} s (client {client_cpu:.2f} s), {other} other frames received")
+    print(
+        f"add ×{args.monitors} ({args.type}), one at a time: {total:.2f} s total, "
+        f"round trip median {statistics.median(times) * 1000:.2f} ms, "
+        f"p90 {times[int(len(times) * 0.9) - 1] * 1000:.2f} ms, p99 {times[int(len(times) * 0.99) - 1] * 1000:.2f} ms, "
+        f"server CPU {cpu:.2f} s ({cpu / args.monitors * 1000:.2f} ms per add; client {client_cpu:.2f} s), "
+        f"{other} other frames received"
+    )
+    print(
+        f"server CPU by thread: event loop {main_cpu:.2f} s ({main_cpu / args.monitors * 1000:.2f} ms per add), "
+        f"other threads (writer, workers) {cpu - main_cpu:.2f} s ({(cpu - main_cpu) / args.monitors * 1000:.2f} ms per add)"
+    )
     if args.type == "http":
-        print(f"first beats: {during} during the adds; all {len(beaten)} of {args.monitors} by "
-              f"{beats_done - total:.2f} s after the last ack; server CPU {beats_cpu:.2f} s from the first add until then")
+        print(
+            f"first beats: {during} during the adds; all {len(beaten)} of {args.monitors} by "
+            f"{beats_done - total:.2f} s after the last ack; server CPU {beats_cpu:.2f} s from the first add until then"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("target: ≤ 1.5 s for 1,000 (Uptime Kuma 2.5.3: 7.4 s)")
 
