@@ -3,7 +3,9 @@
 Why: a plain `http://` check through httpx's client, transport and pool costs ~1.4 ms of CPU here, ten
 times the request itself; with 10,000 monitors that is most of the engine's CPU (issue #14). This path
 sends the request httpx would send (the same header list, built by httpx once per monitor row in the
-row's plan, `_http_request.LeanPlan`, with the h11 request event) and reads the answer with h11, so the outcome is the same. It takes only body-less GET/HEAD on
+row's plan, `_http_request.LeanPlan`, with the h11 request event) and reads the answer with h11, so the
+outcome is the same; the common answer (a whole HTTP/1.1 head in the first read, a Content-Length body)
+is read by `_http_answer` instead, and every other one is handed to h11 with all bytes read so far. It takes only body-less GET/HEAD on
 URLs that did not redirect before; a redirect answer is handed back (`Redirected`) and the check goes
 through httpx. Failures are raised as the httpx errors `_http_errors` names (connect / read / hang up).
 No cookie jar: like axios, nothing a response sets is sent again.
@@ -20,6 +22,7 @@ from typing import Any
 import h11
 import trio
 
+from kuma.monitors._http_answer import parse_head
 from kuma.monitors._http_pool import KEEPALIVE_EXPIRY, MAX_KEEPALIVE
 
 Key = tuple[str, int, str | None]
@@ -40,7 +43,7 @@ class _Conn:
 
     def __init__(self, stream: trio.SocketStream) -> None:
         self.stream = stream
-        self.h11 = h11.Connection(our_role=h11.CLIENT, max_incomplete_event_size=MAX_INCOMPLETE)
+        self.h11: h11.Connection | None = None  # made when h11 reads an answer; dropped when it is clean
         self.idle_since = 0.0
         self.answered = False  # a byte of the current answer arrived
 
@@ -106,18 +109,95 @@ class LeanPool:
         reusable = False
         conn.answered = False
         try:
-            await _send(conn, request, _END)
-            response = await _next_response(conn)
-            body, complete = await _read_body(conn, max_body)
-            reusable = complete and conn.h11.our_state is h11.DONE and conn.h11.their_state is h11.DONE
-            if reusable:
-                conn.h11.start_next_cycle()
-            return response.status_code, response.reason, list(response.headers.raw_items()), body
+            wire = _fast_wire(request) if conn.h11 is None else None
+            if wire is None:
+                await _send(conn, request, _END)
+                answer, reusable = await _h11_answer(conn, max_body)
+            else:
+                answer, reusable = await _fast_answer(conn, request, wire, max_body)
+            return answer
         finally:
             if reusable:
                 self._give_back(key, conn, trio.current_time())
             else:
                 _close(conn)
+
+
+Answer = tuple[int, bytes, list[tuple[bytes, bytes]], bytes]
+
+
+def _h11_of(conn: _Conn) -> h11.Connection:
+    if conn.h11 is None:
+        conn.h11 = h11.Connection(our_role=h11.CLIENT, max_incomplete_event_size=MAX_INCOMPLETE)
+    return conn.h11
+
+
+async def _h11_answer(conn: _Conn, max_body: int) -> tuple[Answer, bool]:
+    """The answer read by h11, and whether the connection can serve another request."""
+    state = _h11_of(conn)
+    response = await _next_response(conn)
+    body, complete = await _read_body(conn, max_body)
+    reusable = complete and state.our_state is h11.DONE and state.their_state is h11.DONE
+    if reusable:
+        state.start_next_cycle()
+        if not state.trailing_data[0]:
+            conn.h11 = None  # a fresh h11 is the same as this one now: the next answer may go the fast way
+    return (response.status_code, response.reason, list(response.headers.raw_items()), body), reusable
+
+
+async def _fast_answer(conn: _Conn, request: h11.Request, wire: bytes, max_body: int) -> tuple[Answer, bool]:
+    """The answer read by `_http_answer` when it is the common kind; h11 gets every other one."""
+    await _send_wire(conn, wire)
+    data = await _receive(conn)
+    head = parse_head(data, max_body)
+    if head is None or len(data) - head.end > head.length:
+        return await _hand_to_h11(conn, request, data, max_body)
+    pieces = [data[head.end :]]
+    got = len(pieces[0])
+    while got < head.length:
+        piece = await _receive(conn)
+        if not piece or got + len(piece) > head.length:  # cut short, or more than the body: h11 judges
+            return await _hand_to_h11(conn, request, data[: head.end] + b"".join(pieces) + piece, max_body, not piece)
+        pieces.append(piece)
+        got += len(piece)
+    body = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    return (head.status, head.reason, head.headers, body), True
+
+
+async def _hand_to_h11(
+    conn: _Conn, request: h11.Request, received: bytes, max_body: int, eof: bool = False
+) -> tuple[Answer, bool]:
+    """h11 reads the answer from its first byte, as if it had sent the request. Same outcome as h11 all
+    along: the first read is the same, and a later hand-over holds at most a body within the cap, so how
+    h11 would have cut it into reads does not matter."""
+    state = _h11_of(conn)
+    state.send(request)
+    state.send(_END)
+    state.receive_data(received)
+    if eof:
+        state.receive_data(b"")
+    return await _h11_answer(conn, max_body)
+
+
+_WIRES: dict[int, tuple[h11.Request, bytes | None]] = {}
+_MAX_WIRES = 32768
+#: Request headers that change how h11 frames or ends the exchange: such requests always use h11.
+_H11_ONLY = frozenset({b"connection", b"upgrade", b"expect", b"transfer-encoding", b"content-length"})
+
+
+def _fast_wire(request: h11.Request) -> bytes | None:
+    """The request's bytes as h11 writes them, when its answer may be read the fast way (a plain GET)."""
+    cached = _WIRES.get(id(request))
+    if cached is not None and cached[0] is request:
+        return cached[1]
+    wire: bytes | None = None
+    if request.method == b"GET" and not any(name in _H11_ONLY for name, _ in request.headers):
+        writer = h11.Connection(our_role=h11.CLIENT)
+        wire = (writer.send(request) or b"") + (writer.send(_END) or b"")
+    if len(_WIRES) >= _MAX_WIRES:
+        _WIRES.clear()
+    _WIRES[id(request)] = (request, wire)
+    return wire
 
 
 class _NothingReceived(Exception):
@@ -139,19 +219,25 @@ async def _connect(key: Key) -> trio.SocketStream:
 
 async def _send(conn: _Conn, request: h11.Request, end: h11.EndOfMessage) -> None:
     """The request and its end in one write (a body-less request's end adds no bytes)."""
-    import httpx
-
-    data = conn.h11.send(request) or b""
-    tail = conn.h11.send(end)
+    state = _h11_of(conn)
+    data = state.send(request) or b""
+    tail = state.send(end)
     if tail:
         data += tail
+    await _send_wire(conn, data)
+
+
+async def _send_wire(conn: _Conn, data: bytes) -> None:
+    import httpx
+
     try:
         await conn.stream.send_all(data)
     except (OSError, trio.BrokenResourceError, trio.ClosedResourceError) as exc:
         raise _NothingReceived(httpx.WriteError(str(exc))) from exc
 
 
-async def _receive_into(conn: _Conn) -> None:
+async def _receive(conn: _Conn) -> bytes:
+    """One read of the answer (b"": the server closed), failures as httpx's (retryable before a byte)."""
     import httpx
 
     try:
@@ -162,16 +248,22 @@ async def _receive_into(conn: _Conn) -> None:
     if not data and not conn.answered:
         raise _NothingReceived(httpx.RemoteProtocolError("Server disconnected without sending a response."))
     conn.answered = True
-    conn.h11.receive_data(data)
+    return data
+
+
+async def _receive_into(conn: _Conn) -> None:
+    data = await _receive(conn)
+    _h11_of(conn).receive_data(data)
 
 
 async def _next_event(conn: _Conn) -> Any:
     """h11's next event other than NEED_DATA (reading from the stream as long as it needs data)."""
     import httpx
 
+    state = _h11_of(conn)
     while True:
         try:
-            event = conn.h11.next_event()
+            event = state.next_event()
         except h11.RemoteProtocolError as exc:
             raise httpx.RemoteProtocolError(str(exc)) from exc
         if event is not h11.NEED_DATA:
