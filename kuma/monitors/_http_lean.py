@@ -182,7 +182,13 @@ async def _hand_to_h11(
 _WIRES: dict[int, tuple[h11.Request, bytes | None]] = {}
 _MAX_WIRES = 32768
 #: Request headers that change how h11 frames or ends the exchange: such requests always use h11.
-_H11_ONLY = frozenset({b"connection", b"upgrade", b"expect", b"transfer-encoding", b"content-length"})
+_H11_ONLY = frozenset({b"upgrade", b"expect", b"transfer-encoding", b"content-length"})
+
+
+def _h11_only(name: bytes, value: bytes) -> bool:
+    """A header (lower-case name) that makes h11 frame or end the exchange otherwise (httpx sends
+    `Connection: keep-alive`; a `close` there makes h11 end the connection after the answer)."""
+    return name in _H11_ONLY or (name == b"connection" and b"close" in value.lower())
 
 
 def _fast_wire(request: h11.Request) -> bytes | None:
@@ -191,7 +197,7 @@ def _fast_wire(request: h11.Request) -> bytes | None:
     if cached is not None and cached[0] is request:
         return cached[1]
     wire: bytes | None = None
-    if request.method == b"GET" and not any(name in _H11_ONLY for name, _ in request.headers):
+    if request.method == b"GET" and not any(_h11_only(name, value) for name, value in request.headers):
         writer = h11.Connection(our_role=h11.CLIENT)
         wire = (writer.send(request) or b"") + (writer.send(_END) or b"")
     if len(_WIRES) >= _MAX_WIRES:
