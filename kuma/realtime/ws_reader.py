@@ -10,6 +10,8 @@ connection, as Hypercorn does when wsproto reports a protocol error. Server fram
 
 from __future__ import annotations
 
+from kuma.realtime.wire import ws_header
+
 TEXT, BINARY, CLOSE, PING, PONG = 0x1, 0x2, 0x8, 0x9, 0xA
 #: What `feed` returns in place of a message larger than allowed (the front closes with 1009).
 TOO_BIG = (-1, None)
@@ -131,11 +133,12 @@ def close_frame(code: int | None, reason: str | None = None) -> bytes:
     payload = b""
     if code is not None:
         payload = code.to_bytes(2, "big") + _truncated(reason or "", 123)
-    return bytes((0x88, len(payload))) + payload
+    return control_frame(CLOSE, payload)
 
 
 def control_frame(opcode: int, payload: bytes) -> bytes:
-    return bytes((0x80 | opcode, len(payload))) + payload
+    """A server control frame (FIN set, unmasked), its header from `kuma.realtime.wire`."""
+    return ws_header(0x80 | opcode, len(payload)) + payload
 
 
 def _truncated(text: str, limit: int) -> bytes:
